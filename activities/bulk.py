@@ -1,0 +1,60 @@
+"""The side of a bulk operation that talks to other workflows: select, then fire.
+
+Firing uses a request id derived from the bulk id, so a chunk retried after a crash applies
+each trigger at most once: Temporal answers a repeated update id with the first reply.
+"""
+
+from __future__ import annotations
+
+from temporalio import activity
+from temporalio.client import Client
+
+from coalitions.portfolio import PortfolioFilter
+from coalitions.service import (
+    CoalitionError,
+    CoalitionRefused,
+    CoalitionService,
+)
+from models.bulk import BulkChunk, BulkFilter, BulkResult
+
+
+def bulk_request_id(bulk_id: str) -> str:
+    return f"bulk:{bulk_id}"
+
+
+class BulkActivities:
+    def __init__(self, client: Client, task_queue: str) -> None:
+        self._service = CoalitionService(client, task_queue)
+
+    @activity.defn(name="bulk_select")
+    async def select(self, where: BulkFilter) -> list[str]:
+        """Every running coalition that matches, fixed once so a resumed run aims at the
+        same set."""
+        portfolio = PortfolioFilter(**where.model_dump(), running_only=True)
+        targets: list[str] = []
+        token: bytes | None = None
+        while True:
+            rows, token = await self._service.list(portfolio, limit=500, page_token=token)
+            targets += [row.id for row in rows]
+            activity.heartbeat(len(targets))
+            if not token:
+                return sorted(set(targets))
+
+    @activity.defn(name="bulk_fire")
+    async def fire(self, chunk: BulkChunk) -> list[BulkResult]:
+        request = chunk.request
+        results = []
+        for number, target in enumerate(chunk.targets):
+            try:
+                await self._service.trigger(target, request.trigger, request.payload,
+                                            request.actor, request.reason,
+                                            bulk_request_id(request.id))
+                results.append(BulkResult(coalition_id=target, outcome="accepted"))
+            except CoalitionRefused as refused:
+                results.append(BulkResult(coalition_id=target, outcome="refused",
+                                          detail=refused.reasons))
+            except CoalitionError as error:
+                results.append(BulkResult(coalition_id=target, outcome="failed",
+                                          detail=[str(error)]))
+            activity.heartbeat(number + 1)
+        return results

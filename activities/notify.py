@@ -1,0 +1,153 @@
+"""Delivering follow-ups: e-mail over SMTP and signed webhooks, each its own activity so a
+failing channel is retried without repeating the others. Every delivery is also a log line.
+
+Configured by environment (read when the activity runs, so a worker restart picks up a
+change):
+- LEMNISCATE_SMTP_HOST, LEMNISCATE_SMTP_PORT (25), LEMNISCATE_SMTP_FROM,
+  LEMNISCATE_SMTP_USER, LEMNISCATE_SMTP_PASSWORD, LEMNISCATE_SMTP_STARTTLS (false)
+- LEMNISCATE_PROGRAMME_OFFICE_EMAIL: where escalations to the programme office go
+- LEMNISCATE_WEBHOOK_URLS (comma-separated), LEMNISCATE_WEBHOOK_SECRET (HMAC-SHA256 key)
+A channel that is not configured is skipped, and says so in the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import smtplib
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from email.message import EmailMessage
+
+import structlog
+from pydantic import BaseModel, ConfigDict, Field
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from models.records import Record
+from states.followups import Audience, FollowUp
+
+SIGNATURE_HEADER = "X-Lemniscate-Signature"
+DELIVERY_HEADER = "X-Lemniscate-Delivery"
+
+log = structlog.get_logger("lemniscate.notify")
+
+
+class Notification(Record):
+    coalition_id: str
+    coalition_name: str
+    workflow_id: str
+    follow_up: FollowUp
+
+    @property
+    def delivery_id(self) -> str:
+        """Stable across retries, so a receiver can drop a duplicate."""
+        return f"{self.workflow_id}:{self.follow_up.key}"
+
+
+class ChannelSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "lemniscate@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    programme_office_email: str | None = None
+    webhook_urls: list[str] = Field(default_factory=list)
+    webhook_secret: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ChannelSettings:
+        source = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            return source.get(f"LEMNISCATE_{name}") or None
+
+        return cls(
+            smtp_host=get("SMTP_HOST"), smtp_port=int(get("SMTP_PORT") or 25),
+            smtp_from=get("SMTP_FROM") or "lemniscate@localhost", smtp_user=get("SMTP_USER"),
+            smtp_password=get("SMTP_PASSWORD"),
+            smtp_starttls=(get("SMTP_STARTTLS") or "false").lower() in ("1", "true", "yes"),
+            programme_office_email=get("PROGRAMME_OFFICE_EMAIL"),
+            webhook_urls=[u.strip() for u in (get("WEBHOOK_URLS") or "").split(",") if u.strip()],
+            webhook_secret=get("WEBHOOK_SECRET"),
+        )
+
+
+def sign(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _bound(n: Notification, channel: str) -> structlog.typing.FilteringBoundLogger:
+    info = activity.info()
+    bound: structlog.typing.FilteringBoundLogger = log.bind(
+        channel=channel, coalition_id=n.coalition_id, workflow_id=n.workflow_id,
+        kind=n.follow_up.kind.value, key=n.follow_up.key, attempt=info.attempt)
+    return bound
+
+
+@activity.defn(name="log_follow_up")
+def log_follow_up(n: Notification) -> None:
+    f = n.follow_up
+    _bound(n, "log").info("follow-up", audience=f.audience.value, recipients=f.recipients,
+                          due_at=f.due_at.isoformat(), message=f.message)
+
+
+@activity.defn(name="email_follow_up")
+def email_follow_up(n: Notification) -> str:
+    settings = ChannelSettings.from_env()
+    bound = _bound(n, "email")
+    to = list(n.follow_up.addresses)
+    if n.follow_up.audience == Audience.programme_office and settings.programme_office_email:
+        to.append(settings.programme_office_email)
+    if settings.smtp_host is None or not to:
+        bound.info("e-mail skipped", reason="no SMTP host" if to else "no known address")
+        return "skipped"
+    message = EmailMessage()
+    message["From"] = settings.smtp_from
+    message["To"] = ", ".join(dict.fromkeys(to))
+    message["Subject"] = f"[{n.coalition_name}] {n.follow_up.kind.value.replace('_', ' ')}"
+    message["Message-ID"] = f"<{hashlib.sha256(n.delivery_id.encode()).hexdigest()}@lemniscate>"
+    message.set_content(f"{n.follow_up.message}\n\nCoalition: {n.coalition_name} "
+                        f"({n.coalition_id})\nDue: {n.follow_up.due_at:%Y-%m-%d %H:%M} UTC\n")
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_user and settings.smtp_password:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+        refused = smtp.send_message(message)
+    bound.info("e-mail sent", to=message["To"], refused=sorted(refused))
+    return "sent"
+
+
+@activity.defn(name="webhook_follow_up")
+def webhook_follow_up(n: Notification) -> str:
+    settings = ChannelSettings.from_env()
+    bound = _bound(n, "webhook")
+    if not settings.webhook_urls:
+        bound.info("webhook skipped", reason="no LEMNISCATE_WEBHOOK_URLS")
+        return "skipped"
+    body = n.model_dump_json().encode()
+    headers = {"Content-Type": "application/json", DELIVERY_HEADER: n.delivery_id}
+    if settings.webhook_secret:
+        headers[SIGNATURE_HEADER] = sign(body, settings.webhook_secret)
+    for url in settings.webhook_urls:
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            if 400 <= error.code < 500 and error.code not in (408, 429):
+                # The receiver refuses this body; retrying cannot change its mind.
+                raise ApplicationError(f"{url} refused the webhook: HTTP {error.code}",
+                                       non_retryable=True) from error
+            raise
+        bound.info("webhook delivered", url=url, status=status)
+    return "sent"
+
+
+CHANNELS = (log_follow_up, email_follow_up, webhook_follow_up)

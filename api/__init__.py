@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): coalitions, triggers, journal and portfolio for other systems."""

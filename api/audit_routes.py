@@ -1,0 +1,57 @@
+"""`GET /coalitions/{id}/audit`: the audit report over HTTP, for auditors and coordinators.
+
+Registered by api/app.py's `create_app` with `app.include_router(audit_router(service))`.
+The report is the same as `lemniscate audit` builds; its mismatch count and chain head are
+also in the response headers, so a client can act on them without parsing the body.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the route's parameter annotations,
+# and `Caller` is imported inside the factory (api.app imports this module).
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from audit.formats import MEDIA_TYPES, Format, render
+from audit.report import build_report
+from coalitions import CoalitionService
+from models.events import Role
+
+ServiceFactory = Callable[[], Awaitable[CoalitionService]]  # as api.app's
+
+READERS = (Role.auditor, Role.coordinator)
+FINDINGS_HEADER = "X-Lemniscate-Audit-Findings"
+CHAIN_HEAD_HEADER = "X-Lemniscate-Chain-Head"
+
+
+def _responses() -> dict[int | str, dict[str, Any]]:
+    # Each format its media type. The JSON's shape is `audit.report.AuditReport`; not inlined
+    # here, because its `$defs` would not resolve inside the OpenAPI document.
+    content: dict[str, Any] = {media.split(";")[0]: {"schema": {"type": "string"}}
+                               for media in MEDIA_TYPES.values()}
+    content["application/json"] = {"schema": {"type": "object"}}
+    return {200: {"description": "The audit report in the format asked for",
+                  "content": content}}
+
+
+def audit_router(service: ServiceFactory) -> APIRouter:
+    from api.app import Caller
+    from api.problems import Problem
+
+    router = APIRouter(tags=["audit"])
+
+    @router.get("/coalitions/{coalition_id}/audit", response_class=Response,
+                summary="The audit trail, checked against the Temporal history (auditors, "
+                        "coordinators)", responses=_responses())
+    async def get_audit(coalition_id: str, caller: Caller,
+                        format: Annotated[Format, Query()] = "json") -> Response:
+        if caller.role not in READERS:
+            raise Problem(403, "Not allowed for you", f"{caller}: the audit trail is for "
+                          "auditors and coordinators.", "forbidden")
+        report = await build_report(await service(), coalition_id)
+        return Response(render(report, format), media_type=MEDIA_TYPES[format],
+                        headers={FINDINGS_HEADER: str(len(report.findings)),
+                                 CHAIN_HEAD_HEADER: report.chain.head})
+
+    return router

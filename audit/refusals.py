@@ -1,0 +1,114 @@
+"""The local log of refused attempts: what the CLI and the API turned away.
+
+A refused trigger leaves no event in the workflow history (the update validator rejects it
+before anything is written), and it must not: the history holds what happened. Auditors
+still want to know what was tried, so the CLI and the API append one JSON line per refusal
+to a file: `$LEMNISCATE_REFUSAL_LOG`, or `refusals.jsonl` in `$LEMNISCATE_DATA_DIR`
+(default `./.lemniscate`). Each process sees only its own refusals; the report says so.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from cluster.settings import DEFAULT_DATA_DIR, ENV_DATA_DIR
+from models.events import Actor
+
+ENV_REFUSAL_LOG: Final = "LEMNISCATE_REFUSAL_LOG"
+FILENAME: Final = "refusals.jsonl"
+
+_log = logging.getLogger(__name__)
+
+
+class Refusal(BaseModel):
+    """One refused attempt, as logged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    coalition_id: str
+    trigger: str
+    actor_id: str
+    actor_role: str
+    actor_organisation: str | None = None
+    reasons: list[str]
+    source: str = "cli"
+
+
+def log_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Where refusals are logged, from the environment."""
+    env = os.environ if environ is None else environ
+    configured = env.get(ENV_REFUSAL_LOG, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return Path(env.get(ENV_DATA_DIR, str(DEFAULT_DATA_DIR))).expanduser() / FILENAME
+
+
+def record_refusal(coalition_id: str, trigger: str, actor: Actor, reasons: Sequence[str], *,
+                   source: str = "cli", path: Path | None = None) -> None:
+    """Append one refusal to the log. Never raises: failing to log a refusal must not turn
+    the refusal the user is about to see into another error; it is logged as a warning."""
+    line = Refusal(at=datetime.now(UTC), coalition_id=coalition_id, trigger=trigger,
+                   actor_id=actor.id, actor_role=actor.role.value,
+                   actor_organisation=actor.organisation, reasons=list(reasons),
+                   source=source).model_dump_json() + "\n"
+    target = path or log_path()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # One write on an O_APPEND descriptor: lines from concurrent processes do not mix.
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+    except OSError as error:
+        _log.warning("could not log a refusal to %s: %s", target, error)
+
+
+class RefusalLog(BaseModel):
+    """What the log holds for one coalition, and whether there was a log to read."""
+
+    model_config = ConfigDict(frozen=True)
+
+    available: bool
+    path: str
+    items: list[Refusal]
+    unreadable_lines: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def read_refusals(coalition_id: str, path: Path | None = None) -> RefusalLog:
+    """The refusals logged for `coalition_id`, oldest first. A missing log is reported as
+    unavailable (this process never logged one), not as an error."""
+    source = path or log_path()
+    try:
+        text = source.read_text("utf-8")
+    except FileNotFoundError:
+        return RefusalLog(available=False, path=str(source), items=[])
+    except OSError as error:
+        _log.warning("could not read the refusal log %s: %s", source, error)
+        return RefusalLog(available=False, path=str(source), items=[])
+    items: list[Refusal] = []
+    unreadable = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            refusal = Refusal.model_validate(json.loads(line))
+        except (json.JSONDecodeError, ValidationError):
+            unreadable += 1  # a line cut short by a crash must not hide the others
+            continue
+        if refusal.coalition_id == coalition_id:
+            items.append(refusal)
+    return RefusalLog(available=True, path=str(source), items=items, unreadable_lines=unreadable)

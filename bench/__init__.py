@@ -1,0 +1,1 @@
+"""Benchmarks of Lemniscate against a bare Temporal workflow: `python bench/run.py --help`."""

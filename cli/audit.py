@@ -1,0 +1,132 @@
+"""`lemniscate audit`: the auditors' report of a coalition, its verification, and the
+portfolio export. Registered on the `lemniscate` group by cli/main.py.
+
+Exit codes as for every command (0 done, 1 error, 3 Temporal unreachable), plus 4: the
+trail does not hold (a mismatch with the history, a broken chain, or an export that fails
+verification). The report is still written then: the mismatch is at its top.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from audit.formats import FORMATS, SUFFIXES, render
+from audit.portfolio import portfolio_lines, render_csv, render_json
+from audit.report import AuditReport, build_report
+from audit.verify import Verification, VerifyError, verify_file
+from cli.common import EXIT_ERROR, handles_errors, service
+
+EXIT_MISMATCH = 4
+
+
+def _format(fmt: str | None, output: Path | None, default: str) -> str:
+    if fmt is not None:
+        return fmt
+    if output is not None and output.suffix.lower() in SUFFIXES:
+        return SUFFIXES[output.suffix.lower()]
+    return default
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        output.write_text(text, "utf-8")
+    except OSError as error:
+        click.echo(f"error: --output: cannot write {output}: {error.strerror}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _summary(report: AuditReport, output: Path | None) -> int:
+    """One line on stderr (stdout may be the report); the findings loudly when any."""
+    where = f" written to {output}" if output else ""
+    if report.ok:
+        click.echo(f"audit of {report.coalition.id}{where}: {len(report.entries)} entries, "
+                   f"cross-check passed, chain head {report.chain.head}", err=True)
+        return 0
+    click.echo(f"MISMATCH in the audit of {report.coalition.id}{where}: "
+               f"{len(report.findings)} finding(s)", err=True)
+    for finding in report.findings:
+        click.echo(f"  - {finding}", err=True)
+    return EXIT_MISMATCH
+
+
+def _verified(result: Verification) -> int:
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if result.ok:
+        click.echo(f"verified: {result.name} ({result.format}): {result.entries} entries, "
+                   f"chain intact, head {result.head}")
+        return 0
+    click.echo(f"NOT VERIFIED: {result.name} ({result.format})", err=True)
+    for problem in result.problems:
+        click.echo(f"  - {problem}", err=True)
+    return EXIT_MISMATCH
+
+
+async def _report(coalition_id: str, fmt: str, output: Path | None) -> int:
+    report = await build_report(await service(), coalition_id)
+    _write(render(report, fmt), output)
+    return _summary(report, output)
+
+
+async def _portfolio(fmt: str, output: Path | None) -> int:
+    lines = await portfolio_lines(await service())
+    _write(render_json(lines) if fmt == "json" else render_csv(lines), output)
+    click.echo(f"portfolio: {len(lines)} coalition(s)" + (f" written to {output}" if output
+                                                          else ""), err=True)
+    return 0
+
+
+@click.command()
+@click.argument("coalition_id", required=False)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="html (readable, printable), md, json or csv. Default: from the --output "
+                   "suffix, else md (csv for --portfolio).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--verify", "verify_path", metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Check an exported report (JSON, HTML, Markdown or CSV): its hash chain and "
+                   "that nothing in it was altered.")
+@click.option("--portfolio", is_flag=True,
+              help="Every coalition with state and key dates (csv or json), not one trail.")
+def audit(coalition_id: str | None, fmt: str | None, output: Path | None,
+          verify_path: Path | None, portfolio: bool) -> None:
+    """The audit trail of a coalition: every accepted change in order, with who, when,
+    round and side, the payload in plain words, the reason, and for every step the guards
+    as they held. Built from the Temporal event history of every run and checked against
+    the coalition's journal and its hash chain; a mismatch is reported at the top and the
+    exit code is 4. Refused attempts are counted from the local refusal log
+    ($LEMNISCATE_REFUSAL_LOG, default <data dir>/refusals.jsonl).
+
+    \b
+    Examples:
+      lemniscate audit taskforce-wonen-zorg --output trail.html
+      lemniscate audit taskforce-wonen-zorg --format json > trail.json
+      lemniscate audit --verify trail.json
+      lemniscate audit --portfolio --format csv --output portfolio.csv
+    """
+    chosen = sum([coalition_id is not None, verify_path is not None, portfolio])
+    if chosen != 1:
+        raise click.UsageError("give a COALITION_ID, or --verify FILE, or --portfolio.")
+    if verify_path is not None:
+        try:
+            code = _verified(verify_file(verify_path))
+        except VerifyError as error:
+            click.echo(f"error: {error}", err=True)
+            code = EXIT_ERROR
+    elif portfolio:
+        chosen_format = _format(fmt, output, "csv")
+        if chosen_format not in ("csv", "json"):
+            raise click.UsageError("--portfolio exports csv or json.")
+        code = handles_errors(_portfolio)(chosen_format, output) or 0
+    else:
+        assert coalition_id is not None
+        code = handles_errors(_report)(coalition_id, _format(fmt, output, "md"), output) or 0
+    if code:
+        sys.exit(code)

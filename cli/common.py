@@ -1,0 +1,106 @@
+"""What every `lemniscate` command shares: error handling, payload input, the actor."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+from pydantic import ValidationError
+
+from cli import render
+from cluster import ClusterError, ClusterSettings, ClusterUnavailableError, connect
+from coalitions import CoalitionError, CoalitionRefused, CoalitionService
+from models.events import Actor, Role
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+EXIT_ERROR, EXIT_REFUSED, EXIT_UNAVAILABLE = 1, 2, 3
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def handles_errors(command: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T | None]:
+    """Run an async command; turn every expected failure into one line and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T | None:
+        try:
+            return asyncio.run(command(*args, **kwargs))
+        except CoalitionRefused as refused:
+            click.echo(render.refused(refused.trigger, refused.reasons), err=True)
+            sys.exit(EXIT_REFUSED)
+        except ClusterUnavailableError as error:
+            fail(str(error), EXIT_UNAVAILABLE)
+        except (CoalitionError, ClusterError) as error:
+            fail(str(error))
+        return None
+
+    return wrapper
+
+
+async def service() -> CoalitionService:
+    settings = ClusterSettings.from_env()
+    return CoalitionService(await connect(settings), settings.task_queue)
+
+
+def load_data(data: str | None) -> dict[str, Any]:
+    """--data as inline JSON, @file, or @- for standard input."""
+    if data is None:
+        return {}
+    source = "--data"
+    if data.startswith("@"):
+        source = data[1:]
+        try:
+            data = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
+        except OSError as error:
+            fail(f"--data: cannot read {source}: {error.strerror}")
+            raise AssertionError from error  # _fail exits; this keeps the type checker honest
+    try:
+        loaded = json.loads(data)
+    except json.JSONDecodeError as error:
+        fail(f"{source}: not valid JSON ({error.msg} at line {error.lineno}, "
+              f"column {error.colno}).")
+        raise AssertionError from error
+    if not isinstance(loaded, dict):
+        fail(f"{source}: the payload must be a JSON object, e.g. '{{\"intent\": \"...\"}}'.")
+        raise AssertionError
+    return loaded
+
+
+def actor_from(spec: str, actor_id: str | None) -> Actor:
+    """--as coordinator | partner:ORGANISATION | auditor"""
+    role_name, _, organisation = spec.partition(":")
+    try:
+        role = Role(role_name)
+    except ValueError:
+        fail(f"--as: unknown role {role_name!r}; use coordinator, partner:ORGANISATION or "
+              "auditor.")
+        raise
+    if role in (Role.system, Role.integration):
+        fail(f"--as: {role.value} is not a role for people at a terminal; integrations use "
+              "the HTTP API with their key.")
+    name = actor_id or os.environ.get("USER") or role.value
+    try:
+        return Actor(id=name, role=role, organisation=organisation or None)
+    except ValidationError:
+        fail("--as: a partner acts for an organisation: --as partner:Aedes")
+        raise
+
+
+ACTOR_OPTION = click.option(
+    "--as", "as_", default=lambda: os.environ.get("LEMNISCATE_ACTOR", "coordinator"),
+    show_default="coordinator, or $LEMNISCATE_ACTOR",
+    help="Who acts: coordinator, partner:ORGANISATION or auditor.")
+ACTOR_ID_OPTION = click.option("--actor-id", default=None,
+                               help="Your name in the journal (default: $USER).")

@@ -1,0 +1,338 @@
+"""`lemniscate`: run and steer vital coalitions from the terminal.
+
+Exit codes: 0 done, 1 error (one line on stderr), 2 a trigger or request was refused
+(the reasons follow, one per line), 3 Temporal could not be reached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+import click
+
+import states
+from audit.refusals import record_refusal
+from cli import render
+from cli.audit import audit
+from cli.bulk import bulk
+from cli.codec_server import codec_server
+from cli.common import (
+    ACTOR_ID_OPTION,
+    ACTOR_OPTION,
+    actor_from,
+    fail,
+    handles_errors,
+    load_data,
+    service,
+)
+from cli.doctor import doctor
+from cluster import ClusterSettings
+from coalitions import CoalitionRefused, PortfolioFilter
+from states.describe import mermaid, method_description
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="lemniscate")
+def cli() -> None:
+    """Lemniscate runs vital coalitions: alliances of governments and civil society
+    organisations that go round the zij-ik-wij-het lemniscate, are founded, execute,
+    and one day transform or close. Every coalition is a durable Temporal workflow.
+
+    \b
+    Start here:
+      lemniscate up                      embedded Temporal server + worker + a demo
+      lemniscate method                  the states, steps, guards and payloads
+      lemniscate list                    the portfolio
+      lemniscate show taskforce-wonen-zorg
+      lemniscate do taskforce-wonen-zorg plan_collaboration
+
+    Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* as
+    for any Temporal client; unset TEMPORAL_ADDRESS means the embedded server of
+    `lemniscate up` (data in LEMNISCATE_DATA_DIR, default ./.lemniscate).
+    """
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Everything as JSON, with payload schemas.")
+@click.option("--mermaid", "as_mermaid", is_flag=True, help="A Mermaid state diagram.")
+def method(as_json: bool, as_mermaid: bool) -> None:
+    """Print the method: states with round and side, steps with their guards, and the
+    records each state accepts.
+
+    \b
+    Examples:
+      lemniscate method
+      lemniscate method --json | jq '.triggers[] | select(.name=="record_interview")'
+      lemniscate method --mermaid > method.mmd
+    """
+    if as_json and as_mermaid:
+        fail("choose one of --json and --mermaid.")
+    if as_json:
+        click.echo(json.dumps(method_description(), indent=2, ensure_ascii=False))
+    elif as_mermaid:
+        click.echo(mermaid(), nl=False)
+    else:
+        click.echo(render.method_text())
+
+
+@cli.command()
+@click.option("--data", required=True, metavar="JSON|@FILE",
+              help="The start payload (see `lemniscate method --json`, key 'start').")
+@ACTOR_OPTION
+@ACTOR_ID_OPTION
+@click.option("--reason", default=None, help="Why, for the journal.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new coalition as JSON.")
+@handles_errors
+async def start(data: str, as_: str, actor_id: str | None, reason: str | None,
+                as_json: bool) -> None:
+    """Start a coalition. Its id is the slug you give; the workflow id is coalition/<slug>.
+
+    \b
+    Example:
+      lemniscate start --data '{"id": "res-drechtsteden", "name": "RES Drechtsteden",
+        "task": {"title": "Regional energy strategy", "programme": "RES"},
+        "initiators": ["Gemeente Dordrecht"], "coordinator": "anna",
+        "partners": [{"name": "Netbeheerder"}, {"name": "Energiecooperatie"}]}'
+    """
+    svc = await service()
+    view = await svc.start(load_data(data), actor_from(as_, actor_id), reason)
+    click.echo(view.model_dump_json(indent=2) if as_json else render.coalition(view))
+
+
+@cli.command(name="do")
+@click.argument("coalition_id")
+@click.argument("trigger")
+@click.option("--data", default=None, metavar="JSON|@FILE", help="The trigger's payload.")
+@ACTOR_OPTION
+@ACTOR_ID_OPTION
+@click.option("--reason", default=None, help="Why, for the journal and the auditors.")
+@click.option("--request-id", default=None,
+              help="Idempotency key: a retry with the same id applies once.")
+@handles_errors
+async def do(coalition_id: str, trigger: str, data: str | None, as_: str,
+             actor_id: str | None, reason: str | None, request_id: str | None) -> None:
+    """Fire one trigger on a coalition. Prints the new state, or the reasons it was
+    refused (exit code 2). A refused trigger changes nothing.
+
+    \b
+    Examples:
+      lemniscate do taskforce-wonen-zorg map_domain
+      lemniscate do taskforce-wonen-zorg record_intent --data '{"intent": "..."}'
+      lemniscate do taskforce-wonen-zorg commit --as partner:Aedes --data '{"partner": "Aedes"}'
+      lemniscate do taskforce-wonen-zorg record_interview --data @interview-aedes.json
+    """
+    payload, actor = load_data(data), actor_from(as_, actor_id)
+    try:  # a misspelt trigger or payload is refused before any connection is made
+        states.parse_payload(trigger, payload)
+    except states.Refused as refused:
+        raise CoalitionRefused(trigger, refused.reasons) from None
+    svc = await service()
+    try:
+        accepted = await svc.trigger(coalition_id, trigger, payload, actor, reason, request_id)
+    except CoalitionRefused as refused:
+        record_refusal(coalition_id, trigger, actor, refused.reasons)
+        raise
+    click.echo(render.accepted(accepted))
+
+
+@cli.command()
+@click.argument("coalition_id")
+@click.option("--json", "as_json", is_flag=True, help="The whole record and overview as JSON.")
+@handles_errors
+async def show(coalition_id: str, as_json: bool) -> None:
+    """Where a coalition stands: state, round, side, blockers, warnings, the steps it can
+    take, partners and open actions.
+
+    \b
+    Example:
+      lemniscate show taskforce-wonen-zorg
+    """
+    view = await (await service()).view(coalition_id)
+    click.echo(view.model_dump_json(indent=2) if as_json else render.coalition(view))
+
+
+@cli.command()
+@click.argument("coalition_id")
+@click.option("--full", is_flag=True, help="Include every payload.")
+@click.option("--json", "as_json", is_flag=True, help="The journal as JSON.")
+@handles_errors
+async def history(coalition_id: str, full: bool, as_json: bool) -> None:
+    """The journal: who did what, when, why, and where the coalition stood after it.
+
+    \b
+    Example:
+      lemniscate history taskforce-wonen-zorg --full
+    """
+    entries = await (await service()).journal(coalition_id)
+    if as_json:
+        click.echo(json.dumps([e.model_dump(mode="json") for e in entries], indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(render.history(entries, full))
+
+
+def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--state", help="e.g. domain_mapping, doing"),
+        click.option("--round", "round_", type=click.Choice([r.value for r in states.Round])),
+        click.option("--side", type=click.Choice([s.value for s in states.Side])),
+        click.option("--programme"),
+        click.option("--organisation", help="coalitions this organisation takes part in"),
+        click.option("--at-risk/--not-at-risk", default=None,
+                     help="only the night candles, or only the others"),
+        click.option("--due-before", type=click.DateTime(),
+                     help="next follow-up before this moment (UTC), e.g. 2027-01-31"),
+        click.option("--running", is_flag=True, help="leave out finished coalitions"),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _portfolio_filter(state: str | None, round_: str | None, side: str | None,
+                      programme: str | None, organisation: str | None, at_risk: bool | None,
+                      due_before: datetime | None, running: bool) -> PortfolioFilter:
+    if state is not None and state not in states.STATE_INFO:
+        fail(f"--state: unknown state {state!r}; `lemniscate method` lists them.")
+    due = due_before.replace(tzinfo=datetime.now().astimezone().tzinfo) if due_before else None
+    return PortfolioFilter(state=state, round=round_, side=side, programme=programme,
+                           organisation=organisation, at_risk=at_risk, due_before=due,
+                           running_only=running)
+
+
+@cli.command(name="list")
+@_filter_options
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+async def list_(limit: int, as_json: bool, **filters: Any) -> None:
+    """List coalitions from Temporal visibility (never by asking each workflow).
+
+    \b
+    Examples:
+      lemniscate list --programme RES --round 2
+      lemniscate list --at-risk
+      lemniscate list --organisation Aedes --due-before 2027-02-01
+    """
+    rows, _ = await (await service()).list(_portfolio_filter(**filters), limit=limit)
+    if as_json:
+        click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+    else:
+        click.echo(render.portfolio(rows))
+
+
+@cli.command()
+@_filter_options
+@handles_errors
+async def count(**filters: Any) -> None:
+    """Count coalitions matching the filters.
+
+    \b
+    Example:
+      lemniscate count --state doing --programme "Wonen en Zorg"
+    """
+    click.echo(await (await service()).count(_portfolio_filter(**filters)))
+
+
+@cli.command()
+@handles_errors
+async def worker() -> None:
+    """Run a worker only, against the cluster in TEMPORAL_ADDRESS (or the embedded server
+    of a running `lemniscate up`). Stop with Ctrl-C.
+
+    \b
+    Example:
+      TEMPORAL_ADDRESS=temporal.internal:7233 lemniscate worker
+    """
+    from workers.logs import configure_logging
+    from workers.main import run_worker
+
+    configure_logging()
+    await _until_signalled(lambda stop: run_worker(ClusterSettings.from_env(), stop))
+
+
+async def _until_signalled(body: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await body(stop)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("LEMNISCATE_API_PORT", "8000")),
+              show_default="8000, or $LEMNISCATE_API_PORT", type=click.IntRange(1, 65535))
+@handles_errors
+async def api(host: str, port: int) -> None:
+    """Serve the HTTP API (OpenAPI at /docs and /openapi.json) against the cluster in
+    TEMPORAL_ADDRESS, or the embedded server of a running `lemniscate up`. Keys and roles
+    come from LEMNISCATE_API_KEYS_FILE (default <data dir>/api-keys.json).
+
+    \b
+    Example:
+      LEMNISCATE_API_KEYS_FILE=/etc/lemniscate/keys.json lemniscate api --host 0.0.0.0
+    """
+    from api.server import serve_api
+    from workers.logs import configure_logging
+
+    configure_logging()
+    click.echo(f"API on http://{host}:{port} (OpenAPI: http://{host}:{port}/docs)")
+    await _until_signalled(lambda stop: serve_api(ClusterSettings.from_env(), host, port, stop))
+
+
+@cli.command()
+@click.option("--demo/--no-demo", default=True, show_default=True,
+              help="Create two demo coalitions from the source texts if they do not exist.")
+@click.option("--headless", is_flag=True, help="Do not serve the Temporal Web UI.")
+@click.option("--api-port", default=lambda: int(os.environ.get("LEMNISCATE_API_PORT", "8000")),
+              show_default="8000, or $LEMNISCATE_API_PORT", type=click.IntRange(0, 65535),
+              help="Port of the HTTP API on 127.0.0.1; 0 leaves the API out.")
+@click.option("--log-format", type=click.Choice(["json", "console"]), default="json",
+              show_default=True)
+@handles_errors
+async def up(demo: bool, headless: bool, api_port: int, log_format: str) -> None:
+    """Run everything on this machine: the Temporal dev server (kept in a SQLite file, so
+    coalitions survive a restart), the custom search attributes, the worker, the HTTP API
+    and demo coalitions. With TEMPORAL_ADDRESS set, only the worker starts, against that cluster.
+    Stop with Ctrl-C.
+
+    \b
+    Examples:
+      lemniscate up
+      LEMNISCATE_DATA_DIR=/var/lib/lemniscate lemniscate up --no-demo --headless
+    """
+    from cli.up import run_up
+    from workers.logs import configure_logging
+
+    configure_logging(json=log_format == "json")
+    await _until_signalled(lambda stop: run_up(ClusterSettings.from_env(), stop,
+                                               demo=demo, headless=headless,
+                                               api_port=api_port, announce=click.echo))
+
+
+cli.add_command(bulk)
+cli.add_command(audit)
+cli.add_command(doctor)
+cli.add_command(codec_server)
+
+
+def main() -> None:
+    try:
+        cli()
+        code = 0
+    except SystemExit as stopping:
+        code = stopping.code if isinstance(stopping.code, int) else (0 if stopping.code is None
+                                                                     else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The SDK's Rust threads can outlive the interpreter's teardown and abort it (sdk-python
+    # issue #300): the command has finished its work, so leave without that teardown.
+    os._exit(code)

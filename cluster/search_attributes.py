@@ -1,0 +1,163 @@
+"""Lemniscate's custom search attributes: the typed keys and their registration.
+
+Search attribute values are stored unencrypted on the server (a payload codec never
+touches them): keep personal data out of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.client import Client
+from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
+from temporalio.service import RPCError, RPCStatusCode
+
+from cluster.errors import SearchAttributeError
+
+STATE: Final = SearchAttributeKey.for_keyword("LemniscateState")
+ROUND: Final = SearchAttributeKey.for_keyword("LemniscateRound")
+SIDE: Final = SearchAttributeKey.for_keyword("LemniscateSide")
+PROGRAMME: Final = SearchAttributeKey.for_keyword("LemniscateProgramme")
+PLAYBOOK: Final = SearchAttributeKey.for_keyword("LemniscatePlaybook")
+ORGANISATIONS: Final = SearchAttributeKey.for_keyword_list("LemniscateOrganisations")
+AT_RISK: Final = SearchAttributeKey.for_bool("LemniscateAtRisk")
+NEXT_FOLLOW_UP: Final = SearchAttributeKey.for_datetime("LemniscateNextFollowUp")
+
+ALL: Final[tuple[SearchAttributeKey[Any], ...]] = (
+    STATE,
+    ROUND,
+    SIDE,
+    PROGRAMME,
+    PLAYBOOK,
+    ORGANISATIONS,
+    AT_RISK,
+    NEXT_FOLLOW_UP,
+)
+
+ROUND_VALUES: Final = ("1", "2", "3", "execution", "closure")
+"""The values `ROUND` takes."""
+
+_TYPE_NAMES: Final[Mapping[SearchAttributeIndexedValueType, str]] = {
+    SearchAttributeIndexedValueType.TEXT: "Text",
+    SearchAttributeIndexedValueType.KEYWORD: "Keyword",
+    SearchAttributeIndexedValueType.INT: "Int",
+    SearchAttributeIndexedValueType.DOUBLE: "Double",
+    SearchAttributeIndexedValueType.BOOL: "Bool",
+    SearchAttributeIndexedValueType.DATETIME: "Datetime",
+    SearchAttributeIndexedValueType.KEYWORD_LIST: "KeywordList",
+}
+
+
+def type_name(key: SearchAttributeKey[Any]) -> str:
+    """The type as the `temporal` CLI and Web UI spell it (e.g. "KeywordList")."""
+    return _TYPE_NAMES[key.indexed_value_type]
+
+
+def dev_server_flags() -> list[str]:
+    """`--search-attribute Name=Type` flags for `temporal server start-dev`.
+
+    The dev server applies them only to namespaces it creates in that run; on a restart
+    with an existing database they are ignored, so call `ensure_registered` as well.
+    """
+    flags: list[str] = []
+    for key in ALL:
+        flags += ["--search-attribute", f"{key.name}={type_name(key)}"]
+    return flags
+
+
+async def ensure_registered(client: Client, namespace: str | None = None) -> tuple[str, ...]:
+    """Register whichever of `ALL` the namespace lacks; return the names added.
+
+    Idempotent. Raises `SearchAttributeError` when a name exists with another type or
+    the cluster refuses the registration (e.g. Temporal Cloud, where the operator API
+    is closed: register them with `tcld` or the Cloud UI instead).
+    """
+    namespace = namespace or client.namespace
+    try:
+        existing = await _list_custom(client, namespace)
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.UNIMPLEMENTED:
+            raise _refused(namespace, ALL, exc) from exc
+        # The time-skipping test server cannot list search attributes, only add them.
+        return await _add_one_by_one(client, namespace)
+    _check_types(namespace, existing)
+    missing = [key for key in ALL if key.name not in existing]
+    if not missing:
+        return ()
+    try:
+        await _add(client, namespace, missing)
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.ALREADY_EXISTS:
+            raise _refused(namespace, missing, exc) from exc
+        # Someone else registered some of them between our list and add.
+        _check_types(namespace, await _list_custom(client, namespace))
+        return await _add_one_by_one(client, namespace, missing)
+    return tuple(key.name for key in missing)
+
+
+async def registered_types(client: Client, namespace: str | None = None) -> dict[str, str]:
+    """Custom search attributes of the namespace, name -> CLI type name."""
+    existing = await _list_custom(client, namespace or client.namespace)
+    return {name: _TYPE_NAMES[SearchAttributeIndexedValueType(value)] for name, value in existing.items()}
+
+
+async def _list_custom(client: Client, namespace: str) -> dict[str, int]:
+    response = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    return dict(response.custom_attributes)
+
+
+async def _add(client: Client, namespace: str, keys: Iterable[SearchAttributeKey[Any]]) -> None:
+    await client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=namespace,
+            search_attributes={key.name: IndexedValueType.ValueType(key.indexed_value_type) for key in keys},
+        )
+    )
+
+
+async def _add_one_by_one(
+    client: Client, namespace: str, keys: Iterable[SearchAttributeKey[Any]] = ALL
+) -> tuple[str, ...]:
+    # One request per key: a batch fails as a whole on the first name that exists.
+    added: list[str] = []
+    for key in keys:
+        try:
+            await _add(client, namespace, [key])
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.ALREADY_EXISTS:
+                raise _refused(namespace, [key], exc) from exc
+        else:
+            added.append(key.name)
+    return tuple(added)
+
+
+def _check_types(namespace: str, existing: Mapping[str, int]) -> None:
+    wrong = [
+        f"{key.name} is {_TYPE_NAMES[SearchAttributeIndexedValueType(existing[key.name])]}"
+        f" (needs {type_name(key)})"
+        for key in ALL
+        if key.name in existing and existing[key.name] != key.indexed_value_type
+    ]
+    if wrong:
+        raise SearchAttributeError(
+            f"Namespace {namespace!r} has search attributes of the wrong type: "
+            f"{'; '.join(wrong)}. A search attribute's type cannot change: remove them "
+            "(temporal operator search-attribute remove) or use a fresh namespace."
+        )
+
+
+def _refused(namespace: str, keys: Iterable[SearchAttributeKey[Any]], exc: RPCError) -> SearchAttributeError:
+    wanted = ", ".join(f"{key.name}={type_name(key)}" for key in keys)
+    return SearchAttributeError(
+        f"Could not register search attributes in namespace {namespace!r} ({exc.message}); "
+        f"register them yourself ({wanted}) with `temporal operator search-attribute "
+        "create`, or on Temporal Cloud with `tcld` or the Cloud UI."
+    )

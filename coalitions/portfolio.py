@@ -1,0 +1,86 @@
+"""The portfolio view: filters as visibility queries over the custom search attributes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from temporalio.client import WorkflowExecution
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+
+import states
+from cluster import search_attributes as sa
+from models.bulk import BulkFilter
+from models.coalition import Coalition
+from workflows.io import WORKFLOW_NAME, slug_of
+
+
+class PortfolioFilter(BulkFilter):
+    """What a programme office filters on. Every field left None is not filtered."""
+
+    due_before: datetime | None = None
+    running_only: bool = False
+
+    def query(self) -> str:
+        clauses = [f"WorkflowType = {_quote(WORKFLOW_NAME)}"]
+        for key, value in ((sa.STATE, self.state), (sa.ROUND, self.round),
+                           (sa.SIDE, self.side), (sa.PROGRAMME, self.programme),
+                           (sa.ORGANISATIONS, self.organisation)):
+            if value is not None:
+                clauses.append(f"{key.name} = {_quote(value)}")
+        if self.at_risk is not None:
+            clauses.append(f"{sa.AT_RISK.name} = {'true' if self.at_risk else 'false'}")
+        if self.due_before is not None:
+            clauses.append(f"{sa.NEXT_FOLLOW_UP.name} <= {_quote(self.due_before.isoformat())}")
+        if self.running_only:
+            clauses.append("ExecutionStatus = 'Running'")
+        return " AND ".join(clauses)
+
+
+def _quote(value: str) -> str:
+    # Visibility queries are SQL-like; a quote inside a value must not end the literal.
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+class PortfolioRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    status: str
+    state: str | None
+    round: str | None
+    side: str | None
+    programme: str | None
+    organisations: list[str]
+    at_risk: bool
+    next_follow_up_at: datetime | None
+    started_at: datetime
+
+
+def row_from_execution(execution: WorkflowExecution) -> PortfolioRow:
+    attrs = execution.typed_search_attributes
+    return PortfolioRow(
+        id=slug_of(execution.id),
+        status=execution.status.name.lower() if execution.status else "unknown",
+        state=attrs.get(sa.STATE), round=attrs.get(sa.ROUND), side=attrs.get(sa.SIDE),
+        programme=attrs.get(sa.PROGRAMME), organisations=list(attrs.get(sa.ORGANISATIONS) or []),
+        at_risk=bool(attrs.get(sa.AT_RISK)), next_follow_up_at=attrs.get(sa.NEXT_FOLLOW_UP),
+        started_at=execution.start_time,
+    )
+
+
+def initial_search_attributes(coalition: Coalition) -> TypedSearchAttributes:
+    """Set at start so a new coalition is listed at once, before its first workflow task."""
+    info = states.STATE_INFO[coalition.state]
+    pairs: list[SearchAttributePair[Any]] = [
+        SearchAttributePair(sa.STATE, coalition.state),
+        SearchAttributePair(sa.ROUND, states.current_round(coalition).value),
+        SearchAttributePair(sa.SIDE, info.side.value),
+        SearchAttributePair(sa.PLAYBOOK, coalition.playbook.ref),
+        SearchAttributePair(sa.ORGANISATIONS, coalition.organisations()),
+        SearchAttributePair(sa.AT_RISK, False),
+    ]
+    if coalition.task.programme:
+        pairs.append(SearchAttributePair(sa.PROGRAMME, coalition.task.programme))
+    return TypedSearchAttributes(pairs)

@@ -1,0 +1,87 @@
+"""What the page offers whom: which triggers get a form, and what their fields may name.
+
+The workflow decides for certain (a partner naming another organisation is refused there);
+this only keeps the page from offering what would be refused for who the person is, and
+turns free-text names into choices among what the coalition knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import states
+from models.coalition import ActionStatus, Coalition
+from models.events import Actor, Role
+
+_OPEN = (ActionStatus.open, ActionStatus.in_progress, ActionStatus.stalled)
+
+
+def may_change(actor: Actor) -> bool:
+    return actor.role in (Role.coordinator, Role.partner, Role.integration)
+
+
+def may_start(actor: Actor) -> bool:
+    return actor.role == Role.coordinator or (
+        actor.role == Role.integration and states.START in actor.allowed_triggers)
+
+
+def offered(actor: Actor, trigger: str, coalition: Coalition) -> bool:
+    """Whether this person gets a form for this trigger at all."""
+    if actor.role == Role.coordinator:
+        return True
+    if actor.role == Role.integration:
+        return trigger in actor.allowed_triggers
+    if actor.role != Role.partner or states.TRIGGERS[trigger].partner_scope is None:
+        return False
+    # A partner reports only on actions it owns, and picks up only unowned ones.
+    if trigger == "report_progress":
+        return any(a.owner == actor.organisation for a in coalition.actions)
+    if trigger == "pick_up_action":
+        return any(a.owner is None and a.status in _OPEN for a in coalition.actions)
+    return True
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+def _plain(values: list[str]) -> list[Choice]:
+    return [Choice(v, v) for v in values]
+
+
+def choices(coalition: Coalition, actor: Actor, trigger: str) -> dict[str, list[Choice]]:
+    """Choices by field name (the last part of a path) for this trigger's form.
+
+    A text field with choices becomes a select, a list field tick boxes; a field without
+    choices, or whose coalition has nothing to choose yet, stays free text.
+    """
+    c = coalition
+    partners = [p.name for p in c.partners]
+    organisations = c.organisations()
+    actions = c.actions
+    if actor.role == Role.partner and trigger == "report_progress":
+        actions = [a for a in actions if a.owner == actor.organisation]
+    if trigger == "pick_up_action":
+        actions = [a for a in actions if a.owner is None and a.status in _OPEN]
+    found: dict[str, list[Choice]] = {
+        "partner": _plain([actor.organisation] if actor.role == Role.partner
+                          and actor.organisation else partners),
+        "action": [Choice(a.id, f"{a.id} · {a.title}") for a in actions],
+        "actions": [Choice(a.id, f"{a.id} · {a.title}") for a in actions],
+        "meeting": [Choice(m.id, f"{m.id} · {m.kind.value} on {m.on.isoformat()}")
+                    for m in c.meetings if m.outcome is None],
+        "option": [Choice(o.id, f"{o.id} · {o.title}") for o in c.options],
+        "owner": _plain(organisations),
+        "rests_on": [Choice(r.id, f"{r.id} · cycle {r.cycle}") for r in c.monitoring_reports],
+        "resolves": [Choice(i.id, f"{i.id} · {i.action}") for i in c.open_accountability()],
+    }
+    if trigger == "map_topic":
+        found["partners"] = _plain(partners)
+    for name in ("invitees", "inviters", "attended", "signatories", "contributors"):
+        found[name] = _plain(organisations)
+    # A new region, and a newly added partner, name new organisations: no choices there.
+    if trigger in ("spawn_region", "add_partner"):
+        return {}
+    return {name: options for name, options in found.items() if options}

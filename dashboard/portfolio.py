@@ -1,0 +1,175 @@
+"""The portfolio page's data: counts per state and a table with the urgent ones first.
+
+Everything comes from Temporal visibility (the service's list and count), never from
+querying workflows one by one, so the page stays fast with thousands of coalitions.
+Visibility cannot sort by a custom search attribute, so "at risk and overdue first" is
+three bands, each its own query: at risk; follow-up due by the end of this week; the rest.
+The page token remembers the band and Temporal's token within it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import states
+from cluster import search_attributes as sa
+from coalitions import CoalitionService, PortfolioFilter, PortfolioRow
+from dashboard.lemniscate import NODES
+
+_REVISITED = tuple(sorted({n.state for n in NODES if n.round.value == "3"}
+                          & {n.state for n in NODES if n.round.value == "2"}))
+
+
+def end_of_week(now: datetime) -> datetime:
+    """Monday 00:00 UTC after `now`: 'this week' as a calendar week."""
+    monday = (now + timedelta(days=7 - now.weekday())).date()
+    return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+
+
+class _Band(PortfolioFilter):
+    """A filter plus the band's own clause. Visibility has no NOT for a missing attribute,
+    so 'the rest' says it outright: not at risk, and no follow-up due this week."""
+
+    not_due_before: datetime | None = None
+
+    def query(self) -> str:
+        query = super().query()
+        if self.not_due_before is None:
+            return query
+        key = sa.NEXT_FOLLOW_UP.name
+        return (f"{query} AND ({key} > '{self.not_due_before.isoformat()}' "
+                f"OR {key} IS NULL)")
+
+
+def bands(where: PortfolioFilter, now: datetime) -> list[PortfolioFilter]:
+    """The three bands within the person's own filter; a band the filter excludes is empty
+    and is skipped by `page`."""
+    week = end_of_week(now)
+    base = where.model_dump()
+    at_risk = None if where.at_risk is False else PortfolioFilter(**{**base, "at_risk": True})
+    due_before = min(week, where.due_before) if where.due_before else week
+    due = None if where.at_risk else PortfolioFilter(**{**base, "at_risk": False,
+                                                          "due_before": due_before})
+    rest = None if where.at_risk or where.due_before else _Band(
+        **{**base, "at_risk": False}, not_due_before=week)
+    return [b for b in (at_risk, due, rest) if b is not None]
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[PortfolioRow]
+    next_token: str | None
+
+
+def _encode(band: int, token: bytes | None) -> str:
+    state = {"band": band, "token": base64.b64encode(token).decode() if token else None}
+    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode()
+
+
+def _decode(text: str | None) -> tuple[int, bytes | None]:
+    if not text:
+        return 0, None
+    try:
+        state = json.loads(base64.urlsafe_b64decode(text.encode()))
+        token = base64.b64decode(state["token"]) if state["token"] else None
+        return int(state["band"]), token
+    except (ValueError, KeyError, TypeError):
+        return 0, None  # a mangled link starts from the first page rather than failing
+
+
+async def page(service: CoalitionService, where: PortfolioFilter, now: datetime, size: int,
+               token: str | None) -> Page:
+    band_filters = bands(where, now)
+    band, inner = _decode(token)
+    rows: list[PortfolioRow] = []
+    while band < len(band_filters) and len(rows) < size:
+        found, inner = await service.list(band_filters[band], size - len(rows), inner)
+        # Within a band, the soonest follow-up first; visibility returns newest first.
+        rows += sorted(found, key=lambda r: r.next_follow_up_at or datetime.max.replace(
+            tzinfo=UTC))
+        if inner is None:
+            band, inner = band + 1, None
+    more = band < len(band_filters)
+    return Page(rows, _encode(band, inner) if more else None)
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    at_risk: int
+    due_this_week: int
+    by_node: dict[str, int]  # Node.key -> coalitions there
+
+
+async def counts(service: CoalitionService, where: PortfolioFilter, now: datetime) -> Counts:
+    """Counts per place on the lemniscate, all queried at once."""
+    base = where.model_dump()
+    week = end_of_week(now)
+    queries: dict[str, PortfolioFilter] = {
+        "total": where,
+        "at_risk": PortfolioFilter(**{**base, "at_risk": True}),
+        "due": PortfolioFilter(**{**base, "due_before": min(week, where.due_before)
+                                  if where.due_before else week}),
+    }
+    for state in sorted({n.state for n in NODES}):
+        queries[f"state:{state}"] = PortfolioFilter(**{**base, "state": state})
+    if where.round is None:  # split the states walked in round 2 and again in round 3
+        for state in _REVISITED:
+            queries[f"r3:{state}"] = PortfolioFilter(**{**base, "state": state, "round": "3"})
+    if where.state is not None:  # the other states are then zero by definition
+        queries = {k: q for k, q in queries.items()
+                   if ":" not in k or k.split(":", 1)[1] == where.state}
+    numbers = dict(zip(queries, await asyncio.gather(*(service.count(q)
+                                                       for q in queries.values())),
+                       strict=True))
+    by_node: dict[str, int] = {}
+    for node in NODES:
+        total = numbers.get(f"state:{node.state}", 0)
+        if where.round is not None:
+            by_node[node.key] = total if node.round.value == where.round else 0
+        elif node.state in _REVISITED:
+            in_three = numbers.get(f"r3:{node.state}", 0)
+            by_node[node.key] = in_three if node.round.value == "3" else total - in_three
+        else:
+            by_node[node.key] = total
+    return Counts(numbers["total"], numbers["at_risk"], numbers["due"], by_node)
+
+
+def link(filters: dict[str, str], **extra: str) -> str:
+    """The portfolio page with these filters (and `extra`, e.g. a page token)."""
+    return "/dashboard/?" + urlencode({**filters, **extra})
+
+
+def filter_from_query(query: Mapping[str, str], now: datetime
+                      ) -> tuple[PortfolioFilter, dict[str, str], list[str]]:
+    """The filter a query string asks for, the query string to keep in links, and notes on
+    what was not understood: a stale bookmark should still open the page, minus the filter."""
+    kept: dict[str, str] = {}
+    notes: list[str] = []
+    picked: dict[str, Any] = {}
+    for name in ("programme", "organisation"):
+        value = query.get(name, "").strip()[:200]
+        if value:
+            picked[name] = kept[name] = value
+    for name, allowed in (("round", [r.value for r in states.Round]),
+                          ("side", [s.value for s in states.Side]),
+                          ("state", list(states.STATE_INFO))):
+        value = query.get(name, "").strip()
+        if value in allowed:
+            picked[name] = kept[name] = value
+        elif value:
+            notes.append(f"There is no {name} {value!r}; that filter was left out.")
+    if query.get("at_risk") == "1":
+        picked["at_risk"] = True
+        kept["at_risk"] = "1"
+    if query.get("due") == "1":
+        picked["due_before"] = end_of_week(now)
+        kept["due"] = "1"
+    return PortfolioFilter(**picked), kept, notes

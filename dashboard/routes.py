@@ -1,0 +1,289 @@
+"""The dashboard's pages: log-in, the portfolio, one coalition, and the forms they post.
+
+Everything goes through `CoalitionService`, the same operations the API and the CLI use, as
+the person who logged in: the workflow's own checks decide, the pages only explain.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+import states
+from api.auth import KeyRing
+from cluster import ClusterConfigError, ClusterSettings, ClusterUnavailableError
+from coalitions import (
+    CoalitionExists,
+    CoalitionFinished,
+    CoalitionForbidden,
+    CoalitionNotFound,
+    CoalitionRefused,
+    CoalitionService,
+    InvalidRequest,
+)
+from dashboard import lemniscate, offers, portfolio, views, web
+from dashboard.forms import Errors, FieldSpec, decode, fields, item_indices, model_errors
+from dashboard.messages import MESSAGES
+from dashboard.session import Sessions
+from dashboard.views import Submitted
+from models.events import Actor
+from models.payloads import StartCoalition
+from states.describe import method_description
+from workflows.io import CoalitionView
+
+ServiceFactory = Callable[[], Awaitable[CoalitionService]]
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+HERE = Path(__file__).parent
+PAGE_SIZE = 25  # rows per page unless ?size= asks for 1 to MAX_PAGE_SIZE
+MAX_PAGE_SIZE = 200
+JOURNAL_SHOWN = 200  # the page shows the latest entries; the Temporal UI has everything
+UI_URL_ENV = "LEMNISCATE_TEMPORAL_UI_URL"
+
+_DESCRIPTION = method_description()
+SPECS: dict[str, tuple[FieldSpec, ...]] = {
+    t["name"]: fields(t["payload_schema"]) for t in _DESCRIPTION["triggers"]}
+START_SPECS = fields(_DESCRIPTION["start"]["payload_schema"])
+STEPS = frozenset(t["name"] for t in _DESCRIPTION["triggers"] if t["kind"] == "step")
+# Steps that end or undo a coalition's course: shown last, and not as the obvious button.
+FINAL_STEPS = ("dissolve", "start_closing", "close", "return_to_round_one", "transform")
+
+
+@dataclass(frozen=True)
+class TriggerForm:
+    name: str
+    summary: str
+    step: bool
+    allowed: bool
+    blockers: list[str]
+    specs: tuple[FieldSpec, ...]
+    choices: dict[str, list[offers.Choice]]
+
+
+def _model_errors(trigger: str, payload: dict[str, Any]) -> Errors:
+    model = StartCoalition if trigger == states.START else states.TRIGGERS[trigger].payload
+    return model_errors(model, payload)
+
+
+def _settings() -> ClusterSettings | None:
+    try:
+        return ClusterSettings.from_env()
+    except ClusterConfigError:
+        return None  # the API reports a bad configuration itself; the page just has no link
+
+
+def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | None = None
+          ) -> None:
+    """Serve the dashboard under /dashboard of `app` (built by `api.app.create_app`).
+
+    `settings` name the Temporal namespace and Web UI for the raw-history links; by default
+    they are read from the environment, as `lemniscate api` and `lemniscate up` do.
+    """
+    sessions = Sessions()
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals.update(
+        humanize=views.humanize, when=views.when, messages=MESSAGES, REASON=web.REASON,
+        geo=lemniscate, form_context=views.form_context, indices=item_indices,
+        step_names=sorted(STEPS), portfolio_link=portfolio.link, final_steps=FINAL_STEPS)
+    cluster = settings or _settings()
+    ui_base = views.temporal_ui_base(cluster, os.environ.get(UI_URL_ENV))
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        return templates.TemplateResponse(request, name, {"actor": sessions.of(request),
+                                                          **context}, status_code=status)
+
+    def problem(request: Request, status: int, title: str, detail: str) -> Response:
+        return page(request, "problem.html", status, title=title, detail=detail)
+
+    class PageRoute(APIRoute):
+        """Answers what can go wrong on any page with a page, not the API's JSON problem:
+        these routes are read by people. The app's own handlers stay as they are."""
+
+        def get_route_handler(self) -> Handler:
+            handler = super().get_route_handler()
+
+            async def guarded(request: Request) -> Response:
+                try:
+                    return await handler(request)
+                except web.LoginRequired as needed:
+                    return RedirectResponse(
+                        "/dashboard/login?" + urlencode({"next": needed.next_path}), 303)
+                except CoalitionNotFound as missing:
+                    return problem(request, 404, "No such coalition", str(missing))
+                except CoalitionFinished as finished:
+                    return problem(request, 410, "Coalition finished", str(finished))
+                except ClusterUnavailableError as error:
+                    return problem(request, 503, "Temporal is not reachable",
+                                   f"{error} The page works again once it is.")
+
+            return guarded
+
+    router = APIRouter(prefix="/dashboard", include_in_schema=False, route_class=PageRoute)
+
+    def actor_of(request: Request) -> Actor:
+        actor = sessions.of(request)
+        if actor is None:
+            query = f"?{request.url.query}" if request.url.query else ""
+            raise web.LoginRequired(request.url.path + query)
+        return actor
+
+    # Log-in ------------------------------------------------------------------------------
+
+    @router.get("/login", response_class=HTMLResponse)
+    async def login_form(request: Request, next: str | None = None) -> Response:
+        if sessions.of(request) is not None:
+            return RedirectResponse(web.safe_next(next), 303)
+        return page(request, "login.html", next=web.safe_next(next), error=None)
+
+    @router.post("/login")
+    async def login(request: Request) -> Response:
+        values = await web.posted(request)
+        target = web.safe_next(web.first(values, "next"))
+        keys: KeyRing = request.app.state.keys
+        actor = keys.identify(web.first(values, "key"))
+        if actor is None:
+            return page(request, "login.html", 401, next=target,
+                        error="That key is not known. Ask whoever runs Lemniscate for yours.")
+        response = RedirectResponse(target, 303)
+        sessions.login(response, request, actor)
+        return response
+
+    @router.post("/logout")
+    async def logout(request: Request) -> Response:
+        response = RedirectResponse("/dashboard/login", 303)
+        sessions.logout(response)
+        return response
+
+    # The portfolio -----------------------------------------------------------------------
+
+    @router.get("/", response_class=HTMLResponse)
+    async def portfolio_page(request: Request) -> Response:
+        return await render_portfolio(request, actor_of(request), None)
+
+    async def render_portfolio(request: Request, actor: Actor, submitted: Submitted | None,
+                               status: int = 200) -> Response:
+        now = datetime.now(UTC)
+        where, filters, notes = portfolio.filter_from_query(request.query_params, now)
+        svc = await service()
+        token = request.query_params.get("page")
+        asked = request.query_params.get("size", "")
+        size = min(int(asked), MAX_PAGE_SIZE) if asked.isdigit() and int(asked) else PAGE_SIZE
+        sized = {"size": str(size)} if size != PAGE_SIZE else {}
+        try:
+            listed = await portfolio.page(svc, where, now, size, token)
+        except InvalidRequest:  # a page link from before a restart of the cluster
+            notes.append("That page link no longer works; here is the first page.")
+            listed, token = await portfolio.page(svc, where, now, size, None), None
+        counted = await portfolio.counts(svc, where, now)
+        week = portfolio.end_of_week(now)
+        return page(
+            request, "portfolio.html", status, filters=filters, notes=notes, page=listed,
+            counts=counted, map=views.portfolio_map(counted.by_node, listed.rows, filters),
+            due={r.id: views.follow_up(r.next_follow_up_at, now, week) for r in listed.rows},
+            week_end=week, first_href=portfolio.link(filters, **sized) if token else None,
+            next_href=portfolio.link(filters, page=listed.next_token, **sized)
+            if listed.next_token else None,
+            start_specs=START_SPECS if offers.may_start(actor) else None,
+            submitted=submitted, rounds=[r.value for r in states.Round],
+            sides=[s.value for s in states.Side], all_states=[s.id for s in states.STATES])
+
+    @router.post("/coalitions")
+    async def start(request: Request) -> Response:
+        actor = actor_of(request)
+        if not web.same_origin(request):
+            return problem(request, 403, "Refused", "This form was posted from another site.")
+        if not offers.may_start(actor):
+            return problem(request, 403, "Not allowed for you",
+                           f"{actor} may not start coalitions.")
+        values = await web.posted(request)
+        payload, errors = decode(START_SPECS, values)
+        errors = errors or _model_errors(states.START, payload)
+        if errors:
+            return await render_portfolio(request, actor,
+                                          Submitted(states.START, values, errors), 422)
+        try:
+            view = await (await service()).start(payload, actor, web.reason(values))
+        except CoalitionExists as exists:
+            return await render_portfolio(request, actor, Submitted(
+                states.START, values, {"id": [str(exists)]}), 409)
+        except CoalitionRefused as refused:
+            return await render_portfolio(request, actor, Submitted(
+                states.START, values, refused=refused.reasons), 422)
+        return RedirectResponse(f"/dashboard/coalitions/{quote(view.coalition.id)}?"
+                                + urlencode({"done": states.START}), 303)
+
+    # One coalition -----------------------------------------------------------------------
+
+    @router.get("/coalitions/{slug}", response_class=HTMLResponse)
+    async def coalition_page(request: Request, slug: str) -> Response:
+        return await render_coalition(request, actor_of(request), slug, None)
+
+    async def render_coalition(request: Request, actor: Actor, slug: str,
+                               submitted: Submitted | None, status: int = 200,
+                               view: CoalitionView | None = None) -> Response:
+        svc = await service()
+        view = view or await svc.view(slug)
+        journal = await svc.journal(slug, max(0, view.status.journal_length - JOURNAL_SHOWN))
+        c, o = view.coalition, view.overview
+        forms = [TriggerForm(t.trigger, t.summary, t.trigger in STEPS, t.allowed, t.blockers,
+                             SPECS[t.trigger], offers.choices(c, actor, t.trigger))
+                 for t in o.triggers if t.available_here and offers.offered(actor, t.trigger, c)]
+        today = date.today()
+        done = request.query_params.get("done")  # only a known name: the link is shareable
+        seq = request.query_params.get("seq", "")
+        return page(
+            request, "coalition.html", status, view=view, c=c, o=o, s=view.status,
+            map=views.coalition_map(o.state, o.round.value), grid=views.partner_grid(c),
+            steps=sorted((f for f in forms if f.step),
+                         key=lambda f: (f.name in FINAL_STEPS, not f.allowed)),
+            records=[f for f in forms if not f.step and f.allowed],
+            closed_records=[f for f in forms if not f.step and not f.allowed],
+            may_change=offers.may_change(actor),
+            due={a.id: views.action_due(a, today) for a in c.actions},
+            timeline=views.timeline(journal), submitted=submitted,
+            done=views.humanize(done) if done in (*states.TRIGGERS, states.START) else None,
+            done_seq=seq if seq.isdigit() else None,
+            temporal_link=views.temporal_ui_link(cluster, ui_base, c.id),
+            levels=[level.value for level in views.LEVELS])
+
+    @router.post("/coalitions/{slug}/triggers/{trigger}")
+    async def fire(request: Request, slug: str, trigger: str) -> Response:
+        actor = actor_of(request)
+        if trigger not in states.TRIGGERS:
+            return problem(request, 404, "No such step or record",
+                           f"The method has no trigger {trigger!r}.")
+        if not web.same_origin(request):
+            return problem(request, 403, "Refused", "This form was posted from another site.")
+        svc = await service()
+        view = await svc.view(slug)
+        if not offers.offered(actor, trigger, view.coalition):
+            return problem(request, 403, "Not allowed for you",
+                           f"{actor} may not use {trigger} here.")
+        values = await web.posted(request)
+        payload, errors = decode(SPECS[trigger], values)
+        errors = errors or _model_errors(trigger, payload)
+        if errors:
+            return await render_coalition(request, actor, slug,
+                                          Submitted(trigger, values, errors), 422, view)
+        try:
+            accepted = await svc.trigger(slug, trigger, payload, actor, web.reason(values))
+        except CoalitionRefused as refused:  # nothing changed: show why, with what was typed
+            status = 403 if isinstance(refused, CoalitionForbidden) else 422
+            return await render_coalition(request, actor, slug, Submitted(
+                trigger, values, refused=refused.reasons), status, view)
+        return RedirectResponse(f"/dashboard/coalitions/{quote(slug)}?" + urlencode(
+            {"done": trigger, "seq": accepted.seq}), 303)
+
+    app.include_router(router)
+    app.mount("/dashboard/static", StaticFiles(directory=HERE / "static"),
+              name="dashboard-static")

@@ -1,0 +1,200 @@
+"""What the templates show, computed here so templates only lay it out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import quote, urlencode
+
+from cluster import ClusterSettings
+from coalitions import PortfolioRow
+from dashboard.forms import Errors
+from dashboard.lemniscate import NODES, Node, node_for, orbit
+from dashboard.offers import Choice
+from models.coalition import Action, ActionStatus, Coalition, Partner
+from models.journal import JournalEntry
+from models.records import Level
+from workflows.io import workflow_id
+
+DUE_SOON_DAYS = 7
+
+
+def humanize(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+
+
+@dataclass(frozen=True)
+class Due:
+    label: str
+    tone: str  # a CSS modifier: ok, soon, late, done, muted
+
+
+def action_due(action: Action, today: date) -> Due:
+    if action.status == ActionStatus.done:
+        return Due("done", "done")
+    if action.status == ActionStatus.cancelled:
+        return Due("cancelled", "muted")
+    if action.due_on is None:
+        return Due("no due date", "muted")
+    days = (action.due_on - today).days
+    if days < 0:
+        return Due(f"overdue by {-days} d", "late")
+    if days == 0:
+        return Due("due today", "late")
+    if days <= DUE_SOON_DAYS:
+        return Due(f"due in {days} d", "soon")
+    return Due(f"due {action.due_on.isoformat()}", "ok")
+
+
+def follow_up(row_time: datetime | None, now: datetime, week_end: datetime) -> Due:
+    if row_time is None:
+        return Due("none planned", "muted")
+    if row_time <= now:
+        return Due(f"overdue since {row_time:%Y-%m-%d}", "late")
+    if row_time <= week_end:
+        return Due(f"{row_time:%a %d %b}", "soon")
+    return Due(f"{row_time:%Y-%m-%d}", "ok")
+
+
+# The interest/influence grid: rows from high influence down, columns from low interest up.
+LEVELS = (Level.low, Level.medium, Level.high)
+
+
+@dataclass(frozen=True)
+class Grid:
+    cells: list[list[list[Partner]]]  # [influence high..low][interest low..high]
+    unplaced: list[Partner]
+
+
+def partner_grid(coalition: Coalition) -> Grid:
+    cells: list[list[list[Partner]]] = [[[] for _ in LEVELS] for _ in LEVELS]
+    unplaced = []
+    for partner in coalition.partners:
+        if partner.placement is None:
+            unplaced.append(partner)
+            continue
+        row = 2 - LEVELS.index(partner.placement.influence)
+        cells[row][LEVELS.index(partner.placement.interest)].append(partner)
+    return Grid(cells, unplaced)
+
+
+@dataclass
+class MapNode:
+    """A place on the lemniscate as drawn: its count, its dots, whether it is highlighted."""
+
+    node: Node
+    count: int = 0
+    highlight: bool = False
+    href: str | None = None
+    dots: list[tuple[float, float, str, str, bool]] = field(default_factory=list)
+
+    @property
+    def radius(self) -> float:
+        return min(24.0, 9 + 2.6 * math.sqrt(self.count)) if self.count else 7.0
+
+
+def portfolio_map(by_node: dict[str, int], rows: list[PortfolioRow],
+                  filters: dict[str, str]) -> list[MapNode]:
+    placed = [MapNode(n, by_node.get(n.key, 0)) for n in NODES]
+    by_key = {m.node.key: m for m in placed}
+    for m in placed:
+        query = {**filters, "state": m.node.state}
+        if m.node.round.value in ("2", "3"):
+            query["round"] = m.node.round.value
+        m.href = "/dashboard/?" + urlencode(query)
+    for row in rows:
+        node = node_for(row.state or "", row.round)
+        if node is None:
+            continue
+        m = by_key[node.key]
+        x, y = orbit(node, len(m.dots), m.radius)
+        m.dots.append((x, y, f"/dashboard/coalitions/{quote(row.id)}", row.id, row.at_risk))
+    return placed
+
+
+def coalition_map(state: str, round_: str) -> list[MapNode]:
+    here = node_for(state, round_)
+    return [MapNode(n, highlight=here is not None and n.key == here.key) for n in NODES]
+
+
+def temporal_ui_link(settings: ClusterSettings | None, base: str | None, slug: str
+                     ) -> str | None:
+    """The coalition's workflow in the Temporal Web UI, where its raw history is."""
+    if settings is None or base is None:
+        return None
+    return (f"{base.rstrip('/')}/namespaces/{quote(settings.namespace, safe='')}/workflows/"
+            f"{quote(workflow_id(slug), safe='')}")
+
+
+def temporal_ui_base(settings: ClusterSettings | None, configured: str | None) -> str | None:
+    """`LEMNISCATE_TEMPORAL_UI_URL` when set; else the embedded server's UI; else Temporal
+    Cloud's for a Cloud address; else none (a self-hosted UI's address is not knowable)."""
+    if configured:
+        return configured
+    if settings is None:
+        return None
+    if settings.embedded:
+        return f"http://127.0.0.1:{settings.ui_port}"
+    if (settings.address or "").split(":")[0].endswith(".tmprl.cloud"):
+        return "https://cloud.temporal.io"
+    return None
+
+
+@dataclass(frozen=True)
+class Moment:
+    entry: JournalEntry
+    moved: bool
+    actor: str
+
+
+def timeline(entries: list[JournalEntry]) -> list[Moment]:
+    """Newest first: what a person reading the story wants to see first."""
+    return [Moment(e, e.from_state not in (None, e.to_state), str(e.event.actor))
+            for e in reversed(entries)]
+
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A posted form shown again: what was typed, what is wrong, what the method refused."""
+
+    trigger: str
+    values: dict[str, list[str]]
+    errors: Errors = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def general(self) -> list[str]:
+        """Errors that belong to no single field (the model's own rules across fields)."""
+        return self.errors.get("", [])
+
+    @property
+    def marked(self) -> bool:
+        """Whether some field carries an error of its own."""
+        return any(path for path in self.errors)
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """What one rendered form needs: its id, what was typed, what is wrong, its choices."""
+
+    id: str
+    values: dict[str, list[str]]
+    errors: dict[str, list[str]]
+    choices: dict[str, list[Choice]]
+    flagged: frozenset[str]  # fields a refusal sentence names ("partner: ...")
+    locked: bool  # a partner's own organisation, the only choice it has
+
+
+def form_context(form_id: str, trigger: str, submitted: Submitted | None,
+                 choices: dict[str, list[Choice]], locked: bool = False) -> FormContext:
+    mine = submitted if submitted is not None and submitted.trigger == trigger else None
+    if mine is None:
+        return FormContext(form_id, {}, {}, choices, frozenset(), locked)
+    flagged = frozenset(r.split(": ", 1)[0] for r in mine.refused if ": " in r)
+    return FormContext(form_id, mine.values, mine.errors, choices, flagged, locked)

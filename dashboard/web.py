@@ -1,0 +1,49 @@
+"""Small request helpers of the dashboard's pages: posted forms, safe redirects, origins."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+from fastapi import Request
+
+from dashboard.forms import RESERVED_PREFIX, form_values
+
+REASON = f"{RESERVED_PREFIX}reason"  # the event's "why", beside every payload's own fields
+
+
+class LoginRequired(Exception):
+    """The request has no valid session: the page sends the person to log in, then back."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def safe_next(target: str | None) -> str:
+    """Only paths of this dashboard: a log-in link must not send anyone elsewhere."""
+    if not target or not target.startswith("/dashboard") or target.startswith("//"):
+        return "/dashboard/"
+    return target
+
+
+def same_origin(request: Request) -> bool:
+    """Defence in depth beside SameSite=Strict: a browser names the page a POST came from."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True  # not a browser, or an old one; the cookie's SameSite still holds
+    return origin != "null" and urlsplit(origin).netloc == request.headers.get("host")
+
+
+async def posted(request: Request) -> dict[str, list[str]]:
+    """The form as path -> values. Forms post application/x-www-form-urlencoded; parsed here
+    so no multipart package is needed for what is never a file upload."""
+    body = (await request.body()).decode("utf-8", "replace")
+    return form_values(parse_qsl(body, keep_blank_values=True))
+
+
+def first(values: dict[str, list[str]], name: str) -> str:
+    return (values.get(name) or [""])[0].strip()
+
+
+def reason(values: dict[str, list[str]]) -> str | None:
+    return first(values, REASON) or None

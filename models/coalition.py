@@ -1,0 +1,452 @@
+"""The coalition record: everything the method keeps about one vital coalition."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from models.playbook import Playbook
+from models.records import (
+    CommitmentLevel,
+    Email,
+    ExecutionPower,
+    Level,
+    Name,
+    Record,
+    Slug,
+    Text,
+    Track,
+)
+
+
+class OrganisationKind(StrEnum):
+    government = "government"
+    civil_society = "civil_society"
+    business = "business"
+    knowledge = "knowledge"
+    residents = "residents"
+    other = "other"
+
+
+class AgendaKind(StrEnum):
+    decision_moment = "decision_moment"
+    budget_cycle = "budget_cycle"
+    council_meeting = "council_meeting"
+    other = "other"
+
+
+class Task(Record):
+    """The shared societal challenge (opgave)."""
+
+    title: Name
+    description: Text | None = None
+    programme: Name | None = Field(default=None, description="programme office that runs it")
+
+
+class AgendaItem(Record):
+    """A date on a partner's own agenda that plans should respect (timing principle)."""
+
+    on: date
+    kind: AgendaKind
+    description: Name
+
+
+class InterviewAnswers(Record):
+    """The seven questions of step 1, asked in a bilateral interview."""
+
+    drive: Text = Field(description="What drives the partner to (possibly) join?")
+    developments: Text = Field(
+        description="Other relevant developments, opportunities and threats for the partner"
+    )
+    expected_yield: Text = Field(description="What must joining yield to be worth the effort?")
+    willingness_to_adapt: Text = Field(
+        description="Will it adapt running activities and coming decisions to a shared vision?"
+    )
+    extra_efforts: Text = Field(description="Which extra efforts can and will it take on?")
+    worries_about_partners: Text = Field(
+        description="Worries about or questions for one or more other partners"
+    )
+    agreement_form: Text = Field(description="How does it want agreements recorded?")
+
+
+class Interview(Record):
+    answers: InterviewAnswers
+    held_on: date
+    interviewer: Name
+
+
+class Placement(Record):
+    """Where the partner sits in the coordinator's own collaboration plan (step 3)."""
+
+    role: Name
+    execution_power: ExecutionPower
+    interest: Level
+    influence: Level
+
+
+class ConstituencySupport(Record):
+    """Whether the people behind a partner back its participation."""
+
+    managers: bool
+    legal_staff: bool
+    executives: bool
+    note: Text | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.managers and self.legal_staff and self.executives
+
+
+class Partner(Record):
+    name: Name
+    kind: OrganisationKind = OrganisationKind.other
+    representative: Name | None = None
+    email: Email | None = Field(default=None, description="where its reminders go")
+    agenda: list[AgendaItem] = Field(default_factory=list)
+    interview: Interview | None = None
+    not_reached_reason: Text | None = None
+    placement: Placement | None = None
+    committed: bool = False
+    commitment_statement: Text | None = None
+    constituency: ConstituencySupport | None = None
+    communication_advisor: Name | None = None
+    contribution: Text | None = Field(default=None, description="credited at closing")
+    added_on: date | None = None
+
+
+class Topic(Record):
+    """A topic of the coalition's domain and the partners it matters to (figure 3)."""
+
+    name: Name
+    partners: list[Name] = Field(min_length=1)
+
+
+class MeetingKind(StrEnum):
+    exploration = "exploration"
+    founding = "founding"
+    adoption = "adoption"
+    partner = "partner"
+    other = "other"
+
+
+class PreInformation(StrEnum):
+    purpose_only = "purpose_only"
+    content_note = "content_note"
+
+
+class MeetingContent(StrEnum):
+    """What a partner meeting in execution is built around (step 10)."""
+
+    speaker = "speaker"
+    peer_organisation = "peer_organisation"
+    partner_presentation = "partner_presentation"
+    site_visit = "site_visit"
+    progress_report = "progress_report"
+
+
+class MeetingPart(StrEnum):
+    vision = "vision"
+    central = "central"
+    conclusion = "conclusion"
+    closing = "closing"
+
+
+class NextProduct(StrEnum):
+    discussion_note = "discussion_note"
+    initiative_proposal = "initiative_proposal"
+    plan_of_approach = "plan_of_approach"
+    programme_plan = "programme_plan"
+
+
+class MeetingOutcome(Record):
+    attended: list[Name] = Field(min_length=1)
+    parts_held: list[MeetingPart] = Field(default_factory=list)
+    statements: dict[Name, Text] = Field(default_factory=dict)
+    commitment: CommitmentLevel | None = None
+    next_product: NextProduct | None = None
+    next_meeting_on: date | None = None
+    notes: Text | None = None
+
+
+class Meeting(Record):
+    id: Name
+    kind: MeetingKind
+    on: date
+    invitees: list[Name] = Field(default_factory=list)
+    inviters: list[Name] = Field(default_factory=list, description="one lead or frontrunners")
+    pre_information: PreInformation | None = None
+    chair: Name | None = None
+    independent_chair: bool = False
+    content: MeetingContent | None = None
+    outcome: MeetingOutcome | None = None
+    lemniscate_pass: int = Field(default=1, description="the pass round the figure it "
+                                 "was planned in")
+
+
+class OptionKind(StrEnum):
+    content = "content"
+    collaboration = "collaboration"
+
+
+class Option(Record):
+    id: Name
+    kind: OptionKind
+    title: Name
+    description: Text | None = None
+
+
+class WorkingForm(StrEnum):
+    working_group = "working_group"
+    project_team = "project_team"
+    programme_team = "programme_team"
+    steering_group = "steering_group"
+    sounding_board = "sounding_board"
+
+
+class CollaborationModel(StrEnum):
+    steering_group = "steering_group"
+    lead_organisation_assignments = "lead_organisation_assignments"
+    joint_programme_team = "joint_programme_team"
+    other = "other"
+
+
+class FundingClass(StrEnum):
+    within_existing_work = "within_existing_work"  # the owner's own execution power
+    needs_extra_funding = "needs_extra_funding"
+
+
+class FundingSource(StrEnum):
+    subsidy = "subsidy"
+    assignment = "assignment"
+    joint_fund = "joint_fund"
+    other = "other"
+
+
+class ActionStatus(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    done = "done"
+    stalled = "stalled"
+    cancelled = "cancelled"
+
+
+def check_assignment(owner: str | None, explicitly_unassigned: bool,
+                     funding: FundingClass | None, funding_source: FundingSource | None) -> None:
+    """The rules of an action's owner and funding (step 8), for records and payloads."""
+    if owner is not None and explicitly_unassigned:
+        raise ValueError("give an owner or mark the action explicitly unassigned, not both")
+    if funding_source is not None and funding != FundingClass.needs_extra_funding:
+        raise ValueError("a funding source only applies to actions that need extra funding")
+
+
+class Action(Record):
+    id: Name
+    title: Name
+    owner: Name | None = None
+    explicitly_unassigned: bool = False
+    funding: FundingClass | None = None
+    funding_source: FundingSource | None = None
+    due_on: date | None = None
+    status: ActionStatus = ActionStatus.open
+    last_report: Text | None = None
+
+    @model_validator(mode="after")
+    def _owner_or_unassigned(self) -> Action:
+        check_assignment(self.owner, self.explicitly_unassigned, self.funding,
+                         self.funding_source)
+        return self
+
+    @property
+    def settled(self) -> bool:
+        """Owner (or an explicit 'nobody yet') and a funding class: what a plan needs."""
+        return (self.owner is not None or self.explicitly_unassigned) and self.funding is not None
+
+
+class AccountabilityItem(Record):
+    """Opened when an action passes its due date undone; closed when its owner reports
+    progress or the coalition decides (holding each other to account, step 10)."""
+
+    id: Name
+    action: Name
+    owner: Name | None
+    opened_on: date
+    closed_on: date | None = None
+    closed_by: str | None = Field(default=None, description="'progress report' or a decision id")
+
+    @property
+    def open(self) -> bool:
+        return self.closed_on is None
+
+
+class BasisKind(StrEnum):
+    declaration_of_intent = "declaration_of_intent"
+    plan_of_approach = "plan_of_approach"
+    covenant = "covenant"
+    contract = "contract"
+
+
+class FoundingBasis(Record):
+    kind: BasisKind
+    signatories: list[Name] = Field(min_length=1)
+    signed_on: date
+    reference: Name | None = Field(default=None, description="document id in another system")
+
+
+class BasicAgreements(Record):
+    """Initiative track, step 8: enough to found on before the details are known."""
+
+    funding: Text
+    progress_monitoring: Text
+
+
+class MonitoringReport(Record):
+    id: Name
+    cycle: int
+    summary: Text
+    action_status: dict[Name, Text] = Field(default_factory=dict)
+    survey_results: list[Text] = Field(default_factory=list)
+
+
+class Decision(Record):
+    id: Name
+    cycle: int
+    decision: Text
+    rests_on: list[Name] = Field(min_length=1, description="ids of monitoring reports")
+
+
+class Funder(Record):
+    name: Name
+    contribution: Text
+    actions: list[Name] = Field(default_factory=list)
+
+
+class MessageHouse(Record):
+    umbrella_story: Text
+    key_messages: list[Text] = Field(min_length=1, max_length=7)
+    substantiation: list[Text] = Field(min_length=1)
+    contributors: list[Name] = Field(min_length=1)
+
+
+class PositioningChoice(StrEnum):
+    monolithic = "monolithic"  # the alliance is visible, partners are not
+    branded = "branded"  # the task or product is central; partners use their own channels
+    endorsed = "endorsed"  # partners communicate themselves as members
+
+
+class Positioning(Record):
+    choice: PositioningChoice
+    rationale: Text
+    partner_visibility: Text = Field(description="How visible must the partners be?")
+    serves_goals: Text = Field(description="Does strong positioning serve the goals? Which?")
+    spokesperson: Name = Field(description="Who speaks for the alliance?")
+    when_tense: Text = Field(description="What do we do when things get tense?")
+
+
+class Communication(Record):
+    message_house: MessageHouse | None = None
+    positioning: Positioning | None = None
+    toolkit: list[Text] = Field(default_factory=list)
+
+
+class SignalKind(StrEnum):
+    bottleneck = "bottleneck"
+    opportunity = "opportunity"
+
+
+class Signal(Record):
+    region: Name
+    kind: SignalKind
+    description: Text
+    from_coalition: Name | None = None
+
+
+class ArchivedApproach(Record):
+    """An approach that ended when the coalition transformed to a new task."""
+
+    task: Task
+    actions: list[Action]
+    founding_bases: list[FoundingBasis]
+    cycles: int
+
+
+class Coalition(Record):
+    """The whole state of one coalition. Produced only by `states.apply`."""
+
+    id: Slug
+    name: Name
+    task: Task
+    initiators: list[Name] = Field(min_length=1)
+    coordinator: Name
+    coordinator_email: Email | None = None
+    playbook: Playbook
+    state: str
+    track: Track | None = None
+    founded: bool = False
+    passes: int = Field(default=1, description="times round 1 was started")
+    serial: int = Field(default=0, description="last number used for generated ids")
+    intent: Text | None = None
+    partners: list[Partner] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list)
+    collaboration_sketch: Text | None = None
+    meetings: list[Meeting] = Field(default_factory=list)
+    vision: Text | None = None
+    goals: list[Text] = Field(default_factory=list)
+    working_forms: list[WorkingForm] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
+    collaboration_model: CollaborationModel | None = None
+    collaboration_description: Text | None = None
+    actions: list[Action] = Field(default_factory=list)
+    basic_agreements: BasicAgreements | None = None
+    founding_bases: list[FoundingBasis] = Field(default_factory=list)
+    cycle: int = Field(default=0, description="execution cycles completed")
+    execution_started_on: date | None = None
+    last_review_on: date | None = None
+    monitoring_reports: list[MonitoringReport] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    accountability: list[AccountabilityItem] = Field(default_factory=list)
+    funders: list[Funder] = Field(default_factory=list)
+    communication: Communication = Field(default_factory=Communication)
+    signals: list[Signal] = Field(default_factory=list)
+    next_task: Task | None = None
+    parent: Slug | None = Field(default=None, description="national coalition of a region")
+    regions: list[Slug] = Field(default_factory=list)
+    archived: list[ArchivedApproach] = Field(default_factory=list)
+    closing_reason: Text | None = None
+    closing_summary: Text | None = None
+    dissolution_reason: Text | None = None
+
+    def partner(self, name: str) -> Partner | None:
+        return next((p for p in self.partners if p.name == name), None)
+
+    def action(self, action_id: str) -> Action | None:
+        return next((a for a in self.actions if a.id == action_id), None)
+
+    def meeting(self, meeting_id: str) -> Meeting | None:
+        return next((m for m in self.meetings if m.id == meeting_id), None)
+
+    def exploration_meeting(self) -> Meeting | None:
+        """The latest exploration meeting of the current pass around the lemniscate."""
+        found = [m for m in self.meetings
+                 if m.kind == MeetingKind.exploration and m.lemniscate_pass == self.passes]
+        return found[-1] if found else None
+
+    def options_of(self, kind: OptionKind) -> list[Option]:
+        return [o for o in self.options if o.kind == kind]
+
+    def email_of(self, name: str) -> str | None:
+        """The address of a partner or the coordinator, if one was given."""
+        if name == self.coordinator:
+            return self.coordinator_email
+        partner = self.partner(name)
+        return partner.email if partner else None
+
+    def open_accountability(self) -> list[AccountabilityItem]:
+        return [i for i in self.accountability if i.open]
+
+    def committed_partners(self) -> list[Partner]:
+        return [p for p in self.partners if p.committed]
+
+    def organisations(self) -> list[str]:
+        return sorted({*self.initiators, *(p.name for p in self.partners)})

@@ -1,0 +1,286 @@
+"""What each trigger carries. One model per trigger; the machine table names which."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, model_validator
+
+from models.coalition import (
+    ActionStatus,
+    AgendaItem,
+    BasisKind,
+    CollaborationModel,
+    ConstituencySupport,
+    FundingClass,
+    FundingSource,
+    InterviewAnswers,
+    MeetingContent,
+    MeetingKind,
+    MeetingOutcome,
+    MessageHouse,
+    OptionKind,
+    OrganisationKind,
+    Placement,
+    Positioning,
+    SignalKind,
+    Task,
+    WorkingForm,
+    check_assignment,
+)
+from models.records import Email, Name, Record, Slug, Text
+
+
+class Empty(Record):
+    """For triggers that carry nothing but the move itself (and the event's reason)."""
+
+
+class StartCoalition(Record):
+    id: Slug = Field(description="slug; the workflow id becomes coalition/<id>")
+    name: Name
+    task: Task
+    initiators: list[Name] = Field(min_length=1)
+    coordinator: Name
+    coordinator_email: Email | None = None
+    playbook: Name = "default"
+    playbook_version: int | None = Field(default=None, ge=1, description="latest when omitted")
+    partners: list[AddPartner] = Field(default_factory=list)
+    parent: Slug | None = Field(default=None, description="the national coalition, for a "
+                                "regional or local mini-alliance")
+
+
+class SpawnRegion(Record):
+    """A national coalition helps a regional or local mini-alliance start: its own
+    coalition, with its own partners and its own initiative."""
+
+    region: StartCoalition
+
+
+class SignalNational(Record):
+    """A region tells the national table about a bottleneck or an opportunity."""
+
+    kind: SignalKind
+    description: Text
+
+
+class RecordIntent(Record):
+    intent: Text
+
+
+class AddPartner(Record):
+    name: Name
+    kind: OrganisationKind = OrganisationKind.other
+    representative: Name | None = None
+    email: Email | None = None
+    agenda: list[AgendaItem] = Field(default_factory=list)
+
+
+class RecordInterview(Record):
+    partner: Name
+    answers: InterviewAnswers
+    held_on: date
+    interviewer: Name
+
+
+class MarkNotReached(Record):
+    partner: Name
+    reason: Text
+
+
+class UpdateAgenda(Record):
+    partner: Name
+    agenda: list[AgendaItem]
+
+
+class MapTopic(Record):
+    topic: Name
+    partners: list[Name] = Field(min_length=1)
+
+
+class PlacePartner(Record):
+    partner: Name
+    placement: Placement
+
+
+class SketchCollaboration(Record):
+    sketch: Text
+
+
+class PlanMeeting(Record):
+    kind: MeetingKind
+    on: date
+    invitees: list[Name] = Field(default_factory=list)
+    inviters: list[Name] = Field(default_factory=list)
+    pre_information: str | None = Field(default=None, pattern="^(purpose_only|content_note)$")
+    chair: Name | None = None
+    independent_chair: bool = False
+    content: MeetingContent | None = None
+
+
+class RescheduleMeeting(Record):
+    meeting: Name
+    on: date
+
+
+class RecordMeetingOutcome(Record):
+    meeting: Name
+    outcome: MeetingOutcome
+
+
+class RecordVision(Record):
+    vision: Text
+    goals: list[Text] = Field(default_factory=list)
+    working_forms: list[WorkingForm] = Field(default_factory=list)
+
+
+class AddOption(Record):
+    kind: OptionKind
+    title: Name
+    description: Text | None = None
+
+
+class RemoveOption(Record):
+    option: Name
+
+
+class ChooseCollaborationModel(Record):
+    model: CollaborationModel
+    description: Text | None = None
+
+
+class AddAction(Record):
+    title: Name
+    owner: Name | None = None
+    explicitly_unassigned: bool = False
+    funding: FundingClass | None = None
+    funding_source: FundingSource | None = None
+    due_on: date | None = None
+
+    @model_validator(mode="after")
+    def _owner_or_unassigned(self) -> AddAction:
+        check_assignment(self.owner, self.explicitly_unassigned, self.funding,
+                         self.funding_source)
+        return self
+
+
+class UpdateAction(Record):
+    """Adjusting the plan: reassign, refund, reschedule. Fields left out stay as they are."""
+
+    action: Name
+    title: Name | None = None
+    owner: Name | None = None
+    explicitly_unassigned: bool | None = None
+    funding: FundingClass | None = None
+    funding_source: FundingSource | None = None
+    due_on: date | None = None
+    cancel: bool = False
+
+
+class RecordBasicAgreements(Record):
+    funding: Text
+    progress_monitoring: Text
+
+
+class SignFoundingBasis(Record):
+    kind: BasisKind
+    signatories: list[Name] = Field(min_length=1)
+    signed_on: date
+    reference: Name | None = None
+
+
+class Commit(Record):
+    partner: Name
+    statement: Text | None = None
+
+
+class ReportProgress(Record):
+    action: Name
+    status: ActionStatus
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _not_cancel(self) -> ReportProgress:
+        if self.status == ActionStatus.cancelled:
+            raise ValueError("cancelling an action is a plan change (update_action), not progress")
+        return self
+
+
+class PickUpAction(Record):
+    action: Name
+    partner: Name
+
+
+class RecordFunder(Record):
+    name: Name
+    contribution: Text
+    actions: list[Name] = Field(default_factory=list)
+
+
+class RecordMonitoringReport(Record):
+    summary: Text
+    action_status: dict[Name, Text] = Field(default_factory=dict)
+    survey_results: list[Text] = Field(default_factory=list)
+
+
+class RecordDecision(Record):
+    decision: Text
+    rests_on: list[Name] = Field(min_length=1, description="monitoring report ids it rests on")
+    resolves: list[Name] = Field(default_factory=list,
+                                 description="accountability item ids this decision settles")
+
+
+class OpenAccountabilityItem(Record):
+    action: Name
+
+
+class BuildMessageHouse(Record):
+    message_house: MessageHouse
+
+
+class ChoosePositioning(Record):
+    positioning: Positioning
+
+
+class RecordConstituencySupport(Record):
+    partner: Name
+    support: ConstituencySupport
+
+
+class PublishToolkit(Record):
+    items: list[Text] = Field(min_length=1)
+
+
+class JoinCommunicationCoalition(Record):
+    partner: Name
+    advisor: Name
+
+
+class RecordSignal(Record):
+    region: Name
+    kind: SignalKind
+    description: Text
+    from_coalition: Name | None = None
+
+
+class Transform(Record):
+    new_task: Task
+
+
+class CreditPartner(Record):
+    partner: Name
+    contribution: Text
+
+
+class Close(Record):
+    summary: Text
+
+
+class Dissolve(Record):
+    reason: Text
+
+
+class StartClosing(Record):
+    reason: Text
+
+
+StartCoalition.model_rebuild()

@@ -1,0 +1,58 @@
+"""Shared building blocks for every record: strict, closed, immutable."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+
+class Record(BaseModel):
+    """Base of all domain records.
+
+    Strict so that a payload never changes type silently, closed (`extra="forbid"`) so a
+    misspelt field is refused instead of dropped, frozen so `apply` can only produce new
+    states and never edit old ones.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+Slug = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=2, max_length=80, pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
+    ),
+]
+
+
+class Level(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class ExecutionPower(StrEnum):
+    none = "none"
+    limited = "limited"
+    substantial = "substantial"
+
+
+class CommitmentLevel(StrEnum):
+    none = "none"
+    tentative = "tentative"
+    strong = "strong"
+
+
+class Track(StrEnum):
+    """Which intermediate product round 2 works towards (step 6 of the step plan)."""
+
+    initiative = "initiative"  # tentative commitment: initiative proposal with 2-3 options
+    plan = "plan"  # strong commitment: a concrete plan of approach

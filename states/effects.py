@@ -1,0 +1,341 @@
+"""What each accepted trigger does to the coalition record: pure functions, new records out.
+
+Effects run only after the trigger's guards and checks passed, so they may assume that every
+partner, action, meeting and option the payload names exists.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from models import payloads as p
+from models.coalition import (
+    AccountabilityItem,
+    Action,
+    ActionStatus,
+    ArchivedApproach,
+    BasicAgreements,
+    Coalition,
+    Communication,
+    Decision,
+    FoundingBasis,
+    Funder,
+    FundingClass,
+    Interview,
+    Meeting,
+    MonitoringReport,
+    Option,
+    Partner,
+    PreInformation,
+    Signal,
+    Topic,
+)
+from models.events import Event
+from models.records import CommitmentLevel, Track
+
+
+def _next_id(c: Coalition, prefix: str) -> tuple[str, Coalition]:
+    serial = c.serial + 1
+    return f"{prefix}{serial}", c.model_copy(update={"serial": serial})
+
+
+def _with_partner(c: Coalition, name: str, **changes: Any) -> Coalition:
+    partners = [q.model_copy(update=changes) if q.name == name else q for q in c.partners]
+    return c.model_copy(update={"partners": partners})
+
+
+def _with_action(c: Coalition, action_id: str, **changes: Any) -> Coalition:
+    # Re-validate so a change can never produce an action the model would refuse.
+    actions = [
+        Action.model_validate({**a.model_dump(), **changes}, strict=False) if a.id == action_id
+        else a
+        for a in c.actions
+    ]
+    return c.model_copy(update={"actions": actions})
+
+
+def partner_from(add: p.AddPartner, on: date) -> Partner:
+    return Partner(name=add.name, kind=add.kind, representative=add.representative,
+                   email=add.email, agenda=add.agenda, added_on=on)
+
+
+def record_intent(c: Coalition, x: p.RecordIntent, e: Event) -> Coalition:
+    return c.model_copy(update={"intent": x.intent})
+
+
+def add_partner(c: Coalition, x: p.AddPartner, e: Event) -> Coalition:
+    return c.model_copy(update={"partners": [*c.partners, partner_from(x, e.at.date())]})
+
+
+def record_interview(c: Coalition, x: p.RecordInterview, e: Event) -> Coalition:
+    interview = Interview(answers=x.answers, held_on=x.held_on, interviewer=x.interviewer)
+    return _with_partner(c, x.partner, interview=interview, not_reached_reason=None)
+
+
+def mark_not_reached(c: Coalition, x: p.MarkNotReached, e: Event) -> Coalition:
+    return _with_partner(c, x.partner, not_reached_reason=x.reason)
+
+
+def update_agenda(c: Coalition, x: p.UpdateAgenda, e: Event) -> Coalition:
+    return _with_partner(c, x.partner, agenda=x.agenda)
+
+
+def map_topic(c: Coalition, x: p.MapTopic, e: Event) -> Coalition:
+    topic = Topic(name=x.topic, partners=list(dict.fromkeys(x.partners)))
+    others = [t for t in c.topics if t.name != x.topic]
+    return c.model_copy(update={"topics": [*others, topic]})
+
+
+def place_partner(c: Coalition, x: p.PlacePartner, e: Event) -> Coalition:
+    return _with_partner(c, x.partner, placement=x.placement)
+
+
+def sketch_collaboration(c: Coalition, x: p.SketchCollaboration, e: Event) -> Coalition:
+    return c.model_copy(update={"collaboration_sketch": x.sketch})
+
+
+def plan_meeting(c: Coalition, x: p.PlanMeeting, e: Event) -> Coalition:
+    meeting_id, c = _next_id(c, "M")
+    meeting = Meeting(
+        id=meeting_id, kind=x.kind, on=x.on, lemniscate_pass=c.passes, invitees=x.invitees,
+        inviters=x.inviters,
+        pre_information=PreInformation(x.pre_information) if x.pre_information else None,
+        chair=x.chair, independent_chair=x.independent_chair, content=x.content,
+    )
+    return c.model_copy(update={"meetings": [*c.meetings, meeting]})
+
+
+def reschedule_meeting(c: Coalition, x: p.RescheduleMeeting, e: Event) -> Coalition:
+    meetings = [m.model_copy(update={"on": x.on}) if m.id == x.meeting else m for m in c.meetings]
+    return c.model_copy(update={"meetings": meetings})
+
+
+def record_meeting_outcome(c: Coalition, x: p.RecordMeetingOutcome, e: Event) -> Coalition:
+    meetings = [
+        m.model_copy(update={"outcome": x.outcome}) if m.id == x.meeting else m for m in c.meetings
+    ]
+    return c.model_copy(update={"meetings": meetings})
+
+
+def record_vision(c: Coalition, x: p.RecordVision, e: Event) -> Coalition:
+    return c.model_copy(
+        update={"vision": x.vision, "goals": x.goals, "working_forms": x.working_forms}
+    )
+
+
+def add_option(c: Coalition, x: p.AddOption, e: Event) -> Coalition:
+    option_id, c = _next_id(c, "O")
+    option = Option(id=option_id, kind=x.kind, title=x.title, description=x.description)
+    return c.model_copy(update={"options": [*c.options, option]})
+
+
+def remove_option(c: Coalition, x: p.RemoveOption, e: Event) -> Coalition:
+    return c.model_copy(update={"options": [o for o in c.options if o.id != x.option]})
+
+
+def choose_collaboration_model(c: Coalition, x: p.ChooseCollaborationModel, e: Event) -> Coalition:
+    return c.model_copy(
+        update={"collaboration_model": x.model, "collaboration_description": x.description}
+    )
+
+
+def add_action(c: Coalition, x: p.AddAction, e: Event) -> Coalition:
+    action_id, c = _next_id(c, "A")
+    action = Action(id=action_id, **x.model_dump())
+    return c.model_copy(update={"actions": [*c.actions, action]})
+
+
+def update_action(c: Coalition, x: p.UpdateAction, e: Event) -> Coalition:
+    changes = x.model_dump(exclude={"action", "cancel"}, exclude_none=True)
+    if "owner" in changes:
+        changes.setdefault("explicitly_unassigned", False)
+    if changes.get("explicitly_unassigned"):
+        changes["owner"] = None
+    if x.cancel:
+        changes["status"] = ActionStatus.cancelled
+    if x.funding == FundingClass.within_existing_work:
+        changes["funding_source"] = None  # the owner's own means: no outside source
+    return _with_action(c, x.action, **changes)
+
+
+def record_basic_agreements(c: Coalition, x: p.RecordBasicAgreements, e: Event) -> Coalition:
+    agreements = BasicAgreements(funding=x.funding, progress_monitoring=x.progress_monitoring)
+    return c.model_copy(update={"basic_agreements": agreements})
+
+
+def sign_founding_basis(c: Coalition, x: p.SignFoundingBasis, e: Event) -> Coalition:
+    basis = FoundingBasis(kind=x.kind, signatories=x.signatories, signed_on=x.signed_on,
+                          reference=x.reference)
+    return c.model_copy(update={"founding_bases": [*c.founding_bases, basis]})
+
+
+def commit(c: Coalition, x: p.Commit, e: Event) -> Coalition:
+    return _with_partner(c, x.partner, committed=True, commitment_statement=x.statement)
+
+
+def _close_items(c: Coalition, which: set[str], on: date, by: str) -> Coalition:
+    items = [i.model_copy(update={"closed_on": on, "closed_by": by})
+             if i.open and i.id in which else i for i in c.accountability]
+    return c.model_copy(update={"accountability": items})
+
+
+def report_progress(c: Coalition, x: p.ReportProgress, e: Event) -> Coalition:
+    c = _with_action(c, x.action, status=x.status, last_report=x.note)
+    answered = {i.id for i in c.open_accountability() if i.action == x.action}
+    return _close_items(c, answered, e.at.date(), "progress report")
+
+
+def open_accountability_item(c: Coalition, x: p.OpenAccountabilityItem, e: Event) -> Coalition:
+    item_id, c = _next_id(c, "H")
+    action = c.action(x.action)
+    item = AccountabilityItem(id=item_id, action=x.action,
+                              owner=action.owner if action else None, opened_on=e.at.date())
+    return c.model_copy(update={"accountability": [*c.accountability, item]})
+
+
+def pick_up_action(c: Coalition, x: p.PickUpAction, e: Event) -> Coalition:
+    return _with_action(c, x.action, owner=x.partner, explicitly_unassigned=False)
+
+
+def record_funder(c: Coalition, x: p.RecordFunder, e: Event) -> Coalition:
+    funder = Funder(name=x.name, contribution=x.contribution, actions=x.actions)
+    return c.model_copy(update={"funders": [*c.funders, funder]})
+
+
+def record_monitoring_report(c: Coalition, x: p.RecordMonitoringReport, e: Event) -> Coalition:
+    report_id, c = _next_id(c, "R")
+    report = MonitoringReport(id=report_id, cycle=c.cycle, summary=x.summary,
+                              action_status=x.action_status, survey_results=x.survey_results)
+    return c.model_copy(update={"monitoring_reports": [*c.monitoring_reports, report]})
+
+
+def record_decision(c: Coalition, x: p.RecordDecision, e: Event) -> Coalition:
+    decision_id, c = _next_id(c, "D")
+    decision = Decision(id=decision_id, cycle=c.cycle, decision=x.decision, rests_on=x.rests_on)
+    c = c.model_copy(update={"decisions": [*c.decisions, decision]})
+    return _close_items(c, set(x.resolves), e.at.date(), decision_id)
+
+
+def _with_communication(c: Coalition, **changes: Any) -> Coalition:
+    communication: Communication = c.communication.model_copy(update=changes)
+    return c.model_copy(update={"communication": communication})
+
+
+def build_message_house(c: Coalition, x: p.BuildMessageHouse, e: Event) -> Coalition:
+    return _with_communication(c, message_house=x.message_house)
+
+
+def choose_positioning(c: Coalition, x: p.ChoosePositioning, e: Event) -> Coalition:
+    return _with_communication(c, positioning=x.positioning)
+
+
+def publish_toolkit(c: Coalition, x: p.PublishToolkit, e: Event) -> Coalition:
+    return _with_communication(c, toolkit=x.items)
+
+
+def record_constituency_support(
+    c: Coalition, x: p.RecordConstituencySupport, e: Event
+) -> Coalition:
+    return _with_partner(c, x.partner, constituency=x.support)
+
+
+def join_communication_coalition(
+    c: Coalition, x: p.JoinCommunicationCoalition, e: Event
+) -> Coalition:
+    return _with_partner(c, x.partner, communication_advisor=x.advisor)
+
+
+def record_signal(c: Coalition, x: p.RecordSignal, e: Event) -> Coalition:
+    signal = Signal(region=x.region, kind=x.kind, description=x.description,
+                    from_coalition=x.from_coalition)
+    return c.model_copy(update={"signals": [*c.signals, signal]})
+
+
+def spawn_region(c: Coalition, x: p.SpawnRegion, e: Event) -> Coalition:
+    return c.model_copy(update={"regions": [*c.regions, x.region.id]})
+
+
+def credit_partner(c: Coalition, x: p.CreditPartner, e: Event) -> Coalition:
+    return _with_partner(c, x.partner, contribution=x.contribution)
+
+
+# Steps
+
+
+def no_change(c: Coalition, x: p.Empty, e: Event) -> Coalition:
+    return c
+
+
+def elaborate_content(c: Coalition, x: p.Empty, e: Event) -> Coalition:
+    meeting = c.exploration_meeting()
+    strong = meeting is not None and meeting.outcome is not None and (
+        meeting.outcome.commitment == CommitmentLevel.strong
+    )
+    return c.model_copy(update={"track": Track.plan if strong else Track.initiative})
+
+
+def return_to_round_one(c: Coalition, x: p.Empty, e: Event) -> Coalition:
+    return c.model_copy(update={"passes": c.passes + 1, "track": None})
+
+
+def found(c: Coalition, x: p.Empty, e: Event) -> Coalition:
+    # Variant a continues in the concrete variant: a plan of approach.
+    started = e.at.date() if c.track == Track.plan else None
+    return c.model_copy(update={"founded": True, "track": Track.plan,
+                                "execution_started_on": started})
+
+
+def adopt_approach(c: Coalition, x: p.Empty, e: Event) -> Coalition:
+    return c.model_copy(update={"execution_started_on": e.at.date()})
+
+
+def start_monitoring(c: Coalition, x: p.Empty, e: Event) -> Coalition:
+    return c.model_copy(update={"last_review_on": e.at.date()})
+
+
+def resume_doing(c: Coalition, x: p.Empty, e: Event) -> Coalition:
+    return c.model_copy(update={"cycle": c.cycle + 1})
+
+
+def transform(c: Coalition, x: p.Transform, e: Event) -> Coalition:
+    return c.model_copy(update={"next_task": x.new_task})
+
+
+def begin_new_lemniscate(c: Coalition, x: p.Empty, e: Event) -> Coalition:
+    """The old approach ends; a new lemniscate starts with the same partners."""
+    ended = [
+        a if a.status in (ActionStatus.done, ActionStatus.cancelled)
+        else a.model_copy(update={"status": ActionStatus.cancelled})
+        for a in c.actions
+    ]
+    archived = ArchivedApproach(task=c.task, actions=ended, founding_bases=c.founding_bases,
+                                cycles=c.cycle)
+    partners = [
+        # Approached anew for the new task, so their follow-ups count from today.
+        Partner(name=q.name, kind=q.kind, representative=q.representative, email=q.email,
+                agenda=q.agenda, communication_advisor=q.communication_advisor,
+                added_on=e.at.date())
+        for q in c.partners
+    ]
+    assert c.next_task is not None  # set by transform, the only way into this state
+    fresh = Coalition(
+        id=c.id, name=c.name, task=c.next_task, initiators=c.initiators,
+        coordinator=c.coordinator, coordinator_email=c.coordinator_email, playbook=c.playbook,
+        state=c.state, serial=c.serial,
+        passes=1, partners=partners, communication=c.communication, signals=c.signals,
+        archived=[*c.archived, archived],
+    )
+    return fresh
+
+
+def start_closing(c: Coalition, x: p.StartClosing, e: Event) -> Coalition:
+    return c.model_copy(update={"closing_reason": x.reason})
+
+
+def close(c: Coalition, x: p.Close, e: Event) -> Coalition:
+    return c.model_copy(update={"closing_summary": x.summary})
+
+
+def dissolve(c: Coalition, x: p.Dissolve, e: Event) -> Coalition:
+    return c.model_copy(update={"dissolution_reason": x.reason})

@@ -1,0 +1,41 @@
+"""The published playbooks. A coalition copies the one it starts with and keeps it."""
+
+from __future__ import annotations
+
+from models.playbook import CommunicationItem, Playbook
+
+DEFAULT = Playbook(
+    name="default",
+    version=1,
+    description="The settings of METHOD.md: no communication item gates a step.",
+)
+
+STRICT = Playbook(
+    name="strict",
+    version=1,
+    description="Founding waits for a message house and a positioning choice; "
+    "three interviews before the domain is mapped.",
+    min_interviews=3,
+    gates={
+        "found": [CommunicationItem.message_house, CommunicationItem.positioning],
+        "adopt_approach": [CommunicationItem.message_house, CommunicationItem.positioning],
+    },
+)
+
+PLAYBOOKS: tuple[Playbook, ...] = (DEFAULT, STRICT)
+
+
+class UnknownPlaybookError(LookupError):
+    pass
+
+
+def resolve(name: str, version: int | None = None) -> Playbook:
+    """The named playbook at `version`, or its latest version when none is given."""
+    candidates = [p for p in PLAYBOOKS if p.name == name]
+    if version is not None:
+        candidates = [p for p in candidates if p.version == version]
+    if not candidates:
+        known = ", ".join(p.ref for p in PLAYBOOKS)
+        wanted = name if version is None else f"{name}@{version}"
+        raise UnknownPlaybookError(f"playbook: no playbook {wanted!r}; known: {known}")
+    return max(candidates, key=lambda p: p.version)

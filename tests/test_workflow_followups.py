@@ -1,0 +1,310 @@
+"""Follow-up timers of the coalition workflow on the time-skipping test server.
+
+Every test gets its own server, so its clock starts at the real "now" and only that test
+moves it (`env.sleep` skips months in milliseconds). Expected moments are computed from the
+dates the workflow itself recorded (added_on, execution_started_on, last_activity_at), and
+each delivered follow-up must land on its moment (the workflow stamps it when it comes
+due), exactly once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from temporal_env import (
+    eventually,
+    running_worker,
+    search_attributes,
+    shift_dates,
+    time_skipping_env,
+    walk_service,
+)
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+
+from cluster import search_attributes as sa
+from examples import walks
+from examples.walks import COORDINATOR, Step
+from models.events import Role
+from models.journal import FollowUpRecord
+from workflows.coalition import CoalitionWorkflow
+from workflows.io import SYSTEM, CoalitionView, workflow_id
+
+# The workflow wakes at the due moment; its clock may be a few milliseconds past it.
+PUNCTUAL = timedelta(seconds=5)
+Delivered = tuple[str, str, datetime]  # kind, key, moment
+
+
+@pytest.fixture(autouse=True)
+def no_channels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Follow-ups go only to the log: no SMTP server or webhook from the environment."""
+    for name in ("LEMNISCATE_SMTP_HOST", "LEMNISCATE_WEBHOOK_URLS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest_asyncio.fixture
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    async with time_skipping_env() as environment:
+        yield environment
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def at9(day: date) -> datetime:
+    """Reminders about a day go out at 09:00 UTC."""
+    return datetime.combine(day, time(9), tzinfo=UTC)
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+def start_payload(slug: str, partners: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"id": slug, "name": f"Coalition {slug}",
+            "task": {"title": "Follow-ups under test", "programme": "Testprogramma"},
+            "initiators": ["Gemeente"], "coordinator": "coordinator",
+            "partners": [{"name": name} for name in partners]}
+
+
+def interview(partner: str) -> dict[str, Any]:
+    example = walks.taskforce_to_execution()[1]
+    assert example.trigger == "record_interview"
+    return {**example.payload, "partner": partner}
+
+
+def handle_of(env: WorkflowEnvironment, slug: str) -> WorkflowHandle[Any, Any]:
+    return env.client.get_workflow_handle(workflow_id(slug))
+
+
+async def delivered(env: WorkflowEnvironment, slug: str) -> list[Delivered]:
+    records: list[FollowUpRecord] = await handle_of(env, slug).query(
+        CoalitionWorkflow.delivered_follow_ups)
+    return [(r.kind, r.key, r.at) for r in records]
+
+
+async def view(env: WorkflowEnvironment, slug: str) -> CoalitionView:
+    result: CoalitionView = await handle_of(env, slug).query(CoalitionWorkflow.view)
+    return result
+
+
+async def sleep_until(env: WorkflowEnvironment, moment: datetime) -> None:
+    now = await env.get_current_time()
+    assert moment > now, f"{moment} is not after the server's now {now}"
+    await env.sleep(moment - now)
+
+
+def assert_delivered(actual: list[Delivered], expected: list[tuple[str, str, datetime]]) -> None:
+    """Exactly the expected follow-ups, each once, each at its moment."""
+    assert sorted((kind, key) for kind, key, _ in actual) == sorted(
+        (kind, key) for kind, key, _ in expected)
+    due = {key: moment for _, key, moment in expected}
+    late = {key: at - due[key] for _, key, at in actual if not due[key] <= at < due[key] + PUNCTUAL}
+    assert not late, f"delivered off their moment: {late}"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+async def test_partner_not_interviewed_gets_one_reminder_after_21_days(
+        env: WorkflowEnvironment) -> None:
+    slug = unique("interview")
+    async with running_worker(env.client) as service:
+        await service.start(start_payload(slug, ("Alfa",)), COORDINATOR)
+        await service.fire(slug, "record_interview", interview("Alfa"), COORDINATOR)
+        await env.sleep(days(3))
+        added = await service.fire(slug, "add_partner", {"name": "Bravo"}, COORDINATOR)
+        added_on = added.coalition.partner("Bravo").added_on  # type: ignore[union-attr]
+        assert added_on == added.status.last_activity_at.date()
+        key = f"interview_reminder:Bravo:{added_on}"
+        due = at9(added_on + days(21))
+
+        assert added.status.next_follow_up_at == due
+        pending = await handle_of(env, slug).query(CoalitionWorkflow.follow_ups)
+        assert (pending[0].key, pending[0].due_at, pending[0].recipients) == (
+            key, due, ["coordinator"])
+        assert (await search_attributes(env.client, workflow_id(slug)))[
+            sa.NEXT_FOLLOW_UP.name] == due
+
+        await sleep_until(env, due - timedelta(hours=1))
+        assert await delivered(env, slug) == []
+        assert (await view(env, slug)).status.next_follow_up_at == due
+        await env.sleep(timedelta(hours=2))
+        assert_delivered(await delivered(env, slug), [("interview_reminder", key, due)])
+        [record] = await handle_of(env, slug).query(CoalitionWorkflow.delivered_follow_ups)
+        assert record.message.startswith(f"Bravo was added on {added_on} and has no interview")
+
+        # Not interviewed 14 days later either: escalated once to the programme office;
+        # the reminder itself is never repeated.
+        escalation = at9(added_on + days(35))
+        after = await view(env, slug)
+        assert after.status.next_follow_up_at == escalation
+        await sleep_until(env, at9(added_on + days(40)))
+        assert_delivered(await delivered(env, slug), [
+            ("interview_reminder", key, due), ("escalation", f"escalation:{key}", escalation)])
+        final = await view(env, slug)
+        assert final.status.follow_ups_sent == 2 and final.failed_notifications == []
+        await handle_of(env, slug).terminate("test done")
+
+
+async def test_rescheduled_meeting_is_reminded_only_for_its_new_date(
+        env: WorkflowEnvironment) -> None:
+    slug = unique("meeting")
+    async with running_worker(env.client) as service:
+        started = await service.start(start_payload(slug), COORDINATOR)
+        day0 = started.status.last_activity_at.date()
+        old, new = day0 + days(30), day0 + days(50)
+        planned = await service.fire(slug, "plan_meeting", {
+            "kind": "other", "on": old.isoformat(), "invitees": ["Gemeente"]}, COORDINATOR)
+        assert planned.status.next_follow_up_at == at9(old - days(7))
+
+        await env.sleep(days(10))
+        moved = await service.fire(slug, "reschedule_meeting",
+                                   {"meeting": "M1", "on": new.isoformat()}, COORDINATOR)
+        assert moved.coalition.meeting("M1").on == new  # type: ignore[union-attr]
+        assert moved.status.next_follow_up_at == at9(new - days(7))
+        pending = await handle_of(env, slug).query(CoalitionWorkflow.follow_ups)
+        assert [f.key for f in pending if "M1" in f.key] == [
+            f"meeting_reminder:M1:{new}", f"outcome_reminder:M1:{new}",
+            f"outcome_escalation:M1:{new}"]
+
+        # Past the old date's reminder (day 23) and outcome reminder (day 32), and the new
+        # date's reminder (day 43).
+        await sleep_until(env, at9(day0 + days(45)))
+        reminder = ("meeting_reminder", f"meeting_reminder:M1:{new}", at9(new - days(7)))
+        assert_delivered(await delivered(env, slug), [reminder])
+        await sleep_until(env, at9(day0 + days(55)))
+        outcome = ("outcome_reminder", f"outcome_reminder:M1:{new}", at9(new + days(2)))
+        sent = await delivered(env, slug)
+        assert_delivered(sent, [reminder, outcome])
+        assert not [key for _, key, _ in sent if str(old) in key]
+        [first, _] = await handle_of(env, slug).query(CoalitionWorkflow.delivered_follow_ups)
+        assert first.message == f"Reminder: other meeting M1 on {new}."
+        await handle_of(env, slug).terminate("test done")
+
+
+async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
+        env: WorkflowEnvironment) -> None:
+    slug = unique("untouched")
+    wid = workflow_id(slug)
+    async with running_worker(env.client) as service:
+        started = await service.start(start_payload(slug, ("Alfa", "Bravo")), COORDINATOR)
+        day0 = started.status.last_activity_at.date()
+        meeting_on = day0 + days(10)
+        planned = await service.fire(slug, "plan_meeting", {
+            "kind": "other", "on": meeting_on.isoformat(), "invitees": ["Alfa", "Bravo"]},
+            COORDINATOR)
+        last_activity = planned.status.last_activity_at
+        night_candle = last_activity + days(60)
+        expected = [
+            ("meeting_reminder", f"meeting_reminder:M1:{meeting_on}", at9(meeting_on - days(7))),
+            ("outcome_reminder", f"outcome_reminder:M1:{meeting_on}", at9(meeting_on + days(2))),
+            ("outcome_escalation", f"outcome_escalation:M1:{meeting_on}",
+             at9(meeting_on + days(14))),
+            *[("interview_reminder", f"interview_reminder:{p}:{day0}", at9(day0 + days(21)))
+              for p in ("Alfa", "Bravo")],
+            *[("escalation", f"escalation:interview_reminder:{p}:{day0}", at9(day0 + days(35)))
+              for p in ("Alfa", "Bravo")],
+            ("inactivity", f"inactivity:{last_activity.isoformat()}", night_candle),
+        ]
+
+        await sleep_until(env, night_candle - timedelta(hours=1))
+        assert_delivered(await delivered(env, slug), expected[:-1])
+        before = await view(env, slug)
+        assert before.status.at_risk is False
+        assert before.status.next_follow_up_at == night_candle
+        assert (await search_attributes(env.client, wid))[sa.AT_RISK.name] is False
+
+        await env.sleep(timedelta(hours=2))
+        candle = await view(env, slug)
+        assert candle.status.at_risk is True
+        assert candle.status.next_follow_up_at is None
+        attributes = await eventually(lambda: search_attributes(env.client, wid),
+                                      lambda a: a[sa.AT_RISK.name] is True)
+        assert sa.NEXT_FOLLOW_UP.name not in attributes
+
+        await sleep_until(env, datetime.combine(day0 + days(730), time(12), tzinfo=UTC))
+        sent = await delivered(env, slug)
+        assert_delivered(sent, expected)
+        assert [at for _, _, at in sent] == sorted(at for _, _, at in sent)
+        quiet = await view(env, slug)
+        assert quiet.status.at_risk is True
+        assert quiet.status.follow_ups_sent == len(expected)
+        assert quiet.status.journal_length == 2  # follow-ups are not events of the coalition
+        assert quiet.failed_notifications == []
+
+        # New activity lights the candle again, in the view and in the search attribute.
+        revived = await service.fire(slug, "record_intent", {"intent": "Start again."},
+                                     COORDINATOR)
+        assert revived.status.at_risk is False
+        assert revived.status.next_follow_up_at == revived.status.last_activity_at + days(60)
+        attributes = await eventually(lambda: search_attributes(env.client, wid),
+                                      lambda a: a[sa.AT_RISK.name] is False)
+        assert attributes[sa.NEXT_FOLLOW_UP.name] == revived.status.next_follow_up_at
+        await handle_of(env, slug).terminate("test done")
+
+
+async def test_execution_reviews_partner_meetings_and_action_deadlines(
+        env: WorkflowEnvironment) -> None:
+    slug = unique("execution")
+    async with running_worker(env.client) as service:
+        started = await service.start(walks.taskforce_start(slug), COORDINATOR)
+        day0 = started.status.last_activity_at.date()
+        # The walk's dates (2027: interviews, meetings, signatures) moved to more than 200
+        # days ahead, so within this test only what it sets comes due: action A2, due in
+        # 30 days. (Dates in the past would not do: a meeting planned on a past date is
+        # overdue for its outcome at once.)
+        steps = shift_dates(walks.taskforce_to_execution(),
+                            (day0 + days(200) - date(2027, 1, 10)).days)
+        due_on = day0 + days(30)
+        steps = [Step(s.trigger, {**s.payload, "due_on": due_on.isoformat()}, s.actor)
+                 if s.payload.get("title") == "Ambassador network in every region" else s
+                 for s in steps]
+        found = (await walk_service(service, slug, steps))["found"]
+        assert found.overview.state == "doing"
+        assert found.coalition.action("A2").due_on == due_on  # type: ignore[union-attr]
+        started_on = found.coalition.execution_started_on
+        assert started_on is not None
+        last_activity = found.status.last_activity_at
+        expected = [
+            ("action_due_reminder", f"action_due_reminder:A2:{due_on}", at9(due_on - days(7))),
+            ("action_overdue", f"action_overdue:A2:{due_on}", at9(due_on)),
+            ("partner_meeting", f"partner_meeting:{started_on}", at9(started_on + days(60))),
+            ("inactivity", f"inactivity:{last_activity.isoformat()}", last_activity + days(60)),
+            ("escalation", f"escalation:partner_meeting:{started_on}",
+             at9(started_on + days(74))),
+            ("progress_review", f"progress_review:{started_on}", at9(started_on + days(90))),
+        ]
+
+        await sleep_until(env, at9(due_on) + timedelta(hours=1))
+        assert_delivered(await delivered(env, slug), expected[:2])
+        overdue = await view(env, slug)
+        # The overdue action opened an accountability item, fired by the engine itself.
+        [item] = overdue.coalition.accountability
+        assert (item.action, item.owner, item.opened_on, item.open) == ("A2", "VNG", due_on, True)
+        assert overdue.status.last_activity_at == last_activity
+
+        await sleep_until(env, at9(started_on + days(100)))
+        assert_delivered(await delivered(env, slug), expected)
+        reviewed = await view(env, slug)
+        # The progress review opened the monitoring round in `doing`.
+        assert reviewed.overview.state == "monitoring"
+        assert reviewed.coalition.last_review_on == started_on + days(90)
+        journal = await service.journal(slug, found.status.journal_length)
+        assert [(e.event.trigger, e.event.actor, e.event.payload) for e in journal] == [
+            ("open_accountability_item", SYSTEM, {"action": "A2"}),
+            ("start_monitoring", SYSTEM, {}),
+        ]
+        assert all(e.event.actor.role == Role.system for e in journal)
+        # The engine's own steps are no activity: the coalition is still a night candle.
+        assert reviewed.status.last_activity_at == last_activity
+        assert reviewed.status.at_risk is True
+        assert reviewed.status.next_follow_up_at == at9(started_on + days(180))
+        assert reviewed.failed_notifications == []
+        await handle_of(env, slug).terminate("test done")

@@ -1,0 +1,69 @@
+"""Replay the committed histories in tests/histories with today's workflow code.
+
+A failure means today's `CoalitionWorkflow` would make other decisions than the code that
+recorded the history: coalitions running in production would fail on their next workflow
+task. Guard the change with `workflow.patched(...)` instead of refreshing the files; see the
+docstring of tests/refresh_histories.py for when a refresh is meant.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from cluster import data_converter
+from examples import walks
+from workflows.coalition import CoalitionWorkflow
+from workflows.io import WORKFLOW_NAME, CoalitionInput, CoalitionView, workflow_id
+
+HISTORIES = Path(__file__).resolve().parent / "histories"
+FILES = sorted(HISTORIES.glob("*.json"))
+
+
+def load(path: Path) -> WorkflowHistory:
+    # The files are named after the coalition's slug; the workflow id follows from it.
+    return WorkflowHistory.from_json(workflow_id(path.stem), path.read_text())
+
+
+def test_histories_are_committed() -> None:
+    assert {p.stem for p in FILES} >= {walks.TASKFORCE_ID, walks.CITY_ID}
+    for path in FILES:
+        events = load(path).events
+        kinds = {e.event_type for e in events}
+        # Worth replaying: updates, timers, follow-up activities, and a finished coalition.
+        assert {EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+                EventType.EVENT_TYPE_TIMER_FIRED,
+                EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+                EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES} <= kinds, path.name
+        assert events[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+async def test_history_replays_without_nondeterminism(path: Path) -> None:
+    replayer = Replayer(workflows=[CoalitionWorkflow], data_converter=data_converter())
+    result = await replayer.replay_workflow(load(path), raise_on_replay_failure=False)
+    assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+
+
+@workflow.defn(name=WORKFLOW_NAME, sandboxed=False)
+class IncompatibleCoalition(CoalitionWorkflow):
+    """The coalition workflow with one incompatible change: a timer before anything else."""
+
+    @workflow.run
+    async def run(self, input: CoalitionInput) -> CoalitionView:
+        await workflow.sleep(timedelta(seconds=1))
+        return await super().run(input)
+
+
+async def test_replay_catches_an_incompatible_change() -> None:
+    """The replay test above can fail: the same history with a changed workflow does."""
+    replayer = Replayer(workflows=[IncompatibleCoalition], data_converter=data_converter())
+    result = await replayer.replay_workflow(load(FILES[0]), raise_on_replay_failure=False)
+    assert result.replay_failure is not None
+    assert "nondetermin" in str(result.replay_failure).lower()

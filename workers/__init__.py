@@ -1,0 +1,1 @@
+"""The worker process that runs coalition workflows and their activities."""

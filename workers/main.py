@@ -1,0 +1,55 @@
+"""The worker: polls the task queue and runs coalition workflows and activities.
+
+Run it on its own with `lemniscate worker` (configured by TEMPORAL_* and LEMNISCATE_*
+environment variables), or let `lemniscate up` start it beside the embedded server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import structlog
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.bulk import BulkActivities
+from activities.notify import CHANNELS
+from activities.publish import PublishActivities
+from cluster import ClusterSettings, codec_from_env, connect, ensure_registered, observability
+from workers.activity_log import WorkflowActivityLog
+from workflows.bulk import BulkOperationWorkflow
+from workflows.coalition import CoalitionWorkflow
+from workflows.subscriptions import SubscriptionsWorkflow
+
+log = structlog.get_logger("lemniscate.worker")
+
+
+def create_worker(client: Client, task_queue: str) -> Worker:
+    bulk = BulkActivities(client, task_queue)
+    publish = PublishActivities(client)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[CoalitionWorkflow, BulkOperationWorkflow, SubscriptionsWorkflow],
+        activities=[*CHANNELS, bulk.select, bulk.fire, publish.publish],
+        activity_executor=ThreadPoolExecutor(max_workers=8),
+        # Tracing, when on, comes from the client's interceptors (workers inherit them).
+        interceptors=[WorkflowActivityLog()],
+    )
+
+
+async def run_worker(settings: ClusterSettings, stop: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set (or forever); registers the search attributes first."""
+    client = await connect(settings)
+    await ensure_registered(client, settings.namespace)
+    worker = create_worker(client, settings.task_queue)
+    codec = codec_from_env()
+    log.info("worker started", address=settings.target_address, namespace=settings.namespace,
+             task_queue=settings.task_queue, identity=client.identity,
+             encryption_key_id=codec.active_key_id if codec else None,
+             metrics_address=observability.metrics_address(),
+             tracing=observability.tracing_enabled())
+    async with worker:
+        await (stop.wait() if stop is not None else asyncio.Event().wait())
+    log.info("worker stopped")

@@ -1,0 +1,1 @@
+"""Temporal workflows: one durable entity workflow per coalition."""
