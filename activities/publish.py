@@ -38,13 +38,13 @@ class PublishActivities:
 
     @activity.defn(name="publish_events")
     async def publish(self, events: list[OutboundEvent]) -> int:
-        sent = 0
-        for subscription in await self._subscriptions():
-            wanted = [e for e in events if e.type in subscription.events]
-            for event in wanted:
+        """Returns how many subscriptions there are: with none, the coalition stops asking
+        for a while."""
+        subscriptions = await self._subscriptions()
+        for subscription in subscriptions:
+            for event in [e for e in events if e.type in subscription.events]:
                 await asyncio.to_thread(_post, subscription, event)
-                sent += 1
-        return sent
+        return len(subscriptions)
 
 
 def _post(subscription: Subscription, event: OutboundEvent) -> None:

@@ -72,11 +72,15 @@ _ESCALATES = (FollowUpKind.interview_reminder, FollowUpKind.progress_review,
               FollowUpKind.partner_meeting)
 
 
-def plan(c: Coalition, last_activity_at: datetime) -> list[FollowUp]:
-    """Every follow-up the coalition's facts call for, delivered or not, earliest first."""
+def plan(c: Coalition, last_activity_at: datetime, *,
+         exact_night_candle: bool = False) -> list[FollowUp]:
+    """Every follow-up the coalition's facts call for, delivered or not, earliest first.
+
+    `exact_night_candle` lights the candle at the very second the inactivity period ends, as
+    coalitions started before it moved to the delivery time did (see `night_candle_at`)."""
     if STATE_INFO[c.state].final:
         return []
-    found = _reminders(c, last_activity_at)
+    found = _reminders(c, last_activity_at, exact_night_candle)
     office = [c.task.programme or c.coordinator]
     for reminder in [f for f in found if f.kind in _ESCALATES]:
         # Still in the plan after the delay means still not acted on: the fact is unchanged.
@@ -94,7 +98,8 @@ def _addresses(c: Coalition, names: list[str]) -> list[str]:
     return [address for name in names if (address := c.email_of(name))]
 
 
-def _reminders(c: Coalition, last_activity_at: datetime) -> list[FollowUp]:
+def _reminders(c: Coalition, last_activity_at: datetime,
+               exact_night_candle: bool) -> list[FollowUp]:
     days = c.playbook.follow_up
     found: list[FollowUp] = []
 
@@ -187,15 +192,32 @@ def _reminders(c: Coalition, last_activity_at: datetime) -> list[FollowUp]:
     found.append(FollowUp(
         key=f"inactivity:{last_activity_at.isoformat()}",
         kind=FollowUpKind.inactivity,
-        due_at=last_activity_at + _days(days.inactivity),
+        due_at=night_candle_at(c, last_activity_at, exact=exact_night_candle),
         audience=Audience.programme_office, recipients=[c.task.programme or c.coordinator],
         message=f"Nothing happened in {c.name} for {days.inactivity} days: it is at risk of "
                 "going out like a night candle."))
     return found
 
 
-def at_risk(c: Coalition, last_activity_at: datetime, now: datetime) -> bool:
-    """The night candle: no activity for the playbook's inactivity period."""
+def night_candle_at(c: Coalition, last_activity_at: datetime, *,
+                    exact: bool = False) -> datetime:
+    """When the night candle is lit: the first delivery time once the playbook's inactivity
+    period has passed since the last activity.
+
+    Lit at a delivery time like every other reminder, it moves at most once a day however
+    busy the coalition is, and with it the indexed next follow-up: an active coalition costs
+    no search-attribute write per step. `exact` gives the old timing, the very end of the
+    period, which coalitions started before this rule keep."""
+    quiet_until = last_activity_at + _days(c.playbook.follow_up.inactivity)
+    if exact:
+        return quiet_until
+    lit = _at(quiet_until.astimezone(UTC).date())
+    return lit if lit >= quiet_until else lit + _days(1)
+
+
+def at_risk(c: Coalition, last_activity_at: datetime, now: datetime, *,
+            exact_night_candle: bool = False) -> bool:
+    """The night candle is lit: no activity for the playbook's inactivity period."""
     if STATE_INFO[c.state].final:
         return False
-    return now - last_activity_at >= _days(c.playbook.follow_up.inactivity)
+    return now >= night_candle_at(c, last_activity_at, exact=exact_night_candle)

@@ -1,10 +1,12 @@
 """Record the workflow histories that `tests/test_workflow_replay.py` replays.
 
-    python tests/refresh_histories.py        (from the project root, in its virtualenv)
+    python tests/refresh_histories.py GENERATION     (from the project root, in its virtualenv)
 
 walks both example coalitions of `examples.walks` to their end on the time-skipping test
 server (with months skipped so follow-ups, their activities and the engine's own steps are in
-the history) and writes each history to `tests/histories/<coalition slug>.json`.
+the history) and writes each history to `tests/histories/GENERATION/<coalition slug>.json`.
+A generation is the workflow code of one release: name a new one after what changed (the
+patches it added), and keep the older ones, which coalitions still running look like.
 
 The committed files are what coalitions that are already running look like. When the replay
 test fails after a change to the workflow, the change would break those coalitions on their
@@ -70,7 +72,7 @@ async def city_centre(env: WorkflowEnvironment, service: CoalitionService) -> st
 WALKS: tuple[Walk, ...] = (taskforce, city_centre)
 
 
-async def refresh(directory: Path = HISTORIES) -> list[Path]:
+async def refresh(directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for walk in WALKS:
@@ -88,7 +90,9 @@ async def refresh(directory: Path = HISTORIES) -> list[Path]:
 
 def main() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    asyncio.run(refresh())
+    if len(sys.argv) != 2 or not sys.argv[1].replace("-", "").isalnum():
+        sys.exit(__doc__)
+    asyncio.run(refresh(HISTORIES / sys.argv[1]))
 
 
 if __name__ == "__main__":

@@ -66,6 +66,13 @@ def days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
+def candle_after(last_activity: datetime) -> datetime:
+    """The night candle: the first 09:00 UTC once 60 quiet days have passed."""
+    quiet_until = last_activity + days(60)
+    same_day = at9(quiet_until.date())
+    return same_day if same_day >= quiet_until else at9(quiet_until.date() + days(1))
+
+
 def start_payload(slug: str, partners: tuple[str, ...] = ()) -> dict[str, Any]:
     return {"id": slug, "name": f"Coalition {slug}",
             "task": {"title": "Follow-ups under test", "programme": "Testprogramma"},
@@ -201,7 +208,7 @@ async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
             "kind": "other", "on": meeting_on.isoformat(), "invitees": ["Alfa", "Bravo"]},
             COORDINATOR)
         last_activity = planned.status.last_activity_at
-        night_candle = last_activity + days(60)
+        night_candle = candle_after(last_activity)
         expected = [
             ("meeting_reminder", f"meeting_reminder:M1:{meeting_on}", at9(meeting_on - days(7))),
             ("outcome_reminder", f"outcome_reminder:M1:{meeting_on}", at9(meeting_on + days(2))),
@@ -243,7 +250,7 @@ async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
         revived = await service.fire(slug, "record_intent", {"intent": "Start again."},
                                      COORDINATOR)
         assert revived.status.at_risk is False
-        assert revived.status.next_follow_up_at == revived.status.last_activity_at + days(60)
+        assert revived.status.next_follow_up_at == candle_after(revived.status.last_activity_at)
         attributes = await eventually(lambda: search_attributes(env.client, wid),
                                       lambda a: a[sa.AT_RISK.name] is False)
         assert attributes[sa.NEXT_FOLLOW_UP.name] == revived.status.next_follow_up_at
@@ -276,7 +283,8 @@ async def test_execution_reviews_partner_meetings_and_action_deadlines(
             ("action_due_reminder", f"action_due_reminder:A2:{due_on}", at9(due_on - days(7))),
             ("action_overdue", f"action_overdue:A2:{due_on}", at9(due_on)),
             ("partner_meeting", f"partner_meeting:{started_on}", at9(started_on + days(60))),
-            ("inactivity", f"inactivity:{last_activity.isoformat()}", last_activity + days(60)),
+            ("inactivity", f"inactivity:{last_activity.isoformat()}",
+             candle_after(last_activity)),
             ("escalation", f"escalation:partner_meeting:{started_on}",
              at9(started_on + days(74))),
             ("progress_review", f"progress_review:{started_on}", at9(started_on + days(90))),

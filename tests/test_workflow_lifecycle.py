@@ -44,11 +44,19 @@ from examples import walks
 from examples.walks import COORDINATOR, Step, partner_actor
 from models.events import Actor, Role
 from models.journal import JournalEntry, TriggerRequest
-from workflows.coalition import CoalitionWorkflow
+from workflows.coalition import (
+    NIGHT_CANDLE_AT_DELIVERY_TIME,
+    PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
+    CoalitionWorkflow,
+)
 from workflows.io import REFUSED, CoalitionView, workflow_id
 
 AUDITOR = Actor(id="auditor-1", role=Role.auditor)
 ESIGN = Actor(id="esign", role=Role.integration, allowed_triggers=["sign_founding_basis"])
+
+# The SDK's own index of the patches a run took: operators see which runs carry which
+# behaviour before they retire a patch.
+PATCHES = {"TemporalChangeVersion": [NIGHT_CANDLE_AT_DELIVERY_TIME, PUBLISH_AT_ONCE_TO_AN_AUDIENCE]}
 
 
 def unique(prefix: str) -> str:
@@ -117,6 +125,7 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
             sa.PROGRAMME.name: "Wonen en Zorg", sa.PLAYBOOK.name: "default@1",
             sa.ORGANISATIONS.name: organisations, sa.AT_RISK.name: False,
             sa.NEXT_FOLLOW_UP.name: first_due,
+            **PATCHES,
         }
 
         views = await walk_service(service, slug, to_execution)
@@ -163,7 +172,7 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
         assert await search_attributes(client, wid) == {
             sa.STATE.name: "closed", sa.ROUND.name: "closure", sa.SIDE.name: "het",
             sa.PROGRAMME.name: "Wonen en Zorg", sa.PLAYBOOK.name: "default@1",
-            sa.ORGANISATIONS.name: organisations, sa.AT_RISK.name: False,
+            sa.ORGANISATIONS.name: organisations, sa.AT_RISK.name: False, **PATCHES,
         }
 
         # The journal of the finished coalition, read by query (the worker replays it).

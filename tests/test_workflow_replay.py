@@ -23,7 +23,9 @@ from workflows.coalition import CoalitionWorkflow
 from workflows.io import WORKFLOW_NAME, CoalitionInput, CoalitionView, workflow_id
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
-FILES = sorted(HISTORIES.glob("*.json"))
+# One folder per generation of workflow code: each was recorded by the code of its day.
+FILES = sorted(HISTORIES.glob("*/*.json"))
+GENERATIONS = sorted({p.parent.name for p in FILES})
 
 
 def load(path: Path) -> WorkflowHistory:
@@ -32,7 +34,10 @@ def load(path: Path) -> WorkflowHistory:
 
 
 def test_histories_are_committed() -> None:
-    assert {p.stem for p in FILES} >= {walks.TASKFORCE_ID, walks.CITY_ID}
+    assert {"original", "lean-wakeups"} <= set(GENERATIONS)
+    for generation in GENERATIONS:
+        assert {p.stem for p in FILES if p.parent.name == generation} >= {
+            walks.TASKFORCE_ID, walks.CITY_ID}, generation
     for path in FILES:
         events = load(path).events
         kinds = {e.event_type for e in events}
@@ -44,7 +49,7 @@ def test_histories_are_committed() -> None:
         assert events[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+@pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.stem}" for p in FILES])
 async def test_history_replays_without_nondeterminism(path: Path) -> None:
     replayer = Replayer(workflows=[CoalitionWorkflow], data_converter=data_converter())
     result = await replayer.replay_workflow(load(path), raise_on_replay_failure=False)

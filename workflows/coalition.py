@@ -47,6 +47,16 @@ with workflow.unsafe.imports_passed_through():
 
 
 PUBLISH_AFTER = timedelta(seconds=1)
+# How long "nobody has subscribed" is believed before the next batch asks again: the longest
+# a new subscription waits for a busy coalition's events.
+AUDIENCE_RECHECK = timedelta(minutes=1)
+
+# Changes to what a run does, kept out of runs that started before them (see
+# tests/refresh_histories.py): the night candle lit at the delivery time; outbound events
+# published as soon as they happen (the start too, before any next step) and dropped while
+# nobody has subscribed.
+NIGHT_CANDLE_AT_DELIVERY_TIME = "night-candle-at-delivery-time"
+PUBLISH_AT_ONCE_TO_AN_AUDIENCE = "publish-at-once-to-an-audience"
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -88,6 +98,9 @@ class CoalitionWorkflow:
         self._alarm: asyncio.Task[None] | None = None
         self._alarm_at: datetime | None = None
         self._indexed: tuple[object, ...] = ()
+        self._exact_night_candle = not workflow.patched(NIGHT_CANDLE_AT_DELIVERY_TIME)
+        self._lean_publishing = workflow.patched(PUBLISH_AT_ONCE_TO_AN_AUDIENCE)
+        self._unheard_until: datetime | None = None  # nobody subscribed, as of a moment ago
         self._log = workflow_logger(self._coalition.id, lambda: self._coalition.state)
 
     @workflow.run
@@ -104,13 +117,16 @@ class CoalitionWorkflow:
                                history_length=workflow.info().get_current_history_length())
                 workflow.continue_as_new(CoalitionInput(snapshot=self._snapshot(),
                                                         history_limit=input.history_limit))
+            if self._lean_publishing:
+                self._publish()
             self._set_alarm(self._next_follow_up_at())
             self._changed = False
             await workflow.wait_condition(
                 lambda: self._changed or (self._alarm is not None and self._alarm.done()))
             await self._flush_outbox()
             self._deliver_due_follow_ups()
-            self._publish()
+            if not self._lean_publishing:
+                self._publish()
         await self._quiesce()
         self._log.info("coalition finished")
         return self._view()
@@ -191,7 +207,8 @@ class CoalitionWorkflow:
         return entry
 
     def _plan(self) -> list[followups.FollowUp]:
-        return followups.plan(self._coalition, self._last_activity_at)
+        return followups.plan(self._coalition, self._last_activity_at,
+                              exact_night_candle=self._exact_night_candle)
 
     def _set_alarm(self, due: datetime | None) -> None:
         if self._alarm is not None and self._alarm.done():
@@ -223,6 +240,11 @@ class CoalitionWorkflow:
         """Hand what happened to subscribed systems, a second's worth in one batch."""
         if not self._unpublished or self._publishing:
             return
+        if self._unheard_until is not None and workflow.now() < self._unheard_until:
+            # Nobody had subscribed a moment ago. What happened is in the journal; asking
+            # again with an activity per step would double what a step costs.
+            self._unpublished = []
+            return
         self._publishing = True
         self._in_background(self._publish_soon())
 
@@ -233,7 +255,9 @@ class CoalitionWorkflow:
             await workflow.wait_condition(lambda: self._ending, timeout=PUBLISH_AFTER)
         batch, self._unpublished = self._unpublished, []
         self._publishing = False
-        await self._deliver("publish_events", batch, batch[0].id)
+        subscriptions = await self._deliver("publish_events", batch, batch[0].id)
+        if self._lean_publishing and subscriptions == 0:
+            self._unheard_until = workflow.now() + AUDIENCE_RECHECK
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         # A slow receiver must not hold back the next follow-up or trigger.
@@ -241,9 +265,10 @@ class CoalitionWorkflow:
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
 
-    async def _deliver(self, activity: str, argument: object, what: str) -> None:
+    async def _deliver(self, activity: str, argument: object, what: str) -> object:
+        """The activity's result, or None once it has failed for good."""
         try:
-            await workflow.execute_activity(
+            return await workflow.execute_activity(
                 activity, argument, start_to_close_timeout=timedelta(minutes=1),
                 retry_policy=RetryPolicy(initial_interval=timedelta(seconds=10),
                                          backoff_coefficient=2.0,
@@ -256,6 +281,7 @@ class CoalitionWorkflow:
                                               f"{what}: {cause}")
             self._log.warning("delivery failed", activity=activity, what=what,
                               error=str(cause))
+            return None
 
     async def _flush_outbox(self) -> None:
         while self._outbox:
@@ -323,7 +349,8 @@ class CoalitionWorkflow:
     def _status(self) -> CoalitionStatus:
         return CoalitionStatus(
             last_activity_at=self._last_activity_at,
-            at_risk=followups.at_risk(self._coalition, self._last_activity_at, workflow.now()),
+            at_risk=followups.at_risk(self._coalition, self._last_activity_at, workflow.now(),
+                                      exact_night_candle=self._exact_night_candle),
             next_follow_up_at=self._next_follow_up_at(),
             journal_length=len(self._journal),
             follow_ups_sent=len(self._sent),

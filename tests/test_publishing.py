@@ -1,0 +1,57 @@
+"""Outbound events while nobody has subscribed: a coalition that asked and found no
+subscription drops its events for a minute instead of running an activity per step for
+nobody; a subscription made meanwhile hears the coalition's steps from then on."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+
+from receivers import Webhooks, webhook_receiver
+from temporal_env import running_worker, time_skipping_env
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+
+from examples import walks
+from examples.walks import COORDINATOR
+from models.outbound import Subscription
+from workflows.coalition import AUDIENCE_RECHECK
+from workflows.io import workflow_id
+
+
+async def publish_activities(client: Client, slug: str) -> int:
+    history = await client.get_workflow_handle(workflow_id(slug)).fetch_history()
+    return sum(1 for e in history.events
+               if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+               and e.activity_task_scheduled_event_attributes.activity_type.name
+               == "publish_events")
+
+
+async def test_events_nobody_hears_are_dropped_until_the_audience_is_asked_again() -> None:
+    slug = "quiet-publisher"
+    async with time_skipping_env() as env, running_worker(env.client) as service:
+        await service.start(walks.taskforce_start(slug), COORDINATOR)
+        await env.sleep(timedelta(seconds=5))  # the start goes out at once: nobody listens
+        assert await publish_activities(env.client, slug) == 1
+
+        await service.fire(slug, "record_intent", {"intent": "Nobody hears this."},
+                           COORDINATOR)
+        await env.sleep(timedelta(seconds=5))
+        assert await publish_activities(env.client, slug) == 1  # dropped without asking
+
+        hooks = Webhooks()
+        with webhook_receiver(hooks) as url:
+            await service.subscribe(Subscription(id="crm", url=url, secret="s" * 16,
+                                                 events=["transition"]))
+            await env.sleep(AUDIENCE_RECHECK)
+            await service.fire(slug, "record_intent", {"intent": "The CRM hears this."},
+                               COORDINATOR)
+            await env.sleep(timedelta(seconds=5))
+            for _ in range(100):
+                if hooks.accepted():
+                    break
+                await asyncio.sleep(0.1)
+            delivered = [json.loads(body)["id"] for _, body in hooks.accepted()]
+        assert delivered == [f"{workflow_id(slug)}#3"]
+        assert await publish_activities(env.client, slug) == 2
