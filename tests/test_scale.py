@@ -37,10 +37,10 @@ async def _pollers(client: Client, task_queue: str) -> int:
 
 
 def _handled(log: str) -> list[str]:
-    """Workflow ids of the updates a worker's JSON log says it handled."""
+    """Workflow ids of the triggers a worker's JSON log says it accepted."""
     ids = []
     for line in log.splitlines():
-        if line.startswith("{") and '"update handled"' in line:
+        if line.startswith("{") and '"trigger accepted"' in line:
             ids.append(json.loads(line)["workflow_id"])
     return ids
 

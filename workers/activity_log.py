@@ -1,8 +1,8 @@
-"""One log line per workflow start and per accepted trigger, from the worker that ran it.
+"""One log line per workflow start, from the worker that ran it.
 
-With several workers on one task queue this shows who carries which coalition. Lines are
-written only for new work, never while a worker replays a history it took over, and they
-name the trigger but never its payload (payloads may hold partner data).
+With several workers on one task queue this shows who carries which coalition (each
+accepted trigger has its own line from the coalition workflow, `trigger accepted`). Lines
+are written only for new work, never while a worker replays a history it took over.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 from temporalio import workflow
 from temporalio.worker import (
     ExecuteWorkflowInput,
-    HandleUpdateInput,
     Interceptor,
     WorkflowInboundInterceptor,
     WorkflowInterceptorClassInput,
@@ -35,13 +34,6 @@ class _LoggingInbound(WorkflowInboundInterceptor):
         if not workflow.unsafe.is_replaying():
             _emit("workflow started")
         return await super().execute_workflow(input)
-
-    async def handle_update_handler(self, input: HandleUpdateInput) -> Any:
-        result = await super().handle_update_handler(input)
-        if not workflow.unsafe.is_replaying():
-            trigger = getattr(input.args[0], "trigger", None) if input.args else None
-            _emit("update handled", update=input.update, update_id=input.id, trigger=trigger)
-        return result
 
 
 def _emit(event: str, **fields: Any) -> None:

@@ -101,6 +101,7 @@ class CoalitionWorkflow:
         self._exact_night_candle = not workflow.patched(NIGHT_CANDLE_AT_DELIVERY_TIME)
         self._lean_publishing = workflow.patched(PUBLISH_AT_ONCE_TO_AN_AUDIENCE)
         self._unheard_until: datetime | None = None  # nobody subscribed, as of a moment ago
+        self._planned_for: tuple[Coalition, datetime, list[followups.FollowUp]] | None = None
         self._log = workflow_logger(self._coalition.id, lambda: self._coalition.state)
 
     @workflow.run
@@ -202,13 +203,20 @@ class CoalitionWorkflow:
             self._outbox.append(request)
             self._changed = True
         self._changed = True
+        update = workflow.current_update_info()
         self._log.info("trigger accepted", trigger=request.trigger, actor=str(request.actor),
-                       from_state=before.state)
+                       from_state=before.state, update_id=update.id if update else None)
         return entry
 
     def _plan(self) -> list[followups.FollowUp]:
-        return followups.plan(self._coalition, self._last_activity_at,
-                              exact_night_candle=self._exact_night_candle)
+        # A wake-up asks three times (alarm, index, deliveries); the facts are immutable, so
+        # the plan changes only with the coalition or the last activity.
+        c, last_activity_at = self._coalition, self._last_activity_at
+        cached = self._planned_for
+        if cached is None or cached[0] is not c or cached[1] != last_activity_at:
+            cached = self._planned_for = (c, last_activity_at, followups.plan(
+                c, last_activity_at, exact_night_candle=self._exact_night_candle))
+        return cached[2]
 
     def _set_alarm(self, due: datetime | None) -> None:
         if self._alarm is not None and self._alarm.done():
