@@ -188,11 +188,20 @@ class _Tasks:
         self._started_at = [_time(e) for e in started]
         self._completed_ids = [e.event_id for e in events
                                if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED]
+        scheduled = {e.event_id for e in events
+                     if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED}
+        # Completed and at once scheduled again with nothing in between: the worker asked
+        # for another task before it was done, and what the first task was given may be
+        # handled by the next (seen with a signal that arrived while a query was asked).
+        self._handed_on = {i for i in self._completed_ids if i + 1 in scheduled}
 
     def handling(self, after_id: int) -> tuple[datetime, ...]:
-        """Start times of the tasks after event `after_id` up to the first that completed:
-        the task that saw the event is among them (a failed task is retried)."""
+        """Start times of the tasks after event `after_id` up to the first that completed
+        and was not handed on: the task that saw the event is among them (a failed task is
+        retried, a task handed on continues in the next)."""
         done = bisect_right(self._completed_ids, after_id)
+        while done < len(self._completed_ids) and self._completed_ids[done] in self._handed_on:
+            done += 1
         limit = self._completed_ids[done] if done < len(self._completed_ids) else None
         first = bisect_right(self._started_ids, after_id)
         last = (bisect_left(self._started_ids, limit) if limit is not None
@@ -236,7 +245,7 @@ async def _decode_run(index: int, run: RunHistory, converter: DataConverter,
                                       "task_times": tasks.handling(event.event_id)}
             if start is not None and start.snapshot is not None:
                 timeline.occurrences.append(Occurrence(
-                    kind="snapshot", snapshot=list(start.snapshot.journal), **common))
+                    kind="snapshot", snapshot=start.snapshot.entries(), **common))
             else:
                 timeline.occurrences.append(Occurrence(
                     kind="start", request=start.start if start else None,

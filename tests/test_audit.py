@@ -379,3 +379,41 @@ def test_chain_names_the_first_broken_entry() -> None:
     assert str(chain.verify_chain(swapped)[0]).startswith("entry #3: seq is 3")
     # null and absent are the same: a later optional field leaves old hashes valid
     assert chain.entry_hash({**entries[0], "new_field": None}) == entries[0]["hash"]
+
+
+def test_a_task_handed_on_to_the_next_extends_where_a_signal_may_be_handled() -> None:
+    """A signal whose first task completed and was at once scheduled again may be handled
+    by the next task; a task that completed with something after it ends the search."""
+    from datetime import UTC, datetime
+
+    from google.protobuf.timestamp_pb2 import Timestamp
+    from temporalio.api.history.v1 import HistoryEvent
+
+    from audit.history import _Tasks
+
+    def at(ms: int) -> datetime:
+        return datetime(2026, 11, 23, 12, 0, 0, ms * 1000, tzinfo=UTC)
+
+    kinds = [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,  # 1
+             EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 2
+             EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 3, at 3 ms
+             EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,  # 4: handed on
+             EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 5
+             EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 6, at 6 ms
+             EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,  # 7
+             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,  # 8
+             EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 9
+             EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 10, at 10 ms
+             EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,  # 11
+             EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,  # 12
+             EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 13
+             EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 14, at 14 ms
+             EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED]  # 15
+    events = []
+    for number, kind in enumerate(kinds, start=1):
+        stamp = Timestamp()
+        stamp.FromDatetime(at(number))
+        events.append(HistoryEvent(event_id=number, event_type=kind, event_time=stamp))
+    tasks = _Tasks(events)
+    assert tasks.handling(1) == (at(3), at(6))
+    assert tasks.handling(8) == (at(10),)  # completed with a command after it: not handed on

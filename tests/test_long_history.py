@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pydantic import TypeAdapter
 from temporal_env import running_worker, time_skipping_env
 
 from examples import walks
 from models.events import Event
-from models.journal import TriggerRequest
+from models.journal import JournalEntry, TriggerRequest
 from states import replay
 from workflows.coalition import CoalitionWorkflow
 from workflows.io import CoalitionInput, workflow_id
@@ -59,3 +60,12 @@ async def test_quarters_of_execution_across_continue_as_new() -> None:
         # The latest run's history is small; the whole story is in the journal.
         history = await handle.fetch_history()
         assert len(history.events) < 400
+        # The latest run started with the journal so far, packed to a fraction of its JSON.
+        started = history.events[0].workflow_execution_started_event_attributes
+        [carried] = await env.client.data_converter.decode(started.input.payloads,
+                                                            [CoalitionInput])
+        assert carried.snapshot is not None and carried.snapshot.journal == []
+        packed = carried.snapshot.entries()
+        assert packed == journal[:len(packed)] and len(packed) > 100
+        plain = TypeAdapter(list[JournalEntry]).dump_json(packed)
+        assert len(carried.snapshot.packed_journal or "") < len(plain) / 4

@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         FollowUpRecord,
         JournalEntry,
         TriggerRequest,
+        pack_journal,
     )
     from models.outbound import OutboundEvent
     from states import followups
@@ -77,7 +78,7 @@ class CoalitionWorkflow:
             raise ApplicationError("a coalition starts from a request or a snapshot",
                                    non_retryable=True)
         self._coalition = snapshot.coalition
-        self._journal = list(snapshot.journal)
+        self._journal = snapshot.entries()
         self._last_activity_at = snapshot.last_activity_at
         self._sent = list(snapshot.sent_follow_ups)
         self._sent_keys = {f.key for f in self._sent}
@@ -371,7 +372,8 @@ class CoalitionWorkflow:
                              failed_notifications=self._failed_notifications)
 
     def _snapshot(self) -> CoalitionSnapshot:
-        return CoalitionSnapshot(coalition=self._coalition, journal=self._journal,
+        return CoalitionSnapshot(coalition=self._coalition,
+                                 packed_journal=pack_journal(self._journal),
                                  last_activity_at=self._last_activity_at,
                                  sent_follow_ups=self._sent,
                                  failed_notifications=self._failed_notifications,
