@@ -395,17 +395,19 @@ class Driver:
                 progress.add()
 
 
-async def settle(pid: int, quiet_cpu: float = 0.15, timeout: float = 60) -> None:
+async def settle(pid: int, quiet_cpu: float = 0.15, timeout: float = 60) -> bool:
     """Wait until a process has stopped working: under `quiet_cpu` CPU seconds in a second
-    (a worker holding 10,000 workflows never gets much quieter than that)."""
+    (a worker holding 10,000 workflows never gets much quieter than that). False when it
+    was still working at `timeout`."""
     deadline = time.monotonic() + timeout
     before = cpu_seconds(pid)
     while time.monotonic() < deadline:
         await asyncio.sleep(1)
         now = cpu_seconds(pid)
         if now - before < quiet_cpu:
-            return
+            return True
         before = now
+    return False
 
 
 # 1. Throughput ------------------------------------------------------------------------------
@@ -582,7 +584,11 @@ async def memory(client: Client, address: str, counts: Sequence[int], work: Path
             for count in counts:
                 await _start_many(driver, opened, count, f"memory, {kind}: starting")
                 opened = count
-                await settle(worker.pid)
+                # Starts return before the worker ran their first task: measured too early,
+                # the last thousands are not in the worker yet.
+                if not await settle(worker.pid, timeout=SETTLE_AFTER_STARTS):
+                    say(f"memory, {kind}: the worker was still busy after "
+                        f"{SETTLE_AFTER_STARTS:.0f} s; measuring anyway")
                 rss = rss_bytes(worker.pid)
                 rows.append(_memory_row(count, big_cache, count, rss - base))
                 say(f"memory, {kind}: {count:,} open and cached, RSS +{(rss - base) / 2**20:.1f}"
@@ -603,7 +609,7 @@ async def memory_default_cache(client: Client, address: str, work: Path, tag: st
         async with WorkerProcess(kind, address, queue, work) as worker:
             base = await _warm(driver, worker)
             await _start_many(driver, 0, count, f"memory, {kind}: default cache")
-            await settle(worker.pid)
+            await settle(worker.pid, timeout=SETTLE_AFTER_STARTS)
             rss = rss_bytes(worker.pid)
         row = _memory_row(count, DEFAULT_CACHE, DEFAULT_CACHE, rss - base)
         results.setdefault(kind, []).append(row)
@@ -627,6 +633,7 @@ async def _start_many(driver: Driver, first: int, end: int, label: str) -> None:
 
 
 DEFAULT_CACHE = 1000  # temporalio.worker.Worker's max_cached_workflows default
+SETTLE_AFTER_STARTS = 600.0  # seconds a worker may take to run the first task of each start
 
 
 def _memory_row(open_count: int, cache: int, cached: int, delta: int) -> dict[str, Any]:
