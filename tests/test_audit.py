@@ -15,18 +15,20 @@ import shutil
 import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from google.protobuf.timestamp_pb2 import Timestamp
 from temporal_env import eventually, running_worker, time_skipping_env, walk_service
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
 
 from audit import chain
 from audit.formats import FORMATS, render
-from audit.history import RunHistory, fetch_runs
+from audit.history import RunHistory, _Tasks, fetch_runs
 from audit.refusals import ENV_REFUSAL_LOG, log_path, read_refusals, record_refusal
 from audit.report import AuditReport, Gathered, assemble, build_report, gather
 from audit.verify import verify_file, verify_text
@@ -384,13 +386,6 @@ def test_chain_names_the_first_broken_entry() -> None:
 def test_a_task_handed_on_to_the_next_extends_where_a_signal_may_be_handled() -> None:
     """A signal whose first task completed and was at once scheduled again may be handled
     by the next task; a task that completed with something after it ends the search."""
-    from datetime import UTC, datetime
-
-    from google.protobuf.timestamp_pb2 import Timestamp
-    from temporalio.api.history.v1 import HistoryEvent
-
-    from audit.history import _Tasks
-
     def at(ms: int) -> datetime:
         return datetime(2026, 11, 23, 12, 0, 0, ms * 1000, tzinfo=UTC)
 

@@ -4,12 +4,11 @@ nobody; a subscription made meanwhile hears the coalition's steps from then on."
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import timedelta
 
 from receivers import Webhooks, webhook_receiver
-from temporal_env import running_worker, time_skipping_env
+from temporal_env import eventually, running_worker, time_skipping_env
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
@@ -48,10 +47,10 @@ async def test_events_nobody_hears_are_dropped_until_the_audience_is_asked_again
             await service.fire(slug, "record_intent", {"intent": "The CRM hears this."},
                                COORDINATOR)
             await env.sleep(timedelta(seconds=5))
-            for _ in range(100):
-                if hooks.accepted():
-                    break
-                await asyncio.sleep(0.1)
-            delivered = [json.loads(body)["id"] for _, body in hooks.accepted()]
+
+            async def received() -> list[str]:
+                return [json.loads(body)["id"] for _, body in hooks.accepted()]
+
+            delivered = await eventually(received, bool, timeout=10, interval=0.1)
         assert delivered == [f"{workflow_id(slug)}#3"]
         assert await publish_activities(env.client, slug) == 2
