@@ -9,13 +9,13 @@ from __future__ import annotations
 from temporalio import activity
 from temporalio.client import Client
 
-from coalitions.portfolio import PortfolioFilter
-from coalitions.service import (
+from lemniscate.coalitions.portfolio import PortfolioFilter
+from lemniscate.coalitions.service import (
     CoalitionError,
     CoalitionRefused,
     CoalitionService,
 )
-from models.bulk import BulkChunk, BulkFilter, BulkResult
+from lemniscate.models.bulk import BulkChunk, BulkFilter, BulkResult
 
 
 def bulk_request_id(bulk_id: str) -> str:
@@ -46,15 +46,18 @@ class BulkActivities:
         results = []
         for number, target in enumerate(chunk.targets):
             try:
-                await self._service.trigger(target, request.trigger, request.payload,
-                                            request.actor, request.reason,
-                                            bulk_request_id(request.id))
+                await self._service.trigger(
+                    target,
+                    request.trigger,
+                    request.payload,
+                    request.actor,
+                    request.reason,
+                    bulk_request_id(request.id),
+                )
                 results.append(BulkResult(coalition_id=target, outcome="accepted"))
             except CoalitionRefused as refused:
-                results.append(BulkResult(coalition_id=target, outcome="refused",
-                                          detail=refused.reasons))
+                results.append(BulkResult(coalition_id=target, outcome="refused", detail=refused.reasons))
             except CoalitionError as error:
-                results.append(BulkResult(coalition_id=target, outcome="failed",
-                                          detail=[str(error)]))
+                results.append(BulkResult(coalition_id=target, outcome="failed", detail=[str(error)]))
             activity.heartbeat(number + 1)
         return results

@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from models.records import Record
-from states.followups import Audience, FollowUp
+from lemniscate.models.records import Record
+from lemniscate.states.followups import Audience, FollowUp
 
 SIGNATURE_HEADER = "X-Lemniscate-Signature"
 DELIVERY_HEADER = "X-Lemniscate-Delivery"
@@ -68,8 +68,10 @@ class ChannelSettings(BaseModel):
             return source.get(f"LEMNISCATE_{name}") or None
 
         return cls(
-            smtp_host=get("SMTP_HOST"), smtp_port=int(get("SMTP_PORT") or 25),
-            smtp_from=get("SMTP_FROM") or "lemniscate@localhost", smtp_user=get("SMTP_USER"),
+            smtp_host=get("SMTP_HOST"),
+            smtp_port=int(get("SMTP_PORT") or 25),
+            smtp_from=get("SMTP_FROM") or "lemniscate@localhost",
+            smtp_user=get("SMTP_USER"),
             smtp_password=get("SMTP_PASSWORD"),
             smtp_starttls=(get("SMTP_STARTTLS") or "false").lower() in ("1", "true", "yes"),
             programme_office_email=get("PROGRAMME_OFFICE_EMAIL"),
@@ -85,16 +87,26 @@ def sign(body: bytes, secret: str) -> str:
 def _bound(n: Notification, channel: str) -> structlog.typing.FilteringBoundLogger:
     info = activity.info()
     bound: structlog.typing.FilteringBoundLogger = log.bind(
-        channel=channel, coalition_id=n.coalition_id, workflow_id=n.workflow_id,
-        kind=n.follow_up.kind.value, key=n.follow_up.key, attempt=info.attempt)
+        channel=channel,
+        coalition_id=n.coalition_id,
+        workflow_id=n.workflow_id,
+        kind=n.follow_up.kind.value,
+        key=n.follow_up.key,
+        attempt=info.attempt,
+    )
     return bound
 
 
 @activity.defn(name="log_follow_up")
 def log_follow_up(n: Notification) -> None:
     f = n.follow_up
-    _bound(n, "log").info("follow-up", audience=f.audience.value, recipients=f.recipients,
-                          due_at=f.due_at.isoformat(), message=f.message)
+    _bound(n, "log").info(
+        "follow-up",
+        audience=f.audience.value,
+        recipients=f.recipients,
+        due_at=f.due_at.isoformat(),
+        message=f.message,
+    )
 
 
 @activity.defn(name="email_follow_up")
@@ -112,8 +124,10 @@ def email_follow_up(n: Notification) -> str:
     message["To"] = ", ".join(dict.fromkeys(to))
     message["Subject"] = f"[{n.coalition_name}] {n.follow_up.kind.value.replace('_', ' ')}"
     message["Message-ID"] = f"<{hashlib.sha256(n.delivery_id.encode()).hexdigest()}@lemniscate>"
-    message.set_content(f"{n.follow_up.message}\n\nCoalition: {n.coalition_name} "
-                        f"({n.coalition_id})\nDue: {n.follow_up.due_at:%Y-%m-%d %H:%M} UTC\n")
+    message.set_content(
+        f"{n.follow_up.message}\n\nCoalition: {n.coalition_name} "
+        f"({n.coalition_id})\nDue: {n.follow_up.due_at:%Y-%m-%d %H:%M} UTC\n"
+    )
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()
@@ -143,8 +157,9 @@ def webhook_follow_up(n: Notification) -> str:
         except urllib.error.HTTPError as error:
             if 400 <= error.code < 500 and error.code not in (408, 429):
                 # The receiver refuses this body; retrying cannot change its mind.
-                raise ApplicationError(f"{url} refused the webhook: HTTP {error.code}",
-                                       non_retryable=True) from error
+                raise ApplicationError(
+                    f"{url} refused the webhook: HTTP {error.code}", non_retryable=True
+                ) from error
             raise
         bound.info("webhook delivered", url=url, status=status)
     return "sent"

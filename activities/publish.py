@@ -13,9 +13,9 @@ from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
-from models.outbound import OutboundEvent, Subscription
-from workflows.subscriptions import SUBSCRIPTIONS_ID, SubscriptionsWorkflow
+from lemniscate.activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
+from lemniscate.models.outbound import OutboundEvent, Subscription
+from lemniscate.workflows.subscriptions import SUBSCRIPTIONS_ID, SubscriptionsWorkflow
 
 log = structlog.get_logger("lemniscate.publish")
 
@@ -26,8 +26,7 @@ class PublishActivities:
 
     async def _subscriptions(self) -> list[Subscription]:
         # Asked per batch, not cached: a new subscription must see the very next event.
-        handle = self._client.get_workflow_handle_for(SubscriptionsWorkflow.run,
-                                                      SUBSCRIPTIONS_ID)
+        handle = self._client.get_workflow_handle_for(SubscriptionsWorkflow.run, SUBSCRIPTIONS_ID)
         try:
             found = await handle.query(SubscriptionsWorkflow.subscriptions)
         except RPCError as error:
@@ -49,16 +48,23 @@ class PublishActivities:
 
 def _post(subscription: Subscription, event: OutboundEvent) -> None:
     body = event.model_dump_json().encode()
-    request = urllib.request.Request(subscription.url, data=body, method="POST", headers={
-        "Content-Type": "application/json", DELIVERY_HEADER: event.id,
-        SIGNATURE_HEADER: sign(body, subscription.secret)})
+    request = urllib.request.Request(
+        subscription.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            DELIVERY_HEADER: event.id,
+            SIGNATURE_HEADER: sign(body, subscription.secret),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=30):
             pass
     except urllib.error.HTTPError as error:
         if 400 <= error.code < 500 and error.code not in (408, 429):
-            raise ApplicationError(f"{subscription.url} refused event {event.id}: HTTP "
-                                   f"{error.code}", non_retryable=True) from error
+            raise ApplicationError(
+                f"{subscription.url} refused event {event.id}: HTTP {error.code}", non_retryable=True
+            ) from error
         raise
-    log.info("event published", subscription=subscription.id, event_id=event.id,
-             event_type=event.type)
+    log.info("event published", subscription=subscription.id, event_id=event.id, event_type=event.type)

@@ -13,10 +13,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from audit.formats import MEDIA_TYPES, Format, render
-from audit.report import build_report
-from coalitions import CoalitionService
-from models.events import Role
+from lemniscate.audit.formats import MEDIA_TYPES, Format, render
+from lemniscate.audit.report import build_report
+from lemniscate.coalitions import CoalitionService
+from lemniscate.models.events import Role
 
 ServiceFactory = Callable[[], Awaitable[CoalitionService]]  # as api.app's
 
@@ -28,30 +28,40 @@ CHAIN_HEAD_HEADER = "X-Lemniscate-Chain-Head"
 def _responses() -> dict[int | str, dict[str, Any]]:
     # Each format its media type. The JSON's shape is `audit.report.AuditReport`; not inlined
     # here, because its `$defs` would not resolve inside the OpenAPI document.
-    content: dict[str, Any] = {media.split(";")[0]: {"schema": {"type": "string"}}
-                               for media in MEDIA_TYPES.values()}
+    content: dict[str, Any] = {
+        media.split(";")[0]: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()
+    }
     content["application/json"] = {"schema": {"type": "object"}}
-    return {200: {"description": "The audit report in the format asked for",
-                  "content": content}}
+    return {200: {"description": "The audit report in the format asked for", "content": content}}
 
 
 def audit_router(service: ServiceFactory) -> APIRouter:
-    from api.app import Caller
-    from api.problems import Problem
+    from lemniscate.api.app import Caller
+    from lemniscate.api.problems import Problem
 
     router = APIRouter(tags=["audit"])
 
-    @router.get("/coalitions/{coalition_id}/audit", response_class=Response,
-                summary="The audit trail, checked against the Temporal history (auditors, "
-                        "coordinators)", responses=_responses())
-    async def get_audit(coalition_id: str, caller: Caller,
-                        format: Annotated[Format, Query()] = "json") -> Response:
+    @router.get(
+        "/coalitions/{coalition_id}/audit",
+        response_class=Response,
+        summary="The audit trail, checked against the Temporal history (auditors, coordinators)",
+        responses=_responses(),
+    )
+    async def get_audit(
+        coalition_id: str, caller: Caller, format: Annotated[Format, Query()] = "json"
+    ) -> Response:
         if caller.role not in READERS:
-            raise Problem(403, "Not allowed for you", f"{caller}: the audit trail is for "
-                          "auditors and coordinators.", "forbidden")
+            raise Problem(
+                403,
+                "Not allowed for you",
+                f"{caller}: the audit trail is for auditors and coordinators.",
+                "forbidden",
+            )
         report = await build_report(await service(), coalition_id)
-        return Response(render(report, format), media_type=MEDIA_TYPES[format],
-                        headers={FINDINGS_HEADER: str(len(report.findings)),
-                                 CHAIN_HEAD_HEADER: report.chain.head})
+        return Response(
+            render(report, format),
+            media_type=MEDIA_TYPES[format],
+            headers={FINDINGS_HEADER: str(len(report.findings)), CHAIN_HEAD_HEADER: report.chain.head},
+        )
 
     return router

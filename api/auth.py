@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-from models.events import Actor, Role
+from lemniscate.models.events import Actor, Role
 
 
 class KeyEntry(BaseModel):
@@ -48,8 +48,9 @@ class KeyEntry(BaseModel):
         return self.key_sha256 or _sha256(self.key or "")
 
     def actor(self) -> Actor:
-        return Actor(id=self.id, role=self.role, organisation=self.organisation,
-                     allowed_triggers=self.allowed_triggers)
+        return Actor(
+            id=self.id, role=self.role, organisation=self.organisation, allowed_triggers=self.allowed_triggers
+        )
 
 
 class KeyFileError(Exception):
@@ -70,8 +71,7 @@ class KeyRing:
             raw = json.loads(path.read_text("utf-8"))
             return cls(TypeAdapter(list[KeyEntry]).validate_python(raw))
         except FileNotFoundError:
-            raise KeyFileError(f"API key file {path} does not exist (LEMNISCATE_API_KEYS_FILE)"
-                               ) from None
+            raise KeyFileError(f"API key file {path} does not exist (LEMNISCATE_API_KEYS_FILE)") from None
         except (json.JSONDecodeError, ValidationError) as error:
             raise KeyFileError(f"API key file {path} is not valid: {error}") from None
 
@@ -89,7 +89,8 @@ def ensure_dev_key_file(path: Path) -> str | None:
         return None
     key = secrets.token_urlsafe(24)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps([{"key": key, "id": "coordinator", "role": "coordinator"}],
-                               indent=2) + "\n", "utf-8")
+    path.write_text(
+        json.dumps([{"key": key, "id": "coordinator", "role": "coordinator"}], indent=2) + "\n", "utf-8"
+    )
     path.chmod(0o600)
     return key

@@ -11,10 +11,10 @@ from pathlib import Path
 import uvicorn
 from temporalio.client import Client
 
-from api.app import ServiceFactory, create_app
-from api.auth import KeyRing
-from cluster import ClusterSettings, connect
-from coalitions import CoalitionService
+from lemniscate.api.app import ServiceFactory, create_app
+from lemniscate.api.auth import KeyRing
+from lemniscate.cluster import ClusterSettings, connect
+from lemniscate.coalitions import CoalitionService
 
 DEFAULT_PORT = 8000
 
@@ -41,19 +41,22 @@ def service_factory(settings: ClusterSettings, client: Client | None = None) -> 
     async def service() -> CoalitionService:
         async with lock:
             if not connected:
-                connected.append(CoalitionService(client or await connect(settings),
-                                                  settings.task_queue))
+                connected.append(CoalitionService(client or await connect(settings), settings.task_queue))
         return connected[0]
 
     return service
 
 
-async def serve_api(settings: ClusterSettings, host: str, port: int, stop: asyncio.Event,
-                    client: Client | None = None, ready: asyncio.Event | None = None) -> None:
-    app = create_app(service_factory(settings, client), KeyRing.load(key_file(settings)),
-                     settings)
-    server = _Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                    lifespan="off"))
+async def serve_api(
+    settings: ClusterSettings,
+    host: str,
+    port: int,
+    stop: asyncio.Event,
+    client: Client | None = None,
+    ready: asyncio.Event | None = None,
+) -> None:
+    app = create_app(service_factory(settings, client), KeyRing.load(key_file(settings)), settings)
+    server = _Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
     serving = asyncio.create_task(server.serve())
     while not server.started and not serving.done():
         await asyncio.sleep(0.02)

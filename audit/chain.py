@@ -80,27 +80,47 @@ def verify_chain(entries: Sequence[Mapping[str, Any]], head: str | None = None) 
     for position, entry in enumerate(entries, start=1):
         seq = entry.get("seq") if isinstance(entry.get("seq"), int) else None
         if seq != position:
-            breaks.append(ChainBreak(seq, position, f"seq is {seq}, expected {position} "
-                                                    "(an entry was removed, added or moved)"))
+            breaks.append(
+                ChainBreak(
+                    seq, position, f"seq is {seq}, expected {position} (an entry was removed, added or moved)"
+                )
+            )
         expected_prev = link_of(previous)
         if entry.get(PREV_FIELD) != expected_prev:
-            breaks.append(ChainBreak(seq, position, f"prev_hash {entry.get(PREV_FIELD)} does not "
-                                                    f"match the previous entry ({expected_prev})"))
+            breaks.append(
+                ChainBreak(
+                    seq,
+                    position,
+                    f"prev_hash {entry.get(PREV_FIELD)} does not match the previous entry ({expected_prev})",
+                )
+            )
         sealed = entry.get(HASH_FIELD)
         computed = entry_hash(entry)
         if sealed is None:
-            breaks.append(ChainBreak(seq, position, "carries no hash (recorded before the chain "
-                                                    "was introduced, or stripped)"))
+            breaks.append(
+                ChainBreak(
+                    seq, position, "carries no hash (recorded before the chain was introduced, or stripped)"
+                )
+            )
         elif sealed != computed:
-            breaks.append(ChainBreak(seq, position, f"content does not match its hash: recorded "
-                                                    f"{sealed}, computed {computed} (the entry "
-                                                    "was altered)"))
+            breaks.append(
+                ChainBreak(
+                    seq,
+                    position,
+                    f"content does not match its hash: recorded "
+                    f"{sealed}, computed {computed} (the entry "
+                    "was altered)",
+                )
+            )
         previous = entry
     if head is not None:
         actual = link_of(previous) if previous is not None else GENESIS
         if head != actual:
-            breaks.append(ChainBreak(None, len(entries), f"the chain head {head} is not the last "
-                                                         f"entry's hash ({actual})"))
+            breaks.append(
+                ChainBreak(
+                    None, len(entries), f"the chain head {head} is not the last entry's hash ({actual})"
+                )
+            )
     return breaks
 
 

@@ -25,11 +25,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-import states
-from audit.history import Occurrence, Position, Timeline, Wakeup
-from audit.trail import Reading
-from models.events import Event, Role
-from models.journal import JournalEntry, TriggerRequest
+from lemniscate import states
+from lemniscate.audit.history import Occurrence, Position, Timeline, Wakeup
+from lemniscate.audit.trail import Reading
+from lemniscate.models.events import Event, Role
+from lemniscate.models.journal import JournalEntry, TriggerRequest
 
 # workflow.now() is the task's start time to the microsecond; history times may be finer.
 TOLERANCE = timedelta(milliseconds=1)
@@ -84,33 +84,38 @@ def differences(request: TriggerRequest, event: Event) -> list[str]:
     """How a journal event differs from the request the history holds; empty if it does not."""
     found = []
     if request.trigger != event.trigger:
-        found.append(f"trigger is {event.trigger!r} in the journal, {request.trigger!r} in the "
-                     "history")
+        found.append(f"trigger is {event.trigger!r} in the journal, {request.trigger!r} in the history")
     if request.actor != event.actor:
         found.append(f"actor is {event.actor} in the journal, {request.actor} in the history")
     if request.payload != event.payload:
         keys = ", ".join(_payload_keys(request.payload, event.payload))
         found.append(f"payload differs from the history in: {keys}")
     if request.reason != event.reason:
-        found.append(f"reason is {event.reason!r} in the journal, {request.reason!r} in the "
-                     "history")
+        found.append(f"reason is {event.reason!r} in the journal, {request.reason!r} in the history")
     return found
 
 
 def _source(occurrence: Occurrence, detail: str) -> Source:
     kind: Literal["start", "update", "signal"] = (
-        "update" if occurrence.kind == "update"
-        else "signal" if occurrence.kind == "signal" else "start")
-    return Source(kind=kind, run=occurrence.position.run, run_id=occurrence.run_id,
-                  event_id=occurrence.position.event_id, event_time=occurrence.at,
-                  update_id=occurrence.update_id, detail=detail)
+        "update" if occurrence.kind == "update" else "signal" if occurrence.kind == "signal" else "start"
+    )
+    return Source(
+        kind=kind,
+        run=occurrence.position.run,
+        run_id=occurrence.run_id,
+        event_id=occurrence.position.event_id,
+        event_time=occurrence.at,
+        update_id=occurrence.update_id,
+        detail=detail,
+    )
 
 
 class _Matcher:
     """Walks the journal once, in order, consuming history occurrences as it goes."""
 
-    def __init__(self, journal: Sequence[JournalEntry], readings: Sequence[Reading],
-                 timeline: Timeline) -> None:
+    def __init__(
+        self, journal: Sequence[JournalEntry], readings: Sequence[Reading], timeline: Timeline
+    ) -> None:
         self.journal, self.readings, self.timeline = journal, readings, timeline
         self.result = CrossCheck()
         self.anchors: dict[int, Position] = {}
@@ -120,9 +125,13 @@ class _Matcher:
             if occurrence.kind == "update" and occurrence.reply is not None:
                 seq = occurrence.reply.seq
                 if seq in self.updates:
-                    self.find("history", seq, f"two accepted updates reply as entry #{seq} "
-                                              f"({self.updates[seq].position} and "
-                                              f"{occurrence.position})")
+                    self.find(
+                        "history",
+                        seq,
+                        f"two accepted updates reply as entry #{seq} "
+                        f"({self.updates[seq].position} and "
+                        f"{occurrence.position})",
+                    )
                 self.updates.setdefault(seq, occurrence)
 
     def find(self, check: Check, seq: int | None, message: str) -> None:
@@ -131,9 +140,11 @@ class _Matcher:
     def run(self) -> CrossCheck:
         for occurrence in self.timeline.occurrences:
             if occurrence.decode_error:
-                self.find("history", occurrence.reply.seq if occurrence.reply else None,
-                          f"{occurrence.kind} at {occurrence.position}: "
-                          f"{occurrence.decode_error}")
+                self.find(
+                    "history",
+                    occurrence.reply.seq if occurrence.reply else None,
+                    f"{occurrence.kind} at {occurrence.position}: {occurrence.decode_error}",
+                )
         self._snapshots()
         anchor = Position(0, 0)
         for entry in self.journal:
@@ -152,14 +163,21 @@ class _Matcher:
             run = occurrence.position.run
             carried = [e.model_dump(mode="json") for e in occurrence.snapshot]
             if len(carried) > len(now):
-                self.find("continue-as-new", None, f"run {run} started with {len(carried)} "
-                          f"journal entries; the journal now has only {len(now)}")
+                self.find(
+                    "continue-as-new",
+                    None,
+                    f"run {run} started with {len(carried)} "
+                    f"journal entries; the journal now has only {len(now)}",
+                )
             for old, new in zip(carried, now, strict=False):
                 if old != new:
                     fields = sorted(k for k in {*old, *new} if old.get(k) != new.get(k))
-                    self.find("continue-as-new", old.get("seq"),
-                              f"run {run} started with this entry as it was then; it differs "
-                              f"from the journal now in: {', '.join(fields)}")
+                    self.find(
+                        "continue-as-new",
+                        old.get("seq"),
+                        f"run {run} started with this entry as it was then; it differs "
+                        f"from the journal now in: {', '.join(fields)}",
+                    )
 
     def _match(self, entry: JournalEntry, anchor: Position) -> Position | None:
         event = entry.event
@@ -168,8 +186,9 @@ class _Matcher:
         if event.actor.role == Role.system:
             # The engine acts on a follow-up, or another coalition's engine tells it a fact
             # by signal (a region's signal_national arrives as the system's record_signal).
-            return (self._match_signal(entry, anchor, missing_is_a_finding=False)
-                    or self._match_follow_up(entry, anchor))
+            return self._match_signal(entry, anchor, missing_is_a_finding=False) or self._match_follow_up(
+                entry, anchor
+            )
         update = self.updates.get(entry.seq)
         if update is not None:
             return self._match_update(entry, update, anchor)
@@ -178,13 +197,18 @@ class _Matcher:
     def _check_time(self, entry: JournalEntry, occurrence: Occurrence) -> None:
         if not _close(entry.event.at, occurrence.task_times):
             handled = ", ".join(t.isoformat() for t in occurrence.task_times) or "never"
-            self.find("history", entry.seq, f"stamped {entry.event.at.isoformat()}, but the "
-                      f"workflow task that handled its {occurrence.kind} "
-                      f"({occurrence.position}) started at {handled}")
+            self.find(
+                "history",
+                entry.seq,
+                f"stamped {entry.event.at.isoformat()}, but the "
+                f"workflow task that handled its {occurrence.kind} "
+                f"({occurrence.position}) started at {handled}",
+            )
 
     def _match_start(self, entry: JournalEntry) -> Position | None:
-        start = next((o for o in self.timeline.occurrences
-                      if o.kind == "start" and o.position.run == 1), None)
+        start = next(
+            (o for o in self.timeline.occurrences if o.kind == "start" and o.position.run == 1), None
+        )
         if start is None or start.request is None:
             self.find("history", entry.seq, "the first run of the history has no start request")
             return None
@@ -195,58 +219,92 @@ class _Matcher:
         self.result.sources[entry.seq] = _source(start, "the start request of the workflow")
         return start.position
 
-    def _match_update(self, entry: JournalEntry, update: Occurrence, anchor: Position
-                      ) -> Position:
+    def _match_update(self, entry: JournalEntry, update: Occurrence, anchor: Position) -> Position:
         self.consumed.add(update.position)
         assert update.request is not None and update.reply is not None  # replied, so decoded
         for difference in differences(update.request, entry.event):
             self.find("history", entry.seq, f"update {update.update_id}: {difference}")
         reply = update.reply
         if (reply.trigger, reply.from_state, reply.state, reply.round, reply.side) != (
-                entry.event.trigger, entry.from_state, entry.to_state, entry.round, entry.side):
-            self.find("history", entry.seq, f"the update's reply says {reply.trigger}: "
-                      f"{reply.from_state} -> {reply.state} (round {reply.round}, {reply.side}); "
-                      f"the journal says {entry.event.trigger}: {entry.from_state} -> "
-                      f"{entry.to_state} (round {entry.round}, {entry.side})")
+            entry.event.trigger,
+            entry.from_state,
+            entry.to_state,
+            entry.round,
+            entry.side,
+        ):
+            self.find(
+                "history",
+                entry.seq,
+                f"the update's reply says {reply.trigger}: "
+                f"{reply.from_state} -> {reply.state} (round {reply.round}, {reply.side}); "
+                f"the journal says {entry.event.trigger}: {entry.from_state} -> "
+                f"{entry.to_state} (round {entry.round}, {entry.side})",
+            )
         if update.position <= anchor:
-            self.find("history", entry.seq, f"its update ({update.position}) comes before the "
-                      "previous entry's source: the journal's order differs from the history's")
+            self.find(
+                "history",
+                entry.seq,
+                f"its update ({update.position}) comes before the "
+                "previous entry's source: the journal's order differs from the history's",
+            )
         self._check_time(entry, update)
         self.result.sources[entry.seq] = _source(
-            update, f"update {update.update_id}, accepted and completed as #{reply.seq}")
+            update, f"update {update.update_id}, accepted and completed as #{reply.seq}"
+        )
         return update.position
 
-    def _match_signal(self, entry: JournalEntry, anchor: Position,
-                      missing_is_a_finding: bool = True) -> Position | None:
+    def _match_signal(
+        self, entry: JournalEntry, anchor: Position, missing_is_a_finding: bool = True
+    ) -> Position | None:
         for signal in self.timeline.occurrences:
-            if (signal.kind != "signal" or signal.position in self.consumed
-                    or signal.position <= anchor or signal.request is None):
+            if (
+                signal.kind != "signal"
+                or signal.position in self.consumed
+                or signal.position <= anchor
+                or signal.request is None
+            ):
                 continue
-            if not differences(signal.request, entry.event) and _close(entry.event.at,
-                                                                      signal.task_times):
+            if not differences(signal.request, entry.event) and _close(entry.event.at, signal.task_times):
                 self.consumed.add(signal.position)
                 self.result.sources[entry.seq] = _source(signal, "signal external_fact")
                 return signal.position
         if not missing_is_a_finding:
             return None
-        self.find("history", entry.seq, f"no accepted update, signal or start in the history "
-                  f"records {entry.event.trigger} by {entry.event.actor} at "
-                  f"{entry.event.at.isoformat()}")
+        self.find(
+            "history",
+            entry.seq,
+            f"no accepted update, signal or start in the history "
+            f"records {entry.event.trigger} by {entry.event.actor} at "
+            f"{entry.event.at.isoformat()}",
+        )
         return None
 
     def _match_follow_up(self, entry: JournalEntry, anchor: Position) -> Position | None:
         wakeup: Wakeup | None = next(
-            (w for w in self.timeline.wakeups
-             if w.position >= anchor and _close(entry.event.at, w.task_times)), None)
+            (
+                w
+                for w in self.timeline.wakeups
+                if w.position >= anchor and _close(entry.event.at, w.task_times)
+            ),
+            None,
+        )
         if wakeup is None:
-            self.find("history", entry.seq, f"the engine's own {entry.event.trigger} at "
-                      f"{entry.event.at.isoformat()} follows no timer that fired and no activity "
-                      "that completed in the history")
+            self.find(
+                "history",
+                entry.seq,
+                f"the engine's own {entry.event.trigger} at "
+                f"{entry.event.at.isoformat()} follows no timer that fired and no activity "
+                "that completed in the history",
+            )
             return None
         self.result.sources[entry.seq] = Source(
-            kind="follow-up", run=wakeup.position.run, run_id=self._run_id(wakeup.position.run),
-            event_id=wakeup.position.event_id, event_time=wakeup.at,
-            detail=f"{wakeup.what} (a follow-up came due)")
+            kind="follow-up",
+            run=wakeup.position.run,
+            run_id=self._run_id(wakeup.position.run),
+            event_id=wakeup.position.event_id,
+            event_time=wakeup.at,
+            detail=f"{wakeup.what} (a follow-up came due)",
+        )
         return wakeup.position
 
     def _run_id(self, run: int) -> str:
@@ -264,21 +322,30 @@ class _Matcher:
             if occurrence.position in self.consumed or occurrence.kind in ("start", "snapshot"):
                 continue
             request = occurrence.request
-            what = (f"{request.trigger} by {request.actor}" if request is not None
-                    else "an undecodable request")
+            what = (
+                f"{request.trigger} by {request.actor}" if request is not None else "an undecodable request"
+            )
             if occurrence.kind == "update":
                 if not occurrence.completed:
-                    self.result.notes.append(f"Update {occurrence.update_id} ({what}, "
-                                             f"{occurrence.position}) was accepted but has not "
-                                             "completed yet.")
+                    self.result.notes.append(
+                        f"Update {occurrence.update_id} ({what}, "
+                        f"{occurrence.position}) was accepted but has not "
+                        "completed yet."
+                    )
                 elif occurrence.failure is not None:
-                    self.result.notes.append(f"Update {occurrence.update_id} ({what}, "
-                                             f"{occurrence.position}) failed after acceptance: "
-                                             f"{occurrence.failure}. No entry expected.")
+                    self.result.notes.append(
+                        f"Update {occurrence.update_id} ({what}, "
+                        f"{occurrence.position}) failed after acceptance: "
+                        f"{occurrence.failure}. No entry expected."
+                    )
                 elif occurrence.reply is not None:
-                    self.find("history", None, f"the accepted update {occurrence.update_id} "
-                              f"({what}, {occurrence.position}) replied as entry "
-                              f"#{occurrence.reply.seq}, which the journal does not hold")
+                    self.find(
+                        "history",
+                        None,
+                        f"the accepted update {occurrence.update_id} "
+                        f"({what}, {occurrence.position}) replied as entry "
+                        f"#{occurrence.reply.seq}, which the journal does not hold",
+                    )
                 continue
             self._leftover_signal(occurrence, what)
 
@@ -287,20 +354,32 @@ class _Matcher:
             return  # already a finding: it could not be decoded
         coalition = self._coalition_at(signal.position)
         if coalition is None:
-            self.find("history", None, f"signal {what} at {signal.position} has no journal "
-                      "entry, and the coalition before it cannot be rebuilt to tell why")
+            self.find(
+                "history",
+                None,
+                f"signal {what} at {signal.position} has no journal "
+                "entry, and the coalition before it cannot be rebuilt to tell why",
+            )
             return
-        verdict = states.evaluate(coalition, signal.request.trigger, signal.request.payload,
-                                  signal.request.actor)
+        verdict = states.evaluate(
+            coalition, signal.request.trigger, signal.request.payload, signal.request.actor
+        )
         if verdict.allowed:
-            self.find("history", None, f"signal {what} at {signal.position} would have been "
-                      "accepted by the method, but no journal entry records it")
+            self.find(
+                "history",
+                None,
+                f"signal {what} at {signal.position} would have been "
+                "accepted by the method, but no journal entry records it",
+            )
         else:
-            self.result.notes.append(f"Signal {what} at {signal.position} was refused by the "
-                                     f"workflow: {' '.join(verdict.reasons)} No entry expected.")
+            self.result.notes.append(
+                f"Signal {what} at {signal.position} was refused by the "
+                f"workflow: {' '.join(verdict.reasons)} No entry expected."
+            )
 
 
-def crosscheck(journal: Sequence[JournalEntry], readings: Sequence[Reading],
-               timeline: Timeline) -> CrossCheck:
+def crosscheck(
+    journal: Sequence[JournalEntry], readings: Sequence[Reading], timeline: Timeline
+) -> CrossCheck:
     """Match every journal entry to the history, and every accepted input to the journal."""
     return _Matcher(journal, readings, timeline).run()

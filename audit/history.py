@@ -24,9 +24,9 @@ from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.converter import DataConverter
 
-from cluster.codec import PayloadDecryptionError
-from models.journal import JournalEntry, TriggerRequest
-from workflows.io import Accepted, CoalitionInput
+from lemniscate.cluster.codec import PayloadDecryptionError
+from lemniscate.models.journal import JournalEntry, TriggerRequest
+from lemniscate.workflows.io import Accepted, CoalitionInput
 
 T = TypeVar("T")
 
@@ -59,8 +59,10 @@ async def latest_run_id(client: Client, workflow_id: str) -> str:
     """The run id of the latest run. A raw describe: `handle.describe()` fails on the
     time-skipping test server after a Datetime search attribute was unset."""
     response = await client.workflow_service.describe_workflow_execution(
-        DescribeWorkflowExecutionRequest(namespace=client.namespace,
-                                         execution=WorkflowExecution(workflow_id=workflow_id)))
+        DescribeWorkflowExecutionRequest(
+            namespace=client.namespace, execution=WorkflowExecution(workflow_id=workflow_id)
+        )
+    )
     return response.workflow_execution_info.execution.run_id
 
 
@@ -88,8 +90,7 @@ async def _fetch_runs_once(client: Client, workflow_id: str) -> list[RunHistory]
             break
         runs.append(RunHistory(run_id, list(history.events)))
         # Each run names the one it continued from; the first names none.
-        run_id = history.events[0].workflow_execution_started_event_attributes \
-            .continued_execution_run_id
+        run_id = history.events[0].workflow_execution_started_event_attributes.continued_execution_run_id
     runs.reverse()
     return runs
 
@@ -166,8 +167,9 @@ def _time(event: HistoryEvent) -> datetime:
     return event.event_time.ToDatetime(tzinfo=UTC)
 
 
-async def _decode(converter: DataConverter, payloads: Sequence[Payload], hint: type[T]
-                  ) -> tuple[T | None, str | None]:
+async def _decode(
+    converter: DataConverter, payloads: Sequence[Payload], hint: type[T]
+) -> tuple[T | None, str | None]:
     if not payloads:
         return None, "no payload"
     try:
@@ -186,10 +188,12 @@ class _Tasks:
         started = [e for e in events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED]
         self._started_ids = [e.event_id for e in started]
         self._started_at = [_time(e) for e in started]
-        self._completed_ids = [e.event_id for e in events
-                               if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED]
-        scheduled = {e.event_id for e in events
-                     if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED}
+        self._completed_ids = [
+            e.event_id for e in events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+        ]
+        scheduled = {
+            e.event_id for e in events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED
+        }
         # Completed and at once scheduled again with nothing in between: the worker asked
         # for another task before it was done, and what the first task was given may be
         # handled by the next (seen with a signal that arrived while a query was asked).
@@ -204,14 +208,13 @@ class _Tasks:
             done += 1
         limit = self._completed_ids[done] if done < len(self._completed_ids) else None
         first = bisect_right(self._started_ids, after_id)
-        last = (bisect_left(self._started_ids, limit) if limit is not None
-                else len(self._started_ids))
+        last = bisect_left(self._started_ids, limit) if limit is not None else len(self._started_ids)
         return tuple(self._started_at[first:last])
 
     def accepting(self, accepted_id: int) -> tuple[datetime, ...]:
         """The start time of the task that accepted an update: the last one before it."""
         index = bisect_left(self._started_ids, accepted_id)
-        return tuple(self._started_at[index - 1:index]) if index else ()
+        return tuple(self._started_at[index - 1 : index]) if index else ()
 
 
 async def decode_runs(runs: Sequence[RunHistory], converter: DataConverter) -> Timeline:
@@ -222,64 +225,99 @@ async def decode_runs(runs: Sequence[RunHistory], converter: DataConverter) -> T
     return timeline
 
 
-async def _decode_run(index: int, run: RunHistory, converter: DataConverter,
-                      timeline: Timeline) -> None:
+async def _decode_run(index: int, run: RunHistory, converter: DataConverter, timeline: Timeline) -> None:
     events = run.events
     tasks = _Tasks(events)
     completions: dict[str, HistoryEvent] = {
         e.workflow_execution_update_completed_event_attributes.meta.update_id: e
-        for e in events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED}
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED
+    }
     closing = next((e for e in reversed(events) if e.event_type in _CLOSING), None)
-    timeline.runs.append(RunSummary(
-        index=index, run_id=run.run_id, started_at=_time(events[0]),
-        closed_at=_time(closing) if closing else None,
-        status=_CLOSING[closing.event_type] if closing else "running", events=len(events)))
+    timeline.runs.append(
+        RunSummary(
+            index=index,
+            run_id=run.run_id,
+            started_at=_time(events[0]),
+            closed_at=_time(closing) if closing else None,
+            status=_CLOSING[closing.event_type] if closing else "running",
+            events=len(events),
+        )
+    )
     for event in events:
         where = Position(index, event.event_id)
         kind = event.event_type
         if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
             attrs = event.workflow_execution_started_event_attributes
             start, error = await _decode(converter, attrs.input.payloads, CoalitionInput)
-            common: dict[str, Any] = {"position": where, "run_id": run.run_id,
-                                      "at": _time(event),
-                                      "task_times": tasks.handling(event.event_id)}
+            common: dict[str, Any] = {
+                "position": where,
+                "run_id": run.run_id,
+                "at": _time(event),
+                "task_times": tasks.handling(event.event_id),
+            }
             if start is not None and start.snapshot is not None:
-                timeline.occurrences.append(Occurrence(
-                    kind="snapshot", snapshot=start.snapshot.entries(), **common))
+                timeline.occurrences.append(
+                    Occurrence(kind="snapshot", snapshot=start.snapshot.entries(), **common)
+                )
             else:
-                timeline.occurrences.append(Occurrence(
-                    kind="start", request=start.start if start else None,
-                    decode_error=error or (None if start and start.start else "no start request"),
-                    **common))
+                timeline.occurrences.append(
+                    Occurrence(
+                        kind="start",
+                        request=start.start if start else None,
+                        decode_error=error or (None if start and start.start else "no start request"),
+                        **common,
+                    )
+                )
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
             accepted = event.workflow_execution_update_accepted_event_attributes
             if accepted.accepted_request.input.name != FIRE_UPDATE:
                 continue
             update_id = accepted.accepted_request.meta.update_id
-            request, error = await _decode(converter, accepted.accepted_request.input.args.payloads,
-                                           TriggerRequest)
+            request, error = await _decode(
+                converter, accepted.accepted_request.input.args.payloads, TriggerRequest
+            )
             reply, failure, completed = await _outcome(converter, completions.get(update_id))
-            timeline.occurrences.append(Occurrence(
-                kind="update", position=where, run_id=run.run_id, at=_time(event),
-                task_times=tasks.accepting(event.event_id), request=request,
-                update_id=update_id, reply=reply, failure=failure, completed=completed,
-                decode_error=error))
+            timeline.occurrences.append(
+                Occurrence(
+                    kind="update",
+                    position=where,
+                    run_id=run.run_id,
+                    at=_time(event),
+                    task_times=tasks.accepting(event.event_id),
+                    request=request,
+                    update_id=update_id,
+                    reply=reply,
+                    failure=failure,
+                    completed=completed,
+                    decode_error=error,
+                )
+            )
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
             signal = event.workflow_execution_signaled_event_attributes
             if signal.signal_name != EXTERNAL_FACT_SIGNAL:
                 continue
             request, error = await _decode(converter, signal.input.payloads, TriggerRequest)
-            timeline.occurrences.append(Occurrence(
-                kind="signal", position=where, run_id=run.run_id, at=_time(event),
-                task_times=tasks.handling(event.event_id), request=request,
-                decode_error=error))
+            timeline.occurrences.append(
+                Occurrence(
+                    kind="signal",
+                    position=where,
+                    run_id=run.run_id,
+                    at=_time(event),
+                    task_times=tasks.handling(event.event_id),
+                    request=request,
+                    decode_error=error,
+                )
+            )
         elif kind in _WAKEUPS:
-            timeline.wakeups.append(Wakeup(_WAKEUPS[kind], where, _time(event),
-                                           tasks.handling(event.event_id)))
+            timeline.wakeups.append(
+                Wakeup(_WAKEUPS[kind], where, _time(event), tasks.handling(event.event_id))
+            )
 
 
-async def _outcome(converter: DataConverter, completed: HistoryEvent | None
-                   ) -> tuple[Accepted | None, str | None, bool]:
+async def _outcome(
+    converter: DataConverter, completed: HistoryEvent | None
+) -> tuple[Accepted | None, str | None, bool]:
     """(the reply, the failure message, whether the update completed at all)."""
     if completed is None:
         return None, None, False

@@ -20,9 +20,9 @@ from pydantic import BaseModel, ConfigDict
 from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError
 
-from coalitions import CoalitionError, CoalitionService, PortfolioFilter, PortfolioRow
-from models.events import Role
-from models.journal import JournalEntry
+from lemniscate.coalitions import CoalitionError, CoalitionService, PortfolioFilter, PortfolioRow
+from lemniscate.models.events import Role
+from lemniscate.models.journal import JournalEntry
 
 PAGE_SIZE = 200
 CONCURRENT_QUERIES = 16  # enough to be quick, few enough to leave the workers room
@@ -100,7 +100,8 @@ def key_dates(journal: Sequence[JournalEntry]) -> KeyDates:
         founded_on=first(lambda e: e.event.trigger == "found"),
         execution_started_on=first(lambda e: e.to_state == "doing" and e.from_state != "doing"),
         closed_on=first(lambda e: e.to_state in CLOSED_STATES),
-        entries=len(journal))
+        entries=len(journal),
+    )
 
 
 async def portfolio_lines(service: CoalitionService) -> list[PortfolioLine]:
@@ -108,18 +109,32 @@ async def portfolio_lines(service: CoalitionService) -> list[PortfolioLine]:
     limit = asyncio.Semaphore(CONCURRENT_QUERIES)
 
     async def line(row: PortfolioRow, started: datetime) -> PortfolioLine:
-        base: dict[str, Any] = {"id": row.id, "status": row.status, "state": row.state, "round": row.round,
-                "side": row.side, "programme": row.programme,
-                "organisations": row.organisations, "at_risk": row.at_risk,
-                "started_at": started}
+        base: dict[str, Any] = {
+            "id": row.id,
+            "status": row.status,
+            "state": row.state,
+            "round": row.round,
+            "side": row.side,
+            "programme": row.programme,
+            "organisations": row.organisations,
+            "at_risk": row.at_risk,
+            "started_at": started,
+        }
         try:
             async with limit:
                 journal = await service.journal(row.id)
         except (CoalitionError, RPCError, WorkflowQueryFailedError) as error:
             # One unreadable coalition must not cost the whole export: listed, with why.
-            return PortfolioLine(**base, name=None, last_activity_at=None, founded_on=None,
-                                 execution_started_on=None, closed_on=None, entries=None,
-                                 note=f"journal not readable: {error}")
+            return PortfolioLine(
+                **base,
+                name=None,
+                last_activity_at=None,
+                founded_on=None,
+                execution_started_on=None,
+                closed_on=None,
+                entries=None,
+                note=f"journal not readable: {error}",
+            )
         return PortfolioLine(**base, **key_dates(journal).model_dump())
 
     chosen = _one_per_coalition(await _all_rows(service))
@@ -148,5 +163,4 @@ def render_csv(lines: Sequence[PortfolioLine]) -> str:
 
 
 def render_json(lines: Sequence[PortfolioLine]) -> str:
-    return json.dumps([line.model_dump(mode="json") for line in lines], indent=2,
-                      ensure_ascii=False) + "\n"
+    return json.dumps([line.model_dump(mode="json") for line in lines], indent=2, ensure_ascii=False) + "\n"

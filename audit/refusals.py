@@ -19,8 +19,8 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from cluster.settings import DEFAULT_DATA_DIR, ENV_DATA_DIR
-from models.events import Actor
+from lemniscate.cluster.settings import DEFAULT_DATA_DIR, ENV_DATA_DIR
+from lemniscate.models.events import Actor
 
 ENV_REFUSAL_LOG: Final = "LEMNISCATE_REFUSAL_LOG"
 FILENAME: Final = "refusals.jsonl"
@@ -52,14 +52,30 @@ def log_path(environ: Mapping[str, str] | None = None) -> Path:
     return Path(env.get(ENV_DATA_DIR, str(DEFAULT_DATA_DIR))).expanduser() / FILENAME
 
 
-def record_refusal(coalition_id: str, trigger: str, actor: Actor, reasons: Sequence[str], *,
-                   source: str = "cli", path: Path | None = None) -> None:
+def record_refusal(
+    coalition_id: str,
+    trigger: str,
+    actor: Actor,
+    reasons: Sequence[str],
+    *,
+    source: str = "cli",
+    path: Path | None = None,
+) -> None:
     """Append one refusal to the log. Never raises: failing to log a refusal must not turn
     the refusal the user is about to see into another error; it is logged as a warning."""
-    line = Refusal(at=datetime.now(UTC), coalition_id=coalition_id, trigger=trigger,
-                   actor_id=actor.id, actor_role=actor.role.value,
-                   actor_organisation=actor.organisation, reasons=list(reasons),
-                   source=source).model_dump_json() + "\n"
+    line = (
+        Refusal(
+            at=datetime.now(UTC),
+            coalition_id=coalition_id,
+            trigger=trigger,
+            actor_id=actor.id,
+            actor_role=actor.role.value,
+            actor_organisation=actor.organisation,
+            reasons=list(reasons),
+            source=source,
+        ).model_dump_json()
+        + "\n"
+    )
     target = path or log_path()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

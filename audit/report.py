@@ -16,14 +16,14 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict
 from temporalio.converter import DataConverter
 
-from audit import chain
-from audit.crosscheck import CrossCheck, Finding, Source, crosscheck
-from audit.history import RunHistory, decode_runs, fetch_runs
-from audit.refusals import Refusal, read_refusals
-from audit.trail import EntryKind, GuardCheck, Reading, read_journal
-from coalitions import CoalitionService
-from models.journal import JournalEntry
-from workflows.io import CoalitionView, workflow_id
+from lemniscate.audit import chain
+from lemniscate.audit.crosscheck import CrossCheck, Finding, Source, crosscheck
+from lemniscate.audit.history import RunHistory, decode_runs, fetch_runs
+from lemniscate.audit.refusals import Refusal, read_refusals
+from lemniscate.audit.trail import EntryKind, GuardCheck, Reading, read_journal
+from lemniscate.coalitions import CoalitionService
+from lemniscate.models.journal import JournalEntry
+from lemniscate.workflows.io import CoalitionView, workflow_id
 
 REPORT_KIND: Final = "lemniscate-audit"
 REPORT_VERSION: Final = 1
@@ -122,8 +122,6 @@ class Gathered:
     converter: DataConverter  # the client's: it decodes what that client's side encoded
 
 
-
-
 async def gather(service: CoalitionService, slug: str) -> Gathered:
     view = await service.view(slug)  # first: it turns a wrong slug into CoalitionNotFound
     journal = await service.journal(slug)
@@ -138,53 +136,93 @@ def entry_dicts(journal: list[JournalEntry]) -> list[dict[str, object]]:
 
 
 def _chain_findings(journal: list[JournalEntry]) -> list[Finding]:
-    return [Finding(check="chain", seq=b.seq, message=b.problem)
-            for b in chain.verify_chain(entry_dicts(journal))]
+    return [
+        Finding(check="chain", seq=b.seq, message=b.problem) for b in chain.verify_chain(entry_dicts(journal))
+    ]
 
 
 def _replay_findings(readings: list[Reading]) -> list[Finding]:
-    return [Finding(check="replay", seq=r.entry.seq, message=problem)
-            for r in readings for problem in r.problems]
+    return [
+        Finding(check="replay", seq=r.entry.seq, message=problem) for r in readings for problem in r.problems
+    ]
 
 
-async def assemble(gathered: Gathered, *, refusal_log: Path | None = None,
-                   now: datetime | None = None) -> AuditReport:
+async def assemble(
+    gathered: Gathered, *, refusal_log: Path | None = None, now: datetime | None = None
+) -> AuditReport:
     """The report from what `gather` read. `refusal_log` defaults to the configured log."""
     journal = gathered.journal
     timeline = await decode_runs(gathered.runs, gathered.converter)
     readings = read_journal(journal)
     checked: CrossCheck = crosscheck(journal, readings, timeline)
     chain_findings = _chain_findings(journal)
-    findings = sorted([*chain_findings, *_replay_findings(readings), *checked.findings],
-                      key=lambda f: (f.seq is None, f.seq or 0))
+    findings = sorted(
+        [*chain_findings, *_replay_findings(readings), *checked.findings],
+        key=lambda f: (f.seq is None, f.seq or 0),
+    )
     view = gathered.view
     c, o = view.coalition, view.overview
     first_run = timeline.runs[0] if timeline.runs else None
     refusals = read_refusals(c.id, refusal_log)
     return AuditReport(
-        generator=generator(), generated_at=now or datetime.now(UTC),
+        generator=generator(),
+        generated_at=now or datetime.now(UTC),
         coalition=CoalitionFacts(
-            id=c.id, name=c.name, task=c.task.title, programme=c.task.programme,
-            state=o.state, state_title=o.title, round=o.round.value, side=o.side.value,
-            final=o.final, workflow_status=timeline.runs[-1].status if timeline.runs else "unknown",
+            id=c.id,
+            name=c.name,
+            task=c.task.title,
+            programme=c.task.programme,
+            state=o.state,
+            state_title=o.title,
+            round=o.round.value,
+            side=o.side.value,
+            final=o.final,
+            workflow_status=timeline.runs[-1].status if timeline.runs else "unknown",
             started_at=first_run.started_at if first_run else journal[0].event.at,
-            last_activity_at=view.status.last_activity_at),
-        runs=[RunFacts(index=r.index, run_id=r.run_id, started_at=r.started_at,
-                       closed_at=r.closed_at, status=r.status, events=r.events)
-              for r in timeline.runs],
-        chain=ChainFacts(algorithm=chain.ALGORITHM, genesis=chain.GENESIS,
-                         head=chain.chain_head(entry_dicts(journal)), length=len(journal),
-                         intact=not chain_findings),
-        findings=findings, notes=checked.notes,
-        refusals=RefusalSection(available=refusals.available, log=refusals.path,
-                                count=refusals.count, items=refusals.items,
-                                unreadable_lines=refusals.unreadable_lines),
-        entries=[TrailRow(entry=r.entry, kind=r.kind, words=r.words, guards=r.guards,
-                          source=checked.sources.get(r.entry.seq)) for r in readings],
+            last_activity_at=view.status.last_activity_at,
+        ),
+        runs=[
+            RunFacts(
+                index=r.index,
+                run_id=r.run_id,
+                started_at=r.started_at,
+                closed_at=r.closed_at,
+                status=r.status,
+                events=r.events,
+            )
+            for r in timeline.runs
+        ],
+        chain=ChainFacts(
+            algorithm=chain.ALGORITHM,
+            genesis=chain.GENESIS,
+            head=chain.chain_head(entry_dicts(journal)),
+            length=len(journal),
+            intact=not chain_findings,
+        ),
+        findings=findings,
+        notes=checked.notes,
+        refusals=RefusalSection(
+            available=refusals.available,
+            log=refusals.path,
+            count=refusals.count,
+            items=refusals.items,
+            unreadable_lines=refusals.unreadable_lines,
+        ),
+        entries=[
+            TrailRow(
+                entry=r.entry,
+                kind=r.kind,
+                words=r.words,
+                guards=r.guards,
+                source=checked.sources.get(r.entry.seq),
+            )
+            for r in readings
+        ],
     )
 
 
-async def build_report(service: CoalitionService, slug: str, *,
-                       refusal_log: Path | None = None) -> AuditReport:
+async def build_report(
+    service: CoalitionService, slug: str, *, refusal_log: Path | None = None
+) -> AuditReport:
     """The audit report of coalition `slug`, from its journal and its whole history."""
     return await assemble(await gather(service, slug), refusal_log=refusal_log)

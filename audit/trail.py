@@ -15,11 +15,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-import states
-from audit.wording import sentence
-from models.coalition import Coalition
-from models.journal import JournalEntry
-from states.table import Move
+from lemniscate import states
+from lemniscate.audit.wording import sentence
+from lemniscate.models.coalition import Coalition
+from lemniscate.models.journal import JournalEntry
+from lemniscate.states.table import Move
 
 EntryKind = Literal["start", "step", "record"]
 
@@ -51,9 +51,16 @@ class Reading:
 def _move(coalition: Coalition, trigger: str) -> Move | None:
     """The move `trigger` takes from where `coalition` stands (the first whose selectors
     hold), as the machine chooses it."""
-    return next((m for m in states.MOVES if m.trigger == trigger
-                 and coalition.state in m.sources
-                 and all(select(coalition) for select in m.when)), None)
+    return next(
+        (
+            m
+            for m in states.MOVES
+            if m.trigger == trigger
+            and coalition.state in m.sources
+            and all(select(coalition) for select in m.when)
+        ),
+        None,
+    )
 
 
 def guard_checks(coalition: Coalition, move: Move) -> list[GuardCheck]:
@@ -63,14 +70,14 @@ def guard_checks(coalition: Coalition, move: Move) -> list[GuardCheck]:
             items = coalition.playbook.gates.get(move.trigger, [])
             if not items:
                 continue  # the playbook gates nothing here: not a condition worth listing
-            description = (f"communication items the playbook {coalition.playbook.ref} requires: "
-                           + ", ".join(i.value.replace("_", " ") for i in items))
+            description = f"communication items the playbook {coalition.playbook.ref} requires: " + ", ".join(
+                i.value.replace("_", " ") for i in items
+            )
             name = "playbook gate"
         else:
             name, description = guard.name, guard.describe
         reason = guard(coalition)
-        checks.append(GuardCheck(name=name, description=description, held=reason is None,
-                                 detail=reason))
+        checks.append(GuardCheck(name=name, description=description, held=reason is None, detail=reason))
     return checks
 
 
@@ -92,8 +99,9 @@ def read_journal(journal: Sequence[JournalEntry]) -> list[Reading]:
             try:
                 coalition = states.genesis(event)
             except states.Refused as refused:
-                reading.problems.append("the method refuses this start on replay: "
-                                        + " ".join(refused.reasons))
+                reading.problems.append(
+                    "the method refuses this start on replay: " + " ".join(refused.reasons)
+                )
             readings.append(reading)
             if coalition is not None:
                 reading.after = coalition
@@ -105,13 +113,13 @@ def read_journal(journal: Sequence[JournalEntry]) -> list[Reading]:
         reading = Reading(entry, kind, words, guards, coalition)
         readings.append(reading)
         if entry.from_state != coalition.state:
-            reading.problems.append(f"recorded as leaving {entry.from_state}, but the replayed "
-                                    f"coalition was in {coalition.state}")
+            reading.problems.append(
+                f"recorded as leaving {entry.from_state}, but the replayed coalition was in {coalition.state}"
+            )
         try:
             after = states.apply(coalition, event)
         except states.Refused as refused:
-            reading.problems.append("the method refuses this entry on replay: "
-                                    + " ".join(refused.reasons))
+            reading.problems.append("the method refuses this entry on replay: " + " ".join(refused.reasons))
             continue  # keep the coalition as it was: later entries are still read
         reading.after = after
         _compare(reading, after)
@@ -121,10 +129,10 @@ def read_journal(journal: Sequence[JournalEntry]) -> list[Reading]:
 
 def _compare(reading: Reading, after: Coalition) -> None:
     entry = reading.entry
-    replayed = (after.state, states.current_round(after).value,
-                states.STATE_INFO[after.state].side.value)
+    replayed = (after.state, states.current_round(after).value, states.STATE_INFO[after.state].side.value)
     recorded = (entry.to_state, entry.round, entry.side)
     if replayed != recorded:
         reading.problems.append(
             f"recorded as ending in {recorded[0]} (round {recorded[1]}, {recorded[2]}), but "
-            f"the replay ends in {replayed[0]} (round {replayed[1]}, {replayed[2]})")
+            f"the replay ends in {replayed[0]} (round {replayed[1]}, {replayed[2]})"
+        )

@@ -30,14 +30,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-import states
-from audit import chain
-from audit.formats import csv_report, html_report, markdown_report
-from audit.formats.common import when
-from audit.report import REPORT_KIND, AuditReport, generator
-from audit.trail import read_journal
-from audit.wording import sentence
-from models.journal import JournalEntry
+from lemniscate import states
+from lemniscate.audit import chain
+from lemniscate.audit.formats import csv_report, html_report, markdown_report
+from lemniscate.audit.formats.common import when
+from lemniscate.audit.report import REPORT_KIND, AuditReport, generator
+from lemniscate.audit.trail import read_journal
+from lemniscate.audit.wording import sentence
+from lemniscate.models.journal import JournalEntry
 
 
 @dataclass
@@ -81,8 +81,9 @@ def verify_text(text: str, name: str = "report") -> Verification:
         return _verify_markdown(text, name)
     if stripped.startswith("seq,"):
         return _verify_csv(text, name)
-    raise VerifyError(f"{name} is not an exported audit report (JSON, HTML, Markdown or CSV "
-                      "from `lemniscate audit`)")
+    raise VerifyError(
+        f"{name} is not an exported audit report (JSON, HTML, Markdown or CSV from `lemniscate audit`)"
+    )
 
 
 # JSON -----------------------------------------------------------------------------------
@@ -92,8 +93,7 @@ def _load(data_text: str, result: Verification) -> dict[str, Any] | None:
     try:
         data = json.loads(data_text)
     except json.JSONDecodeError as error:
-        result.problems.append(f"the report data is not valid JSON ({error.msg} at line "
-                               f"{error.lineno})")
+        result.problems.append(f"the report data is not valid JSON ({error.msg} at line {error.lineno})")
         return None
     if not isinstance(data, dict) or data.get("kind") != REPORT_KIND:
         result.problems.append(f"the data is not a {REPORT_KIND} report")
@@ -127,22 +127,27 @@ def check_data(data: Mapping[str, Any], result: Verification) -> AuditReport | N
     result.entries, result.head = len(rows), head if isinstance(head, str) else None
     result.problems += [str(b) for b in chain.verify_chain(journal_dicts, head=result.head)]
     if chain_facts.get("length") != len(rows):
-        result.problems.append(f"the report says the chain has {chain_facts.get('length')} "
-                               f"entries; it holds {len(rows)}")
+        result.problems.append(
+            f"the report says the chain has {chain_facts.get('length')} entries; it holds {len(rows)}"
+        )
     journal = _parse_entries(journal_dicts, result)
     if journal is not None:
         _check_readings(rows, journal, data, result)
     try:
         report = AuditReport.model_validate_json(json.dumps(data))
     except ValidationError as error:
-        result.problems.append(f"the report's structure is not valid: {error.error_count()} "
-                               f"error(s), first: {_first_error(error)}")
+        result.problems.append(
+            f"the report's structure is not valid: {error.error_count()} "
+            f"error(s), first: {_first_error(error)}"
+        )
         return None
     _check_facts(report, result)
     if report.findings:
-        result.warnings.append(f"the report itself records {len(report.findings)} cross-check "
-                               "finding(s): the export is intact, but the trail it shows did "
-                               "not match the history when it was made")
+        result.warnings.append(
+            f"the report itself records {len(report.findings)} cross-check "
+            "finding(s): the export is intact, but the trail it shows did "
+            "not match the history when it was made"
+        )
     return report
 
 
@@ -151,21 +156,23 @@ def _first_error(error: ValidationError) -> str:
     return f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
 
 
-def _parse_entries(dicts: Sequence[Mapping[str, Any]], result: Verification
-                   ) -> list[JournalEntry] | None:
+def _parse_entries(dicts: Sequence[Mapping[str, Any]], result: Verification) -> list[JournalEntry] | None:
     journal = []
     for position, data in enumerate(dicts, start=1):
         try:
             journal.append(JournalEntry.model_validate_json(json.dumps(data)))
         except ValidationError as error:
-            result.problems.append(f"{_entry_label(data.get('seq'), position)}: not a valid "
-                                   f"journal entry ({_first_error(error)})")
+            result.problems.append(
+                f"{_entry_label(data.get('seq'), position)}: not a valid "
+                f"journal entry ({_first_error(error)})"
+            )
             return None
     return journal
 
 
-def _check_readings(rows: Sequence[Any], journal: list[JournalEntry], data: Mapping[str, Any],
-                    result: Verification) -> None:
+def _check_readings(
+    rows: Sequence[Any], journal: list[JournalEntry], data: Mapping[str, Any], result: Verification
+) -> None:
     """The words, kinds and guards in the file must be what the entries give on replay."""
     same_version = data.get("generator") == generator()
     readings = read_journal(journal)
@@ -182,8 +189,10 @@ def _check_readings(rows: Sequence[Any], journal: list[JournalEntry], data: Mapp
             # Another version may word or judge things differently: then only say so.
             (result.problems if same_version else result.warnings).append(f"{label}: {problem}")
     if not same_version and result.warnings:
-        result.warnings.append(f"made by {data.get('generator')}, checked by {generator()}: "
-                               "derived text is compared as a warning only")
+        result.warnings.append(
+            f"made by {data.get('generator')}, checked by {generator()}: "
+            "derived text is compared as a warning only"
+        )
 
 
 def _check_facts(report: AuditReport, result: Verification) -> None:
@@ -191,20 +200,25 @@ def _check_facts(report: AuditReport, result: Verification) -> None:
         return
     last = report.entries[-1].entry
     if report.coalition.state != last.to_state:
-        result.problems.append(f"the report gives the coalition's state as "
-                               f"{report.coalition.state}, but its last entry (#{last.seq}) "
-                               f"ends in {last.to_state}")
+        result.problems.append(
+            f"the report gives the coalition's state as "
+            f"{report.coalition.state}, but its last entry (#{last.seq}) "
+            f"ends in {last.to_state}"
+        )
     name = report.entries[0].entry.event.payload.get("name")
     if name is not None and name != report.coalition.name:
-        result.problems.append(f"the report names the coalition {report.coalition.name!r}; "
-                               f"its start entry (#1) names it {name!r}")
+        result.problems.append(
+            f"the report names the coalition {report.coalition.name!r}; "
+            f"its start entry (#1) names it {name!r}"
+        )
 
 
 # HTML and Markdown: the embedded data, and the page it renders to ----------------------
 
 
-_HTML_DATA = re.compile(r'<script type="application/json" id="' + html_report.DATA_ELEMENT_ID
-                        + r'">(.*?)</script>', re.DOTALL)
+_HTML_DATA = re.compile(
+    r'<script type="application/json" id="' + html_report.DATA_ELEMENT_ID + r'">(.*?)</script>', re.DOTALL
+)
 _HTML_ENTRY = re.compile(r'<article class="[^"]*" id="entry-(\d+)">.*?</article>', re.DOTALL)
 _MD_ENTRY = re.compile(r"^### #(\d+) .*?(?=^### #|^## )", re.DOTALL | re.MULTILINE)
 
@@ -215,8 +229,7 @@ def _verify_html(text: str, name: str) -> Verification:
     if found is None:
         result.problems.append("the page has no embedded report data")
         return result
-    return _verify_page(text, unescape_json(found.group(1)), html_report.render, _HTML_ENTRY,
-                        result)
+    return _verify_page(text, unescape_json(found.group(1)), html_report.render, _HTML_ENTRY, result)
 
 
 def unescape_json(embedded: str) -> str:
@@ -227,16 +240,18 @@ def unescape_json(embedded: str) -> str:
 
 def _verify_markdown(text: str, name: str) -> Verification:
     result = Verification(name, "md")
-    found = re.search(r"^(`{3,})json " + markdown_report.DATA_TAG + r"\n(.*?)\n\1$", text,
-                      re.DOTALL | re.MULTILINE)
+    found = re.search(
+        r"^(`{3,})json " + markdown_report.DATA_TAG + r"\n(.*?)\n\1$", text, re.DOTALL | re.MULTILINE
+    )
     if found is None:
         result.problems.append("the document has no complete machine-readable copy")
         return result
     return _verify_page(text, found.group(2), markdown_report.render, _MD_ENTRY, result)
 
 
-def _verify_page(text: str, data_text: str, render: Any, entry_pattern: re.Pattern[str],
-                 result: Verification) -> Verification:
+def _verify_page(
+    text: str, data_text: str, render: Any, entry_pattern: re.Pattern[str], result: Verification
+) -> Verification:
     data = _load(data_text, result)
     if data is None:
         return result
@@ -247,19 +262,23 @@ def _verify_page(text: str, data_text: str, render: Any, entry_pattern: re.Patte
     if expected.rstrip() == text.rstrip():
         return result
     if data.get("generator") != generator():
-        result.warnings.append(f"the page was rendered by {data.get('generator')}; this is "
-                               f"{generator()}: only its embedded data was verified")
+        result.warnings.append(
+            f"the page was rendered by {data.get('generator')}; this is "
+            f"{generator()}: only its embedded data was verified"
+        )
         return result
     ours = {m.group(1): m.group(0) for m in entry_pattern.finditer(expected)}
     theirs = {m.group(1): m.group(0) for m in entry_pattern.finditer(text)}
     changed = sorted({*ours, *theirs}, key=int)
     changed = [seq for seq in changed if ours.get(seq) != theirs.get(seq)]
     for seq in changed:
-        result.problems.append(f"entry #{seq}: the text shown differs from the entry's data "
-                               "(the readable part was edited)")
+        result.problems.append(
+            f"entry #{seq}: the text shown differs from the entry's data (the readable part was edited)"
+        )
     if not changed:
-        result.problems.append("the text outside the entries (title, facts, findings or "
-                               "notes) differs from the report's data")
+        result.problems.append(
+            "the text outside the entries (title, facts, findings or notes) differs from the report's data"
+        )
     return result
 
 
@@ -278,8 +297,9 @@ def _verify_csv(text: str, name: str) -> Verification:
         try:
             entry = json.loads(row["entry_json"])
         except json.JSONDecodeError:
-            result.problems.append(f"{_entry_label(row.get('seq'), position)} (row {position}): "
-                                   "entry_json is not valid JSON")
+            result.problems.append(
+                f"{_entry_label(row.get('seq'), position)} (row {position}): entry_json is not valid JSON"
+            )
             return result
         entries.append(entry if isinstance(entry, dict) else {})
         _check_csv_row(row, entry if isinstance(entry, dict) else {}, result)
@@ -289,25 +309,36 @@ def _verify_csv(text: str, name: str) -> Verification:
     return result
 
 
-def _check_csv_row(row: Mapping[str, str], entry: Mapping[str, Any],
-                   result: Verification) -> None:
+def _check_csv_row(row: Mapping[str, str], entry: Mapping[str, Any], result: Verification) -> None:
     try:
         parsed = JournalEntry.model_validate_json(json.dumps(entry))
     except ValidationError as error:
-        result.problems.append(f"entry #{row.get('seq')}: entry_json is not a journal entry "
-                               f"({_first_error(error)})")
+        result.problems.append(
+            f"entry #{row.get('seq')}: entry_json is not a journal entry ({_first_error(error)})"
+        )
         return
     e = parsed.event
-    expected = {"seq": str(parsed.seq), "at": when(e.at), "actor_id": e.actor.id,
-                "actor_role": e.actor.role.value, "actor_organisation": e.actor.organisation or "",
-                "round": parsed.round, "side": parsed.side, "from_state": parsed.from_state or "",
-                "to_state": parsed.to_state, "trigger": e.trigger, "reason": e.reason or "",
-                "prev_hash": parsed.prev_hash or "", "hash": parsed.hash or "",
-                "words": sentence(e.trigger, e.payload, _summary(e.trigger))}
+    expected = {
+        "seq": str(parsed.seq),
+        "at": when(e.at),
+        "actor_id": e.actor.id,
+        "actor_role": e.actor.role.value,
+        "actor_organisation": e.actor.organisation or "",
+        "round": parsed.round,
+        "side": parsed.side,
+        "from_state": parsed.from_state or "",
+        "to_state": parsed.to_state,
+        "trigger": e.trigger,
+        "reason": e.reason or "",
+        "prev_hash": parsed.prev_hash or "",
+        "hash": parsed.hash or "",
+        "words": sentence(e.trigger, e.payload, _summary(e.trigger)),
+    }
     wrong = sorted(k for k, v in expected.items() if row.get(k) != v)
     if wrong:
-        result.problems.append(f"entry #{parsed.seq}: column(s) {', '.join(wrong)} differ from "
-                               "the entry's data")
+        result.problems.append(
+            f"entry #{parsed.seq}: column(s) {', '.join(wrong)} differ from the entry's data"
+        )
 
 
 def _summary(trigger: str) -> str | None:

@@ -62,11 +62,13 @@ def key_values(payload: Payload) -> str:
 def _start(p: Payload) -> str:
     task = p.get("task") or {}
     partners = [q["name"] for q in p.get("partners", [])]
-    return (f"Coalition {p['name']} ({p['id']}) was started on the task \"{task['title']}\""
-            + _opt(task, "programme", " in programme {}")
-            + f", initiated by {_list(p['initiators'])}, coordinated by {p['coordinator']}"
-            + (f", with prospective partners {_list(partners)}" if partners else "")
-            + f" (playbook {p.get('playbook', 'default')}).")
+    return (
+        f'Coalition {p["name"]} ({p["id"]}) was started on the task "{task["title"]}"'
+        + _opt(task, "programme", " in programme {}")
+        + f", initiated by {_list(p['initiators'])}, coordinated by {p['coordinator']}"
+        + (f", with prospective partners {_list(partners)}" if partners else "")
+        + f" (playbook {p.get('playbook', 'default')})."
+    )
 
 
 def _interview(p: Payload) -> str:
@@ -74,115 +76,161 @@ def _interview(p: Payload) -> str:
 
 
 def _plan_meeting(p: Payload) -> str:
-    return (f"A {_words(p['kind'])} meeting was planned for {p['on']}"
-            + _opt(p, "invitees", ", inviting {}") + _opt(p, "inviters", ", invited by {}")
-            + _opt(p, "chair", ", chaired by {}")
-            + (" (independent chair)" if p.get("independent_chair") else "")
-            + (f", with {_words(p['pre_information'])} sent beforehand"
-               if p.get("pre_information") else "") + ".")
+    return (
+        f"A {_words(p['kind'])} meeting was planned for {p['on']}"
+        + _opt(p, "invitees", ", inviting {}")
+        + _opt(p, "inviters", ", invited by {}")
+        + _opt(p, "chair", ", chaired by {}")
+        + (" (independent chair)" if p.get("independent_chair") else "")
+        + (f", with {_words(p['pre_information'])} sent beforehand" if p.get("pre_information") else "")
+        + "."
+    )
 
 
 def _outcome(p: Payload) -> str:
     o = p["outcome"]
-    return (f"Outcome of meeting {p['meeting']}: attended by {_list(o['attended'])}"
-            + (f"; commitment {o['commitment']}" if o.get("commitment") else "")
-            + (f"; next product {_words(o['next_product'])}" if o.get("next_product") else "")
-            + _opt(o, "next_meeting_on", "; next meeting on {}")
-            + (f"; statements by {_list(o['statements'])}" if o.get("statements") else "")
-            + ".")
+    return (
+        f"Outcome of meeting {p['meeting']}: attended by {_list(o['attended'])}"
+        + (f"; commitment {o['commitment']}" if o.get("commitment") else "")
+        + (f"; next product {_words(o['next_product'])}" if o.get("next_product") else "")
+        + _opt(o, "next_meeting_on", "; next meeting on {}")
+        + (f"; statements by {_list(o['statements'])}" if o.get("statements") else "")
+        + "."
+    )
 
 
 def _add_action(p: Payload) -> str:
-    owner = (f"owned by {p['owner']}" if p.get("owner") else
-             "explicitly unassigned" if p.get("explicitly_unassigned") else "without an owner yet")
+    owner = (
+        f"owned by {p['owner']}"
+        if p.get("owner")
+        else "explicitly unassigned"
+        if p.get("explicitly_unassigned")
+        else "without an owner yet"
+    )
     funding = f", {_words(p['funding'])}" if p.get("funding") else ", no funding class yet"
-    return (f"Action \"{p['title']}\" was added, {owner}{funding}"
-            + _opt(p, "funding_source", " ({})") + _opt(p, "due_on", ", due on {}") + ".")
+    return (
+        f'Action "{p["title"]}" was added, {owner}{funding}'
+        + _opt(p, "funding_source", " ({})")
+        + _opt(p, "due_on", ", due on {}")
+        + "."
+    )
 
 
 def _update_action(p: Payload) -> str:
     if p.get("cancel"):
         return f"Action {p['action']} was cancelled."
-    changes = [f"{_words(k)} {_words(v)}" for k, v in p.items()
-               if k not in ("action", "cancel") and v is not None]
+    changes = [
+        f"{_words(k)} {_words(v)}" for k, v in p.items() if k not in ("action", "cancel") and v is not None
+    ]
     return f"Action {p['action']} was changed: {', '.join(changes) or 'nothing'}."
 
 
 def _place(p: Payload) -> str:
     q = p["placement"]
-    return (f"{p['partner']} was placed as {q['role']}: execution power {q['execution_power']}, "
-            f"interest {q['interest']}, influence {q['influence']}.")
+    return (
+        f"{p['partner']} was placed as {q['role']}: execution power {q['execution_power']}, "
+        f"interest {q['interest']}, influence {q['influence']}."
+    )
 
 
 def _support(p: Payload) -> str:
     s = p["support"]
-    backing = [who for who, key in (("managers", "managers"), ("legal staff", "legal_staff"),
-                                    ("executives", "executives")) if s[key]]
-    return (f"{p['partner']}'s constituency support was recorded: "
-            + (f"backed by its {_list(backing)}" if backing else "not backed yet") + ".")
+    backing = [
+        who
+        for who, key in (
+            ("managers", "managers"),
+            ("legal staff", "legal_staff"),
+            ("executives", "executives"),
+        )
+        if s[key]
+    ]
+    return (
+        f"{p['partner']}'s constituency support was recorded: "
+        + (f"backed by its {_list(backing)}" if backing else "not backed yet")
+        + "."
+    )
 
 
 _SENTENCES: dict[str, Sentence] = {
     "start": _start,
-    "record_intent": lambda p: f"The initiator's intent was recorded: \"{p['intent']}\"",
-    "add_partner": lambda p: (f"{p['name']} was added as a prospective partner"
-                              + (f" ({_words(p['kind'])})" if p.get("kind") else "")
-                              + _opt(p, "representative", ", represented by {}") + "."),
+    "record_intent": lambda p: f'The initiator\'s intent was recorded: "{p["intent"]}"',
+    "add_partner": lambda p: (
+        f"{p['name']} was added as a prospective partner"
+        + (f" ({_words(p['kind'])})" if p.get("kind") else "")
+        + _opt(p, "representative", ", represented by {}")
+        + "."
+    ),
     "record_interview": _interview,
     "mark_not_reached": lambda p: f"{p['partner']} was marked not reached: {p['reason']}",
-    "update_agenda": lambda p: (f"{p['partner']}'s agenda was declared: "
-                                + "; ".join(f"{_words(i['kind'])} on {i['on']} ({i['description']})"
-                                            for i in p["agenda"]) + "."),
-    "map_topic": lambda p: f"Domain topic \"{p['topic']}\" matters to {_list(p['partners'])}.",
+    "update_agenda": lambda p: (
+        f"{p['partner']}'s agenda was declared: "
+        + "; ".join(f"{_words(i['kind'])} on {i['on']} ({i['description']})" for i in p["agenda"])
+        + "."
+    ),
+    "map_topic": lambda p: f'Domain topic "{p["topic"]}" matters to {_list(p["partners"])}.',
     "place_partner": _place,
-    "sketch_collaboration": lambda p: f"The collaboration was sketched: \"{p['sketch']}\"",
+    "sketch_collaboration": lambda p: f'The collaboration was sketched: "{p["sketch"]}"',
     "plan_meeting": _plan_meeting,
     "reschedule_meeting": lambda p: f"Meeting {p['meeting']} was moved to {p['on']}.",
     "record_meeting_outcome": _outcome,
-    "record_vision": lambda p: (f"The shared vision was recorded: \"{p['vision']}\""
-                                + _opt(p, "goals", "; goals: {}")
-                                + (f"; working forms: {_list(_words(w) for w in p['working_forms'])}"
-                                   if p.get("working_forms") else "")),
-    "add_option": lambda p: f"A {p['kind']} option was added: \"{p['title']}\".",
+    "record_vision": lambda p: (
+        f'The shared vision was recorded: "{p["vision"]}"'
+        + _opt(p, "goals", "; goals: {}")
+        + (
+            f"; working forms: {_list(_words(w) for w in p['working_forms'])}"
+            if p.get("working_forms")
+            else ""
+        )
+    ),
+    "add_option": lambda p: f'A {p["kind"]} option was added: "{p["title"]}".',
     "remove_option": lambda p: f"Option {p['option']} was removed.",
-    "choose_collaboration_model": lambda p: (f"The collaboration is organised as "
-                                             f"{_words(p['model'])}"
-                                             + _opt(p, "description", ": {}") + "."),
+    "choose_collaboration_model": lambda p: (
+        f"The collaboration is organised as {_words(p['model'])}" + _opt(p, "description", ": {}") + "."
+    ),
     "add_action": _add_action,
     "update_action": _update_action,
-    "record_basic_agreements": lambda p: (f"Basic agreements were recorded: funding \""
-                                          f"{p['funding']}\"; progress monitoring \""
-                                          f"{p['progress_monitoring']}\"."),
-    "sign_founding_basis": lambda p: (f"A {_words(p['kind'])} was signed on {p['signed_on']} by "
-                                      f"{_list(p['signatories'])}"
-                                      + _opt(p, "reference", " (reference {})") + "."),
-    "commit": lambda p: (f"{p['partner']} committed to the coalition"
-                         + _opt(p, "statement", ": \"{}\"") + "."),
-    "report_progress": lambda p: (f"Progress on action {p['action']}: {_words(p['status'])}"
-                                  + _opt(p, "note", " ({})") + "."),
+    "record_basic_agreements": lambda p: (
+        f'Basic agreements were recorded: funding "'
+        f'{p["funding"]}"; progress monitoring "'
+        f'{p["progress_monitoring"]}".'
+    ),
+    "sign_founding_basis": lambda p: (
+        f"A {_words(p['kind'])} was signed on {p['signed_on']} by "
+        f"{_list(p['signatories'])}" + _opt(p, "reference", " (reference {})") + "."
+    ),
+    "commit": lambda p: f"{p['partner']} committed to the coalition" + _opt(p, "statement", ': "{}"') + ".",
+    "report_progress": lambda p: (
+        f"Progress on action {p['action']}: {_words(p['status'])}" + _opt(p, "note", " ({})") + "."
+    ),
     "pick_up_action": lambda p: f"{p['partner']} picked up action {p['action']}.",
-    "record_funder": lambda p: (f"{p['name']} funds the coalition: {p['contribution']}"
-                                + _opt(p, "actions", " (actions {})") + "."),
-    "open_accountability_item": lambda p: (f"An accountability item was opened for action "
-                                           f"{p['action']}, past its due date undone."),
-    "record_monitoring_report": lambda p: f"A monitoring report was recorded: \"{p['summary']}\"",
-    "record_decision": lambda p: (f"Decision: \"{p['decision']}\", resting on "
-                                  f"{_list(p['rests_on'])}"
-                                  + _opt(p, "resolves", "; settles {}") + "."),
-    "build_message_house": lambda p: (f"The message house was built by "
-                                      f"{_list(p['message_house']['contributors'])}: \""
-                                      f"{p['message_house']['umbrella_story']}\""),
-    "choose_positioning": lambda p: (f"Positioning {p['positioning']['choice']} was chosen; "
-                                     f"{p['positioning']['spokesperson']} speaks for the "
-                                     f"alliance."),
+    "record_funder": lambda p: (
+        f"{p['name']} funds the coalition: {p['contribution']}" + _opt(p, "actions", " (actions {})") + "."
+    ),
+    "open_accountability_item": lambda p: (
+        f"An accountability item was opened for action {p['action']}, past its due date undone."
+    ),
+    "record_monitoring_report": lambda p: f'A monitoring report was recorded: "{p["summary"]}"',
+    "record_decision": lambda p: (
+        f'Decision: "{p["decision"]}", resting on '
+        f"{_list(p['rests_on'])}" + _opt(p, "resolves", "; settles {}") + "."
+    ),
+    "build_message_house": lambda p: (
+        f"The message house was built by "
+        f'{_list(p["message_house"]["contributors"])}: "'
+        f'{p["message_house"]["umbrella_story"]}"'
+    ),
+    "choose_positioning": lambda p: (
+        f"Positioning {p['positioning']['choice']} was chosen; "
+        f"{p['positioning']['spokesperson']} speaks for the "
+        f"alliance."
+    ),
     "record_constituency_support": _support,
     "publish_toolkit": lambda p: f"A toolkit was published: {_list(p['items'])}.",
-    "join_communication_coalition": lambda p: (f"{p['advisor']} joined the communication "
-                                               f"coalition for {p['partner']}."),
-    "record_signal": lambda p: (f"A {p['kind']} was signalled from {p['region']}: "
-                                f"{p['description']}"),
-    "transform": lambda p: (f"The coalition reorients to a new task: "
-                            f"\"{p['new_task']['title']}\"."),
+    "join_communication_coalition": lambda p: (
+        f"{p['advisor']} joined the communication coalition for {p['partner']}."
+    ),
+    "record_signal": lambda p: f"A {p['kind']} was signalled from {p['region']}: {p['description']}",
+    "transform": lambda p: f'The coalition reorients to a new task: "{p["new_task"]["title"]}".',
     "start_closing": lambda p: f"Closing began: {p['reason']}",
     "credit_partner": lambda p: f"{p['partner']} was credited: {p['contribution']}",
     "close": lambda p: f"The coalition was closed: {p['summary']}",

@@ -64,8 +64,9 @@ class BaselineWorkflow:
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(lambda: self._changed, timeout=timeout)
             if "activity" in self._features:
-                task = asyncio.ensure_future(workflow.execute_activity(
-                    noop, self._seq, start_to_close_timeout=timedelta(minutes=1)))
+                task = asyncio.ensure_future(
+                    workflow.execute_activity(noop, self._seq, start_to_close_timeout=timedelta(minutes=1))
+                )
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
         await workflow.wait_condition(lambda: workflow.all_handlers_finished() and not self._tasks)
@@ -84,8 +85,9 @@ class BaselineWorkflow:
     def _validate_fire(self, request: dict[str, Any]) -> None:
         # The cheapest refusal Temporal offers: a validator that raises.
         if request.get("refuse"):
-            raise ApplicationError("refused", "the baseline refuses on request.",
-                                   type="Refused", non_retryable=True)
+            raise ApplicationError(
+                "refused", "the baseline refuses on request.", type="Refused", non_retryable=True
+            )
 
     @workflow.query(name="view")
     def view(self) -> dict[str, Any]:

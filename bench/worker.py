@@ -23,39 +23,45 @@ from unittest import mock
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-import workers.main
+import lemniscate.workers.main
 from bench.baseline import BaselineWorkflow, noop
-from cluster import ClusterSettings, connect
-from workers.logs import configure_logging
+from lemniscate.cluster import ClusterSettings, connect
+from lemniscate.workers.logs import configure_logging
 
 KINDS = ("lemniscate", "baseline")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--kind", choices=KINDS, required=True)
     parser.add_argument("--address", required=True, help="host:port of the Temporal frontend")
     parser.add_argument("--task-queue", required=True)
-    parser.add_argument("--max-cached", type=int, default=None,
-                        help="max_cached_workflows (default: the SDK's, 1000)")
+    parser.add_argument(
+        "--max-cached", type=int, default=None, help="max_cached_workflows (default: the SDK's, 1000)"
+    )
     return parser.parse_args(argv)
 
 
 def create(kind: str, client: Client, task_queue: str, max_cached: int | None) -> Worker:
     if kind == "baseline":
         if max_cached is None:
-            return Worker(client, task_queue=task_queue, workflows=[BaselineWorkflow],
-                          activities=[noop])
-        return Worker(client, task_queue=task_queue, workflows=[BaselineWorkflow],
-                      activities=[noop], max_cached_workflows=max_cached)
+            return Worker(client, task_queue=task_queue, workflows=[BaselineWorkflow], activities=[noop])
+        return Worker(
+            client,
+            task_queue=task_queue,
+            workflows=[BaselineWorkflow],
+            activities=[noop],
+            max_cached_workflows=max_cached,
+        )
     if max_cached is None:
-        return workers.main.create_worker(client, task_queue)  # what `lemniscate worker` runs
+        return lemniscate.workers.main.create_worker(client, task_queue)  # what `lemniscate worker` runs
     # The very worker `create_worker` builds, with only the cache size changed: it takes no
     # such argument, and repeating its arguments here would drift from them.
     sized = functools.partial(Worker, max_cached_workflows=max_cached)
-    with mock.patch.object(workers.main, "Worker", sized):
-        return workers.main.create_worker(client, task_queue)
+    with mock.patch.object(lemniscate.workers.main, "Worker", sized):
+        return lemniscate.workers.main.create_worker(client, task_queue)
 
 
 async def _serve(args: argparse.Namespace) -> None:

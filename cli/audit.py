@@ -13,11 +13,11 @@ from pathlib import Path
 
 import click
 
-from audit.formats import FORMATS, SUFFIXES, render
-from audit.portfolio import portfolio_lines, render_csv, render_json
-from audit.report import AuditReport, build_report
-from audit.verify import Verification, VerifyError, verify_file
-from cli.common import EXIT_ERROR, handles_errors, service
+from lemniscate.audit.formats import FORMATS, SUFFIXES, render
+from lemniscate.audit.portfolio import portfolio_lines, render_csv, render_json
+from lemniscate.audit.report import AuditReport, build_report
+from lemniscate.audit.verify import Verification, VerifyError, verify_file
+from lemniscate.cli.common import EXIT_ERROR, handles_errors, service
 
 EXIT_MISMATCH = 4
 
@@ -45,11 +45,15 @@ def _summary(report: AuditReport, output: Path | None) -> int:
     """One line on stderr (stdout may be the report); the findings loudly when any."""
     where = f" written to {output}" if output else ""
     if report.ok:
-        click.echo(f"audit of {report.coalition.id}{where}: {len(report.entries)} entries, "
-                   f"cross-check passed, chain head {report.chain.head}", err=True)
+        click.echo(
+            f"audit of {report.coalition.id}{where}: {len(report.entries)} entries, "
+            f"cross-check passed, chain head {report.chain.head}",
+            err=True,
+        )
         return 0
-    click.echo(f"MISMATCH in the audit of {report.coalition.id}{where}: "
-               f"{len(report.findings)} finding(s)", err=True)
+    click.echo(
+        f"MISMATCH in the audit of {report.coalition.id}{where}: {len(report.findings)} finding(s)", err=True
+    )
     for finding in report.findings:
         click.echo(f"  - {finding}", err=True)
     return EXIT_MISMATCH
@@ -59,8 +63,10 @@ def _verified(result: Verification) -> int:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if result.ok:
-        click.echo(f"verified: {result.name} ({result.format}): {result.entries} entries, "
-                   f"chain intact, head {result.head}")
+        click.echo(
+            f"verified: {result.name} ({result.format}): {result.entries} entries, "
+            f"chain intact, head {result.head}"
+        )
         return 0
     click.echo(f"NOT VERIFIED: {result.name} ({result.format})", err=True)
     for problem in result.problems:
@@ -77,26 +83,44 @@ async def _report(coalition_id: str, fmt: str, output: Path | None) -> int:
 async def _portfolio(fmt: str, output: Path | None) -> int:
     lines = await portfolio_lines(await service())
     _write(render_json(lines) if fmt == "json" else render_csv(lines), output)
-    click.echo(f"portfolio: {len(lines)} coalition(s)" + (f" written to {output}" if output
-                                                          else ""), err=True)
+    click.echo(
+        f"portfolio: {len(lines)} coalition(s)" + (f" written to {output}" if output else ""), err=True
+    )
     return 0
 
 
 @click.command()
 @click.argument("coalition_id", required=False)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="html (readable, printable), md, json or csv. Default: from the --output "
-                   "suffix, else md (csv for --portfolio).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
-@click.option("--verify", "verify_path", metavar="FILE",
-              type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Check an exported report (JSON, HTML, Markdown or CSV): its hash chain and "
-                   "that nothing in it was altered.")
-@click.option("--portfolio", is_flag=True,
-              help="Every coalition with state and key dates (csv or json), not one trail.")
-def audit(coalition_id: str | None, fmt: str | None, output: Path | None,
-          verify_path: Path | None, portfolio: bool) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="html (readable, printable), md, json or csv. Default: from the --output "
+    "suffix, else md (csv for --portfolio).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--verify",
+    "verify_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Check an exported report (JSON, HTML, Markdown or CSV): its hash chain and "
+    "that nothing in it was altered.",
+)
+@click.option(
+    "--portfolio", is_flag=True, help="Every coalition with state and key dates (csv or json), not one trail."
+)
+def audit(
+    coalition_id: str | None, fmt: str | None, output: Path | None, verify_path: Path | None, portfolio: bool
+) -> None:
     """The audit trail of a coalition: every accepted change in order, with who, when,
     round and side, the payload in plain words, the reason, and for every step the guards
     as they held. Built from the Temporal event history of every run and checked against

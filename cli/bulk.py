@@ -8,10 +8,17 @@ from typing import Any
 
 import click
 
-from cli import render
-from cli.common import ACTOR_ID_OPTION, ACTOR_OPTION, actor_from, handles_errors, load_data, service
-from models.bulk import BulkFilter, BulkProgress, BulkRequest
-from states import Round, Side
+from lemniscate.cli import render
+from lemniscate.cli.common import (
+    ACTOR_ID_OPTION,
+    ACTOR_OPTION,
+    actor_from,
+    handles_errors,
+    load_data,
+    service,
+)
+from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
+from lemniscate.states import Round, Side
 
 
 @click.group()
@@ -31,14 +38,23 @@ def bulk() -> None:
 @click.option("--at-risk/--not-at-risk", default=None)
 @click.option("--id", "bulk_id", default=None, help="Name it (default: generated).")
 @click.option("--reason", default=None, help="Why, for every coalition's journal.")
-@click.option("--wait/--no-wait", default=True, show_default=True,
-              help="Follow the progress until it finishes.")
+@click.option(
+    "--wait/--no-wait", default=True, show_default=True, help="Follow the progress until it finishes."
+)
 @ACTOR_OPTION
 @ACTOR_ID_OPTION
 @handles_errors
-async def run(trigger: str, data: str | None, round_: str | None, bulk_id: str | None,
-              reason: str | None, wait: bool, as_: str, actor_id: str | None,
-              **where: Any) -> None:
+async def run(
+    trigger: str,
+    data: str | None,
+    round_: str | None,
+    bulk_id: str | None,
+    reason: str | None,
+    wait: bool,
+    as_: str,
+    actor_id: str | None,
+    **where: Any,
+) -> None:
     """Start a bulk operation.
 
     \b
@@ -47,10 +63,14 @@ async def run(trigger: str, data: str | None, round_: str | None, bulk_id: str |
         --data '{"region": "national", "kind": "opportunity",
                  "description": "New subsidy round opens 1 March"}'
     """
-    request = BulkRequest(id=bulk_id or uuid.uuid4().hex[:12],
-                          where=BulkFilter(round=round_, **where), trigger=trigger,
-                          payload=load_data(data), actor=actor_from(as_, actor_id),
-                          reason=reason)
+    request = BulkRequest(
+        id=bulk_id or uuid.uuid4().hex[:12],
+        where=BulkFilter(round=round_, **where),
+        trigger=trigger,
+        payload=load_data(data),
+        actor=actor_from(as_, actor_id),
+        reason=reason,
+    )
     svc = await service()
     progress = await svc.start_bulk(request)
     click.echo(f"bulk operation {request.id} started: {trigger}")

@@ -8,7 +8,7 @@ from typing import Final, NoReturn
 
 import click
 
-from cluster import ClusterError, codec_from_env
+from lemniscate.cluster import ClusterError, codec_from_env
 
 ENV_CODEC_TOKEN: Final = "LEMNISCATE_CODEC_TOKEN"
 ENV_CODEC_CORS_ORIGINS: Final = "LEMNISCATE_CODEC_CORS_ORIGINS"
@@ -36,28 +36,36 @@ def codec_server(host: str, port: int) -> None:
 
     import uvicorn
 
-    from cluster.codec_server import create_app
-    from workers.logs import configure_logging
+    from lemniscate.cluster.codec_server import create_app
+    from lemniscate.workers.logs import configure_logging
 
     token = os.environ.get(ENV_CODEC_TOKEN, "").strip()
     if not token:
-        _fail(f"{ENV_CODEC_TOKEN} is not set: the codec server shows partner data in the clear, "
-              "so it only serves callers that present this token; set it to a long random string")
+        _fail(
+            f"{ENV_CODEC_TOKEN} is not set: the codec server shows partner data in the clear, "
+            "so it only serves callers that present this token; set it to a long random string"
+        )
     try:
         codec = codec_from_env()
     except ClusterError as error:
         _fail(str(error))
     if codec is None:
-        _fail("LEMNISCATE_ENCRYPTION_KEYS is not set: without keys there is nothing to decode; "
-              "give the codec server the same keys as the workers")
-    origins = [o.strip() for o in os.environ.get(ENV_CODEC_CORS_ORIGINS, DEFAULT_CORS_ORIGINS).split(",")
-               if o.strip()]
+        _fail(
+            "LEMNISCATE_ENCRYPTION_KEYS is not set: without keys there is nothing to decode; "
+            "give the codec server the same keys as the workers"
+        )
+    origins = [
+        o.strip()
+        for o in os.environ.get(ENV_CODEC_CORS_ORIGINS, DEFAULT_CORS_ORIGINS).split(",")
+        if o.strip()
+    ]
     configure_logging()
     logging.getLogger("uvicorn.error").setLevel(logging.INFO)  # startup and shutdown lines
-    click.echo(f"Codec server on http://{host}:{port} (active key {codec.active_key_id!r}; "
-               f"origins {', '.join(origins)})")
-    uvicorn.run(create_app(codec, token, origins), host=host, port=port, log_config=None,
-                access_log=False)
+    click.echo(
+        f"Codec server on http://{host}:{port} (active key {codec.active_key_id!r}; "
+        f"origins {', '.join(origins)})"
+    )
+    uvicorn.run(create_app(codec, token, origins), host=host, port=port, log_config=None, access_log=False)
 
 
 def _fail(message: str) -> NoReturn:

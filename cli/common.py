@@ -14,10 +14,10 @@ from typing import Any, ParamSpec, TypeVar
 import click
 from pydantic import ValidationError
 
-from cli import render
-from cluster import ClusterError, ClusterSettings, ClusterUnavailableError, connect
-from coalitions import CoalitionError, CoalitionRefused, CoalitionService
-from models.events import Actor, Role
+from lemniscate.cli import render
+from lemniscate.cluster import ClusterError, ClusterSettings, ClusterUnavailableError, connect
+from lemniscate.coalitions import CoalitionError, CoalitionRefused, CoalitionService
+from lemniscate.models.events import Actor, Role
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -69,11 +69,10 @@ def load_data(data: str | None) -> dict[str, Any]:
     try:
         loaded = json.loads(data)
     except json.JSONDecodeError as error:
-        fail(f"{source}: not valid JSON ({error.msg} at line {error.lineno}, "
-              f"column {error.colno}).")
+        fail(f"{source}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno}).")
         raise AssertionError from error
     if not isinstance(loaded, dict):
-        fail(f"{source}: the payload must be a JSON object, e.g. '{{\"intent\": \"...\"}}'.")
+        fail(f'{source}: the payload must be a JSON object, e.g. \'{{"intent": "..."}}\'.')
         raise AssertionError
     return loaded
 
@@ -84,12 +83,13 @@ def actor_from(spec: str, actor_id: str | None) -> Actor:
     try:
         role = Role(role_name)
     except ValueError:
-        fail(f"--as: unknown role {role_name!r}; use coordinator, partner:ORGANISATION or "
-              "auditor.")
+        fail(f"--as: unknown role {role_name!r}; use coordinator, partner:ORGANISATION or auditor.")
         raise
     if role in (Role.system, Role.integration):
-        fail(f"--as: {role.value} is not a role for people at a terminal; integrations use "
-              "the HTTP API with their key.")
+        fail(
+            f"--as: {role.value} is not a role for people at a terminal; integrations use "
+            "the HTTP API with their key."
+        )
     name = actor_id or os.environ.get("USER") or role.value
     try:
         return Actor(id=name, role=role, organisation=organisation or None)
@@ -99,8 +99,10 @@ def actor_from(spec: str, actor_id: str | None) -> Actor:
 
 
 ACTOR_OPTION = click.option(
-    "--as", "as_", default=lambda: os.environ.get("LEMNISCATE_ACTOR", "coordinator"),
+    "--as",
+    "as_",
+    default=lambda: os.environ.get("LEMNISCATE_ACTOR", "coordinator"),
     show_default="coordinator, or $LEMNISCATE_ACTOR",
-    help="Who acts: coordinator, partner:ORGANISATION or auditor.")
-ACTOR_ID_OPTION = click.option("--actor-id", default=None,
-                               help="Your name in the journal (default: $USER).")
+    help="Who acts: coordinator, partner:ORGANISATION or auditor.",
+)
+ACTOR_ID_OPTION = click.option("--actor-id", default=None, help="Your name in the journal (default: $USER).")

@@ -20,7 +20,7 @@ from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, Describe
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from cluster import (
+from lemniscate.cluster import (
     ClusterError,
     ClusterSettings,
     ClusterUnavailableError,
@@ -29,7 +29,7 @@ from cluster import (
     observability,
     registered_types,
 )
-from cluster import search_attributes as sa
+from lemniscate.cluster import search_attributes as sa
 
 EXIT_FAILED, EXIT_UNAVAILABLE = 1, 3
 # A live worker re-polls at least once a minute (long polls last about 60 s); the server
@@ -63,32 +63,39 @@ async def run_checks(connect_timeout: float) -> tuple[list[Check], bool]:
         client = await connect(settings, timeout=connect_timeout)
     except ClusterUnavailableError as error:
         checks.append(Check("connection", False, str(error)))
-        checks += [Check(name, None, "not checked without a connection")
-                   for name in ("namespace", "search attributes", "worker")]
+        checks += [
+            Check(name, None, "not checked without a connection")
+            for name in ("namespace", "search attributes", "worker")
+        ]
         return checks, False
     checks.append(Check("connection", True, f"Temporal answers at {settings.target_address}"))
     namespace = await _namespace(client, settings)
     checks.append(namespace)
     if not namespace.ok:
-        checks += [Check(name, None, "not checked without the namespace")
-                   for name in ("search attributes", "worker")]
+        checks += [
+            Check(name, None, "not checked without the namespace") for name in ("search attributes", "worker")
+        ]
         return checks, True
     checks.append(await _search_attributes(client, settings))
     checks.append(await _worker(client, settings))
     return checks, True
 
 
-def _describe_config(settings: ClusterSettings, key_id: str | None, metrics: str | None,
-                     tracing: bool) -> str:
-    target = ("embedded dev server" if settings.embedded else "TEMPORAL_ADDRESS") + \
-        f" {settings.target_address}, namespace {settings.namespace!r}, task queue {settings.task_queue!r}"
+def _describe_config(
+    settings: ClusterSettings, key_id: str | None, metrics: str | None, tracing: bool
+) -> str:
+    target = (
+        "embedded dev server" if settings.embedded else "TEMPORAL_ADDRESS"
+    ) + f" {settings.target_address}, namespace {settings.namespace!r}, task queue {settings.task_queue!r}"
     if settings.api_key is not None:
         target += ", API key"
     elif settings.tls:
         target += ", TLS"
-    extras = [f"encryption on (active key {key_id!r})" if key_id else "encryption off",
-              f"metrics on {metrics}" if metrics else "metrics off",
-              "tracing on" if tracing else "tracing off"]
+    extras = [
+        f"encryption on (active key {key_id!r})" if key_id else "encryption off",
+        f"metrics on {metrics}" if metrics else "metrics off",
+        "tracing on" if tracing else "tracing off",
+    ]
     return f"{target}; {', '.join(extras)}"
 
 
@@ -98,12 +105,19 @@ async def _namespace(client: Client, settings: ClusterSettings) -> Check:
         await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace=name))
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
-            return Check("namespace", False,
-                         f"namespace {name!r} does not exist on {settings.target_address}: create it "
-                         f"(temporal operator namespace create --namespace {name}; on Temporal Cloud "
-                         "in the Cloud UI or with tcld) or set TEMPORAL_NAMESPACE to an existing one")
-        return Check("namespace", False, f"cannot describe namespace {name!r}: {error.message} "
-                     "(check that the API key or client certificate may use it)")
+            return Check(
+                "namespace",
+                False,
+                f"namespace {name!r} does not exist on {settings.target_address}: create it "
+                f"(temporal operator namespace create --namespace {name}; on Temporal Cloud "
+                "in the Cloud UI or with tcld) or set TEMPORAL_NAMESPACE to an existing one",
+            )
+        return Check(
+            "namespace",
+            False,
+            f"cannot describe namespace {name!r}: {error.message} "
+            "(check that the API key or client certificate may use it)",
+        )
     return Check("namespace", True, f"{name!r} exists")
 
 
@@ -111,54 +125,79 @@ async def _search_attributes(client: Client, settings: ClusterSettings) -> Check
     try:
         existing = await registered_types(client, settings.namespace)
     except RPCError as error:
-        return Check("search attributes", False,
-                     f"cannot list them in {settings.namespace!r}: {error.message}")
+        return Check(
+            "search attributes", False, f"cannot list them in {settings.namespace!r}: {error.message}"
+        )
     missing = [key for key in sa.ALL if key.name not in existing]
     wrong = [key for key in sa.ALL if key.name in existing and existing[key.name] != sa.type_name(key)]
     if not missing and not wrong:
         return Check("search attributes", True, f"all {len(sa.ALL)} registered with the right types")
     problems = []
     if missing:
-        problems.append("missing " + ", ".join(f"{k.name} ({sa.type_name(k)})" for k in missing)
-                        + "; a worker registers missing ones when it starts (lemniscate worker), "
-                        "or run: " + "; ".join(
-                            f"temporal operator search-attribute create --namespace {settings.namespace} "
-                            f"--name {k.name} --type {sa.type_name(k)}" for k in missing))
+        problems.append(
+            "missing "
+            + ", ".join(f"{k.name} ({sa.type_name(k)})" for k in missing)
+            + "; a worker registers missing ones when it starts (lemniscate worker), "
+            "or run: "
+            + "; ".join(
+                f"temporal operator search-attribute create --namespace {settings.namespace} "
+                f"--name {k.name} --type {sa.type_name(k)}"
+                for k in missing
+            )
+        )
     if wrong:
-        problems.append("wrong type: " + ", ".join(
-            f"{k.name} is {existing[k.name]} but must be {sa.type_name(k)}" for k in wrong)
+        problems.append(
+            "wrong type: "
+            + ", ".join(f"{k.name} is {existing[k.name]} but must be {sa.type_name(k)}" for k in wrong)
             + "; a type cannot change: remove them (temporal operator search-attribute remove) "
-            "and create them again, or use a fresh namespace")
+            "and create them again, or use a fresh namespace"
+        )
     return Check("search attributes", False, "; ".join(problems))
 
 
 async def _worker(client: Client, settings: ClusterSettings) -> Check:
-    kinds = {"workflow": TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-             "activity": TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY}
+    kinds = {
+        "workflow": TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        "activity": TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+    }
     live: dict[str, set[str]] = {}
     for kind, queue_type in kinds.items():
         try:
-            response = await client.workflow_service.describe_task_queue(DescribeTaskQueueRequest(
-                namespace=settings.namespace,
-                task_queue=TaskQueue(name=settings.task_queue, kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
-                task_queue_type=queue_type))
+            response = await client.workflow_service.describe_task_queue(
+                DescribeTaskQueueRequest(
+                    namespace=settings.namespace,
+                    task_queue=TaskQueue(name=settings.task_queue, kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
+                    task_queue_type=queue_type,
+                )
+            )
         except RPCError as error:
-            return Check("worker", False, f"cannot describe task queue {settings.task_queue!r}: "
-                         f"{error.message}")
+            return Check(
+                "worker", False, f"cannot describe task queue {settings.task_queue!r}: {error.message}"
+            )
         live[kind] = {p.identity for p in response.pollers if _fresh(p)}
     if not live["workflow"]:
-        return Check("worker", False,
-                     f"no worker polls task queue {settings.task_queue!r} in namespace "
-                     f"{settings.namespace!r}: coalitions will not move; start one with "
-                     "`lemniscate worker` (same TEMPORAL_* settings and LEMNISCATE_TASK_QUEUE), "
-                     "or check that the running workers use this task queue")
+        return Check(
+            "worker",
+            False,
+            f"no worker polls task queue {settings.task_queue!r} in namespace "
+            f"{settings.namespace!r}: coalitions will not move; start one with "
+            "`lemniscate worker` (same TEMPORAL_* settings and LEMNISCATE_TASK_QUEUE), "
+            "or check that the running workers use this task queue",
+        )
     if not live["activity"]:
-        return Check("worker", False,
-                     f"workers poll workflows but not activities on {settings.task_queue!r}: "
-                     "follow-ups will not be delivered; run `lemniscate worker`, which does both")
+        return Check(
+            "worker",
+            False,
+            f"workers poll workflows but not activities on {settings.task_queue!r}: "
+            "follow-ups will not be delivered; run `lemniscate worker`, which does both",
+        )
     count = len(live["workflow"])
-    return Check("worker", True, f"{count} worker{'s' if count != 1 else ''} poll "
-                 f"{settings.task_queue!r}: {', '.join(sorted(live['workflow']))}")
+    return Check(
+        "worker",
+        True,
+        f"{count} worker{'s' if count != 1 else ''} poll "
+        f"{settings.task_queue!r}: {', '.join(sorted(live['workflow']))}",
+    )
 
 
 def _fresh(poller: PollerInfo) -> bool:
@@ -169,8 +208,13 @@ def _fresh(poller: PollerInfo) -> bool:
 
 
 @click.command()
-@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.1, 120),
-              help="Seconds to wait for Temporal to answer.")
+@click.option(
+    "--timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 120),
+    help="Seconds to wait for Temporal to answer.",
+)
 def doctor(timeout: float) -> None:
     """Check that Lemniscate can work: configuration, connection, namespace, the custom
     search attributes and their types, and a worker on the task queue. One line per check;

@@ -17,13 +17,13 @@ from typing import Any
 
 import click
 
-import states
-from audit.refusals import record_refusal
-from cli import render
-from cli.audit import audit
-from cli.bulk import bulk
-from cli.codec_server import codec_server
-from cli.common import (
+from lemniscate import states
+from lemniscate.audit.refusals import record_refusal
+from lemniscate.cli import render
+from lemniscate.cli.audit import audit
+from lemniscate.cli.bulk import bulk
+from lemniscate.cli.codec_server import codec_server
+from lemniscate.cli.common import (
     ACTOR_ID_OPTION,
     ACTOR_OPTION,
     actor_from,
@@ -32,10 +32,10 @@ from cli.common import (
     load_data,
     service,
 )
-from cli.doctor import doctor
-from cluster import ClusterSettings
-from coalitions import CoalitionRefused, PortfolioFilter
-from states.describe import mermaid, method_description
+from lemniscate.cli.doctor import doctor
+from lemniscate.cluster import ClusterSettings
+from lemniscate.coalitions import CoalitionRefused, PortfolioFilter
+from lemniscate.states.describe import mermaid, method_description
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -83,15 +83,18 @@ def method(as_json: bool, as_mermaid: bool) -> None:
 
 
 @cli.command()
-@click.option("--data", required=True, metavar="JSON|@FILE",
-              help="The start payload (see `lemniscate method --json`, key 'start').")
+@click.option(
+    "--data",
+    required=True,
+    metavar="JSON|@FILE",
+    help="The start payload (see `lemniscate method --json`, key 'start').",
+)
 @ACTOR_OPTION
 @ACTOR_ID_OPTION
 @click.option("--reason", default=None, help="Why, for the journal.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new coalition as JSON.")
 @handles_errors
-async def start(data: str, as_: str, actor_id: str | None, reason: str | None,
-                as_json: bool) -> None:
+async def start(data: str, as_: str, actor_id: str | None, reason: str | None, as_json: bool) -> None:
     """Start a coalition. Its id is the slug you give; the workflow id is coalition/<slug>.
 
     \b
@@ -113,11 +116,17 @@ async def start(data: str, as_: str, actor_id: str | None, reason: str | None,
 @ACTOR_OPTION
 @ACTOR_ID_OPTION
 @click.option("--reason", default=None, help="Why, for the journal and the auditors.")
-@click.option("--request-id", default=None,
-              help="Idempotency key: a retry with the same id applies once.")
+@click.option("--request-id", default=None, help="Idempotency key: a retry with the same id applies once.")
 @handles_errors
-async def do(coalition_id: str, trigger: str, data: str | None, as_: str,
-             actor_id: str | None, reason: str | None, request_id: str | None) -> None:
+async def do(
+    coalition_id: str,
+    trigger: str,
+    data: str | None,
+    as_: str,
+    actor_id: str | None,
+    reason: str | None,
+    request_id: str | None,
+) -> None:
     """Fire one trigger on a coalition. Prints the new state, or the reasons it was
     refused (exit code 2). A refused trigger changes nothing.
 
@@ -172,8 +181,7 @@ async def history(coalition_id: str, full: bool, as_json: bool) -> None:
     """
     entries = await (await service()).journal(coalition_id)
     if as_json:
-        click.echo(json.dumps([e.model_dump(mode="json") for e in entries], indent=2,
-                              ensure_ascii=False))
+        click.echo(json.dumps([e.model_dump(mode="json") for e in entries], indent=2, ensure_ascii=False))
     else:
         click.echo(render.history(entries, full))
 
@@ -185,10 +193,14 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--side", type=click.Choice([s.value for s in states.Side])),
         click.option("--programme"),
         click.option("--organisation", help="coalitions this organisation takes part in"),
-        click.option("--at-risk/--not-at-risk", default=None,
-                     help="only the night candles, or only the others"),
-        click.option("--due-before", type=click.DateTime(),
-                     help="next follow-up before this moment (UTC), e.g. 2027-01-31"),
+        click.option(
+            "--at-risk/--not-at-risk", default=None, help="only the night candles, or only the others"
+        ),
+        click.option(
+            "--due-before",
+            type=click.DateTime(),
+            help="next follow-up before this moment (UTC), e.g. 2027-01-31",
+        ),
         click.option("--running", is_flag=True, help="leave out finished coalitions"),
     ]
     for option in reversed(options):
@@ -196,15 +208,29 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def _portfolio_filter(state: str | None, round_: str | None, side: str | None,
-                      programme: str | None, organisation: str | None, at_risk: bool | None,
-                      due_before: datetime | None, running: bool) -> PortfolioFilter:
+def _portfolio_filter(
+    state: str | None,
+    round_: str | None,
+    side: str | None,
+    programme: str | None,
+    organisation: str | None,
+    at_risk: bool | None,
+    due_before: datetime | None,
+    running: bool,
+) -> PortfolioFilter:
     if state is not None and state not in states.STATE_INFO:
         fail(f"--state: unknown state {state!r}; `lemniscate method` lists them.")
     due = due_before.replace(tzinfo=datetime.now().astimezone().tzinfo) if due_before else None
-    return PortfolioFilter(state=state, round=round_, side=side, programme=programme,
-                           organisation=organisation, at_risk=at_risk, due_before=due,
-                           running_only=running)
+    return PortfolioFilter(
+        state=state,
+        round=round_,
+        side=side,
+        programme=programme,
+        organisation=organisation,
+        at_risk=at_risk,
+        due_before=due,
+        running_only=running,
+    )
 
 
 @cli.command(name="list")
@@ -251,8 +277,8 @@ async def worker() -> None:
     Example:
       TEMPORAL_ADDRESS=temporal.internal:7233 lemniscate worker
     """
-    from workers.logs import configure_logging
-    from workers.main import run_worker
+    from lemniscate.workers.logs import configure_logging
+    from lemniscate.workers.main import run_worker
 
     configure_logging()
     await _until_signalled(lambda stop: run_worker(ClusterSettings.from_env(), stop))
@@ -268,8 +294,12 @@ async def _until_signalled(body: Callable[[asyncio.Event], Awaitable[None]]) -> 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=lambda: int(os.environ.get("LEMNISCATE_API_PORT", "8000")),
-              show_default="8000, or $LEMNISCATE_API_PORT", type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=lambda: int(os.environ.get("LEMNISCATE_API_PORT", "8000")),
+    show_default="8000, or $LEMNISCATE_API_PORT",
+    type=click.IntRange(1, 65535),
+)
 @handles_errors
 async def api(host: str, port: int) -> None:
     """Serve the HTTP API (OpenAPI at /docs and /openapi.json) against the cluster in
@@ -280,8 +310,8 @@ async def api(host: str, port: int) -> None:
     Example:
       LEMNISCATE_API_KEYS_FILE=/etc/lemniscate/keys.json lemniscate api --host 0.0.0.0
     """
-    from api.server import serve_api
-    from workers.logs import configure_logging
+    from lemniscate.api.server import serve_api
+    from lemniscate.workers.logs import configure_logging
 
     configure_logging()
     click.echo(f"API on http://{host}:{port} (OpenAPI: http://{host}:{port}/docs)")
@@ -289,14 +319,21 @@ async def api(host: str, port: int) -> None:
 
 
 @cli.command()
-@click.option("--demo/--no-demo", default=True, show_default=True,
-              help="Create two demo coalitions from the source texts if they do not exist.")
+@click.option(
+    "--demo/--no-demo",
+    default=True,
+    show_default=True,
+    help="Create two demo coalitions from the source texts if they do not exist.",
+)
 @click.option("--headless", is_flag=True, help="Do not serve the Temporal Web UI.")
-@click.option("--api-port", default=lambda: int(os.environ.get("LEMNISCATE_API_PORT", "8000")),
-              show_default="8000, or $LEMNISCATE_API_PORT", type=click.IntRange(0, 65535),
-              help="Port of the HTTP API on 127.0.0.1; 0 leaves the API out.")
-@click.option("--log-format", type=click.Choice(["json", "console"]), default="json",
-              show_default=True)
+@click.option(
+    "--api-port",
+    default=lambda: int(os.environ.get("LEMNISCATE_API_PORT", "8000")),
+    show_default="8000, or $LEMNISCATE_API_PORT",
+    type=click.IntRange(0, 65535),
+    help="Port of the HTTP API on 127.0.0.1; 0 leaves the API out.",
+)
+@click.option("--log-format", type=click.Choice(["json", "console"]), default="json", show_default=True)
 @handles_errors
 async def up(demo: bool, headless: bool, api_port: int, log_format: str) -> None:
     """Run everything on this machine: the Temporal dev server (kept in a SQLite file, so
@@ -309,13 +346,20 @@ async def up(demo: bool, headless: bool, api_port: int, log_format: str) -> None
       lemniscate up
       LEMNISCATE_DATA_DIR=/var/lib/lemniscate lemniscate up --no-demo --headless
     """
-    from cli.up import run_up
-    from workers.logs import configure_logging
+    from lemniscate.cli.up import run_up
+    from lemniscate.workers.logs import configure_logging
 
     configure_logging(json=log_format == "json")
-    await _until_signalled(lambda stop: run_up(ClusterSettings.from_env(), stop,
-                                               demo=demo, headless=headless,
-                                               api_port=api_port, announce=click.echo))
+    await _until_signalled(
+        lambda stop: run_up(
+            ClusterSettings.from_env(),
+            stop,
+            demo=demo,
+            headless=headless,
+            api_port=api_port,
+            announce=click.echo,
+        )
+    )
 
 
 cli.add_command(bulk)
@@ -329,8 +373,7 @@ def main() -> None:
         cli()
         code = 0
     except SystemExit as stopping:
-        code = stopping.code if isinstance(stopping.code, int) else (0 if stopping.code is None
-                                                                     else 1)
+        code = stopping.code if isinstance(stopping.code, int) else (0 if stopping.code is None else 1)
     sys.stdout.flush()
     sys.stderr.flush()
     # The SDK's Rust threads can outlive the interpreter's teardown and abort it (sdk-python

@@ -6,12 +6,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from coalitions import PortfolioRow
-from models.bulk import BulkProgress
-from models.coalition import ActionStatus
-from models.journal import JournalEntry
-from states.describe import method_description
-from workflows.io import Accepted, CoalitionView
+from lemniscate.coalitions import PortfolioRow
+from lemniscate.models.bulk import BulkProgress
+from lemniscate.models.coalition import ActionStatus
+from lemniscate.models.journal import JournalEntry
+from lemniscate.states.describe import method_description
+from lemniscate.workflows.io import Accepted, CoalitionView
 
 
 def _when(moment: datetime | None) -> str:
@@ -19,10 +19,11 @@ def _when(moment: datetime | None) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows,
-                                                                       strict=False)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
+
     def line(cells: list[str]) -> str:
         return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
+
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
@@ -30,13 +31,10 @@ def coalition(view: CoalitionView) -> str:
     c, o, s = view.coalition, view.overview, view.status
     out = [
         f"{c.name} ({c.id})",
-        f"  task       {c.task.title}" + (f"  [programme {c.task.programme}]"
-                                          if c.task.programme else ""),
+        f"  task       {c.task.title}" + (f"  [programme {c.task.programme}]" if c.task.programme else ""),
         f"  state      {o.state}: {o.title}",
-        f"  where      round {o.round.value}, side {o.side.value}"
-        + (f", step {o.step}" if o.step else ""),
-        f"  track      {o.track or '-'}   founded {'yes' if o.founded else 'no'}   "
-        f"playbook {o.playbook}",
+        f"  where      round {o.round.value}, side {o.side.value}" + (f", step {o.step}" if o.step else ""),
+        f"  track      {o.track or '-'}   founded {'yes' if o.founded else 'no'}   playbook {o.playbook}",
         f"  activity   last {_when(s.last_activity_at)}   next follow-up "
         f"{_when(s.next_follow_up_at)}" + ("   AT RISK (night candle)" if s.at_risk else ""),
     ]
@@ -48,27 +46,39 @@ def coalition(view: CoalitionView) -> str:
         out += ["", "Signals from the regions"]
         out += [f"  {s.kind.value:<11} {s.region}: {s.description}" for s in c.signals]
     if c.partners:
-        rows = [[p.name, "yes" if p.interview else ("not reached" if p.not_reached_reason
-                                                    else "no"),
-                 p.placement.role if p.placement else "-", "yes" if p.committed else "no"]
-                for p in c.partners]
+        rows = [
+            [
+                p.name,
+                "yes" if p.interview else ("not reached" if p.not_reached_reason else "no"),
+                p.placement.role if p.placement else "-",
+                "yes" if p.committed else "no",
+            ]
+            for p in c.partners
+        ]
         out += ["", "Partners", _table(["name", "interviewed", "role", "committed"], rows)]
-    open_actions = [a for a in c.actions if a.status not in (ActionStatus.done,
-                                                             ActionStatus.cancelled)]
+    open_actions = [a for a in c.actions if a.status not in (ActionStatus.done, ActionStatus.cancelled)]
     if open_actions:
-        rows = [[a.id, a.title, a.owner or ("unassigned" if a.explicitly_unassigned else "?"),
-                 a.funding.value if a.funding else "?", str(a.due_on or "-"), a.status.value]
-                for a in open_actions]
-        out += ["", "Open actions", _table(["id", "title", "owner", "funding", "due", "status"],
-                                           rows)]
+        rows = [
+            [
+                a.id,
+                a.title,
+                a.owner or ("unassigned" if a.explicitly_unassigned else "?"),
+                a.funding.value if a.funding else "?",
+                str(a.due_on or "-"),
+                a.status.value,
+            ]
+            for a in open_actions
+        ]
+        out += ["", "Open actions", _table(["id", "title", "owner", "funding", "due", "status"], rows)]
     steps = [t for t in o.triggers if t.available_here and t.trigger in _STEP_TRIGGERS]
     if steps:
         out += ["", "Next steps"]
         for t in steps:
             out.append(f"  {'ready  ' if t.allowed else 'blocked'}  {t.trigger}: {t.summary}")
             out += [f"             - {b}" for b in t.blockers]
-    records = [t.trigger for t in o.triggers if t.available_here and t.allowed
-               and t.trigger not in _STEP_TRIGGERS]
+    records = [
+        t.trigger for t in o.triggers if t.available_here and t.allowed and t.trigger not in _STEP_TRIGGERS
+    ]
     if records:
         out += ["", "Records you can add here", "  " + ", ".join(records)]
     if o.warnings:
@@ -82,8 +92,10 @@ _STEP_TRIGGERS = {t["name"] for t in method_description()["triggers"] if t["kind
 
 
 def accepted(reply: Accepted) -> str:
-    lines = [f"accepted: {reply.trigger} (#{reply.seq}); now in {reply.state} "
-             f"(round {reply.round}, side {reply.side})"]
+    lines = [
+        f"accepted: {reply.trigger} (#{reply.seq}); now in {reply.state} "
+        f"(round {reply.round}, side {reply.side})"
+    ]
     return "\n".join([*lines, *[f"  ! {w}" for w in reply.warnings]])
 
 
@@ -94,10 +106,11 @@ def refused(trigger: str, reasons: list[str]) -> str:
 def history(entries: list[JournalEntry], full: bool = False) -> str:
     lines = []
     for e in entries:
-        moved = (e.to_state if e.from_state in (None, e.to_state)
-                 else f"{e.from_state} -> {e.to_state}")
-        line = (f"#{e.seq:<4} {_when(e.event.at)}  {e.event.trigger:<28} by {e.event.actor}"
-                f"  [{moved}; round {e.round}, {e.side}]")
+        moved = e.to_state if e.from_state in (None, e.to_state) else f"{e.from_state} -> {e.to_state}"
+        line = (
+            f"#{e.seq:<4} {_when(e.event.at)}  {e.event.trigger:<28} by {e.event.actor}"
+            f"  [{moved}; round {e.round}, {e.side}]"
+        )
         if e.event.reason:
             line += f"\n       why: {e.event.reason}"
         if full and e.event.payload:
@@ -109,18 +122,30 @@ def history(entries: list[JournalEntry], full: bool = False) -> str:
 def portfolio(rows: list[PortfolioRow]) -> str:
     if not rows:
         return "(no coalitions match)"
-    table = [[r.id, r.state or "-", r.round or "-", r.side or "-", r.programme or "-",
-              "yes" if r.at_risk else "", _when(r.next_follow_up_at), r.status]
-             for r in rows]
-    return _table(["id", "state", "round", "side", "programme", "at risk", "next follow-up",
-                   "status"], table)
+    table = [
+        [
+            r.id,
+            r.state or "-",
+            r.round or "-",
+            r.side or "-",
+            r.programme or "-",
+            "yes" if r.at_risk else "",
+            _when(r.next_follow_up_at),
+            r.status,
+        ]
+        for r in rows
+    ]
+    return _table(["id", "state", "round", "side", "programme", "at risk", "next follow-up", "status"], table)
 
 
 def method_text() -> str:
     description: dict[str, Any] = method_description()
     out = ["States (round, side, step)"]
-    out += [f"  {s['id']:<26} round {s['round']:<10} {s['side']:<4} "
-            f"{s['step'] if s['step'] else '-':<3} {s['title']}" for s in description["states"]]
+    out += [
+        f"  {s['id']:<26} round {s['round']:<10} {s['side']:<4} "
+        f"{s['step'] if s['step'] else '-':<3} {s['title']}"
+        for s in description["states"]
+    ]
     out += ["", "Steps (trigger: from -> to, guards that must hold)"]
     for t in description["triggers"]:
         if t["kind"] != "step":
@@ -136,22 +161,27 @@ def method_text() -> str:
             continue
         fields = ", ".join(
             f"{name}{'' if name not in t['payload_schema'].get('required', []) else '*'}"
-            for name in t["payload_schema"].get("properties", {}))
+            for name in t["payload_schema"].get("properties", {})
+        )
         who = " (partners too)" if t["partners_may_fire"] else ""
         out.append(f"  {t['name']}{who}: {fields or '-'}")
-    out += ["", "* = required. `lemniscate method --json` gives the full JSON schema of every "
-            "payload; `--mermaid` a diagram."]
+    out += [
+        "",
+        "* = required. `lemniscate method --json` gives the full JSON schema of every "
+        "payload; `--mermaid` a diagram.",
+    ]
     return "\n".join(out)
 
 
 def bulk(progress: BulkProgress) -> str:
     total = "?" if progress.total is None else str(progress.total)
-    lines = [f"bulk {progress.id}: {progress.trigger}  {progress.done}/{total} done"
-             f"{'' if progress.finished else ' (running)'}",
-             f"  accepted {progress.count('accepted')}   refused {progress.count('refused')}"
-             f"   failed {progress.count('failed')}"]
+    lines = [
+        f"bulk {progress.id}: {progress.trigger}  {progress.done}/{total} done"
+        f"{'' if progress.finished else ' (running)'}",
+        f"  accepted {progress.count('accepted')}   refused {progress.count('refused')}"
+        f"   failed {progress.count('failed')}",
+    ]
     for result in progress.results:
         if result.outcome != "accepted":
-            lines.append(f"  {result.outcome:<8} {result.coalition_id}: "
-                         + " ".join(result.detail))
+            lines.append(f"  {result.outcome:<8} {result.coalition_id}: " + " ".join(result.detail))
     return "\n".join(lines)

@@ -9,12 +9,12 @@ from typing import Any
 
 from temporalio.client import Client
 
-from api.auth import ensure_dev_key_file
-from api.server import key_file, serve_api
-from cluster import ClusterSettings, EmbeddedServer, connect, ensure_registered
-from coalitions import CoalitionExists, CoalitionService
-from examples import walks
-from workers.main import create_worker
+from lemniscate.api.auth import ensure_dev_key_file
+from lemniscate.api.server import key_file, serve_api
+from lemniscate.cluster import ClusterSettings, EmbeddedServer, connect, ensure_registered
+from lemniscate.coalitions import CoalitionExists, CoalitionService
+from lemniscate.examples import walks
+from lemniscate.workers.main import create_worker
 
 # How far the demo walks the taskforce: through round 1 and its exploration meeting into
 # round 2, so that `show` has partners, an outcome and a first action to display.
@@ -26,8 +26,10 @@ async def create_demo(service: CoalitionService) -> list[str]:
     """The Taskforce Wonen en Zorg partway through round 1, and a freshly started city
     centre coalition; left alone when they already exist."""
     created = []
-    for start, steps in ((walks.taskforce_start(), walks.taskforce_to_execution()[:DEMO_STEPS]),
-                         (walks.city_start(), [])):
+    for start, steps in (
+        (walks.taskforce_start(), walks.taskforce_to_execution()[:DEMO_STEPS]),
+        (walks.city_start(), []),
+    ):
         try:
             await service.start(start, walks.COORDINATOR, reason="demo")
         except CoalitionExists:
@@ -48,8 +50,15 @@ async def _first_of(waiting: Coroutine[Any, Any, Any], task: asyncio.Task[None])
         raise RuntimeError("the API stopped before it was ready")
 
 
-async def run_up(settings: ClusterSettings, stop: asyncio.Event, *, demo: bool, headless: bool,
-                 api_port: int, announce: Callable[[str], None]) -> None:
+async def run_up(
+    settings: ClusterSettings,
+    stop: asyncio.Event,
+    *,
+    demo: bool,
+    headless: bool,
+    api_port: int,
+    announce: Callable[[str], None],
+) -> None:
     async with AsyncExitStack() as stack:
         client: Client
         ui = None
@@ -66,8 +75,7 @@ async def run_up(settings: ClusterSettings, stop: asyncio.Event, *, demo: bool, 
         if api_port:
             new_key = ensure_dev_key_file(key_file(settings))
             ready = asyncio.Event()
-            serving = asyncio.create_task(serve_api(settings, API_HOST, api_port, stop, client,
-                                                    ready))
+            serving = asyncio.create_task(serve_api(settings, API_HOST, api_port, stop, client, ready))
 
             async def stop_api() -> None:
                 stop.set()  # also when leaving early through an error
@@ -75,10 +83,11 @@ async def run_up(settings: ClusterSettings, stop: asyncio.Event, *, demo: bool, 
 
             stack.push_async_callback(stop_api)
             await _first_of(ready.wait(), serving)
-            api_lines = [f"  dashboard    http://{API_HOST}:{api_port}/dashboard/",
-                         f"  HTTP API     http://{API_HOST}:{api_port}/docs  (keys: "
-                         f"{key_file(settings)}" + (", a coordinator key was created)"
-                                                    if new_key else ")")]
+            api_lines = [
+                f"  dashboard    http://{API_HOST}:{api_port}/dashboard/",
+                f"  HTTP API     http://{API_HOST}:{api_port}/docs  (keys: "
+                f"{key_file(settings)}" + (", a coordinator key was created)" if new_key else ")"),
+            ]
         lines = [
             "Lemniscate is up.",
             f"  Temporal     {settings.target_address}  namespace {settings.namespace}"
@@ -91,11 +100,15 @@ async def run_up(settings: ClusterSettings, stop: asyncio.Event, *, demo: bool, 
         lines.append(f"  task queue   {settings.task_queue}")
         lines += api_lines
         if demo:
-            lines.append("  demo         " + (", ".join(created) + " created" if created
-                                              else "demo coalitions already exist"))
-        lines += ["  try          lemniscate list",
-                  f"               lemniscate show {walks.TASKFORCE_ID}",
-                  "  stop         Ctrl-C"]
+            lines.append(
+                "  demo         "
+                + (", ".join(created) + " created" if created else "demo coalitions already exist")
+            )
+        lines += [
+            "  try          lemniscate list",
+            f"               lemniscate show {walks.TASKFORCE_ID}",
+            "  stop         Ctrl-C",
+        ]
         announce("\n".join(lines))
         await stop.wait()
         announce("Stopping: worker first, then the server.")

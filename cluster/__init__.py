@@ -12,19 +12,19 @@
   default and reach every client through `connect()` and `data_converter()`.
 """
 
-from cluster import observability, search_attributes
-from cluster.client import connect, data_converter, tls_config
-from cluster.codec import EncryptionCodec, EncryptionKeys, PayloadDecryptionError, codec_from_env
-from cluster.devserver import EmbeddedServer, find_temporal_cli
-from cluster.errors import (
+from lemniscate.cluster import observability, search_attributes
+from lemniscate.cluster.client import connect, data_converter, tls_config
+from lemniscate.cluster.codec import EncryptionCodec, EncryptionKeys, PayloadDecryptionError, codec_from_env
+from lemniscate.cluster.devserver import EmbeddedServer, find_temporal_cli
+from lemniscate.cluster.errors import (
     ClusterConfigError,
     ClusterError,
     ClusterUnavailableError,
     EmbeddedServerError,
     SearchAttributeError,
 )
-from cluster.search_attributes import dev_server_flags, ensure_registered, registered_types
-from cluster.settings import ClusterSettings
+from lemniscate.cluster.search_attributes import dev_server_flags, ensure_registered, registered_types
+from lemniscate.cluster.settings import ClusterSettings
 
 __all__ = [
     "ClusterConfigError",

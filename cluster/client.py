@@ -13,10 +13,10 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 from temporalio.service import RPCError, TLSConfig
 
-from cluster import observability
-from cluster.codec import codec_from_env
-from cluster.errors import ClusterConfigError, ClusterUnavailableError
-from cluster.settings import (
+from lemniscate.cluster import observability
+from lemniscate.cluster.codec import codec_from_env
+from lemniscate.cluster.errors import ClusterConfigError, ClusterUnavailableError
+from lemniscate.cluster.settings import (
     ENV_TLS_CLIENT_CERT_PATH,
     ENV_TLS_CLIENT_KEY_PATH,
     ENV_TLS_SERVER_CA_CERT_PATH,

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
-from cluster.errors import ClusterConfigError, ClusterError
+from lemniscate.cluster.errors import ClusterConfigError, ClusterError
 
 ENV_ENCRYPTION_KEYS: Final = "LEMNISCATE_ENCRYPTION_KEYS"
 ENV_ENCRYPTION_KEY_ID: Final = "LEMNISCATE_ENCRYPTION_KEY_ID"
@@ -62,7 +62,7 @@ class EncryptionKeys:
             if active:
                 raise ClusterConfigError(
                     f"{ENV_ENCRYPTION_KEY_ID}={active!r} is set but {ENV_ENCRYPTION_KEYS} is not: "
-                    f"set {ENV_ENCRYPTION_KEYS}=\"{active}:<base64 of 32 random bytes>\""
+                    f'set {ENV_ENCRYPTION_KEYS}="{active}:<base64 of 32 random bytes>"'
                 )
             return None
         keys = _parse_keys(raw)
@@ -102,8 +102,8 @@ def _parse_keys(raw: str) -> dict[str, bytes]:
         if len(key) != KEY_BYTES:
             raise ClusterConfigError(
                 f"{ENV_ENCRYPTION_KEYS}: the key of {key_id!r} is {len(key)} bytes; AES-256 needs "
-                f"{KEY_BYTES} (make one with: python -c \"import base64, os; "
-                "print(base64.b64encode(os.urandom(32)).decode())\")"
+                f'{KEY_BYTES} (make one with: python -c "import base64, os; '
+                'print(base64.b64encode(os.urandom(32)).decode())")'
             )
         keys[key_id] = key
     return keys

@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
-from cluster.codec import EncryptionCodec, PayloadDecryptionError
+from lemniscate.cluster.codec import EncryptionCodec, PayloadDecryptionError
 
 COOKIE: Final = "lemniscate_codec"
 _LOGIN_PAGE: Final = """<!doctype html><meta charset="utf-8"><title>Lemniscate codec server</title>
@@ -65,10 +65,17 @@ def create_app(codec: EncryptionCodec, token: str, cors_origins: Sequence[str]) 
         token_given = parse_qs((await request.body()).decode("utf-8", "replace")).get("token", [""])[0]
         if not hmac.compare_digest(token_given.encode(), token.encode()):
             return HTMLResponse(_LOGIN_PAGE.format(message="Wrong token."), status_code=401)
-        response = HTMLResponse(_LOGIN_PAGE.format(
-            message="Signed in: the Web UI can now show decoded payloads."))
-        response.set_cookie(COOKIE, token, httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https", max_age=8 * 3600)
+        response = HTMLResponse(
+            _LOGIN_PAGE.format(message="Signed in: the Web UI can now show decoded payloads.")
+        )
+        response.set_cookie(
+            COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            max_age=8 * 3600,
+        )
         return response
 
     @app.post("/{path:path}")
@@ -77,19 +84,20 @@ def create_app(codec: EncryptionCodec, token: str, cors_origins: Sequence[str]) 
         if operation not in ("encode", "decode"):
             return JSONResponse({"message": "POST to a path ending in /encode or /decode"}, 404)
         if not authorised(request):
-            return JSONResponse({"message": "missing or wrong codec token"}, 401,
-                                headers={"WWW-Authenticate": "Bearer"})
+            return JSONResponse(
+                {"message": "missing or wrong codec token"}, 401, headers={"WWW-Authenticate": "Bearer"}
+            )
         payloads = Payloads()
         try:
             json_format.Parse(await request.body(), payloads)
         except json_format.ParseError as error:
             return JSONResponse({"message": f"body is not Payloads as protobuf JSON: {error}"}, 400)
         try:
-            converted = await (codec.encode if operation == "encode" else codec.decode)(
-                payloads.payloads)
+            converted = await (codec.encode if operation == "encode" else codec.decode)(payloads.payloads)
         except PayloadDecryptionError as error:
             return JSONResponse({"message": str(error)}, 422)
-        return Response(json_format.MessageToJson(Payloads(payloads=converted)),
-                        media_type="application/json")
+        return Response(
+            json_format.MessageToJson(Payloads(payloads=converted)), media_type="application/json"
+        )
 
     return app

@@ -23,10 +23,10 @@ from typing import IO, Final, Self
 
 from temporalio.client import Client
 
-from cluster.client import connect
-from cluster.errors import ClusterUnavailableError, EmbeddedServerError
-from cluster.search_attributes import dev_server_flags, ensure_registered
-from cluster.settings import (
+from lemniscate.cluster.client import connect
+from lemniscate.cluster.errors import ClusterUnavailableError, EmbeddedServerError
+from lemniscate.cluster.search_attributes import dev_server_flags, ensure_registered
+from lemniscate.cluster.settings import (
     EMBEDDED_HOST,
     ENV_ADDRESS,
     ENV_DATA_DIR,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
-from cluster.errors import ClusterConfigError
+from lemniscate.cluster.errors import ClusterConfigError
 
 if TYPE_CHECKING:
     from temporalio.client import Interceptor
@@ -41,9 +41,7 @@ def metrics_address(environ: Mapping[str, str] | None = None) -> str | None:
         return None
     host, _, port = address.rpartition(":")
     if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise ClusterConfigError(
-            f"{ENV_METRICS_ADDRESS}={address!r} must be host:port, e.g. 0.0.0.0:9464"
-        )
+        raise ClusterConfigError(f"{ENV_METRICS_ADDRESS}={address!r} must be host:port, e.g. 0.0.0.0:9464")
     return address
 
 
@@ -116,7 +114,8 @@ def _install_tracer_provider() -> None:
         # Attributes given to Resource.create override the OTEL_* ones: name the service only
         # when the operator did not.
         named = "OTEL_SERVICE_NAME" in os.environ or "service.name" in os.environ.get(
-            "OTEL_RESOURCE_ATTRIBUTES", "")
+            "OTEL_RESOURCE_ATTRIBUTES", ""
+        )
         provider = TracerProvider(resource=Resource.create({} if named else {SERVICE_NAME_KEY: SERVICE_NAME}))
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         trace.set_tracer_provider(provider)

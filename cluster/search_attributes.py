@@ -18,7 +18,7 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
 from temporalio.service import RPCError, RPCStatusCode
 
-from cluster.errors import SearchAttributeError
+from lemniscate.cluster.errors import SearchAttributeError
 
 STATE: Final = SearchAttributeKey.for_keyword("LemniscateState")
 ROUND: Final = SearchAttributeKey.for_keyword("LemniscateRound")

@@ -16,7 +16,7 @@ from typing import Final, Self
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from temporalio.envconfig import ClientConfigProfile, DataSource
 
-from cluster.errors import ClusterConfigError
+from lemniscate.cluster.errors import ClusterConfigError
 
 ENV_ADDRESS: Final = "TEMPORAL_ADDRESS"
 ENV_NAMESPACE: Final = "TEMPORAL_NAMESPACE"

@@ -1,7 +1,7 @@
 """Working with coalitions through Temporal: start, fire, read, list. Shared by CLI and API."""
 
-from coalitions.portfolio import PortfolioFilter, PortfolioRow
-from coalitions.service import (
+from lemniscate.coalitions.portfolio import PortfolioFilter, PortfolioRow
+from lemniscate.coalitions.service import (
     CoalitionError,
     CoalitionExists,
     CoalitionFinished,

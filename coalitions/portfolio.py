@@ -9,11 +9,11 @@ from pydantic import BaseModel, ConfigDict
 from temporalio.client import WorkflowExecution
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
-import states
-from cluster import search_attributes as sa
-from models.bulk import BulkFilter
-from models.coalition import Coalition
-from workflows.io import WORKFLOW_NAME, slug_of
+from lemniscate import states
+from lemniscate.cluster import search_attributes as sa
+from lemniscate.models.bulk import BulkFilter
+from lemniscate.models.coalition import Coalition
+from lemniscate.workflows.io import WORKFLOW_NAME, slug_of
 
 
 class PortfolioFilter(BulkFilter):
@@ -24,9 +24,13 @@ class PortfolioFilter(BulkFilter):
 
     def query(self) -> str:
         clauses = [f"WorkflowType = {_quote(WORKFLOW_NAME)}"]
-        for key, value in ((sa.STATE, self.state), (sa.ROUND, self.round),
-                           (sa.SIDE, self.side), (sa.PROGRAMME, self.programme),
-                           (sa.ORGANISATIONS, self.organisation)):
+        for key, value in (
+            (sa.STATE, self.state),
+            (sa.ROUND, self.round),
+            (sa.SIDE, self.side),
+            (sa.PROGRAMME, self.programme),
+            (sa.ORGANISATIONS, self.organisation),
+        ):
             if value is not None:
                 clauses.append(f"{key.name} = {_quote(value)}")
         if self.at_risk is not None:
@@ -63,9 +67,13 @@ def row_from_execution(execution: WorkflowExecution) -> PortfolioRow:
     return PortfolioRow(
         id=slug_of(execution.id),
         status=execution.status.name.lower() if execution.status else "unknown",
-        state=attrs.get(sa.STATE), round=attrs.get(sa.ROUND), side=attrs.get(sa.SIDE),
-        programme=attrs.get(sa.PROGRAMME), organisations=list(attrs.get(sa.ORGANISATIONS) or []),
-        at_risk=bool(attrs.get(sa.AT_RISK)), next_follow_up_at=attrs.get(sa.NEXT_FOLLOW_UP),
+        state=attrs.get(sa.STATE),
+        round=attrs.get(sa.ROUND),
+        side=attrs.get(sa.SIDE),
+        programme=attrs.get(sa.PROGRAMME),
+        organisations=list(attrs.get(sa.ORGANISATIONS) or []),
+        at_risk=bool(attrs.get(sa.AT_RISK)),
+        next_follow_up_at=attrs.get(sa.NEXT_FOLLOW_UP),
         started_at=execution.start_time,
     )
 

@@ -24,20 +24,20 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-import states
-from coalitions.portfolio import (
+from lemniscate import states
+from lemniscate.coalitions.portfolio import (
     PortfolioFilter,
     PortfolioRow,
     initial_search_attributes,
     row_from_execution,
 )
-from models.bulk import BulkProgress, BulkRequest
-from models.events import Actor, Event, Role
-from models.journal import JournalEntry, TriggerRequest
-from models.outbound import Subscription
-from workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
-from workflows.coalition import CoalitionWorkflow
-from workflows.io import (
+from lemniscate.models.bulk import BulkProgress, BulkRequest
+from lemniscate.models.events import Actor, Event, Role
+from lemniscate.models.journal import JournalEntry, TriggerRequest
+from lemniscate.models.outbound import Subscription
+from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
+from lemniscate.workflows.coalition import CoalitionWorkflow
+from lemniscate.workflows.io import (
     FORBIDDEN,
     REFUSED,
     Accepted,
@@ -45,7 +45,7 @@ from workflows.io import (
     CoalitionView,
     workflow_id,
 )
-from workflows.subscriptions import SUBSCRIPTIONS_ID, SubscriptionsWorkflow
+from lemniscate.workflows.subscriptions import SUBSCRIPTIONS_ID, SubscriptionsWorkflow
 
 Q = TypeVar("Q")
 QUERY_TIMEOUT = timedelta(seconds=5)
@@ -95,8 +95,7 @@ def _refusal(trigger: str, error: BaseException) -> CoalitionRefused | None:
     return None
 
 
-def _request(trigger: str, payload: Mapping[str, Any], actor: Actor, reason: str | None
-             ) -> TriggerRequest:
+def _request(trigger: str, payload: Mapping[str, Any], actor: Actor, reason: str | None) -> TriggerRequest:
     try:
         return TriggerRequest(trigger=trigger, payload=dict(payload), actor=actor, reason=reason)
     except ValidationError as error:
@@ -119,41 +118,60 @@ class CoalitionService:
     def _handle(self, slug: str) -> WorkflowHandle[CoalitionWorkflow, CoalitionView]:
         return self._client.get_workflow_handle_for(CoalitionWorkflow.run, workflow_id(slug))
 
-    async def start(self, payload: Mapping[str, Any], actor: Actor,
-                    reason: str | None = None) -> CoalitionView:
+    async def start(
+        self, payload: Mapping[str, Any], actor: Actor, reason: str | None = None
+    ) -> CoalitionView:
         request = _request(states.START, payload, actor, reason)
         if actor.role not in (Role.coordinator, Role.integration):
             raise CoalitionForbidden(states.START, [f"{actor} may not start a coalition."])
         if actor.role == Role.integration and states.START not in actor.allowed_triggers:
             raise CoalitionForbidden(states.START, [f"{actor} may not start coalitions."])
         try:  # the workflow would refuse the same way, but only after it exists
-            coalition = states.genesis(Event(trigger=states.START, payload=request.payload,
-                                             actor=actor, at=datetime.now(UTC)))
+            coalition = states.genesis(
+                Event(trigger=states.START, payload=request.payload, actor=actor, at=datetime.now(UTC))
+            )
         except states.Refused as refused:
             raise CoalitionRefused(states.START, refused.reasons) from None
         try:
             await self._client.start_workflow(
-                CoalitionWorkflow.run, CoalitionInput(start=request),
-                id=workflow_id(coalition.id), task_queue=self._task_queue,
+                CoalitionWorkflow.run,
+                CoalitionInput(start=request),
+                id=workflow_id(coalition.id),
+                task_queue=self._task_queue,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 search_attributes=initial_search_attributes(coalition),
             )
         except WorkflowAlreadyStartedError:
-            raise CoalitionExists(f"a coalition with id {coalition.id!r} already exists; "
-                                  "choose another slug.") from None
+            raise CoalitionExists(
+                f"a coalition with id {coalition.id!r} already exists; choose another slug."
+            ) from None
         # Through the retrying query: under load the first answer can time out although
         # the coalition exists, and a retried start would then be refused as a duplicate.
         return await self.view(coalition.id)
 
-    async def fire(self, slug: str, trigger: str, payload: Mapping[str, Any], actor: Actor,
-                   reason: str | None = None, request_id: str | None = None) -> CoalitionView:
+    async def fire(
+        self,
+        slug: str,
+        trigger: str,
+        payload: Mapping[str, Any],
+        actor: Actor,
+        reason: str | None = None,
+        request_id: str | None = None,
+    ) -> CoalitionView:
         """Fire one trigger and read where the coalition stands after it."""
         await self.trigger(slug, trigger, payload, actor, reason, request_id)
         return await self.view(slug)
 
-    async def trigger(self, slug: str, trigger: str, payload: Mapping[str, Any], actor: Actor,
-                      reason: str | None = None, request_id: str | None = None) -> Accepted:
+    async def trigger(
+        self,
+        slug: str,
+        trigger: str,
+        payload: Mapping[str, Any],
+        actor: Actor,
+        reason: str | None = None,
+        request_id: str | None = None,
+    ) -> Accepted:
         """Fire one trigger. `request_id` makes a retried request apply once, and the retry
         gets the first reply."""
         try:
@@ -162,8 +180,7 @@ class CoalitionService:
             raise CoalitionRefused(trigger, refused.reasons) from None
         request = _request(trigger, payload, actor, reason)
         try:
-            return await self._handle(slug).execute_update(CoalitionWorkflow.fire, request,
-                                                           id=request_id)
+            return await self._handle(slug).execute_update(CoalitionWorkflow.fire, request, id=request_id)
         except WorkflowUpdateFailedError as error:
             refusal = _refusal(trigger, error)
             if refusal is None:
@@ -174,13 +191,15 @@ class CoalitionService:
 
     async def view(self, slug: str) -> CoalitionView:
         handle = self._handle(slug)
-        return await self._query(slug, lambda: handle.query(CoalitionWorkflow.view,
-                                                            rpc_timeout=QUERY_TIMEOUT))
+        return await self._query(
+            slug, lambda: handle.query(CoalitionWorkflow.view, rpc_timeout=QUERY_TIMEOUT)
+        )
 
     async def journal(self, slug: str, since: int = 0) -> builtins.list[JournalEntry]:
         handle = self._handle(slug)
-        return await self._query(slug, lambda: handle.query(
-            CoalitionWorkflow.journal, since, rpc_timeout=QUERY_TIMEOUT))
+        return await self._query(
+            slug, lambda: handle.query(CoalitionWorkflow.journal, since, rpc_timeout=QUERY_TIMEOUT)
+        )
 
     async def _query(self, slug: str, ask: Callable[[], Awaitable[Q]]) -> Q:
         for attempt in range(QUERY_ATTEMPTS):
@@ -189,24 +208,27 @@ class CoalitionService:
             except RPCError as error:
                 # A query that lands just as the coalition continues as new can time out
                 # while the new run takes its first task: ask again.
-                transient = error.status in (RPCStatusCode.DEADLINE_EXCEEDED,
-                                             RPCStatusCode.CANCELLED)
+                transient = error.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED)
                 if not transient or attempt == QUERY_ATTEMPTS - 1:
                     raise await self._explain(slug, error) from None
             except WorkflowQueryFailedError as error:
                 raise await self._explain(slug, error) from None
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    async def list(self, where: PortfolioFilter, limit: int = 50,
-                   page_token: bytes | None = None) -> tuple[list[PortfolioRow], bytes | None]:
+    async def list(
+        self, where: PortfolioFilter, limit: int = 50, page_token: bytes | None = None
+    ) -> tuple[list[PortfolioRow], bytes | None]:
         """One page of coalitions matching `where`, from visibility, never per workflow."""
-        iterator = self._client.list_workflows(where.query(), page_size=limit,
-                                               next_page_token=page_token, limit=limit)
+        iterator = self._client.list_workflows(
+            where.query(), page_size=limit, next_page_token=page_token, limit=limit
+        )
         try:
             rows = [row_from_execution(e) async for e in iterator]
         except RPCError as error:
-            if page_token is not None and error.status in (RPCStatusCode.INVALID_ARGUMENT,
-                                                           RPCStatusCode.UNKNOWN):
+            if page_token is not None and error.status in (
+                RPCStatusCode.INVALID_ARGUMENT,
+                RPCStatusCode.UNKNOWN,
+            ):
                 raise InvalidRequest("page_token: not a token this portfolio gave out.") from None
             raise
         return rows, iterator.next_page_token
@@ -217,26 +239,30 @@ class CoalitionService:
     async def start_bulk(self, request: BulkRequest) -> BulkProgress:
         """Start a durable bulk operation; refused at once if no coalition could accept it."""
         if request.actor.role != Role.coordinator and (
-                request.actor.role != Role.integration
-                or request.trigger not in request.actor.allowed_triggers):
-            raise CoalitionForbidden(request.trigger, [f"{request.actor} may not run bulk "
-                                                       f"operations with {request.trigger}."])
+            request.actor.role != Role.integration or request.trigger not in request.actor.allowed_triggers
+        ):
+            raise CoalitionForbidden(
+                request.trigger, [f"{request.actor} may not run bulk operations with {request.trigger}."]
+            )
         try:
             states.parse_payload(request.trigger, request.payload)
         except states.Refused as refused:
             raise CoalitionRefused(request.trigger, refused.reasons) from None
         try:
             handle = await self._client.start_workflow(
-                BulkOperationWorkflow.run, request, id=f"{BULK_ID_PREFIX}{request.id}",
-                task_queue=self._task_queue, id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+                BulkOperationWorkflow.run,
+                request,
+                id=f"{BULK_ID_PREFIX}{request.id}",
+                task_queue=self._task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
         except WorkflowAlreadyStartedError:
             raise CoalitionExists(f"a bulk operation {request.id!r} already exists.") from None
         return await handle.query(BulkOperationWorkflow.progress)
 
     async def bulk_progress(self, bulk_id: str) -> BulkProgress:
-        handle = self._client.get_workflow_handle_for(BulkOperationWorkflow.run,
-                                                      f"{BULK_ID_PREFIX}{bulk_id}")
+        handle = self._client.get_workflow_handle_for(BulkOperationWorkflow.run, f"{BULK_ID_PREFIX}{bulk_id}")
         try:
             return await handle.query(BulkOperationWorkflow.progress)
         except RPCError as error:
@@ -250,11 +276,13 @@ class CoalitionService:
     async def subscribe(self, subscription: Subscription) -> Subscription:
         """Register a webhook for outbound events; the register starts on first use."""
         await self._client.start_workflow(
-            SubscriptionsWorkflow.run, [], id=SUBSCRIPTIONS_ID,
+            SubscriptionsWorkflow.run,
+            [],
+            id=SUBSCRIPTIONS_ID,
             task_queue=self._task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
-        return await self._subscriptions().execute_update(SubscriptionsWorkflow.subscribe,
-                                                          subscription)
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+        return await self._subscriptions().execute_update(SubscriptionsWorkflow.subscribe, subscription)
 
     async def subscriptions(self) -> builtins.list[Subscription]:
         try:
@@ -266,8 +294,7 @@ class CoalitionService:
 
     async def unsubscribe(self, subscription_id: str) -> None:
         try:
-            await self._subscriptions().execute_update(SubscriptionsWorkflow.unsubscribe,
-                                                       subscription_id)
+            await self._subscriptions().execute_update(SubscriptionsWorkflow.unsubscribe, subscription_id)
         except (WorkflowUpdateFailedError, RPCError):
             raise CoalitionNotFound(f"there is no subscription {subscription_id!r}.") from None
 
@@ -277,11 +304,9 @@ class CoalitionService:
             description = await self._handle(slug).describe()
         except RPCError as rpc:
             if rpc.status == RPCStatusCode.NOT_FOUND:
-                return CoalitionNotFound(f"there is no coalition {slug!r} (lemniscate list "
-                                         "shows them all).")
+                return CoalitionNotFound(f"there is no coalition {slug!r} (lemniscate list shows them all).")
             return error
         if description.status != WorkflowExecutionStatus.RUNNING:
             status = description.status.name.lower() if description.status else "finished"
-            return CoalitionFinished(f"coalition {slug!r} is {status}; it takes no more "
-                                     "triggers.")
+            return CoalitionFinished(f"coalition {slug!r} is {status}; it takes no more triggers.")
         return error

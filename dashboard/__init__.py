@@ -4,6 +4,6 @@
 and `/dashboard/static` to an app built by `api.app.create_app`.
 """
 
-from dashboard.routes import mount
+from lemniscate.dashboard.routes import mount
 
 __all__ = ["mount"]

@@ -21,10 +21,22 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from dashboard.messages import PATTERN_MESSAGES, message
+from lemniscate.dashboard.messages import PATTERN_MESSAGES, message
 
-Kind = Literal["text", "textarea", "date", "integer", "boolean", "tristate", "enum", "lines",
-               "choices", "mapping", "object", "objects"]
+Kind = Literal[
+    "text",
+    "textarea",
+    "date",
+    "integer",
+    "boolean",
+    "tristate",
+    "enum",
+    "lines",
+    "choices",
+    "mapping",
+    "object",
+    "objects",
+]
 FormValues = Mapping[str, Sequence[str]]
 Errors = dict[str, list[str]]
 
@@ -35,8 +47,7 @@ _INTEGER = re.compile(r"^-?\d+$")
 _ALTERNATIVES = re.compile(r"^\^\(([\w|]+)\)\$$")
 # Inputs whose emptiness says nothing (a preselected default, an unticked box) do not make
 # a repeated group "filled in"; these kinds do.
-_TYPED_KINDS = frozenset({"text", "textarea", "date", "integer", "tristate", "lines",
-                          "mapping"})
+_TYPED_KINDS = frozenset({"text", "textarea", "date", "integer", "tristate", "lines", "mapping"})
 RESERVED_PREFIX = "__"  # form fields of the dashboard itself (reason, which form), not payload
 
 
@@ -64,15 +75,23 @@ class FieldSpec:
     def attributes(self) -> dict[str, str]:
         """The rules as data attributes, for the page's script."""
         rules: dict[str, Any] = {
-            "kind": self.kind, "required": self.required, "min-length": self.min_length,
-            "max-length": self.max_length, "pattern": self.pattern,
+            "kind": self.kind,
+            "required": self.required,
+            "min-length": self.min_length,
+            "max-length": self.max_length,
+            "pattern": self.pattern,
             "pattern-message": self.pattern_message if self.pattern else None,
-            "minimum": self.minimum, "min-items": self.min_items, "max-items": self.max_items,
+            "minimum": self.minimum,
+            "min-items": self.min_items,
+            "max-items": self.max_items,
             "options": json.dumps(self.options) if self.options else None,
             "has-default": self.default is not None,
         }
-        return {f"data-{k}": ("true" if v is True else str(v)) for k, v in rules.items()
-                if v is not None and v is not False}
+        return {
+            f"data-{k}": ("true" if v is True else str(v))
+            for k, v in rules.items()
+            if v is not None and v is not False
+        }
 
 
 def fields(schema: Mapping[str, Any]) -> tuple[FieldSpec, ...]:
@@ -82,8 +101,9 @@ def fields(schema: Mapping[str, Any]) -> tuple[FieldSpec, ...]:
 
 def _object_fields(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[FieldSpec, ...]:
     required = set(schema.get("required", []))
-    return tuple(_field(name, prop, name in required, defs)
-                 for name, prop in schema.get("properties", {}).items())
+    return tuple(
+        _field(name, prop, name in required, defs) for name, prop in schema.get("properties", {}).items()
+    )
 
 
 def _resolved(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> dict[str, Any]:
@@ -110,12 +130,15 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def _field(name: str, raw: Mapping[str, Any], required: bool,
-           defs: Mapping[str, Any]) -> FieldSpec:
+def _field(name: str, raw: Mapping[str, Any], required: bool, defs: Mapping[str, Any]) -> FieldSpec:
     schema, _nullable = _optional(_resolved(raw, defs), defs)
-    common: dict[str, Any] = {"name": name, "label": _label(name),
-                              "required": required, "help": schema.get("description"),
-                              "default": schema.get("default")}
+    common: dict[str, Any] = {
+        "name": name,
+        "label": _label(name),
+        "required": required,
+        "help": schema.get("description"),
+        "default": schema.get("default"),
+    }
     kind = schema.get("type")
     if "enum" in schema:
         return FieldSpec(kind="enum", options=tuple(schema["enum"]), **common)
@@ -123,14 +146,18 @@ def _field(name: str, raw: Mapping[str, Any], required: bool,
         pattern = schema.get("pattern")
         alternatives = _ALTERNATIVES.match(pattern or "")
         if alternatives:  # a pattern like ^(a|b)$ is a choice between words
-            return FieldSpec(kind="enum", options=tuple(alternatives.group(1).split("|")),
-                             **common)
+            return FieldSpec(kind="enum", options=tuple(alternatives.group(1).split("|")), **common)
         if schema.get("format") == "date":
             return FieldSpec(kind="date", **common)
         max_length = schema.get("maxLength")
         prose = max_length is not None and max_length > _PROSE_LENGTH
-        return FieldSpec(kind="textarea" if prose else "text", min_length=schema.get("minLength"),
-                         max_length=max_length, pattern=pattern, **common)
+        return FieldSpec(
+            kind="textarea" if prose else "text",
+            min_length=schema.get("minLength"),
+            max_length=max_length,
+            pattern=pattern,
+            **common,
+        )
     if kind == "integer":
         return FieldSpec(kind="integer", minimum=schema.get("minimum"), **common)
     if kind == "boolean":
@@ -139,15 +166,18 @@ def _field(name: str, raw: Mapping[str, Any], required: bool,
         return FieldSpec(kind="tristate" if is_tristate else "boolean", **common)
     if kind == "array":
         items = _resolved(schema.get("items", {}), defs)
-        bounds: dict[str, Any] = {"min_items": schema.get("minItems"),
-                                  "max_items": schema.get("maxItems")}
+        bounds: dict[str, Any] = {"min_items": schema.get("minItems"), "max_items": schema.get("maxItems")}
         if items.get("type") == "object":
-            return FieldSpec(kind="objects", children=_object_fields(items, defs), **bounds,
-                             **common)
+            return FieldSpec(kind="objects", children=_object_fields(items, defs), **bounds, **common)
         if "enum" in items:
             return FieldSpec(kind="choices", options=tuple(items["enum"]), **bounds, **common)
-        return FieldSpec(kind="lines", min_length=items.get("minLength"),
-                         max_length=items.get("maxLength"), **bounds, **common)
+        return FieldSpec(
+            kind="lines",
+            min_length=items.get("minLength"),
+            max_length=items.get("maxLength"),
+            **bounds,
+            **common,
+        )
     if kind == "object":
         if "properties" in schema:
             return FieldSpec(kind="object", children=_object_fields(schema, defs), **common)
@@ -170,8 +200,9 @@ def _first(form: FormValues, path: str) -> str:
     return values[0].strip()
 
 
-def _decode_object(specs: Sequence[FieldSpec], form: FormValues, prefix: str,
-                   errors: Errors) -> dict[str, Any]:
+def _decode_object(
+    specs: Sequence[FieldSpec], form: FormValues, prefix: str, errors: Errors
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for spec in specs:
         path = prefix + spec.name
@@ -186,14 +217,12 @@ def _fail(errors: Errors, path: str, key: str, **values: object) -> tuple[bool, 
     return False, None
 
 
-def _decode_field(spec: FieldSpec, form: FormValues, path: str,
-                  errors: Errors) -> tuple[bool, Any]:
+def _decode_field(spec: FieldSpec, form: FormValues, path: str, errors: Errors) -> tuple[bool, Any]:
     if spec.kind == "boolean":
         return True, _first(form, path) in ("on", "true")
     if spec.kind == "tristate":
         raw = _first(form, path)
-        return (raw != "", raw == "true") if raw in ("", "true", "false") else _fail(
-            errors, path, "enum")
+        return (raw != "", raw == "true") if raw in ("", "true", "false") else _fail(errors, path, "enum")
     if spec.kind in ("lines", "choices", "mapping"):
         return _decode_collection(spec, form, path, errors)
     if spec.kind == "object":
@@ -241,12 +270,10 @@ def _is_date(raw: str) -> bool:
 
 def _lines(form: FormValues, path: str) -> list[str]:
     """Text areas give one value with a line per item; tick boxes give one value each."""
-    return [line.strip() for value in form.get(path, []) for line in value.splitlines()
-            if line.strip()]
+    return [line.strip() for value in form.get(path, []) for line in value.splitlines() if line.strip()]
 
 
-def _decode_collection(spec: FieldSpec, form: FormValues, path: str,
-                       errors: Errors) -> tuple[bool, Any]:
+def _decode_collection(spec: FieldSpec, form: FormValues, path: str, errors: Errors) -> tuple[bool, Any]:
     items = _lines(form, path)
     before = len(errors.get(path, []))
     value: Any = items
@@ -278,13 +305,16 @@ def _decode_collection(spec: FieldSpec, form: FormValues, path: str,
 def item_indices(form: FormValues, path: str) -> list[int]:
     """The indices of a repeated group's items that the form holds, in order."""
     prefix = path + "."
-    found = {int(head) for key in form if key.startswith(prefix)
-             if (head := key[len(prefix):].split(".", 1)[0]).isdigit()}
+    found = {
+        int(head)
+        for key in form
+        if key.startswith(prefix)
+        if (head := key[len(prefix) :].split(".", 1)[0]).isdigit()
+    }
     return sorted(found)
 
 
-def _decode_items(spec: FieldSpec, form: FormValues, path: str,
-                  errors: Errors) -> tuple[bool, Any]:
+def _decode_items(spec: FieldSpec, form: FormValues, path: str, errors: Errors) -> tuple[bool, Any]:
     items = []
     for index in item_indices(form, path):
         prefix = f"{path}.{index}."
@@ -303,12 +333,14 @@ def _blank(specs: Sequence[FieldSpec], form: FormValues, prefix: str) -> bool:
     for spec in specs:
         path = prefix + spec.name
         if spec.kind in ("object", "objects"):
-            nested = [path + "."] if spec.kind == "object" else [
-                f"{path}.{i}." for i in item_indices(form, path)]
+            nested = (
+                [path + "."] if spec.kind == "object" else [f"{path}.{i}." for i in item_indices(form, path)]
+            )
             if not all(_blank(spec.children, form, p) for p in nested):
                 return False
-        elif (spec.kind in _TYPED_KINDS or (spec.kind == "enum" and spec.default is None)) \
-                and any(v.strip() for v in form.get(path, [])):
+        elif (spec.kind in _TYPED_KINDS or (spec.kind == "enum" and spec.default is None)) and any(
+            v.strip() for v in form.get(path, [])
+        ):
             return False
     return True
 

@@ -13,19 +13,26 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from states.table import STATES, Round, Side
+from lemniscate.states.table import STATES, Round, Side
 
 WIDTH, HEIGHT = 960, 560
 CX, CY = WIDTH / 2, 236
 Y_STRETCH = 1.45  # a Bernoulli lemniscate is flat; stretched it reads as a figure of eight
-CURVES: dict[Round, float] = {Round.one: 170, Round.two: 245, Round.three: 320,
-                              Round.execution: 405}
+CURVES: dict[Round, float] = {Round.one: 170, Round.two: 245, Round.three: 320, Round.execution: 405}
 # Where each side's quarter starts on the parameter t, in the walking order of the method.
-_QUARTER_START: dict[Side, float] = {Side.zij: math.pi / 2, Side.ik: math.pi,
-                                     Side.wij: 3 * math.pi / 2, Side.het: 2 * math.pi}
+_QUARTER_START: dict[Side, float] = {
+    Side.zij: math.pi / 2,
+    Side.ik: math.pi,
+    Side.wij: 3 * math.pi / 2,
+    Side.het: 2 * math.pi,
+}
 CLOSURE_Y = 510
-ROUND_LABELS: dict[Round, str] = {Round.one: "round 1", Round.two: "round 2",
-                                  Round.three: "round 3", Round.execution: "execution"}
+ROUND_LABELS: dict[Round, str] = {
+    Round.one: "round 1",
+    Round.two: "round 2",
+    Round.three: "round 3",
+    Round.execution: "execution",
+}
 
 # Round 2's ik/wij/het steps are walked again in round 3 after an initiative founding.
 _REVISITED = ("content_elaboration", "collaboration_proposals", "proposal_completion")
@@ -49,8 +56,7 @@ class Node:
 
 def _point(a: float, t: float) -> tuple[float, float]:
     denominator = 1 + math.sin(t) ** 2
-    return (CX + a * math.cos(t) / denominator,
-            CY + Y_STRETCH * a * math.sin(t) * math.cos(t) / denominator)
+    return (CX + a * math.cos(t) / denominator, CY + Y_STRETCH * a * math.sin(t) * math.cos(t) / denominator)
 
 
 def curve_path(a: float, steps: int = 160) -> str:
@@ -62,8 +68,7 @@ def curve_path(a: float, steps: int = 160) -> str:
 def _placements() -> list[tuple[str, Round, Side | None, str]]:
     placed = []
     for info in STATES:
-        placed.append((info.id, info.round, info.side if info.round != Round.closure else None,
-                       info.title))
+        placed.append((info.id, info.round, info.side if info.round != Round.closure else None, info.title))
         if info.id in _REVISITED:
             placed.append((info.id, Round.three, info.side, info.title))
     return placed
@@ -94,8 +99,9 @@ def nodes() -> list[Node]:
                 x, y = _along(a, start, fraction)
                 out.append(Node(state, round_, side, title, x, y))
     for k, (state, _, _, title) in enumerate(closure):
-        out.append(Node(state, Round.closure, None, title,
-                        CX + (k - (len(closure) - 1) / 2) * 190, CLOSURE_Y))
+        out.append(
+            Node(state, Round.closure, None, title, CX + (k - (len(closure) - 1) / 2) * 190, CLOSURE_Y)
+        )
     return out
 
 
@@ -105,8 +111,9 @@ NODES: tuple[Node, ...] = tuple(nodes())
 def node_for(state: str, round_: str | None) -> Node | None:
     """The place of a coalition in `state` on `round_` (as its search attributes say)."""
     for node in NODES:
-        if node.state == state and (round_ is None or node.round.value == round_
-                                    or node.round == Round.closure):
+        if node.state == state and (
+            round_ is None or node.round.value == round_ or node.round == Round.closure
+        ):
             return node
     return next((n for n in NODES if n.state == state), None)
 
@@ -135,8 +142,12 @@ class Curve:
 
 
 CURVE_PATHS: tuple[Curve, ...] = tuple(
-    Curve(r.value, curve_path(a), ROUND_LABELS[r], *label_point(r)) for r, a in CURVES.items())
+    Curve(r.value, curve_path(a), ROUND_LABELS[r], *label_point(r)) for r, a in CURVES.items()
+)
 SIDE_LABELS: dict[str, tuple[str, float, float, str]] = {
     # side: (what it concerns, x, y, text-anchor), in the corners of the quarters
-    "zij": ("society", 28, 44, "start"), "ik": ("individual", 28, 450, "start"),
-    "wij": ("culture", WIDTH - 28, 44, "end"), "het": ("material", WIDTH - 28, 450, "end")}
+    "zij": ("society", 28, 44, "start"),
+    "ik": ("individual", 28, 450, "start"),
+    "wij": ("culture", WIDTH - 28, 44, "end"),
+    "het": ("material", WIDTH - 28, 450, "end"),
+}

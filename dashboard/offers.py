@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import states
-from models.coalition import ActionStatus, Coalition
-from models.events import Actor, Role
+from lemniscate import states
+from lemniscate.models.coalition import ActionStatus, Coalition
+from lemniscate.models.events import Actor, Role
 
 _OPEN = (ActionStatus.open, ActionStatus.in_progress, ActionStatus.stalled)
 
@@ -22,7 +22,8 @@ def may_change(actor: Actor) -> bool:
 
 def may_start(actor: Actor) -> bool:
     return actor.role == Role.coordinator or (
-        actor.role == Role.integration and states.START in actor.allowed_triggers)
+        actor.role == Role.integration and states.START in actor.allowed_triggers
+    )
 
 
 def offered(actor: Actor, trigger: str, coalition: Coalition) -> bool:
@@ -66,12 +67,16 @@ def choices(coalition: Coalition, actor: Actor, trigger: str) -> dict[str, list[
     if trigger == "pick_up_action":
         actions = [a for a in actions if a.owner is None and a.status in _OPEN]
     found: dict[str, list[Choice]] = {
-        "partner": _plain([actor.organisation] if actor.role == Role.partner
-                          and actor.organisation else partners),
+        "partner": _plain(
+            [actor.organisation] if actor.role == Role.partner and actor.organisation else partners
+        ),
         "action": [Choice(a.id, f"{a.id} · {a.title}") for a in actions],
         "actions": [Choice(a.id, f"{a.id} · {a.title}") for a in actions],
-        "meeting": [Choice(m.id, f"{m.id} · {m.kind.value} on {m.on.isoformat()}")
-                    for m in c.meetings if m.outcome is None],
+        "meeting": [
+            Choice(m.id, f"{m.id} · {m.kind.value} on {m.on.isoformat()}")
+            for m in c.meetings
+            if m.outcome is None
+        ],
         "option": [Choice(o.id, f"{o.id} · {o.title}") for o in c.options],
         "owner": _plain(organisations),
         "rests_on": [Choice(r.id, f"{r.id} · cycle {r.cycle}") for r in c.monitoring_reports],

@@ -18,13 +18,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-import states
-from cluster import search_attributes as sa
-from coalitions import CoalitionService, PortfolioFilter, PortfolioRow
-from dashboard.lemniscate import NODES
+from lemniscate import states
+from lemniscate.cluster import search_attributes as sa
+from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRow
+from lemniscate.dashboard.lemniscate import NODES
 
-_REVISITED = tuple(sorted({n.state for n in NODES if n.round.value == "3"}
-                          & {n.state for n in NODES if n.round.value == "2"}))
+_REVISITED = tuple(
+    sorted(
+        {n.state for n in NODES if n.round.value == "3"} & {n.state for n in NODES if n.round.value == "2"}
+    )
+)
 
 
 def end_of_week(now: datetime) -> datetime:
@@ -44,8 +47,7 @@ class _Band(PortfolioFilter):
         if self.not_due_before is None:
             return query
         key = sa.NEXT_FOLLOW_UP.name
-        return (f"{query} AND ({key} > '{self.not_due_before.isoformat()}' "
-                f"OR {key} IS NULL)")
+        return f"{query} AND ({key} > '{self.not_due_before.isoformat()}' OR {key} IS NULL)"
 
 
 def bands(where: PortfolioFilter, now: datetime) -> list[PortfolioFilter]:
@@ -55,10 +57,12 @@ def bands(where: PortfolioFilter, now: datetime) -> list[PortfolioFilter]:
     base = where.model_dump()
     at_risk = None if where.at_risk is False else PortfolioFilter(**{**base, "at_risk": True})
     due_before = min(week, where.due_before) if where.due_before else week
-    due = None if where.at_risk else PortfolioFilter(**{**base, "at_risk": False,
-                                                          "due_before": due_before})
-    rest = None if where.at_risk or where.due_before else _Band(
-        **{**base, "at_risk": False}, not_due_before=week)
+    due = None if where.at_risk else PortfolioFilter(**{**base, "at_risk": False, "due_before": due_before})
+    rest = (
+        None
+        if where.at_risk or where.due_before
+        else _Band(**{**base, "at_risk": False}, not_due_before=week)
+    )
     return [b for b in (at_risk, due, rest) if b is not None]
 
 
@@ -84,16 +88,16 @@ def _decode(text: str | None) -> tuple[int, bytes | None]:
         return 0, None  # a mangled link starts from the first page rather than failing
 
 
-async def page(service: CoalitionService, where: PortfolioFilter, now: datetime, size: int,
-               token: str | None) -> Page:
+async def page(
+    service: CoalitionService, where: PortfolioFilter, now: datetime, size: int, token: str | None
+) -> Page:
     band_filters = bands(where, now)
     band, inner = _decode(token)
     rows: list[PortfolioRow] = []
     while band < len(band_filters) and len(rows) < size:
         found, inner = await service.list(band_filters[band], size - len(rows), inner)
         # Within a band, the soonest follow-up first; visibility returns newest first.
-        rows += sorted(found, key=lambda r: r.next_follow_up_at or datetime.max.replace(
-            tzinfo=UTC))
+        rows += sorted(found, key=lambda r: r.next_follow_up_at or datetime.max.replace(tzinfo=UTC))
         if inner is None:
             band, inner = band + 1, None
     more = band < len(band_filters)
@@ -115,8 +119,9 @@ async def counts(service: CoalitionService, where: PortfolioFilter, now: datetim
     queries: dict[str, PortfolioFilter] = {
         "total": where,
         "at_risk": PortfolioFilter(**{**base, "at_risk": True}),
-        "due": PortfolioFilter(**{**base, "due_before": min(week, where.due_before)
-                                  if where.due_before else week}),
+        "due": PortfolioFilter(
+            **{**base, "due_before": min(week, where.due_before) if where.due_before else week}
+        ),
     }
     for state in sorted({n.state for n in NODES}):
         queries[f"state:{state}"] = PortfolioFilter(**{**base, "state": state})
@@ -124,11 +129,10 @@ async def counts(service: CoalitionService, where: PortfolioFilter, now: datetim
         for state in _REVISITED:
             queries[f"r3:{state}"] = PortfolioFilter(**{**base, "state": state, "round": "3"})
     if where.state is not None:  # the other states are then zero by definition
-        queries = {k: q for k, q in queries.items()
-                   if ":" not in k or k.split(":", 1)[1] == where.state}
-    numbers = dict(zip(queries, await asyncio.gather(*(service.count(q)
-                                                       for q in queries.values())),
-                       strict=True))
+        queries = {k: q for k, q in queries.items() if ":" not in k or k.split(":", 1)[1] == where.state}
+    numbers = dict(
+        zip(queries, await asyncio.gather(*(service.count(q) for q in queries.values())), strict=True)
+    )
     by_node: dict[str, int] = {}
     for node in NODES:
         total = numbers.get(f"state:{node.state}", 0)
@@ -147,8 +151,9 @@ def link(filters: dict[str, str], **extra: str) -> str:
     return "/dashboard/?" + urlencode({**filters, **extra})
 
 
-def filter_from_query(query: Mapping[str, str], now: datetime
-                      ) -> tuple[PortfolioFilter, dict[str, str], list[str]]:
+def filter_from_query(
+    query: Mapping[str, str], now: datetime
+) -> tuple[PortfolioFilter, dict[str, str], list[str]]:
     """The filter a query string asks for, the query string to keep in links, and notes on
     what was not understood: a stale bookmark should still open the page, minus the filter."""
     kept: dict[str, str] = {}
@@ -158,9 +163,11 @@ def filter_from_query(query: Mapping[str, str], now: datetime
         value = query.get(name, "").strip()[:200]
         if value:
             picked[name] = kept[name] = value
-    for name, allowed in (("round", [r.value for r in states.Round]),
-                          ("side", [s.value for s in states.Side]),
-                          ("state", list(states.STATE_INFO))):
+    for name, allowed in (
+        ("round", [r.value for r in states.Round]),
+        ("side", [s.value for s in states.Side]),
+        ("state", list(states.STATE_INFO)),
+    ):
         value = query.get(name, "").strip()
         if value in allowed:
             picked[name] = kept[name] = value

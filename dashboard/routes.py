@@ -20,10 +20,10 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-import states
-from api.auth import KeyRing
-from cluster import ClusterConfigError, ClusterSettings, ClusterUnavailableError
-from coalitions import (
+from lemniscate import states
+from lemniscate.api.auth import KeyRing
+from lemniscate.cluster import ClusterConfigError, ClusterSettings, ClusterUnavailableError
+from lemniscate.coalitions import (
     CoalitionExists,
     CoalitionFinished,
     CoalitionForbidden,
@@ -32,15 +32,15 @@ from coalitions import (
     CoalitionService,
     InvalidRequest,
 )
-from dashboard import lemniscate, offers, portfolio, views, web
-from dashboard.forms import Errors, FieldSpec, decode, fields, item_indices, model_errors
-from dashboard.messages import MESSAGES
-from dashboard.session import Sessions
-from dashboard.views import Submitted
-from models.events import Actor
-from models.payloads import StartCoalition
-from states.describe import method_description
-from workflows.io import CoalitionView
+from lemniscate.dashboard import lemniscate, offers, portfolio, views, web
+from lemniscate.dashboard.forms import Errors, FieldSpec, decode, fields, item_indices, model_errors
+from lemniscate.dashboard.messages import MESSAGES
+from lemniscate.dashboard.session import Sessions
+from lemniscate.dashboard.views import Submitted
+from lemniscate.models.events import Actor
+from lemniscate.models.payloads import StartCoalition
+from lemniscate.states.describe import method_description
+from lemniscate.workflows.io import CoalitionView
 
 ServiceFactory = Callable[[], Awaitable[CoalitionService]]
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
@@ -52,7 +52,8 @@ UI_URL_ENV = "LEMNISCATE_TEMPORAL_UI_URL"
 
 _DESCRIPTION = method_description()
 SPECS: dict[str, tuple[FieldSpec, ...]] = {
-    t["name"]: fields(t["payload_schema"]) for t in _DESCRIPTION["triggers"]}
+    t["name"]: fields(t["payload_schema"]) for t in _DESCRIPTION["triggers"]
+}
 START_SPECS = fields(_DESCRIPTION["start"]["payload_schema"])
 STEPS = frozenset(t["name"] for t in _DESCRIPTION["triggers"] if t["kind"] == "step")
 # Steps that end or undo a coalition's course: shown last, and not as the obvious button.
@@ -82,8 +83,7 @@ def _settings() -> ClusterSettings | None:
         return None  # the API reports a bad configuration itself; the page just has no link
 
 
-def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | None = None
-          ) -> None:
+def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | None = None) -> None:
     """Serve the dashboard under /dashboard of `app` (built by `api.app.create_app`).
 
     `settings` name the Temporal namespace and Web UI for the raw-history links; by default
@@ -92,15 +92,24 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
     sessions = Sessions()
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(
-        humanize=views.humanize, when=views.when, messages=MESSAGES, REASON=web.REASON,
-        geo=lemniscate, form_context=views.form_context, indices=item_indices,
-        step_names=sorted(STEPS), portfolio_link=portfolio.link, final_steps=FINAL_STEPS)
+        humanize=views.humanize,
+        when=views.when,
+        messages=MESSAGES,
+        REASON=web.REASON,
+        geo=lemniscate,
+        form_context=views.form_context,
+        indices=item_indices,
+        step_names=sorted(STEPS),
+        portfolio_link=portfolio.link,
+        final_steps=FINAL_STEPS,
+    )
     cluster = settings or _settings()
     ui_base = views.temporal_ui_base(cluster, os.environ.get(UI_URL_ENV))
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        return templates.TemplateResponse(request, name, {"actor": sessions.of(request),
-                                                          **context}, status_code=status)
+        return templates.TemplateResponse(
+            request, name, {"actor": sessions.of(request), **context}, status_code=status
+        )
 
     def problem(request: Request, status: int, title: str, detail: str) -> Response:
         return page(request, "problem.html", status, title=title, detail=detail)
@@ -116,15 +125,15 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
                 try:
                     return await handler(request)
                 except web.LoginRequired as needed:
-                    return RedirectResponse(
-                        "/dashboard/login?" + urlencode({"next": needed.next_path}), 303)
+                    return RedirectResponse("/dashboard/login?" + urlencode({"next": needed.next_path}), 303)
                 except CoalitionNotFound as missing:
                     return problem(request, 404, "No such coalition", str(missing))
                 except CoalitionFinished as finished:
                     return problem(request, 410, "Coalition finished", str(finished))
                 except ClusterUnavailableError as error:
-                    return problem(request, 503, "Temporal is not reachable",
-                                   f"{error} The page works again once it is.")
+                    return problem(
+                        request, 503, "Temporal is not reachable", f"{error} The page works again once it is."
+                    )
 
             return guarded
 
@@ -152,8 +161,13 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
         keys: KeyRing = request.app.state.keys
         actor = keys.identify(web.first(values, "key"))
         if actor is None:
-            return page(request, "login.html", 401, next=target,
-                        error="That key is not known. Ask whoever runs Lemniscate for yours.")
+            return page(
+                request,
+                "login.html",
+                401,
+                next=target,
+                error="That key is not known. Ask whoever runs Lemniscate for yours.",
+            )
         response = RedirectResponse(target, 303)
         sessions.login(response, request, actor)
         return response
@@ -170,8 +184,9 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
     async def portfolio_page(request: Request) -> Response:
         return await render_portfolio(request, actor_of(request), None)
 
-    async def render_portfolio(request: Request, actor: Actor, submitted: Submitted | None,
-                               status: int = 200) -> Response:
+    async def render_portfolio(
+        request: Request, actor: Actor, submitted: Submitted | None, status: int = 200
+    ) -> Response:
         now = datetime.now(UTC)
         where, filters, notes = portfolio.filter_from_query(request.query_params, now)
         svc = await service()
@@ -187,15 +202,24 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
         counted = await portfolio.counts(svc, where, now)
         week = portfolio.end_of_week(now)
         return page(
-            request, "portfolio.html", status, filters=filters, notes=notes, page=listed,
-            counts=counted, map=views.portfolio_map(counted.by_node, listed.rows, filters),
+            request,
+            "portfolio.html",
+            status,
+            filters=filters,
+            notes=notes,
+            page=listed,
+            counts=counted,
+            map=views.portfolio_map(counted.by_node, listed.rows, filters),
             due={r.id: views.follow_up(r.next_follow_up_at, now, week) for r in listed.rows},
-            week_end=week, first_href=portfolio.link(filters, **sized) if token else None,
-            next_href=portfolio.link(filters, page=listed.next_token, **sized)
-            if listed.next_token else None,
+            week_end=week,
+            first_href=portfolio.link(filters, **sized) if token else None,
+            next_href=portfolio.link(filters, page=listed.next_token, **sized) if listed.next_token else None,
             start_specs=START_SPECS if offers.may_start(actor) else None,
-            submitted=submitted, rounds=[r.value for r in states.Round],
-            sides=[s.value for s in states.Side], all_states=[s.id for s in states.STATES])
+            submitted=submitted,
+            rounds=[r.value for r in states.Round],
+            sides=[s.value for s in states.Side],
+            all_states=[s.id for s in states.STATES],
+        )
 
     @router.post("/coalitions")
     async def start(request: Request) -> Response:
@@ -203,24 +227,25 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
         if not web.same_origin(request):
             return problem(request, 403, "Refused", "This form was posted from another site.")
         if not offers.may_start(actor):
-            return problem(request, 403, "Not allowed for you",
-                           f"{actor} may not start coalitions.")
+            return problem(request, 403, "Not allowed for you", f"{actor} may not start coalitions.")
         values = await web.posted(request)
         payload, errors = decode(START_SPECS, values)
         errors = errors or _model_errors(states.START, payload)
         if errors:
-            return await render_portfolio(request, actor,
-                                          Submitted(states.START, values, errors), 422)
+            return await render_portfolio(request, actor, Submitted(states.START, values, errors), 422)
         try:
             view = await (await service()).start(payload, actor, web.reason(values))
         except CoalitionExists as exists:
-            return await render_portfolio(request, actor, Submitted(
-                states.START, values, {"id": [str(exists)]}), 409)
+            return await render_portfolio(
+                request, actor, Submitted(states.START, values, {"id": [str(exists)]}), 409
+            )
         except CoalitionRefused as refused:
-            return await render_portfolio(request, actor, Submitted(
-                states.START, values, refused=refused.reasons), 422)
-        return RedirectResponse(f"/dashboard/coalitions/{quote(view.coalition.id)}?"
-                                + urlencode({"done": states.START}), 303)
+            return await render_portfolio(
+                request, actor, Submitted(states.START, values, refused=refused.reasons), 422
+            )
+        return RedirectResponse(
+            f"/dashboard/coalitions/{quote(view.coalition.id)}?" + urlencode({"done": states.START}), 303
+        )
 
     # One coalition -----------------------------------------------------------------------
 
@@ -228,62 +253,83 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
     async def coalition_page(request: Request, slug: str) -> Response:
         return await render_coalition(request, actor_of(request), slug, None)
 
-    async def render_coalition(request: Request, actor: Actor, slug: str,
-                               submitted: Submitted | None, status: int = 200,
-                               view: CoalitionView | None = None) -> Response:
+    async def render_coalition(
+        request: Request,
+        actor: Actor,
+        slug: str,
+        submitted: Submitted | None,
+        status: int = 200,
+        view: CoalitionView | None = None,
+    ) -> Response:
         svc = await service()
         view = view or await svc.view(slug)
         journal = await svc.journal(slug, max(0, view.status.journal_length - JOURNAL_SHOWN))
         c, o = view.coalition, view.overview
-        forms = [TriggerForm(t.trigger, t.summary, t.trigger in STEPS, t.allowed, t.blockers,
-                             SPECS[t.trigger], offers.choices(c, actor, t.trigger))
-                 for t in o.triggers if t.available_here and offers.offered(actor, t.trigger, c)]
+        forms = [
+            TriggerForm(
+                t.trigger,
+                t.summary,
+                t.trigger in STEPS,
+                t.allowed,
+                t.blockers,
+                SPECS[t.trigger],
+                offers.choices(c, actor, t.trigger),
+            )
+            for t in o.triggers
+            if t.available_here and offers.offered(actor, t.trigger, c)
+        ]
         today = date.today()
         done = request.query_params.get("done")  # only a known name: the link is shareable
         seq = request.query_params.get("seq", "")
         return page(
-            request, "coalition.html", status, view=view, c=c, o=o, s=view.status,
-            map=views.coalition_map(o.state, o.round.value), grid=views.partner_grid(c),
-            steps=sorted((f for f in forms if f.step),
-                         key=lambda f: (f.name in FINAL_STEPS, not f.allowed)),
+            request,
+            "coalition.html",
+            status,
+            view=view,
+            c=c,
+            o=o,
+            s=view.status,
+            map=views.coalition_map(o.state, o.round.value),
+            grid=views.partner_grid(c),
+            steps=sorted((f for f in forms if f.step), key=lambda f: (f.name in FINAL_STEPS, not f.allowed)),
             records=[f for f in forms if not f.step and f.allowed],
             closed_records=[f for f in forms if not f.step and not f.allowed],
             may_change=offers.may_change(actor),
             due={a.id: views.action_due(a, today) for a in c.actions},
-            timeline=views.timeline(journal), submitted=submitted,
+            timeline=views.timeline(journal),
+            submitted=submitted,
             done=views.humanize(done) if done in (*states.TRIGGERS, states.START) else None,
             done_seq=seq if seq.isdigit() else None,
             temporal_link=views.temporal_ui_link(cluster, ui_base, c.id),
-            levels=[level.value for level in views.LEVELS])
+            levels=[level.value for level in views.LEVELS],
+        )
 
     @router.post("/coalitions/{slug}/triggers/{trigger}")
     async def fire(request: Request, slug: str, trigger: str) -> Response:
         actor = actor_of(request)
         if trigger not in states.TRIGGERS:
-            return problem(request, 404, "No such step or record",
-                           f"The method has no trigger {trigger!r}.")
+            return problem(request, 404, "No such step or record", f"The method has no trigger {trigger!r}.")
         if not web.same_origin(request):
             return problem(request, 403, "Refused", "This form was posted from another site.")
         svc = await service()
         view = await svc.view(slug)
         if not offers.offered(actor, trigger, view.coalition):
-            return problem(request, 403, "Not allowed for you",
-                           f"{actor} may not use {trigger} here.")
+            return problem(request, 403, "Not allowed for you", f"{actor} may not use {trigger} here.")
         values = await web.posted(request)
         payload, errors = decode(SPECS[trigger], values)
         errors = errors or _model_errors(trigger, payload)
         if errors:
-            return await render_coalition(request, actor, slug,
-                                          Submitted(trigger, values, errors), 422, view)
+            return await render_coalition(request, actor, slug, Submitted(trigger, values, errors), 422, view)
         try:
             accepted = await svc.trigger(slug, trigger, payload, actor, web.reason(values))
         except CoalitionRefused as refused:  # nothing changed: show why, with what was typed
             status = 403 if isinstance(refused, CoalitionForbidden) else 422
-            return await render_coalition(request, actor, slug, Submitted(
-                trigger, values, refused=refused.reasons), status, view)
-        return RedirectResponse(f"/dashboard/coalitions/{quote(slug)}?" + urlencode(
-            {"done": trigger, "seq": accepted.seq}), 303)
+            return await render_coalition(
+                request, actor, slug, Submitted(trigger, values, refused=refused.reasons), status, view
+            )
+        return RedirectResponse(
+            f"/dashboard/coalitions/{quote(slug)}?" + urlencode({"done": trigger, "seq": accepted.seq}), 303
+        )
 
     app.include_router(router)
-    app.mount("/dashboard/static", StaticFiles(directory=HERE / "static"),
-              name="dashboard-static")
+    app.mount("/dashboard/static", StaticFiles(directory=HERE / "static"), name="dashboard-static")

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from models.events import Actor
+from lemniscate.models.events import Actor
 
 COOKIE = "lemniscate_session"
 LIFETIME_SECONDS = 8 * 3600  # a working day; then the key is asked for again
@@ -46,8 +46,7 @@ class Sessions:
         return _b64(hmac.new(self._secret, body.encode(), hashlib.sha256).digest())
 
     def issue(self, actor: Actor, now: float | None = None) -> str:
-        claims = {"actor": actor.model_dump(mode="json"),
-                  "exp": int((now or time.time()) + LIFETIME_SECONDS)}
+        claims = {"actor": actor.model_dump(mode="json"), "exp": int((now or time.time()) + LIFETIME_SECONDS)}
         body = _b64(json.dumps(claims, separators=(",", ":")).encode())
         return f"{body}.{self._sign(body)}"
 
@@ -68,9 +67,15 @@ class Sessions:
             return None
 
     def login(self, response: Response, request: Request, actor: Actor) -> None:
-        response.set_cookie(COOKIE, self.issue(actor), max_age=LIFETIME_SECONDS, httponly=True,
-                            samesite="strict", secure=request.url.scheme == "https",
-                            path="/dashboard")
+        response.set_cookie(
+            COOKIE,
+            self.issue(actor),
+            max_age=LIFETIME_SECONDS,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/dashboard",
+        )
 
     @staticmethod
     def logout(response: Response) -> None:

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import quote, urlencode
 
-from cluster import ClusterSettings
-from coalitions import PortfolioRow
-from dashboard.forms import Errors
-from dashboard.lemniscate import NODES, Node, node_for, orbit
-from dashboard.offers import Choice
-from models.coalition import Action, ActionStatus, Coalition, Partner
-from models.journal import JournalEntry
-from models.records import Level
-from workflows.io import workflow_id
+from lemniscate.cluster import ClusterSettings
+from lemniscate.coalitions import PortfolioRow
+from lemniscate.dashboard.forms import Errors
+from lemniscate.dashboard.lemniscate import NODES, Node, node_for, orbit
+from lemniscate.dashboard.offers import Choice
+from lemniscate.models.coalition import Action, ActionStatus, Coalition, Partner
+from lemniscate.models.journal import JournalEntry
+from lemniscate.models.records import Level
+from lemniscate.workflows.io import workflow_id
 
 DUE_SOON_DAYS = 7
 
@@ -98,8 +98,9 @@ class MapNode:
         return min(24.0, 9 + 2.6 * math.sqrt(self.count)) if self.count else 7.0
 
 
-def portfolio_map(by_node: dict[str, int], rows: list[PortfolioRow],
-                  filters: dict[str, str]) -> list[MapNode]:
+def portfolio_map(
+    by_node: dict[str, int], rows: list[PortfolioRow], filters: dict[str, str]
+) -> list[MapNode]:
     placed = [MapNode(n, by_node.get(n.key, 0)) for n in NODES]
     by_key = {m.node.key: m for m in placed}
     for m in placed:
@@ -122,13 +123,14 @@ def coalition_map(state: str, round_: str) -> list[MapNode]:
     return [MapNode(n, highlight=here is not None and n.key == here.key) for n in NODES]
 
 
-def temporal_ui_link(settings: ClusterSettings | None, base: str | None, slug: str
-                     ) -> str | None:
+def temporal_ui_link(settings: ClusterSettings | None, base: str | None, slug: str) -> str | None:
     """The coalition's workflow in the Temporal Web UI, where its raw history is."""
     if settings is None or base is None:
         return None
-    return (f"{base.rstrip('/')}/namespaces/{quote(settings.namespace, safe='')}/workflows/"
-            f"{quote(workflow_id(slug), safe='')}")
+    return (
+        f"{base.rstrip('/')}/namespaces/{quote(settings.namespace, safe='')}/workflows/"
+        f"{quote(workflow_id(slug), safe='')}"
+    )
 
 
 def temporal_ui_base(settings: ClusterSettings | None, configured: str | None) -> str | None:
@@ -154,9 +156,7 @@ class Moment:
 
 def timeline(entries: list[JournalEntry]) -> list[Moment]:
     """Newest first: what a person reading the story wants to see first."""
-    return [Moment(e, e.from_state not in (None, e.to_state), str(e.event.actor))
-            for e in reversed(entries)]
-
+    return [Moment(e, e.from_state not in (None, e.to_state), str(e.event.actor)) for e in reversed(entries)]
 
 
 @dataclass(frozen=True)
@@ -191,8 +191,13 @@ class FormContext:
     locked: bool  # a partner's own organisation, the only choice it has
 
 
-def form_context(form_id: str, trigger: str, submitted: Submitted | None,
-                 choices: dict[str, list[Choice]], locked: bool = False) -> FormContext:
+def form_context(
+    form_id: str,
+    trigger: str,
+    submitted: Submitted | None,
+    choices: dict[str, list[Choice]],
+    locked: bool = False,
+) -> FormContext:
     mine = submitted if submitted is not None and submitted.trigger == trigger else None
     if mine is None:
         return FormContext(form_id, {}, {}, choices, frozenset(), locked)

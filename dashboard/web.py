@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import Request
 
-from dashboard.forms import RESERVED_PREFIX, form_values
+from lemniscate.dashboard.forms import RESERVED_PREFIX, form_values
 
 REASON = f"{RESERVED_PREFIX}reason"  # the event's "why", beside every payload's own fields
 

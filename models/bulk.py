@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.events import Actor
-from models.records import Name, Record, Text
+from lemniscate.models.events import Actor
+from lemniscate.models.records import Name, Record, Text
 
 
 class BulkFilter(BaseModel):

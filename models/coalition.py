@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from models.playbook import Playbook
-from models.records import (
+from lemniscate.models.playbook import Playbook
+from lemniscate.models.records import (
     CommitmentLevel,
     Email,
     ExecutionPower,
@@ -181,8 +181,7 @@ class Meeting(Record):
     independent_chair: bool = False
     content: MeetingContent | None = None
     outcome: MeetingOutcome | None = None
-    lemniscate_pass: int = Field(default=1, description="the pass round the figure it "
-                                 "was planned in")
+    lemniscate_pass: int = Field(default=1, description="the pass round the figure it was planned in")
 
 
 class OptionKind(StrEnum):
@@ -232,8 +231,12 @@ class ActionStatus(StrEnum):
     cancelled = "cancelled"
 
 
-def check_assignment(owner: str | None, explicitly_unassigned: bool,
-                     funding: FundingClass | None, funding_source: FundingSource | None) -> None:
+def check_assignment(
+    owner: str | None,
+    explicitly_unassigned: bool,
+    funding: FundingClass | None,
+    funding_source: FundingSource | None,
+) -> None:
     """The rules of an action's owner and funding (step 8), for records and payloads."""
     if owner is not None and explicitly_unassigned:
         raise ValueError("give an owner or mark the action explicitly unassigned, not both")
@@ -254,8 +257,7 @@ class Action(Record):
 
     @model_validator(mode="after")
     def _owner_or_unassigned(self) -> Action:
-        check_assignment(self.owner, self.explicitly_unassigned, self.funding,
-                         self.funding_source)
+        check_assignment(self.owner, self.explicitly_unassigned, self.funding, self.funding_source)
         return self
 
     @property
@@ -428,8 +430,9 @@ class Coalition(Record):
 
     def exploration_meeting(self) -> Meeting | None:
         """The latest exploration meeting of the current pass around the lemniscate."""
-        found = [m for m in self.meetings
-                 if m.kind == MeetingKind.exploration and m.lemniscate_pass == self.passes]
+        found = [
+            m for m in self.meetings if m.kind == MeetingKind.exploration and m.lemniscate_pass == self.passes
+        ]
         return found[-1] if found else None
 
     def options_of(self, kind: OptionKind) -> list[Option]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, model_validator
 
-from models.records import Name, Record, Text
+from lemniscate.models.records import Name, Record, Text
 
 
 class Role(StrEnum):

@@ -9,10 +9,10 @@ from typing import Any
 
 from pydantic import Field, TypeAdapter
 
-from models.coalition import Coalition
-from models.events import Actor, Event
-from models.outbound import OutboundEvent
-from models.records import Name, Record, Text
+from lemniscate.models.coalition import Coalition
+from lemniscate.models.events import Actor, Event
+from lemniscate.models.outbound import OutboundEvent
+from lemniscate.models.records import Name, Record, Text
 
 
 class TriggerRequest(Record):

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from models.events import Actor
-from models.records import Name, Record
+from lemniscate.models.events import Actor
+from lemniscate.models.records import Name, Record
 
 EventType = Literal["transition", "follow_up"]
 ALL_EVENT_TYPES: tuple[EventType, ...] = ("transition", "follow_up")
@@ -29,8 +29,8 @@ class OutboundEvent(Record):
 class Subscription(Record):
     id: Name = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     url: str = Field(pattern=r"^https?://[^\s]+$", max_length=2000)
-    secret: str = Field(min_length=16, max_length=200,
-                        description="HMAC-SHA256 key for the X-Lemniscate-Signature header")
-    events: list[EventType] = Field(default_factory=lambda: list(ALL_EVENT_TYPES),
-                                    min_length=1)
+    secret: str = Field(
+        min_length=16, max_length=200, description="HMAC-SHA256 key for the X-Lemniscate-Signature header"
+    )
+    events: list[EventType] = Field(default_factory=lambda: list(ALL_EVENT_TYPES), min_length=1)
     created_by: str = ""

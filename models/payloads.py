@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from models.coalition import (
+from lemniscate.models.coalition import (
     ActionStatus,
     AgendaItem,
     BasisKind,
@@ -28,7 +28,7 @@ from models.coalition import (
     WorkingForm,
     check_assignment,
 )
-from models.records import Email, Name, Record, Slug, Text
+from lemniscate.models.records import Email, Name, Record, Slug, Text
 
 
 class Empty(Record):
@@ -45,8 +45,9 @@ class StartCoalition(Record):
     playbook: Name = "default"
     playbook_version: int | None = Field(default=None, ge=1, description="latest when omitted")
     partners: list[AddPartner] = Field(default_factory=list)
-    parent: Slug | None = Field(default=None, description="the national coalition, for a "
-                                "regional or local mini-alliance")
+    parent: Slug | None = Field(
+        default=None, description="the national coalition, for a regional or local mini-alliance"
+    )
 
 
 class SpawnRegion(Record):
@@ -158,8 +159,7 @@ class AddAction(Record):
 
     @model_validator(mode="after")
     def _owner_or_unassigned(self) -> AddAction:
-        check_assignment(self.owner, self.explicitly_unassigned, self.funding,
-                         self.funding_source)
+        check_assignment(self.owner, self.explicitly_unassigned, self.funding, self.funding_source)
         return self
 
 
@@ -225,8 +225,9 @@ class RecordMonitoringReport(Record):
 class RecordDecision(Record):
     decision: Text
     rests_on: list[Name] = Field(min_length=1, description="monitoring report ids it rests on")
-    resolves: list[Name] = Field(default_factory=list,
-                                 description="accountability item ids this decision settles")
+    resolves: list[Name] = Field(
+        default_factory=list, description="accountability item ids this decision settles"
+    )
 
 
 class OpenAccountabilityItem(Record):

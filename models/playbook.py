@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from models.records import Name, Record
+from lemniscate.models.records import Name, Record
 
 
 class CommunicationItem(StrEnum):
@@ -31,7 +31,8 @@ class FollowUpDays(Record):
     action_due_reminder_before: int = Field(default=7, ge=0)
     inactivity: int = Field(default=60, ge=1)
     escalation_after: int = Field(
-        default=14, ge=1, description="a reminder not acted on goes to the programme office")
+        default=14, ge=1, description="a reminder not acted on goes to the programme office"
+    )
 
 
 class Playbook(Record):

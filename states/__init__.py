@@ -8,7 +8,7 @@ Public API (everything else is internal):
 - `STATES`, `MOVES`, `TRIGGERS`: the declarative table, for documentation and tools.
 """
 
-from states.machine import (
+from lemniscate.states.machine import (
     START,
     Overview,
     Refused,
@@ -24,8 +24,8 @@ from states.machine import (
     replay,
     warnings,
 )
-from states.table import MOVES, STATE_INFO, STATES, TRIGGER_NAMES, Round, Side, current_round
-from states.triggers import TRIGGERS
+from lemniscate.states.table import MOVES, STATE_INFO, STATES, TRIGGER_NAMES, Round, Side, current_round
+from lemniscate.states.triggers import TRIGGERS
 
 __all__ = [
     "MOVES",

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from models import payloads as p
-from models.coalition import ActionStatus, Coalition, FundingClass, MeetingKind, OptionKind
+from lemniscate.models import payloads as p
+from lemniscate.models.coalition import ActionStatus, Coalition, FundingClass, MeetingKind, OptionKind
 
 
 def _unknown_partners(c: Coalition, names: Iterable[str], field: str) -> list[str]:
@@ -16,8 +16,10 @@ def _unknown_partners(c: Coalition, names: Iterable[str], field: str) -> list[st
     missing = [n for n in dict.fromkeys(names) if n not in known]
     if not missing:
         return []
-    return [f"{field}: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not a partner "
-            "of this coalition (add_partner first)."]
+    return [
+        f"{field}: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not a partner "
+        "of this coalition (add_partner first)."
+    ]
 
 
 def _unknown_organisations(c: Coalition, names: Iterable[str], field: str) -> list[str]:
@@ -25,8 +27,10 @@ def _unknown_organisations(c: Coalition, names: Iterable[str], field: str) -> li
     missing = [n for n in dict.fromkeys(names) if n not in known]
     if not missing:
         return []
-    return [f"{field}: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} neither "
-            "initiator nor partner of this coalition."]
+    return [
+        f"{field}: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} neither "
+        "initiator nor partner of this coalition."
+    ]
 
 
 def _unknown_action(c: Coalition, action_id: str) -> list[str]:
@@ -36,9 +40,17 @@ def _unknown_action(c: Coalition, action_id: str) -> list[str]:
     return []
 
 
-def partner_named(c: Coalition, x: p.RecordInterview | p.MarkNotReached | p.UpdateAgenda
-                  | p.PlacePartner | p.Commit | p.RecordConstituencySupport
-                  | p.JoinCommunicationCoalition | p.CreditPartner) -> list[str]:
+def partner_named(
+    c: Coalition,
+    x: p.RecordInterview
+    | p.MarkNotReached
+    | p.UpdateAgenda
+    | p.PlacePartner
+    | p.Commit
+    | p.RecordConstituencySupport
+    | p.JoinCommunicationCoalition
+    | p.CreditPartner,
+) -> list[str]:
     return _unknown_partners(c, [x.partner], "partner")
 
 
@@ -53,12 +65,16 @@ def map_topic(c: Coalition, x: p.MapTopic) -> list[str]:
 
 
 def plan_meeting(c: Coalition, x: p.PlanMeeting) -> list[str]:
-    problems = [*_unknown_organisations(c, x.invitees, "invitees"),
-                *_unknown_organisations(c, x.inviters, "inviters")]
+    problems = [
+        *_unknown_organisations(c, x.invitees, "invitees"),
+        *_unknown_organisations(c, x.inviters, "inviters"),
+    ]
     if x.kind == MeetingKind.partner and x.content is None:
-        problems.append("content: a partner meeting is built around content (speaker, "
-                        "peer_organisation, partner_presentation, site_visit or "
-                        "progress_report); say which.")
+        problems.append(
+            "content: a partner meeting is built around content (speaker, "
+            "peer_organisation, partner_presentation, site_visit or "
+            "progress_report); say which."
+        )
     return problems
 
 
@@ -85,11 +101,15 @@ def record_meeting_outcome(c: Coalition, x: p.RecordMeetingOutcome) -> list[str]
     problems += _unknown_organisations(c, x.outcome.statements, "outcome.statements")
     if meeting.kind == MeetingKind.exploration:
         if c.state != "sharing_interests" or meeting is not c.exploration_meeting():
-            problems.append("meeting: an exploration meeting's outcome is recorded once it is "
-                            "held, in sharing_interests (hold_exploration_meeting).")
+            problems.append(
+                "meeting: an exploration meeting's outcome is recorded once it is "
+                "held, in sharing_interests (hold_exploration_meeting)."
+            )
         if x.outcome.commitment is None:
-            problems.append("outcome.commitment: say how strong the commitment was at the "
-                            "exploration meeting (none, tentative or strong).")
+            problems.append(
+                "outcome.commitment: say how strong the commitment was at the "
+                "exploration meeting (none, tentative or strong)."
+            )
     return problems
 
 
@@ -98,12 +118,16 @@ def add_option(c: Coalition, x: p.AddOption) -> list[str]:
     limit = c.playbook.max_options
     if len(existing) >= limit:
         titles = ", ".join(o.title for o in existing)
-        return [f"kind: there are already {len(existing)} {x.kind.value} options ({titles}); "
-                f"the method allows at most {limit}. Remove one first (remove_option)."]
+        return [
+            f"kind: there are already {len(existing)} {x.kind.value} options ({titles}); "
+            f"the method allows at most {limit}. Remove one first (remove_option)."
+        ]
     expected = OptionKind.content if c.state == "content_elaboration" else None
     if expected is not None and x.kind != expected:
-        return ["kind: in content_elaboration the options are about content; collaboration "
-                "options follow in collaboration_proposals."]
+        return [
+            "kind: in content_elaboration the options are about content; collaboration "
+            "options follow in collaboration_proposals."
+        ]
     return []
 
 
@@ -123,13 +147,11 @@ def update_action(c: Coalition, x: p.UpdateAction) -> list[str]:
     if x.owner is not None:
         problems += _unknown_organisations(c, [x.owner], "owner")
         if x.explicitly_unassigned:
-            problems.append("owner: give an owner or mark the action explicitly unassigned, "
-                            "not both.")
+            problems.append("owner: give an owner or mark the action explicitly unassigned, not both.")
     action = c.action(x.action)
     funding = x.funding or (action.funding if action else None)
     if x.funding_source is not None and funding != FundingClass.needs_extra_funding:
-        problems.append("funding_source: a funding source only applies to actions that need "
-                        "extra funding.")
+        problems.append("funding_source: a funding source only applies to actions that need extra funding.")
     return problems
 
 
@@ -151,8 +173,7 @@ def pick_up_action(c: Coalition, x: p.PickUpAction) -> list[str]:
     if action is not None and action.owner is not None:
         problems.append(f"action: {x.action} is already owned by {action.owner}.")
     if action is not None and action.status in (ActionStatus.done, ActionStatus.cancelled):
-        problems.append(f"action: {x.action} is {action.status.value}; only open actions can "
-                        "be picked up.")
+        problems.append(f"action: {x.action} is {action.status.value}; only open actions can be picked up.")
     return problems
 
 
@@ -165,13 +186,17 @@ def record_decision(c: Coalition, x: p.RecordDecision) -> list[str]:
     known = {r.id for r in c.monitoring_reports}
     missing = [r for r in x.rests_on if r not in known]
     if missing:
-        problems.append(f"rests_on: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'}"
-                        f" not a monitoring report (reports: {', '.join(sorted(known)) or 'none yet'}).")
+        problems.append(
+            f"rests_on: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'}"
+            f" not a monitoring report (reports: {', '.join(sorted(known)) or 'none yet'})."
+        )
     open_items = {i.id for i in c.open_accountability()}
     unknown = [i for i in x.resolves if i not in open_items]
     if unknown:
-        problems.append(f"resolves: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} "
-                        f"not an open accountability item (open: {', '.join(sorted(open_items)) or 'none'}).")
+        problems.append(
+            f"resolves: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} "
+            f"not an open accountability item (open: {', '.join(sorted(open_items)) or 'none'})."
+        )
     return problems
 
 
@@ -185,11 +210,9 @@ def open_accountability_item(c: Coalition, x: p.OpenAccountabilityItem) -> list[
 def spawn_region(c: Coalition, x: p.SpawnRegion) -> list[str]:
     problems = []
     if x.region.id == c.id or x.region.id in c.regions:
-        problems.append(f"region.id: {x.region.id} is already this coalition or one of its "
-                        "regions.")
+        problems.append(f"region.id: {x.region.id} is already this coalition or one of its regions.")
     if x.region.parent not in (None, c.id):
-        problems.append(f"region.parent: a region spawned here belongs to {c.id}, "
-                        f"not {x.region.parent}.")
+        problems.append(f"region.parent: a region spawned here belongs to {c.id}, not {x.region.parent}.")
     return problems
 
 

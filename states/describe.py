@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.payloads import StartCoalition
-from states.machine import START
-from states.table import MOVES, STATES
-from states.triggers import TRIGGERS
+from lemniscate.models.payloads import StartCoalition
+from lemniscate.states.machine import START
+from lemniscate.states.table import MOVES, STATES
+from lemniscate.states.triggers import TRIGGERS
 
 
 def method_description() -> dict[str, Any]:
@@ -15,23 +15,40 @@ def method_description() -> dict[str, Any]:
     triggers = []
     for name, spec in TRIGGERS.items():
         moves = [m for m in MOVES if m.trigger == name]
-        triggers.append({
-            "name": name,
-            "summary": spec.summary,
-            "kind": "step" if any(m.is_step for m in moves) else "record",
-            "partners_may_fire": spec.partner_scope is not None,
-            "moves": [{
-                "from": list(m.sources),
-                "to": m.dest,
-                "when": [s.__name__ for s in m.when],
-                "guards": [{"name": g.name, "holds_when": g.describe} for g in m.guards
-                           if not g.name.startswith("playbook_gate:")],
-            } for m in moves],
-            "payload_schema": spec.payload.model_json_schema(),
-        })
+        triggers.append(
+            {
+                "name": name,
+                "summary": spec.summary,
+                "kind": "step" if any(m.is_step for m in moves) else "record",
+                "partners_may_fire": spec.partner_scope is not None,
+                "moves": [
+                    {
+                        "from": list(m.sources),
+                        "to": m.dest,
+                        "when": [s.__name__ for s in m.when],
+                        "guards": [
+                            {"name": g.name, "holds_when": g.describe}
+                            for g in m.guards
+                            if not g.name.startswith("playbook_gate:")
+                        ],
+                    }
+                    for m in moves
+                ],
+                "payload_schema": spec.payload.model_json_schema(),
+            }
+        )
     return {
-        "states": [{"id": s.id, "round": s.round.value, "side": s.side.value, "step": s.step,
-                    "title": s.title, "final": s.final} for s in STATES],
+        "states": [
+            {
+                "id": s.id,
+                "round": s.round.value,
+                "side": s.side.value,
+                "step": s.step,
+                "title": s.title,
+                "final": s.final,
+            }
+            for s in STATES
+        ],
         "start": {"name": START, "payload_schema": StartCoalition.model_json_schema()},
         "triggers": triggers,
     }
@@ -41,8 +58,7 @@ def mermaid() -> str:
     """A state diagram of the steps (records stay inside their state and are left out)."""
     lines = ["stateDiagram-v2", f"    [*] --> {STATES[0].id}"]
     for state in STATES:
-        lines.append(f'    {state.id} : {state.title} (round {state.round.value}, '
-                     f'{state.side.value})')
+        lines.append(f"    {state.id} : {state.title} (round {state.round.value}, {state.side.value})")
     for move in MOVES:
         if not move.is_step:
             continue

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from models import payloads as p
-from models.coalition import (
+from lemniscate.models import payloads as p
+from lemniscate.models.coalition import (
     AccountabilityItem,
     Action,
     ActionStatus,
@@ -31,8 +31,8 @@ from models.coalition import (
     Signal,
     Topic,
 )
-from models.events import Event
-from models.records import CommitmentLevel, Track
+from lemniscate.models.events import Event
+from lemniscate.models.records import CommitmentLevel, Track
 
 
 def _next_id(c: Coalition, prefix: str) -> tuple[str, Coalition]:
@@ -48,16 +48,21 @@ def _with_partner(c: Coalition, name: str, **changes: Any) -> Coalition:
 def _with_action(c: Coalition, action_id: str, **changes: Any) -> Coalition:
     # Re-validate so a change can never produce an action the model would refuse.
     actions = [
-        Action.model_validate({**a.model_dump(), **changes}, strict=False) if a.id == action_id
-        else a
+        Action.model_validate({**a.model_dump(), **changes}, strict=False) if a.id == action_id else a
         for a in c.actions
     ]
     return c.model_copy(update={"actions": actions})
 
 
 def partner_from(add: p.AddPartner, on: date) -> Partner:
-    return Partner(name=add.name, kind=add.kind, representative=add.representative,
-                   email=add.email, agenda=add.agenda, added_on=on)
+    return Partner(
+        name=add.name,
+        kind=add.kind,
+        representative=add.representative,
+        email=add.email,
+        agenda=add.agenda,
+        added_on=on,
+    )
 
 
 def record_intent(c: Coalition, x: p.RecordIntent, e: Event) -> Coalition:
@@ -98,10 +103,16 @@ def sketch_collaboration(c: Coalition, x: p.SketchCollaboration, e: Event) -> Co
 def plan_meeting(c: Coalition, x: p.PlanMeeting, e: Event) -> Coalition:
     meeting_id, c = _next_id(c, "M")
     meeting = Meeting(
-        id=meeting_id, kind=x.kind, on=x.on, lemniscate_pass=c.passes, invitees=x.invitees,
+        id=meeting_id,
+        kind=x.kind,
+        on=x.on,
+        lemniscate_pass=c.passes,
+        invitees=x.invitees,
         inviters=x.inviters,
         pre_information=PreInformation(x.pre_information) if x.pre_information else None,
-        chair=x.chair, independent_chair=x.independent_chair, content=x.content,
+        chair=x.chair,
+        independent_chair=x.independent_chair,
+        content=x.content,
     )
     return c.model_copy(update={"meetings": [*c.meetings, meeting]})
 
@@ -112,16 +123,12 @@ def reschedule_meeting(c: Coalition, x: p.RescheduleMeeting, e: Event) -> Coalit
 
 
 def record_meeting_outcome(c: Coalition, x: p.RecordMeetingOutcome, e: Event) -> Coalition:
-    meetings = [
-        m.model_copy(update={"outcome": x.outcome}) if m.id == x.meeting else m for m in c.meetings
-    ]
+    meetings = [m.model_copy(update={"outcome": x.outcome}) if m.id == x.meeting else m for m in c.meetings]
     return c.model_copy(update={"meetings": meetings})
 
 
 def record_vision(c: Coalition, x: p.RecordVision, e: Event) -> Coalition:
-    return c.model_copy(
-        update={"vision": x.vision, "goals": x.goals, "working_forms": x.working_forms}
-    )
+    return c.model_copy(update={"vision": x.vision, "goals": x.goals, "working_forms": x.working_forms})
 
 
 def add_option(c: Coalition, x: p.AddOption, e: Event) -> Coalition:
@@ -135,9 +142,7 @@ def remove_option(c: Coalition, x: p.RemoveOption, e: Event) -> Coalition:
 
 
 def choose_collaboration_model(c: Coalition, x: p.ChooseCollaborationModel, e: Event) -> Coalition:
-    return c.model_copy(
-        update={"collaboration_model": x.model, "collaboration_description": x.description}
-    )
+    return c.model_copy(update={"collaboration_model": x.model, "collaboration_description": x.description})
 
 
 def add_action(c: Coalition, x: p.AddAction, e: Event) -> Coalition:
@@ -165,8 +170,9 @@ def record_basic_agreements(c: Coalition, x: p.RecordBasicAgreements, e: Event) 
 
 
 def sign_founding_basis(c: Coalition, x: p.SignFoundingBasis, e: Event) -> Coalition:
-    basis = FoundingBasis(kind=x.kind, signatories=x.signatories, signed_on=x.signed_on,
-                          reference=x.reference)
+    basis = FoundingBasis(
+        kind=x.kind, signatories=x.signatories, signed_on=x.signed_on, reference=x.reference
+    )
     return c.model_copy(update={"founding_bases": [*c.founding_bases, basis]})
 
 
@@ -175,8 +181,10 @@ def commit(c: Coalition, x: p.Commit, e: Event) -> Coalition:
 
 
 def _close_items(c: Coalition, which: set[str], on: date, by: str) -> Coalition:
-    items = [i.model_copy(update={"closed_on": on, "closed_by": by})
-             if i.open and i.id in which else i for i in c.accountability]
+    items = [
+        i.model_copy(update={"closed_on": on, "closed_by": by}) if i.open and i.id in which else i
+        for i in c.accountability
+    ]
     return c.model_copy(update={"accountability": items})
 
 
@@ -189,8 +197,9 @@ def report_progress(c: Coalition, x: p.ReportProgress, e: Event) -> Coalition:
 def open_accountability_item(c: Coalition, x: p.OpenAccountabilityItem, e: Event) -> Coalition:
     item_id, c = _next_id(c, "H")
     action = c.action(x.action)
-    item = AccountabilityItem(id=item_id, action=x.action,
-                              owner=action.owner if action else None, opened_on=e.at.date())
+    item = AccountabilityItem(
+        id=item_id, action=x.action, owner=action.owner if action else None, opened_on=e.at.date()
+    )
     return c.model_copy(update={"accountability": [*c.accountability, item]})
 
 
@@ -205,8 +214,13 @@ def record_funder(c: Coalition, x: p.RecordFunder, e: Event) -> Coalition:
 
 def record_monitoring_report(c: Coalition, x: p.RecordMonitoringReport, e: Event) -> Coalition:
     report_id, c = _next_id(c, "R")
-    report = MonitoringReport(id=report_id, cycle=c.cycle, summary=x.summary,
-                              action_status=x.action_status, survey_results=x.survey_results)
+    report = MonitoringReport(
+        id=report_id,
+        cycle=c.cycle,
+        summary=x.summary,
+        action_status=x.action_status,
+        survey_results=x.survey_results,
+    )
     return c.model_copy(update={"monitoring_reports": [*c.monitoring_reports, report]})
 
 
@@ -234,21 +248,16 @@ def publish_toolkit(c: Coalition, x: p.PublishToolkit, e: Event) -> Coalition:
     return _with_communication(c, toolkit=x.items)
 
 
-def record_constituency_support(
-    c: Coalition, x: p.RecordConstituencySupport, e: Event
-) -> Coalition:
+def record_constituency_support(c: Coalition, x: p.RecordConstituencySupport, e: Event) -> Coalition:
     return _with_partner(c, x.partner, constituency=x.support)
 
 
-def join_communication_coalition(
-    c: Coalition, x: p.JoinCommunicationCoalition, e: Event
-) -> Coalition:
+def join_communication_coalition(c: Coalition, x: p.JoinCommunicationCoalition, e: Event) -> Coalition:
     return _with_partner(c, x.partner, communication_advisor=x.advisor)
 
 
 def record_signal(c: Coalition, x: p.RecordSignal, e: Event) -> Coalition:
-    signal = Signal(region=x.region, kind=x.kind, description=x.description,
-                    from_coalition=x.from_coalition)
+    signal = Signal(region=x.region, kind=x.kind, description=x.description, from_coalition=x.from_coalition)
     return c.model_copy(update={"signals": [*c.signals, signal]})
 
 
@@ -269,8 +278,10 @@ def no_change(c: Coalition, x: p.Empty, e: Event) -> Coalition:
 
 def elaborate_content(c: Coalition, x: p.Empty, e: Event) -> Coalition:
     meeting = c.exploration_meeting()
-    strong = meeting is not None and meeting.outcome is not None and (
-        meeting.outcome.commitment == CommitmentLevel.strong
+    strong = (
+        meeting is not None
+        and meeting.outcome is not None
+        and (meeting.outcome.commitment == CommitmentLevel.strong)
     )
     return c.model_copy(update={"track": Track.plan if strong else Track.initiative})
 
@@ -282,8 +293,7 @@ def return_to_round_one(c: Coalition, x: p.Empty, e: Event) -> Coalition:
 def found(c: Coalition, x: p.Empty, e: Event) -> Coalition:
     # Variant a continues in the concrete variant: a plan of approach.
     started = e.at.date() if c.track == Track.plan else None
-    return c.model_copy(update={"founded": True, "track": Track.plan,
-                                "execution_started_on": started})
+    return c.model_copy(update={"founded": True, "track": Track.plan, "execution_started_on": started})
 
 
 def adopt_approach(c: Coalition, x: p.Empty, e: Event) -> Coalition:
@@ -305,25 +315,40 @@ def transform(c: Coalition, x: p.Transform, e: Event) -> Coalition:
 def begin_new_lemniscate(c: Coalition, x: p.Empty, e: Event) -> Coalition:
     """The old approach ends; a new lemniscate starts with the same partners."""
     ended = [
-        a if a.status in (ActionStatus.done, ActionStatus.cancelled)
+        a
+        if a.status in (ActionStatus.done, ActionStatus.cancelled)
         else a.model_copy(update={"status": ActionStatus.cancelled})
         for a in c.actions
     ]
-    archived = ArchivedApproach(task=c.task, actions=ended, founding_bases=c.founding_bases,
-                                cycles=c.cycle)
+    archived = ArchivedApproach(task=c.task, actions=ended, founding_bases=c.founding_bases, cycles=c.cycle)
     partners = [
         # Approached anew for the new task, so their follow-ups count from today.
-        Partner(name=q.name, kind=q.kind, representative=q.representative, email=q.email,
-                agenda=q.agenda, communication_advisor=q.communication_advisor,
-                added_on=e.at.date())
+        Partner(
+            name=q.name,
+            kind=q.kind,
+            representative=q.representative,
+            email=q.email,
+            agenda=q.agenda,
+            communication_advisor=q.communication_advisor,
+            added_on=e.at.date(),
+        )
         for q in c.partners
     ]
     assert c.next_task is not None  # set by transform, the only way into this state
     fresh = Coalition(
-        id=c.id, name=c.name, task=c.next_task, initiators=c.initiators,
-        coordinator=c.coordinator, coordinator_email=c.coordinator_email, playbook=c.playbook,
-        state=c.state, serial=c.serial,
-        passes=1, partners=partners, communication=c.communication, signals=c.signals,
+        id=c.id,
+        name=c.name,
+        task=c.next_task,
+        initiators=c.initiators,
+        coordinator=c.coordinator,
+        coordinator_email=c.coordinator_email,
+        playbook=c.playbook,
+        state=c.state,
+        serial=c.serial,
+        passes=1,
+        partners=partners,
+        communication=c.communication,
+        signals=c.signals,
         archived=[*c.archived, archived],
     )
     return fresh

@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import Field
 
-from models.coalition import ActionStatus, Coalition, MeetingKind
-from models.records import Record
-from states.table import EXECUTION, STATE_INFO
+from lemniscate.models.coalition import ActionStatus, Coalition, MeetingKind
+from lemniscate.models.records import Record
+from lemniscate.states.table import EXECUTION, STATE_INFO
 
 # Reminders go out at the start of a working day rather than at midnight.
 DELIVERY_TIME = time(9, 0, tzinfo=UTC)
@@ -52,7 +52,8 @@ class FollowUp(Record):
     addresses: list[str] = Field(default_factory=list, description="known e-mail addresses")
     expires_at: datetime | None = None  # a reminder about a date that has passed is stale
     system_trigger: str | None = Field(
-        default=None, description="what the engine itself fires when this comes due")
+        default=None, description="what the engine itself fires when this comes due"
+    )
     system_payload: dict[str, Any] = Field(default_factory=dict)
 
     def deliverable(self, now: datetime) -> bool:
@@ -68,12 +69,10 @@ def _days(n: int) -> timedelta:
 
 
 # Reminders to the coordinator that go to the programme office when nobody acts on them.
-_ESCALATES = (FollowUpKind.interview_reminder, FollowUpKind.progress_review,
-              FollowUpKind.partner_meeting)
+_ESCALATES = (FollowUpKind.interview_reminder, FollowUpKind.progress_review, FollowUpKind.partner_meeting)
 
 
-def plan(c: Coalition, last_activity_at: datetime, *,
-         exact_night_candle: bool = False) -> list[FollowUp]:
+def plan(c: Coalition, last_activity_at: datetime, *, exact_night_candle: bool = False) -> list[FollowUp]:
     """Every follow-up the coalition's facts call for, delivered or not, earliest first.
 
     `exact_night_candle` lights the candle at the very second the inactivity period ends, as
@@ -84,123 +83,166 @@ def plan(c: Coalition, last_activity_at: datetime, *,
     office = [c.task.programme or c.coordinator]
     for reminder in [f for f in found if f.kind in _ESCALATES]:
         # Still in the plan after the delay means still not acted on: the fact is unchanged.
-        found.append(FollowUp(
-            key=f"escalation:{reminder.key}", kind=FollowUpKind.escalation,
-            due_at=reminder.due_at + _days(c.playbook.follow_up.escalation_after),
-            audience=Audience.programme_office, recipients=office,
-            message=f"Escalation for {c.name}: not acted on since {reminder.due_at:%Y-%m-%d}: "
-                    f"{reminder.message}"))
-    return sorted((f.model_copy(update={"addresses": _addresses(c, f.recipients)})
-                   for f in found), key=lambda f: (f.due_at, f.key))
+        found.append(
+            FollowUp(
+                key=f"escalation:{reminder.key}",
+                kind=FollowUpKind.escalation,
+                due_at=reminder.due_at + _days(c.playbook.follow_up.escalation_after),
+                audience=Audience.programme_office,
+                recipients=office,
+                message=f"Escalation for {c.name}: not acted on since {reminder.due_at:%Y-%m-%d}: "
+                f"{reminder.message}",
+            )
+        )
+    return sorted(
+        (f.model_copy(update={"addresses": _addresses(c, f.recipients)}) for f in found),
+        key=lambda f: (f.due_at, f.key),
+    )
 
 
 def _addresses(c: Coalition, names: list[str]) -> list[str]:
     return [address for name in names if (address := c.email_of(name))]
 
 
-def _reminders(c: Coalition, last_activity_at: datetime,
-               exact_night_candle: bool) -> list[FollowUp]:
+def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: bool) -> list[FollowUp]:
     days = c.playbook.follow_up
     found: list[FollowUp] = []
 
     for partner in c.partners:
         if partner.interview is None and partner.not_reached_reason is None and partner.added_on:
-            found.append(FollowUp(
-                key=f"interview_reminder:{partner.name}:{partner.added_on}",
-                kind=FollowUpKind.interview_reminder,
-                due_at=_at(partner.added_on + _days(days.interview_reminder)),
-                audience=Audience.coordinator, recipients=[c.coordinator],
-                message=f"{partner.name} was added on {partner.added_on} and has no interview "
-                        "yet: interview it or mark it not reached."))
+            found.append(
+                FollowUp(
+                    key=f"interview_reminder:{partner.name}:{partner.added_on}",
+                    kind=FollowUpKind.interview_reminder,
+                    due_at=_at(partner.added_on + _days(days.interview_reminder)),
+                    audience=Audience.coordinator,
+                    recipients=[c.coordinator],
+                    message=f"{partner.name} was added on {partner.added_on} and has no interview "
+                    "yet: interview it or mark it not reached.",
+                )
+            )
 
     for meeting in c.meetings:
         if meeting.outcome is None:
-            found.append(FollowUp(
-                key=f"meeting_reminder:{meeting.id}:{meeting.on}",
-                kind=FollowUpKind.meeting_reminder,
-                due_at=_at(meeting.on - _days(days.meeting_reminder_before)),
-                audience=Audience.invitees, recipients=meeting.invitees or [c.coordinator],
-                message=f"Reminder: {meeting.kind.value} meeting {meeting.id} on {meeting.on}.",
-                expires_at=_at(meeting.on)))
-            found.append(FollowUp(
-                key=f"outcome_reminder:{meeting.id}:{meeting.on}",
-                kind=FollowUpKind.outcome_reminder,
-                due_at=_at(meeting.on + _days(days.outcome_reminder)),
-                audience=Audience.coordinator, recipients=[c.coordinator],
-                message=f"The {meeting.kind.value} meeting {meeting.id} of {meeting.on} has no "
-                        "recorded outcome yet (record_meeting_outcome)."))
-            found.append(FollowUp(
-                key=f"outcome_escalation:{meeting.id}:{meeting.on}",
-                kind=FollowUpKind.outcome_escalation,
-                due_at=_at(meeting.on + _days(days.outcome_escalation)),
-                audience=Audience.programme_office,
-                recipients=[c.task.programme or c.coordinator],
-                message=f"Escalation: {days.outcome_escalation} days after the "
-                        f"{meeting.kind.value} meeting {meeting.id} of {meeting.on} of "
-                        f"{c.name}, its outcome is still not recorded."))
+            found.append(
+                FollowUp(
+                    key=f"meeting_reminder:{meeting.id}:{meeting.on}",
+                    kind=FollowUpKind.meeting_reminder,
+                    due_at=_at(meeting.on - _days(days.meeting_reminder_before)),
+                    audience=Audience.invitees,
+                    recipients=meeting.invitees or [c.coordinator],
+                    message=f"Reminder: {meeting.kind.value} meeting {meeting.id} on {meeting.on}.",
+                    expires_at=_at(meeting.on),
+                )
+            )
+            found.append(
+                FollowUp(
+                    key=f"outcome_reminder:{meeting.id}:{meeting.on}",
+                    kind=FollowUpKind.outcome_reminder,
+                    due_at=_at(meeting.on + _days(days.outcome_reminder)),
+                    audience=Audience.coordinator,
+                    recipients=[c.coordinator],
+                    message=f"The {meeting.kind.value} meeting {meeting.id} of {meeting.on} has no "
+                    "recorded outcome yet (record_meeting_outcome).",
+                )
+            )
+            found.append(
+                FollowUp(
+                    key=f"outcome_escalation:{meeting.id}:{meeting.on}",
+                    kind=FollowUpKind.outcome_escalation,
+                    due_at=_at(meeting.on + _days(days.outcome_escalation)),
+                    audience=Audience.programme_office,
+                    recipients=[c.task.programme or c.coordinator],
+                    message=f"Escalation: {days.outcome_escalation} days after the "
+                    f"{meeting.kind.value} meeting {meeting.id} of {meeting.on} of "
+                    f"{c.name}, its outcome is still not recorded.",
+                )
+            )
         elif meeting.outcome.next_meeting_on is not None:
             next_on = meeting.outcome.next_meeting_on
-            found.append(FollowUp(
-                key=f"meeting_reminder:{meeting.id}-next:{next_on}",
-                kind=FollowUpKind.meeting_reminder,
-                due_at=_at(next_on - _days(days.meeting_reminder_before)),
-                audience=Audience.invitees, recipients=meeting.outcome.attended,
-                message=f"Reminder: the next meeting agreed at {meeting.id} is on {next_on}.",
-                expires_at=_at(next_on)))
+            found.append(
+                FollowUp(
+                    key=f"meeting_reminder:{meeting.id}-next:{next_on}",
+                    kind=FollowUpKind.meeting_reminder,
+                    due_at=_at(next_on - _days(days.meeting_reminder_before)),
+                    audience=Audience.invitees,
+                    recipients=meeting.outcome.attended,
+                    message=f"Reminder: the next meeting agreed at {meeting.id} is on {next_on}.",
+                    expires_at=_at(next_on),
+                )
+            )
 
     if c.state in EXECUTION and c.execution_started_on is not None:
         since = c.last_review_on or c.execution_started_on
-        found.append(FollowUp(
-            key=f"progress_review:{since}",
-            kind=FollowUpKind.progress_review,
-            due_at=_at(since + _days(days.progress_review_every)),
-            audience=Audience.coordinator, recipients=[c.coordinator],
-            message=f"Periodic progress review of {c.name} is due: a monitoring round opens "
-                    "(start_monitoring).",
-            system_trigger="start_monitoring" if c.state == "doing" else None))
+        found.append(
+            FollowUp(
+                key=f"progress_review:{since}",
+                kind=FollowUpKind.progress_review,
+                due_at=_at(since + _days(days.progress_review_every)),
+                audience=Audience.coordinator,
+                recipients=[c.coordinator],
+                message=f"Periodic progress review of {c.name} is due: a monitoring round opens "
+                "(start_monitoring).",
+                system_trigger="start_monitoring" if c.state == "doing" else None,
+            )
+        )
         partner_meetings = [m.on for m in c.meetings if m.kind == MeetingKind.partner]
         last_meeting = max([c.execution_started_on, *partner_meetings])
-        found.append(FollowUp(
-            key=f"partner_meeting:{last_meeting}",
-            kind=FollowUpKind.partner_meeting,
-            due_at=_at(last_meeting + _days(days.partner_meeting_every)),
-            audience=Audience.coordinator, recipients=[c.coordinator],
-            message=f"Plan the next partner meeting of {c.name}, around inspiring content "
-                    "(a speaker, a peer organisation, a partner's sub-project, a site visit)."))
+        found.append(
+            FollowUp(
+                key=f"partner_meeting:{last_meeting}",
+                kind=FollowUpKind.partner_meeting,
+                due_at=_at(last_meeting + _days(days.partner_meeting_every)),
+                audience=Audience.coordinator,
+                recipients=[c.coordinator],
+                message=f"Plan the next partner meeting of {c.name}, around inspiring content "
+                "(a speaker, a peer organisation, a partner's sub-project, a site visit).",
+            )
+        )
         for action in c.actions:
-            if action.due_on is None or action.status in (ActionStatus.done,
-                                                          ActionStatus.cancelled):
+            if action.due_on is None or action.status in (ActionStatus.done, ActionStatus.cancelled):
                 continue
             owner = [action.owner] if action.owner else [c.coordinator]
-            found.append(FollowUp(
-                key=f"action_due_reminder:{action.id}:{action.due_on}",
-                kind=FollowUpKind.action_due_reminder,
-                due_at=_at(action.due_on - _days(days.action_due_reminder_before)),
-                audience=Audience.action_owner, recipients=owner,
-                message=f"Action {action.id} '{action.title}' is due on {action.due_on}.",
-                expires_at=_at(action.due_on)))
-            found.append(FollowUp(
-                key=f"action_overdue:{action.id}:{action.due_on}",
-                kind=FollowUpKind.action_overdue,
-                due_at=_at(action.due_on),
-                audience=Audience.coordinator, recipients=[c.coordinator, *owner],
-                message=f"Action {action.id} '{action.title}' of {', '.join(owner)} is due "
-                        "today and not done: an accountability item is opened.",
-                system_trigger="open_accountability_item",
-                system_payload={"action": action.id}))
+            found.append(
+                FollowUp(
+                    key=f"action_due_reminder:{action.id}:{action.due_on}",
+                    kind=FollowUpKind.action_due_reminder,
+                    due_at=_at(action.due_on - _days(days.action_due_reminder_before)),
+                    audience=Audience.action_owner,
+                    recipients=owner,
+                    message=f"Action {action.id} '{action.title}' is due on {action.due_on}.",
+                    expires_at=_at(action.due_on),
+                )
+            )
+            found.append(
+                FollowUp(
+                    key=f"action_overdue:{action.id}:{action.due_on}",
+                    kind=FollowUpKind.action_overdue,
+                    due_at=_at(action.due_on),
+                    audience=Audience.coordinator,
+                    recipients=[c.coordinator, *owner],
+                    message=f"Action {action.id} '{action.title}' of {', '.join(owner)} is due "
+                    "today and not done: an accountability item is opened.",
+                    system_trigger="open_accountability_item",
+                    system_payload={"action": action.id},
+                )
+            )
 
-    found.append(FollowUp(
-        key=f"inactivity:{last_activity_at.isoformat()}",
-        kind=FollowUpKind.inactivity,
-        due_at=night_candle_at(c, last_activity_at, exact=exact_night_candle),
-        audience=Audience.programme_office, recipients=[c.task.programme or c.coordinator],
-        message=f"Nothing happened in {c.name} for {days.inactivity} days: it is at risk of "
-                "going out like a night candle."))
+    found.append(
+        FollowUp(
+            key=f"inactivity:{last_activity_at.isoformat()}",
+            kind=FollowUpKind.inactivity,
+            due_at=night_candle_at(c, last_activity_at, exact=exact_night_candle),
+            audience=Audience.programme_office,
+            recipients=[c.task.programme or c.coordinator],
+            message=f"Nothing happened in {c.name} for {days.inactivity} days: it is at risk of "
+            "going out like a night candle.",
+        )
+    )
     return found
 
 
-def night_candle_at(c: Coalition, last_activity_at: datetime, *,
-                    exact: bool = False) -> datetime:
+def night_candle_at(c: Coalition, last_activity_at: datetime, *, exact: bool = False) -> datetime:
     """When the night candle is lit: the first delivery time once the playbook's inactivity
     period has passed since the last activity.
 
@@ -215,8 +257,9 @@ def night_candle_at(c: Coalition, last_activity_at: datetime, *,
     return lit if lit >= quiet_until else lit + _days(1)
 
 
-def at_risk(c: Coalition, last_activity_at: datetime, now: datetime, *,
-            exact_night_candle: bool = False) -> bool:
+def at_risk(
+    c: Coalition, last_activity_at: datetime, now: datetime, *, exact_night_candle: bool = False
+) -> bool:
     """The night candle is lit: no activity for the playbook's inactivity period."""
     if STATE_INFO[c.state].final:
         return False

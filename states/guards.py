@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from models.coalition import ActionStatus, BasisKind, Coalition, OptionKind
-from models.playbook import CommunicationItem
-from models.records import CommitmentLevel, Track
+from lemniscate.models.coalition import ActionStatus, BasisKind, Coalition, OptionKind
+from lemniscate.models.playbook import CommunicationItem
+from lemniscate.models.records import CommitmentLevel, Track
 
 Check = Callable[[Coalition], str | None]
 
@@ -177,9 +177,7 @@ def _collaboration_model_chosen(c: Coalition) -> str | None:
 def _actions_settled(c: Coalition) -> str | None:
     if c.track != Track.plan:
         return None
-    unsettled = [
-        a.id for a in c.actions if a.status != ActionStatus.cancelled and not a.settled
-    ]
+    unsettled = [a.id for a in c.actions if a.status != ActionStatus.cancelled and not a.settled]
     if unsettled:
         return (
             f"{_plural(len(unsettled), 'action lacks', 'actions lack')} an owner (or an explicit "
@@ -190,10 +188,7 @@ def _actions_settled(c: Coalition) -> str | None:
 
 def _basic_agreements(c: Coalition) -> str | None:
     if c.track == Track.initiative and c.basic_agreements is None:
-        return (
-            "Basic agreements on funding and progress monitoring are missing "
-            "(record_basic_agreements)."
-        )
+        return "Basic agreements on funding and progress monitoring are missing (record_basic_agreements)."
     return None
 
 
@@ -317,23 +312,17 @@ INTERVIEWED_PARTNERS_PLACED = Guard(
 EXPLORATION_MEETING_PLANNED = Guard(
     "exploration_meeting_planned", "an exploration meeting with a date", _exploration_meeting_planned
 )
-EXPLORATION_INVITEES = Guard(
-    "exploration_invitees", "at least two invitees", _exploration_invitees
-)
+EXPLORATION_INVITEES = Guard("exploration_invitees", "at least two invitees", _exploration_invitees)
 EXPLORATION_INVITER = Guard("exploration_inviter", "an inviter is named", _exploration_inviter)
 EXPLORATION_OUTCOME_RECORDED = Guard(
     "exploration_outcome_recorded",
     "the exploration meeting's outcome is recorded",
     _exploration_outcome_recorded,
 )
-COMMITMENT_GIVEN = Guard(
-    "commitment_given", "commitment was tentative or strong", _commitment_given
-)
+COMMITMENT_GIVEN = Guard("commitment_given", "commitment was tentative or strong", _commitment_given)
 COMMITMENT_ABSENT = Guard("commitment_absent", "commitment was none", _commitment_absent)
 VISION_RECORDED = Guard("vision_recorded", "vision and goals are worked out", _vision_recorded)
-CONTENT_OPTIONS = Guard(
-    "content_options", "initiative track: two or three content options", _content_options
-)
+CONTENT_OPTIONS = Guard("content_options", "initiative track: two or three content options", _content_options)
 PLAN_HAS_ACTIONS = Guard("plan_has_actions", "plan track: at least one action", _plan_has_actions)
 COLLABORATION_OPTIONS = Guard(
     "collaboration_options",
@@ -365,9 +354,7 @@ PLAN_OF_APPROACH_ADOPTED = Guard(
 MONITORING_THIS_CYCLE = Guard(
     "monitoring_this_cycle", "a monitoring report in this cycle", _monitoring_this_cycle
 )
-DECISION_THIS_CYCLE = Guard(
-    "decision_this_cycle", "a decision in this cycle", _decision_this_cycle
-)
+DECISION_THIS_CYCLE = Guard("decision_this_cycle", "a decision in this cycle", _decision_this_cycle)
 NOT_FOUNDED = Guard("not_founded", "the coalition was never founded", _not_founded)
 EVERYONE_CREDITED = Guard(
     "everyone_credited",
@@ -391,4 +378,3 @@ def is_founded(c: Coalition) -> bool:
 
 def is_not_founded(c: Coalition) -> bool:
     return not c.founded
-

@@ -16,13 +16,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from transitions import EventData, Machine
 
-from models.coalition import ActionStatus, Coalition
-from models.events import Actor, Event, Role
-from models.payloads import StartCoalition
-from models.records import Record
-from states import playbooks
-from states.effects import partner_from
-from states.table import (
+from lemniscate.models.coalition import ActionStatus, Coalition
+from lemniscate.models.events import Actor, Event, Role
+from lemniscate.models.payloads import StartCoalition
+from lemniscate.models.records import Record
+from lemniscate.states import playbooks
+from lemniscate.states.effects import partner_from
+from lemniscate.states.table import (
     INITIAL_STATE,
     MOVES,
     STATE_INFO,
@@ -33,7 +33,7 @@ from states.table import (
     Side,
     current_round,
 )
-from states.triggers import TRIGGERS, TriggerSpec
+from lemniscate.states.triggers import TRIGGERS, TriggerSpec
 
 START = "start"
 M = TypeVar("M", bound=BaseModel)
@@ -118,11 +118,17 @@ def _run_effect(ev: EventData) -> None:
 
 
 def _build_machine() -> Machine:
-    machine = Machine(model=None, states=[s.id for s in STATES], initial=INITIAL_STATE,
-                      auto_transitions=False, send_event=True)
+    machine = Machine(
+        model=None,
+        states=[s.id for s in STATES],
+        initial=INITIAL_STATE,
+        auto_transitions=False,
+        send_event=True,
+    )
     for move in MOVES:
-        machine.add_transition(move.trigger, list(move.sources), move.dest,
-                               conditions=_condition(move), before=_run_effect)
+        machine.add_transition(
+            move.trigger, list(move.sources), move.dest, conditions=_condition(move), before=_run_effect
+        )
     return machine
 
 
@@ -144,8 +150,9 @@ def _moves_here(coalition: Coalition, trigger: str) -> tuple[list[Move], list[Mo
 
 
 def _not_here(coalition: Coalition, trigger: str) -> str:
-    sources = sorted({s for m in MOVES if m.trigger == trigger for s in m.sources},
-                     key=list(STATE_INFO).index)
+    sources = sorted(
+        {s for m in MOVES if m.trigger == trigger for s in m.sources}, key=list(STATE_INFO).index
+    )
     where = ", ".join(sources)
     return f"{trigger} is not possible in {coalition.state}; it applies in: {where}."
 
@@ -156,8 +163,10 @@ def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
     for item in error.errors():
         # A field name comes from the sender: quote any that is not a plain name, so a
         # control character never reaches a terminal or a log line as it was sent.
-        path = ".".join(str(part) if str(part).isidentifier() or isinstance(part, int)
-                        else json.dumps(str(part)) for part in item["loc"])
+        path = ".".join(
+            str(part) if str(part).isidentifier() or isinstance(part, int) else json.dumps(str(part))
+            for part in item["loc"]
+        )
         where = f"{prefix}{path}" if path else prefix.rstrip(".") or "payload"
         lines.append(f"{where}: {item['msg']}")
     return lines
@@ -184,8 +193,7 @@ def _unknown_trigger(trigger: str) -> str:
     return f"there is no trigger {trigger!r}; see `lemniscate method` for the list."
 
 
-def _authorise(coalition: Coalition, spec: TriggerSpec, payload: Record, actor: Actor
-               ) -> list[str]:
+def _authorise(coalition: Coalition, spec: TriggerSpec, payload: Record, actor: Actor) -> list[str]:
     match actor.role:
         case Role.coordinator | Role.system:
             return []
@@ -198,18 +206,18 @@ def _authorise(coalition: Coalition, spec: TriggerSpec, payload: Record, actor: 
             return [f"{actor} may fire only: {allowed}."]
         case Role.partner:
             if spec.partner_scope is None:
-                return [f"{actor}: partners record only their own organisation's answers, "
-                        f"commitments and action progress; {spec.name} is for the coordinator."]
+                return [
+                    f"{actor}: partners record only their own organisation's answers, "
+                    f"commitments and action progress; {spec.name} is for the coordinator."
+                ]
             concerned = spec.partner_scope(coalition, payload)
             if concerned != actor.organisation:
                 whose = f"{concerned}'s" if concerned else "unowned"
-                return [f"{actor} may change only {actor.organisation}'s records, "
-                        f"not {whose}."]
+                return [f"{actor} may change only {actor.organisation}'s records, not {whose}."]
             return []
 
 
-def evaluate(coalition: Coalition, trigger: str, payload: Mapping[str, Any], actor: Actor
-             ) -> Verdict:
+def evaluate(coalition: Coalition, trigger: str, payload: Mapping[str, Any], actor: Actor) -> Verdict:
     """May `actor` fire `trigger` with `payload` now? Every reason why not, or none."""
     spec = TRIGGERS.get(trigger)
     if spec is None:
@@ -224,9 +232,14 @@ def evaluate(coalition: Coalition, trigger: str, payload: Mapping[str, Any], act
     here, chosen = _moves_here(coalition, trigger)
     if not chosen:
         if here:
-            return Verdict(trigger, (f"{trigger} does not apply to this coalition now "
-                                     f"(track {coalition.track}, founded {coalition.founded}).",),
-                           parsed)
+            return Verdict(
+                trigger,
+                (
+                    f"{trigger} does not apply to this coalition now "
+                    f"(track {coalition.track}, founded {coalition.founded}).",
+                ),
+                parsed,
+            )
         return Verdict(trigger, (_not_here(coalition, trigger),), parsed)
     blockers = [reason for guard in chosen[0].guards if (reason := guard(coalition))]
     return Verdict(trigger, (*blockers, *spec.check(coalition, parsed)), parsed)
@@ -260,9 +273,15 @@ def genesis(event: Event) -> Coalition:
     if duplicates:
         raise Refused(START, [f"partners: {', '.join(duplicates)} listed more than once."])
     return Coalition(
-        id=start.id, name=start.name, task=start.task, initiators=start.initiators,
-        coordinator=start.coordinator, coordinator_email=start.coordinator_email,
-        playbook=playbook, state=INITIAL_STATE, parent=start.parent,
+        id=start.id,
+        name=start.name,
+        task=start.task,
+        initiators=start.initiators,
+        coordinator=start.coordinator,
+        coordinator_email=start.coordinator_email,
+        playbook=playbook,
+        state=INITIAL_STATE,
+        parent=start.parent,
         partners=[partner_from(q, event.at.date()) for q in start.partners],
     )
 
@@ -280,29 +299,42 @@ def _warnings(c: Coalition) -> list[str]:
     found: list[str] = []
     if c.state not in ("intent_and_interests", "closed", "dissolved"):
         on_topics = {name for t in c.topics for name in t.partners}
-        found += [f"{q.name} was interviewed but no domain topic matters to it (map_topic)."
-                  for q in c.partners if q.interview is not None and q.name not in on_topics]
+        found += [
+            f"{q.name} was interviewed but no domain topic matters to it (map_topic)."
+            for q in c.partners
+            if q.interview is not None and q.name not in on_topics
+        ]
     agendas = {q.name: q.agenda for q in c.partners}
     for m in c.meetings:
         if m.outcome is not None:
             continue
         for name in m.invitees or list(agendas):
-            found += [f"Meeting {m.id} ({m.kind.value}) on {m.on} collides with {name}'s "
-                      f"{item.kind.value.replace('_', ' ')}: {item.description}."
-                      for item in agendas.get(name, []) if item.on == m.on]
+            found += [
+                f"Meeting {m.id} ({m.kind.value}) on {m.on} collides with {name}'s "
+                f"{item.kind.value.replace('_', ' ')}: {item.description}."
+                for item in agendas.get(name, [])
+                if item.on == m.on
+            ]
     for a in c.actions:
-        if a.owner is None or a.due_on is None or a.status in (ActionStatus.done,
-                                                                ActionStatus.cancelled):
+        if a.owner is None or a.due_on is None or a.status in (ActionStatus.done, ActionStatus.cancelled):
             continue
-        found += [f"Action {a.id} is due on {a.due_on}, {a.owner}'s "
-                  f"{item.kind.value.replace('_', ' ')}: {item.description}."
-                  for item in agendas.get(a.owner, []) if item.on == a.due_on]
+        found += [
+            f"Action {a.id} is due on {a.due_on}, {a.owner}'s "
+            f"{item.kind.value.replace('_', ' ')}: {item.description}."
+            for item in agendas.get(a.owner, [])
+            if item.on == a.due_on
+        ]
     for q in c.committed_partners():
         if q.constituency is not None and not q.constituency.complete:
-            missing = [role for role, backs in (("managers", q.constituency.managers),
-                                                ("legal staff", q.constituency.legal_staff),
-                                                ("executives", q.constituency.executives))
-                       if not backs]
+            missing = [
+                role
+                for role, backs in (
+                    ("managers", q.constituency.managers),
+                    ("legal staff", q.constituency.legal_staff),
+                    ("executives", q.constituency.executives),
+                )
+                if not backs
+            ]
             found.append(f"{q.name}'s {', '.join(missing)} do not back its participation yet.")
     return found
 
@@ -333,12 +365,27 @@ def overview(c: Coalition) -> Overview:
             blockers = [f"{trigger} does not apply on this track now."]
         else:
             blockers = [_not_here(c, trigger)]
-        statuses.append(TriggerStatus(trigger=trigger, summary=TRIGGERS[trigger].summary,
-                                      available_here=bool(chosen), allowed=not blockers,
-                                      blockers=blockers))
+        statuses.append(
+            TriggerStatus(
+                trigger=trigger,
+                summary=TRIGGERS[trigger].summary,
+                available_here=bool(chosen),
+                allowed=not blockers,
+                blockers=blockers,
+            )
+        )
     return Overview(
-        id=c.id, name=c.name, state=c.state, title=info.title, round=current_round(c),
-        side=info.side, step=info.step, track=c.track.value if c.track else None,
-        founded=c.founded, final=info.final, playbook=c.playbook.ref, triggers=statuses,
+        id=c.id,
+        name=c.name,
+        state=c.state,
+        title=info.title,
+        round=current_round(c),
+        side=info.side,
+        step=info.step,
+        track=c.track.value if c.track else None,
+        founded=c.founded,
+        final=info.final,
+        playbook=c.playbook.ref,
+        triggers=statuses,
         warnings=_warnings(c),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.playbook import CommunicationItem, Playbook
+from lemniscate.models.playbook import CommunicationItem, Playbook
 
 DEFAULT = Playbook(
     name="default",

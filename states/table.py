@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from models.coalition import Coalition
-from states import guards as g
-from states.guards import Guard
+from lemniscate.models.coalition import Coalition
+from lemniscate.states import guards as g
+from lemniscate.states.guards import Guard
 
 
 class Round(StrEnum):
@@ -67,10 +67,8 @@ STATES: tuple[StateInfo, ...] = (
 STATE_INFO: dict[str, StateInfo] = {s.id: s for s in STATES}
 INITIAL_STATE = "intent_and_interests"
 
-ROUND_ONE = ("intent_and_interests", "domain_mapping", "own_collaboration_plan",
-             "exploration_meeting_prep")
-ROUND_TWO = ("sharing_interests", "content_elaboration", "collaboration_proposals",
-             "proposal_completion")
+ROUND_ONE = ("intent_and_interests", "domain_mapping", "own_collaboration_plan", "exploration_meeting_prep")
+ROUND_TWO = ("sharing_interests", "content_elaboration", "collaboration_proposals", "proposal_completion")
 ROUND_THREE = ("founding", "approach_adoption")
 EXECUTION = ("doing", "monitoring", "deciding", "adjusting")
 PREPARING = ROUND_ONE + ROUND_TWO + ROUND_THREE
@@ -102,8 +100,9 @@ class Move:
         return self.dest is not None
 
 
-def _step(trigger: str, source: str | tuple[str, ...], dest: str, *guards: Guard,
-          when: tuple[Selector, ...] = ()) -> Move:
+def _step(
+    trigger: str, source: str | tuple[str, ...], dest: str, *guards: Guard, when: tuple[Selector, ...] = ()
+) -> Move:
     sources = (source,) if isinstance(source, str) else source
     return Move(trigger, sources, dest, (*guards, g.playbook_gate(trigger)), when)
 
@@ -114,34 +113,87 @@ def _record(trigger: str, sources: tuple[str, ...]) -> Move:
 
 MOVES: tuple[Move, ...] = (
     # Round 1: prepare well, then bring the prospective partners together.
-    _step("map_domain", "intent_and_interests", "domain_mapping",
-          g.INTENT_RECORDED, g.PARTNERS_INTERVIEWED_OR_UNREACHED, g.ENOUGH_INTERVIEWS),
+    _step(
+        "map_domain",
+        "intent_and_interests",
+        "domain_mapping",
+        g.INTENT_RECORDED,
+        g.PARTNERS_INTERVIEWED_OR_UNREACHED,
+        g.ENOUGH_INTERVIEWS,
+    ),
     _step("plan_collaboration", "domain_mapping", "own_collaboration_plan", g.SHARED_TOPIC),
-    _step("prepare_exploration_meeting", "own_collaboration_plan", "exploration_meeting_prep",
-          g.INTERVIEWED_PARTNERS_PLACED),
-    _step("hold_exploration_meeting", "exploration_meeting_prep", "sharing_interests",
-          g.EXPLORATION_MEETING_PLANNED, g.EXPLORATION_INVITEES, g.EXPLORATION_INVITER),
+    _step(
+        "prepare_exploration_meeting",
+        "own_collaboration_plan",
+        "exploration_meeting_prep",
+        g.INTERVIEWED_PARTNERS_PLACED,
+    ),
+    _step(
+        "hold_exploration_meeting",
+        "exploration_meeting_prep",
+        "sharing_interests",
+        g.EXPLORATION_MEETING_PLANNED,
+        g.EXPLORATION_INVITEES,
+        g.EXPLORATION_INVITER,
+    ),
     # Round 2: work on a mandate from the partners; the commitment level picks the track.
-    _step("elaborate_content", "sharing_interests", "content_elaboration",
-          g.EXPLORATION_OUTCOME_RECORDED, g.COMMITMENT_GIVEN),
-    _step("return_to_round_one", "sharing_interests", "intent_and_interests",
-          g.EXPLORATION_OUTCOME_RECORDED, g.COMMITMENT_ABSENT),
-    _step("propose_collaboration", "content_elaboration", "collaboration_proposals",
-          g.VISION_RECORDED, g.CONTENT_OPTIONS, g.PLAN_HAS_ACTIONS),
-    _step("complete_proposal", "collaboration_proposals", "proposal_completion",
-          g.COLLABORATION_OPTIONS, g.COLLABORATION_MODEL_CHOSEN),
+    _step(
+        "elaborate_content",
+        "sharing_interests",
+        "content_elaboration",
+        g.EXPLORATION_OUTCOME_RECORDED,
+        g.COMMITMENT_GIVEN,
+    ),
+    _step(
+        "return_to_round_one",
+        "sharing_interests",
+        "intent_and_interests",
+        g.EXPLORATION_OUTCOME_RECORDED,
+        g.COMMITMENT_ABSENT,
+    ),
+    _step(
+        "propose_collaboration",
+        "content_elaboration",
+        "collaboration_proposals",
+        g.VISION_RECORDED,
+        g.CONTENT_OPTIONS,
+        g.PLAN_HAS_ACTIONS,
+    ),
+    _step(
+        "complete_proposal",
+        "collaboration_proposals",
+        "proposal_completion",
+        g.COLLABORATION_OPTIONS,
+        g.COLLABORATION_MODEL_CHOSEN,
+    ),
     # Round 3: found on the proposal (variant a) or on the plan (variant b).
-    _step("call_founding_meeting", "proposal_completion", "founding",
-          g.BASIC_AGREEMENTS, g.ACTIONS_SETTLED, g.COLLABORATION_MODEL_CHOSEN,
-          when=(g.is_not_founded,)),
-    _step("call_adoption_meeting", "proposal_completion", "approach_adoption",
-          g.ACTIONS_SETTLED, g.COLLABORATION_MODEL_CHOSEN, when=(g.is_founded,)),
-    _step("found", "founding", "content_elaboration", g.FOUNDING_BASIS, g.ENOUGH_COMMITTED,
-          when=(g.on_initiative_track,)),
-    _step("found", "founding", "doing", g.FOUNDING_BASIS, g.ENOUGH_COMMITTED,
-          when=(g.on_plan_track,)),
-    _step("adopt_approach", "approach_adoption", "doing",
-          g.PLAN_OF_APPROACH_ADOPTED, g.ENOUGH_COMMITTED),
+    _step(
+        "call_founding_meeting",
+        "proposal_completion",
+        "founding",
+        g.BASIC_AGREEMENTS,
+        g.ACTIONS_SETTLED,
+        g.COLLABORATION_MODEL_CHOSEN,
+        when=(g.is_not_founded,),
+    ),
+    _step(
+        "call_adoption_meeting",
+        "proposal_completion",
+        "approach_adoption",
+        g.ACTIONS_SETTLED,
+        g.COLLABORATION_MODEL_CHOSEN,
+        when=(g.is_founded,),
+    ),
+    _step(
+        "found",
+        "founding",
+        "content_elaboration",
+        g.FOUNDING_BASIS,
+        g.ENOUGH_COMMITTED,
+        when=(g.on_initiative_track,),
+    ),
+    _step("found", "founding", "doing", g.FOUNDING_BASIS, g.ENOUGH_COMMITTED, when=(g.on_plan_track,)),
+    _step("adopt_approach", "approach_adoption", "doing", g.PLAN_OF_APPROACH_ADOPTED, g.ENOUGH_COMMITTED),
     # Execution: doing -> monitoring -> deciding -> adjusting -> doing.
     _step("start_monitoring", "doing", "monitoring"),
     _step("decide", "monitoring", "deciding", g.MONITORING_THIS_CYCLE),

@@ -25,11 +25,11 @@ from ports import free_ports
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
-from cluster import ClusterSettings, EmbeddedServer, connect
-from coalitions import CoalitionRefused, CoalitionService
-from examples import walks
-from examples.walks import COORDINATOR
-from workflows.io import workflow_id
+from lemniscate.cluster import ClusterSettings, EmbeddedServer, connect
+from lemniscate.coalitions import CoalitionRefused, CoalitionService
+from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR
+from lemniscate.workflows.io import workflow_id
 
 LEMNISCATE = str(Path(sys.executable).parent / "lemniscate")
 TRIGGER = "record_intent"  # accepted any number of times in a coalition's first state
@@ -58,10 +58,8 @@ class WorkerProcess:
     def env(self) -> dict[str, str]:
         # None of the caller's TEMPORAL_*/LEMNISCATE_* settings may leak in: the worker must
         # reach exactly the test's server.
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith(("TEMPORAL_", "LEMNISCATE_"))}
-        return {**base, "TEMPORAL_ADDRESS": self.address,
-                "LEMNISCATE_TASK_QUEUE": self.task_queue}
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "LEMNISCATE_"))}
+        return {**base, "TEMPORAL_ADDRESS": self.address, "LEMNISCATE_TASK_QUEUE": self.task_queue}
 
     async def start(self, timeout: float = 30) -> None:
         """Start it and wait until it has connected and polls (its `worker started` line)."""
@@ -69,19 +67,23 @@ class WorkerProcess:
         self._log_start = self._log.tell()
         # stderr to a file, not a pipe: the worker logs every trigger, and a pipe nobody
         # reads would fill and block it mid-burst.
-        self.process = subprocess.Popen([LEMNISCATE, "worker"], env=self.env(),
-                                        stdin=subprocess.DEVNULL, stdout=self._log,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [LEMNISCATE, "worker"],
+            env=self.env(),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"lemniscate worker exited with {self.process.returncode}:"
-                                     f"\n{self.output()}")
+                raise AssertionError(
+                    f"lemniscate worker exited with {self.process.returncode}:\n{self.output()}"
+                )
             if "worker started" in self.output():
                 return
             await asyncio.sleep(0.1)
-        raise AssertionError(f"lemniscate worker did not start within {timeout} s:\n"
-                             f"{self.output()}")
+        raise AssertionError(f"lemniscate worker did not start within {timeout} s:\n{self.output()}")
 
     def output(self) -> str:
         """What this run of the worker has written so far."""
@@ -168,16 +170,24 @@ class Burst:
             self.sent[rid] += 1
             try:
                 await asyncio.wait_for(
-                    service.trigger(slug, TRIGGER, {"intent": f"Intent {k} of {slug}."},
-                                    COORDINATOR, reason=rid, request_id=rid),
-                    self.call_timeout)
+                    service.trigger(
+                        slug,
+                        TRIGGER,
+                        {"intent": f"Intent {k} of {slug}."},
+                        COORDINATOR,
+                        reason=rid,
+                        request_id=rid,
+                    ),
+                    self.call_timeout,
+                )
             except CoalitionRefused:
                 raise  # record_intent is always allowed here: a refusal is a bug
             except Exception as error:  # anything else is the fault under test: retry
                 self.retried[type(error).__name__] += 1
                 if time.monotonic() > deadline:
-                    raise AssertionError(f"{rid} still failing after {self.retry_for} s: "
-                                         f"{error!r}") from error
+                    raise AssertionError(
+                        f"{rid} still failing after {self.retry_for} s: {error!r}"
+                    ) from error
                 await asyncio.sleep(0.25)
                 continue
             self.acknowledged.add(rid)
@@ -187,8 +197,9 @@ class Burst:
         deadline = time.monotonic() + timeout
         while len(self.acknowledged) < count:
             if time.monotonic() > deadline:
-                raise AssertionError(f"only {len(self.acknowledged)} of {count} triggers "
-                                     f"acknowledged after {timeout} s")
+                raise AssertionError(
+                    f"only {len(self.acknowledged)} of {count} triggers acknowledged after {timeout} s"
+                )
             await asyncio.sleep(0.02)
 
 
@@ -216,9 +227,16 @@ async def check_nothing_lost(client: Client, burst: Burst) -> None:
         view = await asyncio.wait_for(service.view(slug), 20)
         assert view.status.journal_length == len(journal)
         accepted = await asyncio.wait_for(
-            service.trigger(slug, TRIGGER, {"intent": "One more, after the fault."},
-                            COORDINATOR, reason=f"{slug}:after", request_id=f"{slug}:after"),
-            30)
+            service.trigger(
+                slug,
+                TRIGGER,
+                {"intent": "One more, after the fault."},
+                COORDINATOR,
+                reason=f"{slug}:after",
+                request_id=f"{slug}:after",
+            ),
+            30,
+        )
         assert accepted.seq == len(journal) + 1
 
     await asyncio.gather(*(check(slug) for slug in burst.slugs))
@@ -230,9 +248,11 @@ async def failed_workflow_tasks(client: Client, slugs: Sequence[str]) -> dict[st
     found: dict[str, list[str]] = {}
     for slug in slugs:
         history = await client.get_workflow_handle(workflow_id(slug)).fetch_history()
-        causes = [e.workflow_task_failed_event_attributes.failure.message
-                  for e in history.events
-                  if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
+        causes = [
+            e.workflow_task_failed_event_attributes.failure.message
+            for e in history.events
+            if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+        ]
         if causes:
             found[slug] = causes
     return found
@@ -247,6 +267,10 @@ async def clients(settings: ClusterSettings, count: int) -> list[Client]:
 def describe(burst: Burst, extra: Mapping[str, object] | None = None) -> str:
     """One line for a failure message: how the burst went."""
     retries = sum(burst.sent.values()) - len(burst.sent)
-    parts = {"acknowledged": f"{len(burst.acknowledged)}/{burst.total}", "retries": retries,
-             "retried because": dict(burst.retried), **(extra or {})}
+    parts = {
+        "acknowledged": f"{len(burst.acknowledged)}/{burst.total}",
+        "retries": retries,
+        "retried because": dict(burst.retried),
+        **(extra or {}),
+    }
     return ", ".join(f"{k}: {v}" for k, v in parts.items())

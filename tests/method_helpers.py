@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import states
-from examples import walks
-from examples.walks import COORDINATOR, Step
-from models.coalition import Action, Coalition, Partner
-from models.events import Actor, Event, Role
+from lemniscate import states
+from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR, Step
+from lemniscate.models.coalition import Action, Coalition, Partner
+from lemniscate.models.events import Actor, Event, Role
 
 AT = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
 
@@ -27,8 +27,9 @@ def integration(*allowed: str, key: str = "crm") -> Actor:
     return Actor(id=key, role=Role.integration, allowed_triggers=list(allowed))
 
 
-def event(trigger: str, payload: dict[str, Any] | None = None, actor: Actor = COORDINATOR,
-          reason: str | None = None) -> Event:
+def event(
+    trigger: str, payload: dict[str, Any] | None = None, actor: Actor = COORDINATOR, reason: str | None = None
+) -> Event:
     return Event(trigger=trigger, payload=payload or {}, actor=actor, at=AT, reason=reason)
 
 
@@ -67,14 +68,16 @@ def walk(start: dict[str, Any], steps: Sequence[Step]) -> Walked:
     return Walked(coalition, events, visited)
 
 
-def fire(c: Coalition, trigger: str, payload: dict[str, Any] | None = None,
-         actor: Actor = COORDINATOR) -> Coalition:
+def fire(
+    c: Coalition, trigger: str, payload: dict[str, Any] | None = None, actor: Actor = COORDINATOR
+) -> Coalition:
     """Apply one trigger that must be accepted."""
     return states.apply(c, event(trigger, payload, actor))
 
 
-def refusal(c: Coalition, trigger: str, payload: dict[str, Any] | None = None,
-            actor: Actor = COORDINATOR) -> list[str]:
+def refusal(
+    c: Coalition, trigger: str, payload: dict[str, Any] | None = None, actor: Actor = COORDINATOR
+) -> list[str]:
     """The reasons `trigger` is refused; asserts that evaluate and apply agree and that the
     coalition is left exactly as it was."""
     before = c.model_dump()
@@ -121,6 +124,7 @@ def steps_through(steps: Sequence[Step], trigger: str, nth: int = 1) -> list[Ste
 
 # The two worked coalitions, as whole walks.
 
+
 def taskforce_steps() -> list[Step]:
     return walks.taskforce_to_execution() + walks.taskforce_one_cycle() + walks.taskforce_closing()
 
@@ -142,17 +146,22 @@ def answers(org: str = "the partner") -> dict[str, str]:
 
 
 def interview(partner: str, held_on: str = "2027-02-01") -> Step:
-    return Step("record_interview", {"partner": partner, "answers": answers(partner),
-                                     "held_on": held_on, "interviewer": "coordinator"})
+    return Step(
+        "record_interview",
+        {"partner": partner, "answers": answers(partner), "held_on": held_on, "interviewer": "coordinator"},
+    )
 
 
 def exploration_outcome(meeting: str, commitment: str, attended: Sequence[str]) -> Step:
-    return Step("record_meeting_outcome", {"meeting": meeting, "outcome": {
-        "attended": list(attended), "commitment": commitment}})
+    return Step(
+        "record_meeting_outcome",
+        {"meeting": meeting, "outcome": {"attended": list(attended), "commitment": commitment}},
+    )
 
 
-def sample_payload(trigger: str, c: Coalition | None = None, partner: str | None = None,
-                   action: str | None = None) -> dict[str, Any]:
+def sample_payload(
+    trigger: str, c: Coalition | None = None, partner: str | None = None, action: str | None = None
+) -> dict[str, Any]:
     """A payload of the right shape for `trigger`, naming things `c` has where it can."""
     partners = [q.name for q in c.partners] if c else []
     who = partner or (partners[0] if partners else "VNG")
@@ -169,31 +178,54 @@ def sample_payload(trigger: str, c: Coalition | None = None, partner: str | None
         "dissolve": {"reason": "No commitment."},
         "record_intent": {"intent": "The initiator wants to act."},
         "add_partner": {"name": "Nieuwe partner"},
-        "record_interview": {"partner": who, "answers": answers(who), "held_on": "2027-02-01",
-                             "interviewer": "coordinator"},
+        "record_interview": {
+            "partner": who,
+            "answers": answers(who),
+            "held_on": "2027-02-01",
+            "interviewer": "coordinator",
+        },
         "mark_not_reached": {"partner": who, "reason": "No answer."},
-        "update_agenda": {"partner": who, "agenda": [
-            {"on": "2027-06-01", "kind": "budget_cycle", "description": "Budget"}]},
+        "update_agenda": {
+            "partner": who,
+            "agenda": [{"on": "2027-06-01", "kind": "budget_cycle", "description": "Budget"}],
+        },
         "map_topic": {"topic": "Shared topic", "partners": partners[:2] or [who]},
-        "place_partner": {"partner": who, "placement": {
-            "role": "partner", "execution_power": "limited", "interest": "medium",
-            "influence": "medium"}},
+        "place_partner": {
+            "partner": who,
+            "placement": {
+                "role": "partner",
+                "execution_power": "limited",
+                "interest": "medium",
+                "influence": "medium",
+            },
+        },
         "sketch_collaboration": {"sketch": "A light network."},
-        "plan_meeting": {"kind": "exploration", "on": "2027-04-01", "invitees": orgs[:2],
-                         "inviters": [initiator]},
+        "plan_meeting": {
+            "kind": "exploration",
+            "on": "2027-04-01",
+            "invitees": orgs[:2],
+            "inviters": [initiator],
+        },
         "reschedule_meeting": {"meeting": meeting, "on": "2027-04-02"},
-        "record_meeting_outcome": {"meeting": meeting, "outcome": {
-            "attended": orgs[:1], "commitment": "tentative"}},
+        "record_meeting_outcome": {
+            "meeting": meeting,
+            "outcome": {"attended": orgs[:1], "commitment": "tentative"},
+        },
         "record_vision": {"vision": "A shared vision."},
-        "add_option": {"kind": "content" if c is None or c.state == "content_elaboration"
-                       else "collaboration", "title": "An option"},
+        "add_option": {
+            "kind": "content" if c is None or c.state == "content_elaboration" else "collaboration",
+            "title": "An option",
+        },
         "remove_option": {"option": option},
         "choose_collaboration_model": {"model": "steering_group"},
         "add_action": {"title": "An action", "owner": who, "funding": "within_existing_work"},
         "update_action": {"action": action},
         "record_basic_agreements": {"funding": "Own staff time.", "progress_monitoring": "Yearly."},
-        "sign_founding_basis": {"kind": "declaration_of_intent", "signatories": [initiator],
-                                "signed_on": "2027-06-01"},
+        "sign_founding_basis": {
+            "kind": "declaration_of_intent",
+            "signatories": [initiator],
+            "signed_on": "2027-06-01",
+        },
         "commit": {"partner": who},
         "report_progress": {"action": action, "status": "in_progress"},
         "pick_up_action": {"action": action, "partner": who},
@@ -203,15 +235,23 @@ def sample_payload(trigger: str, c: Coalition | None = None, partner: str | None
         "open_accountability_item": {"action": action},
         "build_message_house": {"message_house": MESSAGE_HOUSE | {"contributors": [initiator]}},
         "choose_positioning": {"positioning": POSITIONING},
-        "record_constituency_support": {"partner": who, "support": {
-            "managers": True, "legal_staff": True, "executives": True}},
+        "record_constituency_support": {
+            "partner": who,
+            "support": {"managers": True, "legal_staff": True, "executives": True},
+        },
         "publish_toolkit": {"items": ["Shared messages"]},
         "join_communication_coalition": {"partner": who, "advisor": "Comms advisor"},
         "record_signal": {"region": "North", "kind": "bottleneck", "description": "Too few homes."},
         "credit_partner": {"partner": who, "contribution": "Did its part."},
-        "spawn_region": {"region": {"id": f"{c.id if c else 'national'}-noord",
-                                    "name": "Regio Noord", "task": {"title": "A regional task"},
-                                    "initiators": ["Provincie"], "coordinator": "regio"}},
+        "spawn_region": {
+            "region": {
+                "id": f"{c.id if c else 'national'}-noord",
+                "name": "Regio Noord",
+                "task": {"title": "A regional task"},
+                "initiators": ["Provincie"],
+                "coordinator": "regio",
+            }
+        },
         "signal_national": {"kind": "opportunity", "description": "A regional pilot works."},
     }
     return payloads.get(trigger, {})

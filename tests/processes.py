@@ -33,7 +33,10 @@ class Up:
         self.process = subprocess.Popen(
             [LEMNISCATE, "up", "--headless", "--no-demo"],
             env=clean_env({**self.env, "LEMNISCATE_API_PORT": "0"}),
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         assert self.process.stdout is not None
         lines: list[str] = []
         deadline = time.monotonic() + timeout
@@ -73,8 +76,13 @@ class Background:
     def __init__(self, argv: Sequence[str], env: Mapping[str, str], log_path: Path) -> None:
         self.log_path = log_path
         self._log: IO[bytes] = open(log_path, "wb")  # noqa: SIM115
-        self.process = subprocess.Popen(list(argv), env=clean_env(env), stdin=subprocess.DEVNULL,
-                                        stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            list(argv),
+            env=clean_env(env),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
 
     @property
     def pid(self) -> int:
@@ -89,8 +97,9 @@ class Background:
             if needle in self.log():
                 return
             if self.process.poll() is not None:
-                raise AssertionError(f"{self.process.args!r} exited ({self.process.returncode}):\n"
-                                     f"{self.log()}")
+                raise AssertionError(
+                    f"{self.process.args!r} exited ({self.process.returncode}):\n{self.log()}"
+                )
             time.sleep(0.1)
         raise AssertionError(f"{needle!r} not in the log within {timeout:g} s:\n{self.log()}")
 
@@ -105,8 +114,9 @@ def worker(env: Mapping[str, str], log_path: Path) -> Background:
     return Background([LEMNISCATE, "worker"], env, log_path)
 
 
-def python_command(module: str, command: str, args: Sequence[str], env: Mapping[str, str],
-                   log_path: Path) -> Background:
+def python_command(
+    module: str, command: str, args: Sequence[str], env: Mapping[str, str], log_path: Path
+) -> Background:
     """A click command object run as its own process (for commands not in `lemniscate`)."""
     code = f"import sys; from {module} import {command}; {command}(sys.argv[1:])"
     return Background([sys.executable, "-c", code, *args], env, log_path)

@@ -36,9 +36,9 @@ from temporalio.testing import WorkflowEnvironment
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from temporal_env import running_worker, time_skipping_env, walk_service
 
-from coalitions import CoalitionService
-from examples import walks
-from workflows.io import workflow_id
+from lemniscate.coalitions import CoalitionService
+from lemniscate.examples import walks
+from lemniscate.workflows.io import workflow_id
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
 
@@ -64,8 +64,7 @@ async def city_centre(env: WorkflowEnvironment, service: CoalitionService) -> st
     await service.start(walks.city_start(slug), walks.COORDINATOR)
     await walk_service(service, slug, [*walks.city_to_execution(), *walks.city_transformation()])
     await env.sleep(timedelta(days=40))
-    await service.fire(slug, "dissolve", {"reason": "The new task found no commitment."},
-                       walks.COORDINATOR)
+    await service.fire(slug, "dissolve", {"reason": "The new task found no commitment."}, walks.COORDINATOR)
     return slug
 
 

@@ -24,12 +24,12 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.converter import decode_typed_search_attributes
 from temporalio.testing import WorkflowEnvironment
 
-from cluster import data_converter, ensure_registered, find_temporal_cli
-from cluster import search_attributes as sa
-from coalitions import CoalitionService
-from examples.walks import Step
-from workers.main import create_worker
-from workflows.io import CoalitionView
+from lemniscate.cluster import data_converter, ensure_registered, find_temporal_cli
+from lemniscate.cluster import search_attributes as sa
+from lemniscate.coalitions import CoalitionService
+from lemniscate.examples.walks import Step
+from lemniscate.workers.main import create_worker
+from lemniscate.workflows.io import CoalitionView
 
 T = TypeVar("T")
 
@@ -45,7 +45,8 @@ def time_skipping_server_path() -> str:
 @asynccontextmanager
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=time_skipping_server_path(), data_converter=data_converter())
+        test_server_existing_path=time_skipping_server_path(), data_converter=data_converter()
+    )
     try:
         await ensure_registered(env.client)
         yield env
@@ -70,9 +71,12 @@ async def dev_server_env(*extra_args: str) -> AsyncIterator[WorkflowEnvironment]
     attributes. Unlike the time-skipping test server it drops the speculative workflow task
     of a rejected update, and it honours dynamic config (`--dynamic-config-value K=V`)."""
     env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(find_temporal_cli()), data_converter=data_converter(),
-        search_attributes=list(sa.ALL), dev_server_extra_args=list(extra_args),
-        dev_server_log_level="error")
+        dev_server_existing_path=str(find_temporal_cli()),
+        data_converter=data_converter(),
+        search_attributes=list(sa.ALL),
+        dev_server_extra_args=list(extra_args),
+        dev_server_log_level="error",
+    )
     try:
         await ensure_registered(env.client)
         yield env
@@ -80,8 +84,9 @@ async def dev_server_env(*extra_args: str) -> AsyncIterator[WorkflowEnvironment]
         await env.shutdown()
 
 
-async def describe(client: Client, workflow_id: str,
-                   run_id: str | None = None) -> DescribeWorkflowExecutionResponse:
+async def describe(
+    client: Client, workflow_id: str, run_id: str | None = None
+) -> DescribeWorkflowExecutionResponse:
     """A raw DescribeWorkflowExecution.
 
     Why not `handle.describe()`: after `value_unset()` of a Datetime search attribute the
@@ -92,17 +97,19 @@ async def describe(client: Client, workflow_id: str,
     return await client.workflow_service.describe_workflow_execution(
         DescribeWorkflowExecutionRequest(
             namespace=client.namespace,
-            execution=WorkflowExecution(workflow_id=workflow_id, run_id=run_id or "")))
+            execution=WorkflowExecution(workflow_id=workflow_id, run_id=run_id or ""),
+        )
+    )
 
 
-async def workflow_status(client: Client, workflow_id: str,
-                          run_id: str | None = None) -> WorkflowExecutionStatus:
+async def workflow_status(
+    client: Client, workflow_id: str, run_id: str | None = None
+) -> WorkflowExecutionStatus:
     info = (await describe(client, workflow_id, run_id)).workflow_execution_info
     return WorkflowExecutionStatus(info.status)
 
 
-async def search_attributes(client: Client, workflow_id: str,
-                            run_id: str | None = None) -> dict[str, Any]:
+async def search_attributes(client: Client, workflow_id: str, run_id: str | None = None) -> dict[str, Any]:
     """The typed search attributes of a workflow as `{key name: value}`; an unset key is
     absent, on either server."""
     raw = (await describe(client, workflow_id, run_id)).workflow_execution_info.search_attributes
@@ -119,8 +126,9 @@ async def history_length(client: Client, workflow_id: str, run_id: str | None = 
     return len((await handle.fetch_history()).events)
 
 
-async def settled_history_length(client: Client, workflow_id: str, *, quiet: float = 0.3,
-                                 timeout: float = 10.0) -> int:
+async def settled_history_length(
+    client: Client, workflow_id: str, *, quiet: float = 0.3, timeout: float = 10.0
+) -> int:
     """The history length once it stopped growing for `quiet` seconds (workflow idle)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -135,8 +143,13 @@ async def settled_history_length(client: Client, workflow_id: str, *, quiet: flo
         length = again
 
 
-async def eventually(check: Callable[[], Awaitable[T]], accept: Callable[[T], bool], *,
-                     timeout: float = 10.0, interval: float = 0.05) -> T:
+async def eventually(
+    check: Callable[[], Awaitable[T]],
+    accept: Callable[[T], bool],
+    *,
+    timeout: float = 10.0,
+    interval: float = 0.05,
+) -> T:
     """Call `check` until `accept` holds for its value; the last value otherwise fails."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -149,14 +162,14 @@ async def eventually(check: Callable[[], Awaitable[T]], accept: Callable[[T], bo
         await asyncio.sleep(interval)
 
 
-async def walk_service(service: CoalitionService, slug: str,
-                       steps: Iterable[Step]) -> dict[str, CoalitionView]:
+async def walk_service(
+    service: CoalitionService, slug: str, steps: Iterable[Step]
+) -> dict[str, CoalitionView]:
     """Fire `steps` in order through the service; every one must be accepted. Returns the
     view each trigger returned (the last one per trigger name)."""
     views: dict[str, CoalitionView] = {}
     for step in steps:
-        views[step.trigger] = await service.fire(slug, step.trigger, step.payload, step.actor,
-                                                 step.reason)
+        views[step.trigger] = await service.fire(slug, step.trigger, step.payload, step.actor, step.reason)
     return views
 
 

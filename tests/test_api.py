@@ -19,21 +19,24 @@ import pytest
 from ports import free_ports
 from receivers import Webhooks, webhook_receiver
 
-from activities.notify import sign
-from api.app import create_app
-from api.auth import KeyRing
-from api.server import service_factory
-from cluster import ClusterSettings, EmbeddedServer
-from examples import walks
-from workers.main import create_worker
+from lemniscate.activities.notify import sign
+from lemniscate.api.app import create_app
+from lemniscate.api.auth import KeyRing
+from lemniscate.api.server import service_factory
+from lemniscate.cluster import ClusterSettings, EmbeddedServer
+from lemniscate.examples import walks
+from lemniscate.workers.main import create_worker
 
 KEYS: dict[str, dict[str, Any]] = {
     "coordinator": {"key": "coordinator-key-0123456789", "id": "anna", "role": "coordinator"},
-    "aedes": {"key": "aedes-key-0123456789abcdef", "id": "piet", "role": "partner",
-              "organisation": "Aedes"},
+    "aedes": {"key": "aedes-key-0123456789abcdef", "id": "piet", "role": "partner", "organisation": "Aedes"},
     "auditor": {"key": "auditor-key-0123456789abcd", "id": "els", "role": "auditor"},
-    "crm": {"key": "crm-key-0123456789abcdefgh", "id": "crm", "role": "integration",
-            "allowed_triggers": ["start", "add_partner"]},
+    "crm": {
+        "key": "crm-key-0123456789abcdefgh",
+        "id": "crm",
+        "role": "integration",
+        "allowed_triggers": ["start", "add_partner"],
+    },
 }
 
 
@@ -42,37 +45,51 @@ def auth(who: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[
-        tuple[httpx.AsyncClient, ClusterSettings, Path]]:
+async def stack(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[tuple[httpx.AsyncClient, ClusterSettings, Path]]:
     data = tmp_path_factory.mktemp("api")
     server_port, ui_port = free_ports(2)
-    settings = ClusterSettings.from_env({
-        "LEMNISCATE_DATA_DIR": str(data), "LEMNISCATE_SERVER_PORT": str(server_port),
-        "LEMNISCATE_UI_PORT": str(ui_port),
-        "LEMNISCATE_TASK_QUEUE": f"api-{uuid.uuid4().hex[:6]}"})
+    settings = ClusterSettings.from_env(
+        {
+            "LEMNISCATE_DATA_DIR": str(data),
+            "LEMNISCATE_SERVER_PORT": str(server_port),
+            "LEMNISCATE_UI_PORT": str(ui_port),
+            "LEMNISCATE_TASK_QUEUE": f"api-{uuid.uuid4().hex[:6]}",
+        }
+    )
     key_path = data / "keys.json"
     key_path.write_text(json.dumps(list(KEYS.values())))
-    async with EmbeddedServer(settings, headless=True) as server, \
-            create_worker(server.client, settings.task_queue):
+    async with (
+        EmbeddedServer(settings, headless=True) as server,
+        create_worker(server.client, settings.task_queue),
+    ):
         app = create_app(service_factory(settings, server.client), KeyRing.load(key_path))
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
             yield client, settings, key_path
 
 
-async def _start(client: httpx.AsyncClient, slug: str, who: str = "coordinator"
-                 ) -> httpx.Response:
+async def _start(client: httpx.AsyncClient, slug: str, who: str = "coordinator") -> httpx.Response:
     return await client.post("/coalitions", json=walks.taskforce_start(slug), headers=auth(who))
 
 
-async def _fire(client: httpx.AsyncClient, slug: str, trigger: str, payload: dict[str, Any],
-                who: str = "coordinator", **headers: str) -> httpx.Response:
-    return await client.post(f"/coalitions/{slug}/triggers/{trigger}", json=payload,
-                             headers={**auth(who), **headers})
+async def _fire(
+    client: httpx.AsyncClient,
+    slug: str,
+    trigger: str,
+    payload: dict[str, Any],
+    who: str = "coordinator",
+    **headers: str,
+) -> httpx.Response:
+    return await client.post(
+        f"/coalitions/{slug}/triggers/{trigger}", json=payload, headers={**auth(who), **headers}
+    )
 
 
 async def test_start_show_fire_and_refusal_as_problem_details(
-        stack: tuple[httpx.AsyncClient, ClusterSettings, Path]) -> None:
+    stack: tuple[httpx.AsyncClient, ClusterSettings, Path],
+) -> None:
     client, _, _ = stack
     started = await _start(client, "api-walk")
     assert started.status_code == 201, started.text
@@ -83,25 +100,31 @@ async def test_start_show_fire_and_refusal_as_problem_details(
     assert refused.headers["content-type"] == "application/problem+json"
     problem = refused.json()
     assert problem["type"] == "/problems/refused" and problem["status"] == 422
-    assert ("5 of 5 prospective partners have no interview: VNG, Aedes, ActiZ, ZN, BZK "
-            "(record_interview, or mark_not_reached with a reason).") in problem["reasons"]
+    assert (
+        "5 of 5 prospective partners have no interview: VNG, Aedes, ActiZ, ZN, BZK "
+        "(record_interview, or mark_not_reached with a reason)."
+    ) in problem["reasons"]
 
-    invalid = await _fire(client, "api-walk", "record_interview",
-                          {"partner": "Aedes", "held_on": "yesterday"})
+    invalid = await _fire(
+        client, "api-walk", "record_interview", {"partner": "Aedes", "held_on": "yesterday"}
+    )
     assert invalid.status_code == 422
     fields = {e["field"] for e in invalid.json()["errors"]}
     assert {"answers", "held_on", "interviewer"} <= fields
 
-    accepted = await _fire(client, "api-walk", "record_intent", {"intent": "Act together."},
-                           reason="agreed")
+    accepted = await _fire(client, "api-walk", "record_intent", {"intent": "Act together."}, reason="agreed")
     assert accepted.status_code == 200
     assert accepted.json()["trigger"] == "record_intent"
     assert accepted.json()["state"] == "intent_and_interests"
     journal = (await client.get("/coalitions/api-walk/journal", headers=auth("auditor"))).json()
     assert journal[-1]["event"]["trigger"] == "record_intent"
     # The journal names the authenticated identity, never something from the body.
-    assert journal[-1]["event"]["actor"] == {"id": "anna", "role": "coordinator",
-                                             "organisation": None, "allowed_triggers": []}
+    assert journal[-1]["event"]["actor"] == {
+        "id": "anna",
+        "role": "coordinator",
+        "organisation": None,
+        "allowed_triggers": [],
+    }
 
     missing = await client.get("/coalitions/nope", headers=auth("auditor"))
     assert missing.status_code == 404 and missing.json()["type"] == "/problems/not-found"
@@ -109,18 +132,25 @@ async def test_start_show_fire_and_refusal_as_problem_details(
     assert duplicate.status_code == 409
 
 
-async def test_role_by_endpoint_matrix(
-        stack: tuple[httpx.AsyncClient, ClusterSettings, Path]) -> None:
+async def test_role_by_endpoint_matrix(stack: tuple[httpx.AsyncClient, ClusterSettings, Path]) -> None:
     client, _, _ = stack
     assert (await _start(client, "api-roles")).status_code == 201
     await _fire(client, "api-roles", "record_intent", {"intent": "x"})
-    answers = {k: "an answer" for k in ("drive", "developments", "expected_yield",
-                                        "willingness_to_adapt", "extra_efforts",
-                                        "worries_about_partners", "agreement_form")}
+    answers = {
+        k: "an answer"
+        for k in (
+            "drive",
+            "developments",
+            "expected_yield",
+            "willingness_to_adapt",
+            "extra_efforts",
+            "worries_about_partners",
+            "agreement_form",
+        )
+    }
 
     def interview(org: str) -> dict[str, Any]:
-        return {"partner": org, "answers": answers, "held_on": "2027-01-05",
-                "interviewer": "anna"}
+        return {"partner": org, "answers": answers, "held_on": "2027-01-05", "interviewer": "anna"}
 
     expectations: list[tuple[str, str, str, dict[str, Any], int]] = [
         # who, method, path or trigger, payload, expected status
@@ -156,18 +186,22 @@ async def test_role_by_endpoint_matrix(
     for headers in ({}, {"Authorization": "Bearer not-a-key"}, {"Authorization": "Basic x"}):
         response = await client.get("/coalitions/api-roles", headers=headers)
         assert response.status_code == 401 and response.json()["status"] == 401
-    assert (await client.get("/coalitions/api-roles",
-                             headers={"X-API-Key": KEYS["auditor"]["key"]})).status_code == 200
+    assert (
+        await client.get("/coalitions/api-roles", headers={"X-API-Key": KEYS["auditor"]["key"]})
+    ).status_code == 200
 
 
 async def test_idempotent_retry_applies_once_and_replies_the_same(
-        stack: tuple[httpx.AsyncClient, ClusterSettings, Path]) -> None:
+    stack: tuple[httpx.AsyncClient, ClusterSettings, Path],
+) -> None:
     client, _, _ = stack
     await _start(client, "api-idem")
-    first = await _fire(client, "api-idem", "add_partner", {"name": "Woonbond"},
-                        **{"Idempotency-Key": "add-woonbond-1"})
-    again = await _fire(client, "api-idem", "add_partner", {"name": "Woonbond"},
-                        **{"Idempotency-Key": "add-woonbond-1"})
+    first = await _fire(
+        client, "api-idem", "add_partner", {"name": "Woonbond"}, **{"Idempotency-Key": "add-woonbond-1"}
+    )
+    again = await _fire(
+        client, "api-idem", "add_partner", {"name": "Woonbond"}, **{"Idempotency-Key": "add-woonbond-1"}
+    )
     assert first.status_code == again.status_code == 200
     assert first.json() == again.json()
     journal = (await client.get("/coalitions/api-idem/journal", headers=auth("auditor"))).json()
@@ -178,16 +212,15 @@ async def test_idempotent_retry_applies_once_and_replies_the_same(
     assert "name: Woonbond is already a partner of this coalition." in third.json()["reasons"]
 
 
-async def test_portfolio_paging_and_count(
-        stack: tuple[httpx.AsyncClient, ClusterSettings, Path]) -> None:
+async def test_portfolio_paging_and_count(stack: tuple[httpx.AsyncClient, ClusterSettings, Path]) -> None:
     client, _, _ = stack
     for n in range(5):
         start = walks.taskforce_start(f"api-page-{n}", programme="Paging")
-        assert (await client.post("/coalitions", json=start,
-                                  headers=auth("coordinator"))).status_code == 201
+        assert (await client.post("/coalitions", json=start, headers=auth("coordinator"))).status_code == 201
     for _ in range(50):  # visibility is eventually consistent
-        count = (await client.get("/coalitions/count?programme=Paging",
-                                  headers=auth("auditor"))).json()["count"]
+        count = (await client.get("/coalitions/count?programme=Paging", headers=auth("auditor"))).json()[
+            "count"
+        ]
         if count == 5:
             break
         await asyncio.sleep(0.2)
@@ -209,12 +242,21 @@ async def test_portfolio_paging_and_count(
 def test_schemathesis_finds_no_server_error(tmp_path: Path) -> None:
     """Random requests to every route of the OpenAPI spec, against `lemniscate up`."""
     server_port, ui_port, api_port = free_ports(3)
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")},
-           "LEMNISCATE_DATA_DIR": str(tmp_path), "LEMNISCATE_SERVER_PORT": str(server_port),
-           "LEMNISCATE_UI_PORT": str(ui_port), "LEMNISCATE_API_PORT": str(api_port)}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")},
+        "LEMNISCATE_DATA_DIR": str(tmp_path),
+        "LEMNISCATE_SERVER_PORT": str(server_port),
+        "LEMNISCATE_UI_PORT": str(ui_port),
+        "LEMNISCATE_API_PORT": str(api_port),
+    }
     bin_dir = Path(sys.executable).parent
-    up = subprocess.Popen([str(bin_dir / "lemniscate"), "up", "--headless"], env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    up = subprocess.Popen(
+        [str(bin_dir / "lemniscate"), "up", "--headless"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert up.stdout is not None
         for line in up.stdout:
@@ -222,10 +264,26 @@ def test_schemathesis_finds_no_server_error(tmp_path: Path) -> None:
                 break
         key = json.loads((tmp_path / "api-keys.json").read_text())[0]["key"]
         result = subprocess.run(
-            [str(bin_dir / "schemathesis"), "run", f"http://127.0.0.1:{api_port}/openapi.json",
-             "--header", f"Authorization: Bearer {key}", "--checks", "not_a_server_error",
-             "--max-examples", "4", "--phases", "examples,fuzzing", "--seed", "1"],
-            capture_output=True, text=True, timeout=600, cwd=tmp_path)
+            [
+                str(bin_dir / "schemathesis"),
+                "run",
+                f"http://127.0.0.1:{api_port}/openapi.json",
+                "--header",
+                f"Authorization: Bearer {key}",
+                "--checks",
+                "not_a_server_error",
+                "--max-examples",
+                "4",
+                "--phases",
+                "examples,fuzzing",
+                "--seed",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=tmp_path,
+        )
         assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
         ran = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
         assert ran is not None and ran.group(1) == ran.group(2), result.stdout[-2000:]
@@ -236,17 +294,21 @@ def test_schemathesis_finds_no_server_error(tmp_path: Path) -> None:
 
 
 async def test_subscribed_webhook_receives_signed_transitions(
-        stack: tuple[httpx.AsyncClient, ClusterSettings, Path]) -> None:
+    stack: tuple[httpx.AsyncClient, ClusterSettings, Path],
+) -> None:
     client, _, _ = stack
     hooks = Webhooks()
     with webhook_receiver(hooks) as url:
         secret = "a-subscriber-secret"
-        denied = await client.post("/subscriptions", headers=auth("auditor"),
-                                   json={"url": url, "secret": secret})
+        denied = await client.post(
+            "/subscriptions", headers=auth("auditor"), json={"url": url, "secret": secret}
+        )
         assert denied.status_code == 403
-        created = await client.post("/subscriptions", headers=auth("crm"),
-                                    json={"id": "crm-hook", "url": url, "secret": secret,
-                                          "events": ["transition"]})
+        created = await client.post(
+            "/subscriptions",
+            headers=auth("crm"),
+            json={"id": "crm-hook", "url": url, "secret": secret, "events": ["transition"]},
+        )
         assert created.status_code == 201, created.text
         assert "secret" not in created.json()
         listed = (await client.get("/subscriptions", headers=auth("auditor"))).json()
@@ -259,8 +321,11 @@ async def test_subscribed_webhook_receives_signed_transitions(
                 break
             await asyncio.sleep(0.1)
         # Other tests' coalitions publish to the subscriber too: look at this one's.
-        events = [(headers, json.loads(body)) for headers, body in hooks.accepted()
-                  if json.loads(body)["coalition_id"] == "api-events"]
+        events = [
+            (headers, json.loads(body))
+            for headers, body in hooks.accepted()
+            if json.loads(body)["coalition_id"] == "api-events"
+        ]
         assert [e["trigger"] for _, e in events] == ["start", "record_intent"]
         for headers, body in hooks.accepted():
             assert headers["X-Lemniscate-Signature"] == sign(body, secret)  # every one signed

@@ -26,20 +26,20 @@ from temporal_env import eventually, running_worker, time_skipping_env, walk_ser
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 
-from audit import chain
-from audit.formats import FORMATS, render
-from audit.history import RunHistory, _Tasks, fetch_runs
-from audit.refusals import ENV_REFUSAL_LOG, log_path, read_refusals, record_refusal
-from audit.report import AuditReport, Gathered, assemble, build_report, gather
-from audit.verify import verify_file, verify_text
-from audit.wording import sentence
-from cli.audit import EXIT_MISMATCH, audit
-from coalitions import CoalitionRefused, CoalitionService
-from examples import walks
-from models.events import Actor, Role
-from models.journal import JournalEntry, TriggerRequest
-from workflows.coalition import CoalitionWorkflow
-from workflows.io import CoalitionInput, workflow_id
+from lemniscate.audit import chain
+from lemniscate.audit.formats import FORMATS, render
+from lemniscate.audit.history import RunHistory, _Tasks, fetch_runs
+from lemniscate.audit.refusals import ENV_REFUSAL_LOG, log_path, read_refusals, record_refusal
+from lemniscate.audit.report import AuditReport, Gathered, assemble, build_report, gather
+from lemniscate.audit.verify import verify_file, verify_text
+from lemniscate.audit.wording import sentence
+from lemniscate.cli.audit import EXIT_MISMATCH, audit
+from lemniscate.coalitions import CoalitionRefused, CoalitionService
+from lemniscate.examples import walks
+from lemniscate.models.events import Actor, Role
+from lemniscate.models.journal import JournalEntry, TriggerRequest
+from lemniscate.workflows.coalition import CoalitionWorkflow
+from lemniscate.workflows.io import CoalitionInput, workflow_id
 
 LIFE = "audit-lifecycle"
 LONG = "audit-long"
@@ -54,8 +54,7 @@ class Audited:
     refusal_log: Path
 
 
-async def _signal(service: CoalitionService, slug: str, request: TriggerRequest,
-                  accepted: bool) -> None:
+async def _signal(service: CoalitionService, slug: str, request: TriggerRequest, accepted: bool) -> None:
     before = await service.view(slug)
     handle = service._client.get_workflow_handle(workflow_id(slug))
     await handle.signal(CoalitionWorkflow.external_fact, request)
@@ -70,8 +69,9 @@ async def _signal(service: CoalitionService, slug: str, request: TriggerRequest,
 
 
 async def _lifecycle(env_sleep: Any, service: CoalitionService, log: Path) -> None:
-    await service.start(walks.taskforce_start(LIFE), walks.COORDINATOR,
-                        reason="Agreed at the programme board")
+    await service.start(
+        walks.taskforce_start(LIFE), walks.COORDINATOR, reason="Agreed at the programme board"
+    )
     steps = walks.taskforce_to_execution()
     await walk_service(service, LIFE, steps[:8])
     try:  # refused: the kind of attempt the CLI and API log, never the workflow
@@ -79,12 +79,15 @@ async def _lifecycle(env_sleep: Any, service: CoalitionService, log: Path) -> No
         raise AssertionError("found should have been refused")
     except CoalitionRefused as refused:
         record_refusal(LIFE, "found", walks.COORDINATOR, refused.reasons, path=log)
-    signal = TriggerRequest(trigger="record_signal", actor=Actor(id="crm", role=Role.coordinator),
-                            payload={"region": "Noord", "kind": "bottleneck",
-                                     "description": "Too few homes for older people."})
+    signal = TriggerRequest(
+        trigger="record_signal",
+        actor=Actor(id="crm", role=Role.coordinator),
+        payload={"region": "Noord", "kind": "bottleneck", "description": "Too few homes for older people."},
+    )
     await _signal(service, LIFE, signal, accepted=True)
-    await _signal(service, LIFE, TriggerRequest(trigger="map_domain", actor=walks.COORDINATOR),
-                  accepted=False)
+    await _signal(
+        service, LIFE, TriggerRequest(trigger="map_domain", actor=walks.COORDINATOR), accepted=False
+    )
     await walk_service(service, LIFE, steps[8:])
     await env_sleep(timedelta(days=95))  # the progress review comes due: the engine steps
     cycle = [s for s in walks.taskforce_one_cycle() if s.trigger != "start_monitoring"]
@@ -93,13 +96,14 @@ async def _lifecycle(env_sleep: Any, service: CoalitionService, log: Path) -> No
 
 
 async def _long(service: CoalitionService) -> None:
-    start = TriggerRequest(trigger="start", payload=walks.taskforce_start(LONG),
-                           actor=walks.COORDINATOR)
+    start = TriggerRequest(trigger="start", payload=walks.taskforce_start(LONG), actor=walks.COORDINATOR)
     await service._client.start_workflow(
-        CoalitionWorkflow.run, CoalitionInput(start=start, history_limit=100),
-        id=workflow_id(LONG), task_queue=service.task_queue)
-    await walk_service(service, LONG, [*walks.taskforce_to_execution(),
-                                       *walks.taskforce_one_cycle()])
+        CoalitionWorkflow.run,
+        CoalitionInput(start=start, history_limit=100),
+        id=workflow_id(LONG),
+        task_queue=service.task_queue,
+    )
+    await walk_service(service, LONG, [*walks.taskforce_to_execution(), *walks.taskforce_one_cycle()])
 
 
 @pytest.fixture(scope="module")
@@ -109,18 +113,20 @@ async def audited(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Aud
         await _lifecycle(env.sleep, service, log)
         await _long(service)
         gathered = await gather(service, LIFE)
-        yield Audited(service=service, gathered=gathered,
-                      lifecycle=await assemble(gathered, refusal_log=log),
-                      long=await build_report(service, LONG, refusal_log=log),
-                      refusal_log=log)
+        yield Audited(
+            service=service,
+            gathered=gathered,
+            lifecycle=await assemble(gathered, refusal_log=log),
+            long=await build_report(service, LONG, refusal_log=log),
+            refusal_log=log,
+        )
 
 
 def _entry(report: AuditReport, trigger: str, nth: int = 0) -> Any:
     return [r for r in report.entries if r.entry.event.trigger == trigger][nth]
 
 
-async def test_full_lifecycle_exported_in_every_format_and_verified(
-        audited: Audited, tmp_path: Path) -> None:
+async def test_full_lifecycle_exported_in_every_format_and_verified(audited: Audited, tmp_path: Path) -> None:
     report = audited.lifecycle
     assert report.ok, report.findings
     assert report.coalition.state == "closed" and report.coalition.final
@@ -143,8 +149,7 @@ async def test_full_lifecycle_exported_in_every_format_and_verified(
     assert engine.source is not None and engine.source.kind == "follow-up"
     found = _entry(report, "found")
     assert (found.entry.from_state, found.entry.to_state) == ("founding", "doing")
-    assert [(g.name, g.held) for g in found.guards] == [("founding_basis", True),
-                                                        ("enough_committed", True)]
+    assert [(g.name, g.held) for g in found.guards] == [("founding_basis", True), ("enough_committed", True)]
     assert "enough_committed" in [g.name for g in found.guards]
     assert all(r.guards == [] for r in report.entries if r.kind == "record")
 
@@ -176,8 +181,7 @@ def _altered_json(report: AuditReport, seq: int) -> str:
     return json.dumps(data, indent=2)
 
 
-async def test_altered_export_fails_verification_naming_the_entry(
-        audited: Audited, tmp_path: Path) -> None:
+async def test_altered_export_fails_verification_naming_the_entry(audited: Audited, tmp_path: Path) -> None:
     report = audited.lifecycle
     seq = _entry(report, "record_interview", 1).entry.seq
 
@@ -185,32 +189,37 @@ async def test_altered_export_fails_verification_naming_the_entry(
     altered.write_text(_altered_json(report, seq))
     result = verify_file(altered)
     assert not result.ok
-    assert any(p.startswith(f"entry #{seq}: content does not match its hash") for p in
-               result.problems), result.problems
+    assert any(p.startswith(f"entry #{seq}: content does not match its hash") for p in result.problems), (
+        result.problems
+    )
     cli = CliRunner().invoke(audit, ["--verify", str(altered)])
     assert cli.exit_code == EXIT_MISMATCH
     assert f"entry #{seq}: content does not match its hash" in cli.output
 
     # The readable part of an HTML or Markdown export cannot be edited either.
-    html = render(report, "html").replace("Aedes was interviewed on 2027-01-11",
-                                          "Aedes was interviewed on 2027-01-12")
-    assert any(p.startswith(f"entry #{seq}: its plain-words sentence does not say") for p in
-               verify_text(html).problems)
+    html = render(report, "html").replace(
+        "Aedes was interviewed on 2027-01-11", "Aedes was interviewed on 2027-01-12"
+    )
+    assert any(
+        p.startswith(f"entry #{seq}: its plain-words sentence does not say")
+        for p in verify_text(html).problems
+    )
     md = render(report, "md").replace("round 1, side zij", "round 2, side zij", 1)
-    assert verify_text(md).problems == ["entry #1: the text shown differs from the entry's "
-                                        "data (the readable part was edited)"]
+    assert verify_text(md).problems == [
+        "entry #1: the text shown differs from the entry's data (the readable part was edited)"
+    ]
     # ... nor their embedded data, nor a CSV's.
     html = render(report, "html").replace('"held_on": "2027-01-11"', '"held_on": "2027-01-12"')
-    assert any(p.startswith(f"entry #{seq}: content does not match") for p in
-               verify_text(html).problems)
+    assert any(p.startswith(f"entry #{seq}: content does not match") for p in verify_text(html).problems)
     csv = render(report, "csv").replace('"held_on"":""2027-01-11""', '"held_on"":""2027-01-12""')
     assert any(p.startswith(f"entry #{seq}:") for p in verify_text(csv).problems)
     # A removed entry breaks the chain at the entry after it.
     data = json.loads(render(report, "json"))
     del data["entries"][seq - 1]
     problems = verify_text(json.dumps(data)).problems
-    assert any(p.startswith(f"entry #{seq + 1}: seq is {seq + 1}, expected {seq}")
-               for p in problems), problems
+    assert any(p.startswith(f"entry #{seq + 1}: seq is {seq + 1}, expected {seq}") for p in problems), (
+        problems
+    )
 
 
 async def test_continue_as_new_exports_one_continuous_trail(audited: Audited) -> None:
@@ -238,10 +247,15 @@ def _without_update(runs: list[RunHistory], seq: int, gathered: Gathered) -> lis
                 payload = event.workflow_execution_update_completed_event_attributes
                 if json.loads(payload.outcome.success.payloads[0].data).get("seq") == seq:
                     update_id = payload.meta.update_id
-                    events = [e for e in events if update_id not in (
-                        e.workflow_execution_update_accepted_event_attributes
-                        .accepted_request.meta.update_id,
-                        e.workflow_execution_update_completed_event_attributes.meta.update_id)]
+                    events = [
+                        e
+                        for e in events
+                        if update_id
+                        not in (
+                            e.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id,
+                            e.workflow_execution_update_completed_event_attributes.meta.update_id,
+                        )
+                    ]
                     break
         doctored.append(RunHistory(run.run_id, events))
     assert sum(len(r.events) for r in doctored) == sum(len(r.events) for r in runs) - 2
@@ -254,13 +268,11 @@ def _resealed(journal: list[JournalEntry]) -> list[JournalEntry]:
     for entry in journal:
         prev = chain.GENESIS if not sealed else sealed[-1].hash
         body = entry.model_copy(update={"prev_hash": prev, "hash": None})
-        sealed.append(body.model_copy(update={"hash": chain.entry_hash(body.model_dump(
-            mode="json"))}))
+        sealed.append(body.model_copy(update={"hash": chain.entry_hash(body.model_dump(mode="json"))}))
     return sealed
 
 
-async def test_dropped_history_event_and_forged_journal_are_mismatches(
-        audited: Audited) -> None:
+async def test_dropped_history_event_and_forged_journal_are_mismatches(audited: Audited) -> None:
     gathered = audited.gathered
     seq = _entry(audited.lifecycle, "map_topic", 1).entry.seq
 
@@ -268,34 +280,43 @@ async def test_dropped_history_event_and_forged_journal_are_mismatches(
     report = await assemble(dropped, refusal_log=audited.refusal_log)
     assert not report.ok and report.chain.intact
     assert [(f.check, f.seq) for f in report.findings] == [("history", seq)]
-    assert "no accepted update, signal or start in the history records map_topic" in \
-        report.findings[0].message
+    assert (
+        "no accepted update, signal or start in the history records map_topic" in report.findings[0].message
+    )
     assert "MISMATCH: 1 finding(s)" in render(report, "html")
     assert render(report, "md").index("MISMATCH") < render(report, "md").index("## Coalition")
 
     journal = list(gathered.journal)
     entry = journal[seq - 1]
     payload = {**entry.event.payload, "topic": "Something else"}
-    journal[seq - 1] = entry.model_copy(update={"event": entry.event.model_copy(
-        update={"payload": payload})})
-    forged = await assemble(dataclasses.replace(gathered, journal=_resealed(journal)),
-                            refusal_log=audited.refusal_log)
+    journal[seq - 1] = entry.model_copy(update={"event": entry.event.model_copy(update={"payload": payload})})
+    forged = await assemble(
+        dataclasses.replace(gathered, journal=_resealed(journal)), refusal_log=audited.refusal_log
+    )
     assert forged.chain.intact  # the chain was recomputed...
-    assert any(f.seq == seq and "payload differs from the history in: topic" in f.message
-               for f in forged.findings)  # ... but the history says otherwise
-    missing = await assemble(dataclasses.replace(gathered, journal=_resealed(
-        [e.model_copy(update={"seq": i}) for i, e in enumerate(
-            [e for e in gathered.journal if e.seq != seq], start=1)])),
-        refusal_log=audited.refusal_log)
-    assert any(f.seq is None and "which the journal does not hold" in f.message
-               for f in missing.findings)
+    assert any(
+        f.seq == seq and "payload differs from the history in: topic" in f.message for f in forged.findings
+    )  # ... but the history says otherwise
+    missing = await assemble(
+        dataclasses.replace(
+            gathered,
+            journal=_resealed(
+                [
+                    e.model_copy(update={"seq": i})
+                    for i, e in enumerate([e for e in gathered.journal if e.seq != seq], start=1)
+                ]
+            ),
+        ),
+        refusal_log=audited.refusal_log,
+    )
+    assert any(f.seq is None and "which the journal does not hold" in f.message for f in missing.findings)
     assert any(f.seq == seq and f.check == "history" for f in missing.findings)
 
 
 async def test_encrypted_history_is_decoded_through_the_codec(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LEMNISCATE_ENCRYPTION_KEYS",
-                       "audit:" + base64.b64encode(bytes(range(32))).decode())
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LEMNISCATE_ENCRYPTION_KEYS", "audit:" + base64.b64encode(bytes(range(32))).decode())
     slug = "audit-sealed"
     async with time_skipping_env() as env, running_worker(env.client) as service:
         await service.start(walks.city_start(slug), walks.COORDINATOR)
@@ -322,10 +343,22 @@ async def test_html_report_read_in_headless_chromium(audited: Audited, tmp_path:
     page.write_text(render(report, "html"), "utf-8")
     completed = await asyncio.to_thread(
         subprocess.run,
-        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--no-first-run",
-         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=60, check=False)
+        [
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     dom = completed.stdout
     assert completed.returncode == 0 and "</html>" in dom, completed.stderr[-2000:]
 
@@ -338,12 +371,12 @@ async def test_html_report_read_in_headless_chromium(audited: Audited, tmp_path:
     assert fact("fact-state") == "closed"
     assert int(fact("fact-entries")) == len(report.entries)
     assert fact("fact-chain-head") == report.chain.head
-    assert len(re.findall(r'<article class="entry[^"]*" id="entry-\d+"', dom)) == len(
-        report.entries)
+    assert len(re.findall(r'<article class="entry[^"]*" id="entry-\d+"', dom)) == len(report.entries)
 
 
 def test_refusal_log_is_appended_and_read_per_coalition(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "logs" / "refusals.jsonl"
     monkeypatch.setenv(ENV_REFUSAL_LOG, str(path))
     assert log_path() == path
@@ -363,8 +396,10 @@ def test_refusal_log_is_appended_and_read_per_coalition(
 
 
 def test_sentences_fall_back_to_key_values() -> None:
-    assert sentence("commit", {"partner": "Aedes", "statement": "We build."}) == \
-        'Aedes committed to the coalition: "We build."'
+    assert (
+        sentence("commit", {"partner": "Aedes", "statement": "We build."})
+        == 'Aedes committed to the coalition: "We build."'
+    )
     assert sentence("commit", {"organisation": "Aedes"}) == "organisation: Aedes"
     assert sentence("no_such", {"a": {"b": 1}, "c": [1, 2]}) == "a.b: 1; c: 1, 2"
     assert sentence("map_domain", {}, "To step 2.") == "To step 2."
@@ -373,8 +408,11 @@ def test_sentences_fall_back_to_key_values() -> None:
 def test_chain_names_the_first_broken_entry() -> None:
     entries: list[dict[str, Any]] = []
     for seq in (1, 2, 3):
-        body = {"seq": seq, "event": {"trigger": f"t{seq}"}, "prev_hash": chain.link_of(
-            entries[-1] if entries else None)}
+        body = {
+            "seq": seq,
+            "event": {"trigger": f"t{seq}"},
+            "prev_hash": chain.link_of(entries[-1] if entries else None),
+        }
         entries.append({**body, "hash": chain.entry_hash(body)})
     assert chain.verify_chain(entries, head=entries[-1]["hash"]) == []
     swapped = [entries[0], entries[2], entries[1]]
@@ -386,24 +424,27 @@ def test_chain_names_the_first_broken_entry() -> None:
 def test_a_task_handed_on_to_the_next_extends_where_a_signal_may_be_handled() -> None:
     """A signal whose first task completed and was at once scheduled again may be handled
     by the next task; a task that completed with something after it ends the search."""
+
     def at(ms: int) -> datetime:
         return datetime(2026, 11, 23, 12, 0, 0, ms * 1000, tzinfo=UTC)
 
-    kinds = [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,  # 1
-             EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 2
-             EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 3, at 3 ms
-             EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,  # 4: handed on
-             EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 5
-             EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 6, at 6 ms
-             EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,  # 7
-             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,  # 8
-             EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 9
-             EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 10, at 10 ms
-             EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,  # 11
-             EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,  # 12
-             EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 13
-             EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 14, at 14 ms
-             EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED]  # 15
+    kinds = [
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,  # 1
+        EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 2
+        EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 3, at 3 ms
+        EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,  # 4: handed on
+        EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 5
+        EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 6, at 6 ms
+        EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,  # 7
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,  # 8
+        EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 9
+        EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 10, at 10 ms
+        EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,  # 11
+        EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,  # 12
+        EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,  # 13
+        EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,  # 14, at 14 ms
+        EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    ]  # 15
     events = []
     for number, kind in enumerate(kinds, start=1):
         stamp = Timestamp()

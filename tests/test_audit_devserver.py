@@ -18,18 +18,21 @@ from click.testing import CliRunner, Result
 from fastapi import FastAPI
 from temporal_env import dev_server_env, eventually, running_worker, walk_service
 
-from api import problems
-from api.audit_routes import CHAIN_HEAD_HEADER, FINDINGS_HEADER, audit_router
-from api.auth import KeyEntry, KeyRing
-from audit.refusals import ENV_REFUSAL_LOG, record_refusal
-from cli.audit import EXIT_MISMATCH, audit
-from coalitions import CoalitionService, PortfolioFilter
-from examples import walks
-from models.events import Role
+from lemniscate.api import problems
+from lemniscate.api.audit_routes import CHAIN_HEAD_HEADER, FINDINGS_HEADER, audit_router
+from lemniscate.api.auth import KeyEntry, KeyRing
+from lemniscate.audit.refusals import ENV_REFUSAL_LOG, record_refusal
+from lemniscate.cli.audit import EXIT_MISMATCH, audit
+from lemniscate.coalitions import CoalitionService, PortfolioFilter
+from lemniscate.examples import walks
+from lemniscate.models.events import Role
 
 CLOSED, DISSOLVED, FRESH = "audit-closed", "audit-dissolved", "audit-fresh"
-KEYS = {"auditor": "auditor-key-0123456789abcd", "coordinator": "coordinator-key-0123456789",
-        "partner": "partner-key-0123456789abcde"}
+KEYS = {
+    "auditor": "auditor-key-0123456789abcd",
+    "coordinator": "coordinator-key-0123456789",
+    "partner": "partner-key-0123456789abcde",
+}
 
 
 @dataclass
@@ -39,8 +42,9 @@ class Stack:
 
     async def run(self, *args: str) -> Result:
         # In a thread: the command runs its own event loop (asyncio.run).
-        return await asyncio.to_thread(CliRunner().invoke, audit, list(args), env=self.env,
-                                       catch_exceptions=False)
+        return await asyncio.to_thread(
+            CliRunner().invoke, audit, list(args), env=self.env, catch_exceptions=False
+        )
 
 
 @pytest.fixture(scope="module")
@@ -48,27 +52,38 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
     data = tmp_path_factory.mktemp("audit-dev")
     async with dev_server_env() as env, running_worker(env.client) as service:
         await service.start(walks.taskforce_start(CLOSED), walks.COORDINATOR)
-        await walk_service(service, CLOSED, [*walks.taskforce_to_execution(),
-                                             *walks.taskforce_one_cycle(),
-                                             *walks.taskforce_closing()])
+        await walk_service(
+            service,
+            CLOSED,
+            [*walks.taskforce_to_execution(), *walks.taskforce_one_cycle(), *walks.taskforce_closing()],
+        )
         await service.start(walks.city_start(DISSOLVED), walks.COORDINATOR)
-        await service.fire(DISSOLVED, "dissolve", {"reason": "Nobody had time."},
-                           walks.COORDINATOR)
+        await service.fire(DISSOLVED, "dissolve", {"reason": "Nobody had time."}, walks.COORDINATOR)
         await service.start(walks.city_start(FRESH), walks.COORDINATOR)
         # Visibility is eventually consistent: wait until it shows all three as they are.
-        await eventually(lambda: service.list(PortfolioFilter(running_only=True)),
-                         lambda page: [r.id for r in page[0]] == [FRESH])
-        yield Stack(service, {
-            "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-            "TEMPORAL_NAMESPACE": env.client.namespace,
-            "LEMNISCATE_TASK_QUEUE": service.task_queue,
-            ENV_REFUSAL_LOG: str(data / "refusals.jsonl"),
-        })
+        await eventually(
+            lambda: service.list(PortfolioFilter(running_only=True)),
+            lambda page: [r.id for r in page[0]] == [FRESH],
+        )
+        yield Stack(
+            service,
+            {
+                "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                "TEMPORAL_NAMESPACE": env.client.namespace,
+                "LEMNISCATE_TASK_QUEUE": service.task_queue,
+                ENV_REFUSAL_LOG: str(data / "refusals.jsonl"),
+            },
+        )
 
 
 async def test_cli_audit_writes_verifies_and_fails_loudly(stack: Stack, tmp_path: Path) -> None:
-    record_refusal(CLOSED, "close", walks.COORDINATOR, ["not everyone is credited"],
-                   path=Path(stack.env[ENV_REFUSAL_LOG]))
+    record_refusal(
+        CLOSED,
+        "close",
+        walks.COORDINATOR,
+        ["not everyone is credited"],
+        path=Path(stack.env[ENV_REFUSAL_LOG]),
+    )
     page = tmp_path / "closed.html"
     written = await stack.run(CLOSED, "--output", str(page))
     assert written.exit_code == 0, written.output
@@ -98,8 +113,7 @@ async def test_cli_audit_writes_verifies_and_fails_loudly(stack: Stack, tmp_path
     assert "Example" in (await stack.run("--help")).stdout
 
 
-async def test_portfolio_csv_lists_every_coalition_with_key_dates(
-        stack: Stack, tmp_path: Path) -> None:
+async def test_portfolio_csv_lists_every_coalition_with_key_dates(stack: Stack, tmp_path: Path) -> None:
     path = tmp_path / "portfolio.csv"
     result = await stack.run("--portfolio", "--output", str(path))
     assert result.exit_code == 0, result.output
@@ -110,7 +124,11 @@ async def test_portfolio_csv_lists_every_coalition_with_key_dates(
     found_on = next(e.event.at.date() for e in journal if e.event.trigger == "found")
     closed = rows[CLOSED]
     assert (closed["name"], closed["state"], closed["round"], closed["side"]) == (
-        "Taskforce Wonen en Zorg", "closed", "closure", "het")
+        "Taskforce Wonen en Zorg",
+        "closed",
+        "closure",
+        "het",
+    )
     assert closed["programme"] == "Wonen en Zorg" and "Aedes" in closed["organisations"]
     assert closed["founded_on"] == closed["execution_started_on"] == found_on.isoformat()
     assert closed["closed_on"] == journal[-1].event.at.date().isoformat()
@@ -121,7 +139,10 @@ async def test_portfolio_csv_lists_every_coalition_with_key_dates(
     assert rows[DISSOLVED]["founded_on"] == ""
     fresh = rows[FRESH]
     assert (fresh["name"], fresh["state"], fresh["status"]) == (
-        "Aantrekkelijke binnenstad", "intent_and_interests", "running")
+        "Aantrekkelijke binnenstad",
+        "intent_and_interests",
+        "running",
+    )
     assert fresh["closed_on"] == "" and fresh["last_activity_at"].endswith("UTC")
 
     as_json = await stack.run("--portfolio", "--format", "json")
@@ -135,10 +156,13 @@ async def test_api_audit_route_for_auditors_and_coordinators(stack: Stack) -> No
 
     app = FastAPI()
     problems.install(app)
-    app.state.keys = KeyRing([
-        KeyEntry(key=KEYS["auditor"], id="els", role=Role.auditor),
-        KeyEntry(key=KEYS["coordinator"], id="anna", role=Role.coordinator),
-        KeyEntry(key=KEYS["partner"], id="piet", role=Role.partner, organisation="Aedes")])
+    app.state.keys = KeyRing(
+        [
+            KeyEntry(key=KEYS["auditor"], id="els", role=Role.auditor),
+            KeyEntry(key=KEYS["coordinator"], id="anna", role=Role.coordinator),
+            KeyEntry(key=KEYS["partner"], id="piet", role=Role.partner, organisation="Aedes"),
+        ]
+    )
     app.include_router(audit_router(service))
 
     def auth(who: str) -> dict[str, str]:
@@ -154,8 +178,9 @@ async def test_api_audit_route_for_auditors_and_coordinators(stack: Stack) -> No
         assert report["coalition"]["id"] == CLOSED
 
         for fmt, media in (("html", "text/html"), ("md", "text/markdown"), ("csv", "text/csv")):
-            page = await client.get(f"/coalitions/{DISSOLVED}/audit", params={"format": fmt},
-                                    headers=auth("coordinator"))
+            page = await client.get(
+                f"/coalitions/{DISSOLVED}/audit", params={"format": fmt}, headers=auth("coordinator")
+            )
             assert page.status_code == 200 and page.headers["content-type"].startswith(media)
             assert "dissolve" in page.text
 
@@ -163,8 +188,9 @@ async def test_api_audit_route_for_auditors_and_coordinators(stack: Stack) -> No
         assert partner.status_code == 403 and partner.json()["type"] == "/problems/forbidden"
         missing = await client.get("/coalitions/nope/audit", headers=auth("auditor"))
         assert missing.status_code == 404
-        bad = await client.get(f"/coalitions/{CLOSED}/audit", params={"format": "pdf"},
-                               headers=auth("auditor"))
+        bad = await client.get(
+            f"/coalitions/{CLOSED}/audit", params={"format": "pdf"}, headers=auth("auditor")
+        )
         assert bad.status_code == 422
         anonymous = await client.get(f"/coalitions/{CLOSED}/audit")
         assert anonymous.status_code == 401

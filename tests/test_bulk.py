@@ -17,24 +17,30 @@ import pytest
 from ports import free_ports
 from temporalio.service import RPCError
 
-from cluster import ClusterSettings, EmbeddedServer
-from coalitions import CoalitionService, PortfolioFilter
-from examples import walks
-from models.bulk import BulkFilter, BulkProgress, BulkRequest
+from lemniscate.cluster import ClusterSettings, EmbeddedServer
+from lemniscate.coalitions import CoalitionService, PortfolioFilter
+from lemniscate.examples import walks
+from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
 
 RES, OTHER = 150, 50
-SIGNAL = {"region": "national", "kind": "opportunity",
-          "description": "The new subsidy round opens on 1 March."}
+SIGNAL = {
+    "region": "national",
+    "kind": "opportunity",
+    "description": "The new subsidy round opens on 1 March.",
+}
 
 
 @contextmanager
 def worker_process(settings: ClusterSettings, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")},
-           "TEMPORAL_ADDRESS": settings.target_address,
-           "LEMNISCATE_TASK_QUEUE": settings.task_queue}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")},
+        "TEMPORAL_ADDRESS": settings.target_address,
+        "LEMNISCATE_TASK_QUEUE": settings.task_queue,
+    }
     with log.open("ab") as out:
-        process = subprocess.Popen([str(Path(sys.executable).parent / "lemniscate"), "worker"],
-                                   env=env, stdout=out, stderr=out)
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "lemniscate"), "worker"], env=env, stdout=out, stderr=out
+        )
     try:
         yield process
     finally:
@@ -46,9 +52,14 @@ def worker_process(settings: ClusterSettings, log: Path) -> Iterator[subprocess.
 @pytest.fixture()
 async def server(tmp_path: Path) -> AsyncIterator[tuple[EmbeddedServer, ClusterSettings]]:
     server_port, ui_port = free_ports(2)
-    settings = ClusterSettings.from_env({
-        "LEMNISCATE_DATA_DIR": str(tmp_path), "LEMNISCATE_SERVER_PORT": str(server_port),
-        "LEMNISCATE_UI_PORT": str(ui_port), "LEMNISCATE_TASK_QUEUE": "bulk-test"})
+    settings = ClusterSettings.from_env(
+        {
+            "LEMNISCATE_DATA_DIR": str(tmp_path),
+            "LEMNISCATE_SERVER_PORT": str(server_port),
+            "LEMNISCATE_UI_PORT": str(ui_port),
+            "LEMNISCATE_TASK_QUEUE": "bulk-test",
+        }
+    )
     async with EmbeddedServer(settings, headless=True) as embedded:
         yield embedded, settings
 
@@ -59,8 +70,9 @@ async def _start_all(service: CoalitionService) -> None:
     async def start(n: int) -> None:
         programme = "RES" if n < RES else "Other"
         async with gate:
-            await service.start(walks.taskforce_start(f"bulk-{n:03d}", programme=programme),
-                                walks.COORDINATOR)
+            await service.start(
+                walks.taskforce_start(f"bulk-{n:03d}", programme=programme), walks.COORDINATOR
+            )
 
     await asyncio.gather(*(start(n) for n in range(RES + OTHER)))
 
@@ -77,7 +89,8 @@ async def _progress(service: CoalitionService, bulk_id: str) -> BulkProgress:
 
 
 async def test_bulk_over_200_survives_a_killed_worker(
-        server: tuple[EmbeddedServer, ClusterSettings], tmp_path: Path) -> None:
+    server: tuple[EmbeddedServer, ClusterSettings], tmp_path: Path
+) -> None:
     embedded, settings = server
     service = CoalitionService(embedded.client, settings.task_queue)
     log = tmp_path / "workers.log"
@@ -87,9 +100,15 @@ async def test_bulk_over_200_survives_a_killed_worker(
             if await service.count(PortfolioFilter(programme="RES", running_only=True)) == RES:
                 break
             await asyncio.sleep(0.2)
-        request = BulkRequest(id="subsidy-round", where=BulkFilter(programme="RES"),
-                              trigger="record_signal", payload=SIGNAL, actor=walks.COORDINATOR,
-                              reason="announce the new subsidy round", chunk_size=10)
+        request = BulkRequest(
+            id="subsidy-round",
+            where=BulkFilter(programme="RES"),
+            trigger="record_signal",
+            payload=SIGNAL,
+            actor=walks.COORDINATOR,
+            reason="announce the new subsidy round",
+            chunk_size=10,
+        )
         await service.start_bulk(request)
         progress = await _progress(service, request.id)
         for _ in range(400):
@@ -109,8 +128,7 @@ async def test_bulk_over_200_survives_a_killed_worker(
             await asyncio.sleep(0.1)
         assert progress.finished and progress.total == RES
         assert progress.count("accepted") == RES
-        assert sorted(r.coalition_id for r in progress.results) == [
-            f"bulk-{n:03d}" for n in range(RES)]
+        assert sorted(r.coalition_id for r in progress.results) == [f"bulk-{n:03d}" for n in range(RES)]
 
         async def signals(n: int) -> int:
             journal = await service.journal(f"bulk-{n:03d}")
@@ -120,8 +138,9 @@ async def test_bulk_over_200_survives_a_killed_worker(
         assert counts[:RES] == [1] * RES  # applied exactly once, crash or not
         assert counts[RES:] == [0] * OTHER  # the filter held
 
-        refused = BulkRequest(id="too-early", where=BulkFilter(programme="Other"),
-                              trigger="map_domain", actor=walks.COORDINATOR)
+        refused = BulkRequest(
+            id="too-early", where=BulkFilter(programme="Other"), trigger="map_domain", actor=walks.COORDINATOR
+        )
         await service.start_bulk(refused)
         for _ in range(300):
             report = await _progress(service, refused.id)
@@ -129,5 +148,7 @@ async def test_bulk_over_200_survives_a_killed_worker(
                 break
             await asyncio.sleep(0.1)
         assert report.count("refused") == OTHER
-        assert all("The initiator's own intent is not recorded yet (record_intent)." in r.detail
-                   for r in report.results)
+        assert all(
+            "The initiator's own intent is not recorded yet (record_intent)." in r.detail
+            for r in report.results
+        )

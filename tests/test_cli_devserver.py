@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner, Result
 from ports import free_ports
 
-from cli.main import cli
-from examples import walks
+from lemniscate.cli.main import cli
+from lemniscate.examples import walks
 
 SLUG = "cli-taskforce"
 LEMNISCATE = str(Path(sys.executable).parent / "lemniscate")
@@ -41,8 +41,12 @@ class Stack:
     def up(self, *args: str) -> str:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")}
         self.process = subprocess.Popen(
-            [LEMNISCATE, "up", "--headless", *args], env={**env, **self.env},
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            [LEMNISCATE, "up", "--headless", *args],
+            env={**env, **self.env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         assert self.process.stdout is not None
         lines: list[str] = []
         deadline = time.monotonic() + 60
@@ -77,10 +81,18 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
 
 
 def _do(stack: Stack, step: walks.Step) -> Result:
-    role = ("coordinator" if step.actor.organisation is None
-            else f"partner:{step.actor.organisation}")
-    return stack.run("do", SLUG, step.trigger, "--data", json.dumps(step.payload),
-                     "--as", role, "--actor-id", step.actor.id)
+    role = "coordinator" if step.actor.organisation is None else f"partner:{step.actor.organisation}"
+    return stack.run(
+        "do",
+        SLUG,
+        step.trigger,
+        "--data",
+        json.dumps(step.payload),
+        "--as",
+        role,
+        "--actor-id",
+        step.actor.id,
+    )
 
 
 def _wait_for(predicate_output: str, *args: str, stack: Stack, timeout: float = 10) -> str:
@@ -106,8 +118,7 @@ def test_walk_to_execution_and_survive_a_restart(stack: Stack) -> None:
     refused = stack.run("do", SLUG, "map_domain")
     assert refused.exit_code == 2
     assert "refused: map_domain" in refused.output
-    assert ("5 of 5 prospective partners have no interview: VNG, Aedes, ActiZ, ZN, BZK"
-            in refused.output)
+    assert "5 of 5 prospective partners have no interview: VNG, Aedes, ActiZ, ZN, BZK" in refused.output
 
     for step in walks.taskforce_to_execution():
         result = _do(stack, step)
@@ -152,19 +163,20 @@ def test_demo_and_clear_errors(stack: Stack) -> None:
 
     missing = stack.run("show", "no-such-coalition")
     assert missing.exit_code == 1
-    assert missing.output.strip() == ("error: there is no coalition 'no-such-coalition' "
-                                      "(lemniscate list shows them all).")
+    assert missing.output.strip() == (
+        "error: there is no coalition 'no-such-coalition' (lemniscate list shows them all)."
+    )
 
     bad_json = stack.run("do", "taskforce-wonen-zorg", "record_intent", "--data", "{intent")
     assert bad_json.exit_code == 1 and "not valid JSON" in bad_json.output
 
-    bad_field = stack.run("do", "aantrekkelijke-binnenstad", "record_intent",
-                          "--data", '{"intent": ""}')
+    bad_field = stack.run("do", "aantrekkelijke-binnenstad", "record_intent", "--data", '{"intent": ""}')
     assert bad_field.exit_code == 2
     assert "intent: String should have at least 1 character" in bad_field.output
 
-    auditor = stack.run("do", "aantrekkelijke-binnenstad", "record_intent", "--as", "auditor",
-                        "--data", '{"intent": "x"}')
+    auditor = stack.run(
+        "do", "aantrekkelijke-binnenstad", "record_intent", "--as", "auditor", "--data", '{"intent": "x"}'
+    )
     assert auditor.exit_code == 2 and "may read everything but change nothing" in auditor.output
     assert stack.down() == 0
 
@@ -182,8 +194,11 @@ def test_method_describes_the_machine() -> None:
     runner = CliRunner()
     described = json.loads(runner.invoke(cli, ["method", "--json"]).output)
     assert [s["id"] for s in described["states"]][:4] == [
-        "intent_and_interests", "domain_mapping", "own_collaboration_plan",
-        "exploration_meeting_prep"]
+        "intent_and_interests",
+        "domain_mapping",
+        "own_collaboration_plan",
+        "exploration_meeting_prep",
+    ]
     interview = next(t for t in described["triggers"] if t["name"] == "record_interview")
     assert interview["partners_may_fire"] is True
     assert "drive" in interview["payload_schema"]["$defs"]["InterviewAnswers"]["properties"]
@@ -196,7 +211,6 @@ def test_method_describes_the_machine() -> None:
 
     text = runner.invoke(cli, ["method"]).output
     assert "guard enough_committed" in text
-    for command in ("up", "start", "do", "show", "list", "count", "history", "method",
-                    "worker"):
+    for command in ("up", "start", "do", "show", "list", "count", "history", "method", "worker"):
         help_text = runner.invoke(cli, [command, "--help"]).output
         assert "Example" in help_text, f"{command} --help has no example"

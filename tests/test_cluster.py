@@ -17,15 +17,15 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.testing import WorkflowEnvironment
 
-from cluster import search_attributes as sa
-from cluster.client import connect, data_converter, tls_config
-from cluster.devserver import EmbeddedServer, find_temporal_cli
-from cluster.errors import (
+from lemniscate.cluster import search_attributes as sa
+from lemniscate.cluster.client import connect, data_converter, tls_config
+from lemniscate.cluster.devserver import EmbeddedServer, find_temporal_cli
+from lemniscate.cluster.errors import (
     ClusterConfigError,
     ClusterUnavailableError,
     EmbeddedServerError,
 )
-from cluster.settings import ClusterSettings
+from lemniscate.cluster.settings import ClusterSettings
 
 EXPECTED_TYPES = {
     "LemniscateState": "Keyword",

@@ -14,16 +14,16 @@ from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DefaultFailureConverterWithEncodedAttributes
 
-from cluster import (
+from lemniscate.cluster import (
     ClusterConfigError,
     EncryptionCodec,
     EncryptionKeys,
     PayloadDecryptionError,
     data_converter,
 )
-from cluster.codec import ENCODING, METADATA_KEY_ID
-from cluster.codec_server import COOKIE, create_app
-from models.events import Actor, Role
+from lemniscate.cluster.codec import ENCODING, METADATA_KEY_ID
+from lemniscate.cluster.codec_server import COOKIE, create_app
+from lemniscate.models.events import Actor, Role
 
 CANARY = "canary-7f3a: Aedes fears losing 40 homes in Zwijndrecht"
 
@@ -68,15 +68,19 @@ async def test_rotation_keeps_old_payloads_readable() -> None:
     (written_after,) = await after.encode([_plain("after rotation")])
     assert written_after.metadata[METADATA_KEY_ID] == b"2026"
     assert [json.loads(p.data) for p in await after.decode([written_before, written_after])] == [
-        "before rotation", "after rotation"]
+        "before rotation",
+        "after rotation",
+    ]
     # Payloads written before encryption was switched on pass through unchanged.
     assert await after.decode([_plain("never encrypted")]) == [_plain("never encrypted")]
 
 
 async def test_unknown_or_wrong_key_fails_clearly() -> None:
     (sealed,) = await _codec(f"2025:{_key()}").encode([_plain(CANARY)])
-    with pytest.raises(PayloadDecryptionError, match="key id '2025', which is not in "
-                       "LEMNISCATE_ENCRYPTION_KEYS \\(known ids: 2026\\)"):
+    with pytest.raises(
+        PayloadDecryptionError,
+        match="key id '2025', which is not in LEMNISCATE_ENCRYPTION_KEYS \\(known ids: 2026\\)",
+    ):
         await _codec(f"2026:{_key()}").decode([sealed])
     with pytest.raises(PayloadDecryptionError, match="key id '2025' does not decrypt"):
         await _codec(f"2025:{_key()}").decode([sealed])
@@ -87,15 +91,18 @@ async def test_unknown_or_wrong_key_fails_clearly() -> None:
         await _codec(f"2025:{_key()},other:{_key()}", "2025").decode([relabelled])
 
 
-@pytest.mark.parametrize(("env", "message"), [
-    ({"LEMNISCATE_ENCRYPTION_KEY_ID": "k1"}, "LEMNISCATE_ENCRYPTION_KEYS is not"),
-    ({"LEMNISCATE_ENCRYPTION_KEYS": "k1"}, "entry 1 is not KEY_ID:BASE64_KEY"),
-    ({"LEMNISCATE_ENCRYPTION_KEYS": "k1:not base64!"}, "the key of 'k1' is not valid base64"),
-    ({"LEMNISCATE_ENCRYPTION_KEYS": "k1:" + base64.b64encode(b"short").decode()}, "is 5 bytes"),
-    ({"LEMNISCATE_ENCRYPTION_KEYS": "a:{k},b:{k}"}, "set LEMNISCATE_ENCRYPTION_KEY_ID"),
-    ({"LEMNISCATE_ENCRYPTION_KEYS": "a:{k}", "LEMNISCATE_ENCRYPTION_KEY_ID": "b"}, "'b' is not among"),
-    ({"LEMNISCATE_ENCRYPTION_KEYS": "a:{k},a:{k}"}, "'a' appears twice"),
-])
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"LEMNISCATE_ENCRYPTION_KEY_ID": "k1"}, "LEMNISCATE_ENCRYPTION_KEYS is not"),
+        ({"LEMNISCATE_ENCRYPTION_KEYS": "k1"}, "entry 1 is not KEY_ID:BASE64_KEY"),
+        ({"LEMNISCATE_ENCRYPTION_KEYS": "k1:not base64!"}, "the key of 'k1' is not valid base64"),
+        ({"LEMNISCATE_ENCRYPTION_KEYS": "k1:" + base64.b64encode(b"short").decode()}, "is 5 bytes"),
+        ({"LEMNISCATE_ENCRYPTION_KEYS": "a:{k},b:{k}"}, "set LEMNISCATE_ENCRYPTION_KEY_ID"),
+        ({"LEMNISCATE_ENCRYPTION_KEYS": "a:{k}", "LEMNISCATE_ENCRYPTION_KEY_ID": "b"}, "'b' is not among"),
+        ({"LEMNISCATE_ENCRYPTION_KEYS": "a:{k},a:{k}"}, "'a' appears twice"),
+    ],
+)
 def test_key_configuration_errors_name_the_problem(env: dict[str, str], message: str) -> None:
     key = _key()
     filled = {name: value.replace("{k}", key) for name, value in env.items()}
@@ -149,7 +156,8 @@ async def test_codec_server_decodes_for_token_holders_only() -> None:
         payload = json_format.Parse(decoded.text, Payloads()).payloads[0]
         assert json.loads(payload.data) == CANARY
         assert json.loads(decoded.text)["payloads"][0]["metadata"]["encoding"] == (
-            base64.b64encode(b"json/plain").decode())
+            base64.b64encode(b"json/plain").decode()
+        )
 
         encoded = await http.post("/encode", content=_body(_plain("x")), headers=auth)
         assert json_format.Parse(encoded.text, Payloads()).payloads[0].metadata["encoding"] == ENCODING
@@ -158,8 +166,9 @@ async def test_codec_server_decodes_for_token_holders_only() -> None:
             refused = await http.post("/decode", content=_body(sealed), headers=headers)
             assert refused.status_code == 401 and CANARY not in refused.text
 
-        unknown = await http.post("/decode", headers=auth, content=_body(
-            (await _codec(f"gone:{_key()}").encode([_plain("x")]))[0]))
+        unknown = await http.post(
+            "/decode", headers=auth, content=_body((await _codec(f"gone:{_key()}").encode([_plain("x")]))[0])
+        )
         assert unknown.status_code == 422 and "'gone'" in unknown.json()["message"]
         assert (await http.post("/decode", content="{", headers=auth)).status_code == 400
 
@@ -168,14 +177,20 @@ async def test_codec_server_cors_and_cookie_sign_in_for_the_web_ui() -> None:
     codec = _codec(f"k1:{_key()}")
     (sealed,) = await codec.encode([_plain(CANARY)])
     async with _client(codec) as http:
-        preflight = await http.options("/decode", headers={
-            "Origin": UI, "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type,x-namespace"})
+        preflight = await http.options(
+            "/decode",
+            headers={
+                "Origin": UI,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type,x-namespace",
+            },
+        )
         assert preflight.status_code == 200
         assert preflight.headers["access-control-allow-origin"] == UI
         assert preflight.headers["access-control-allow-credentials"] == "true"
-        elsewhere = await http.options("/decode", headers={
-            "Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
+        elsewhere = await http.options(
+            "/decode", headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"}
+        )
         assert "access-control-allow-origin" not in elsewhere.headers
 
         wrong = await http.post("/login", data={"token": "guess"})

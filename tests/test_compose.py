@@ -19,9 +19,9 @@ import jsonschema
 import pytest
 import yaml
 
-from cli.codec_server import codec_server
-from cli.main import cli
-from cluster import search_attributes as sa
+from lemniscate.cli.codec_server import codec_server
+from lemniscate.cli.main import cli
+from lemniscate.cluster import search_attributes as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -76,8 +76,7 @@ def _dependencies(service: dict[str, Any]) -> dict[str, str]:
     return {name: spec.get("condition", "service_started") for name, spec in depends.items()}
 
 
-def test_dependencies_name_real_services_and_sensible_conditions(
-        services: dict[str, dict[str, Any]]) -> None:
+def test_dependencies_name_real_services_and_sensible_conditions(services: dict[str, dict[str, Any]]) -> None:
     for name, service in services.items():
         for target, condition in _dependencies(service).items():
             assert target in services, f"{name} depends on unknown service {target}"
@@ -90,9 +89,12 @@ def test_dependencies_name_real_services_and_sensible_conditions(
 
 
 def _jobs(services: dict[str, dict[str, Any]]) -> set[str]:
-    return {target for service in services.values()
-            for target, condition in _dependencies(service).items()
-            if condition == "service_completed_successfully"}
+    return {
+        target
+        for service in services.values()
+        for target, condition in _dependencies(service).items()
+        if condition == "service_completed_successfully"
+    }
 
 
 def test_every_long_running_service_has_a_healthcheck(services: dict[str, dict[str, Any]]) -> None:
@@ -109,8 +111,11 @@ def test_images_are_pinned_official_tags_or_built_here(services: dict[str, dict[
         image = service.get("image")
         if "build" in service:
             context = service["build"] if isinstance(service["build"], str) else service["build"]["context"]
-            dockerfile = "Dockerfile" if isinstance(service["build"], str) else (
-                service["build"].get("dockerfile", "Dockerfile"))
+            dockerfile = (
+                "Dockerfile"
+                if isinstance(service["build"], str)
+                else (service["build"].get("dockerfile", "Dockerfile"))
+            )
             assert (ROOT / context / dockerfile).is_file(), f"{name}: no {dockerfile} in {context}"
             assert image is None or image.startswith("lemniscate:"), name
             continue
@@ -140,7 +145,8 @@ def test_lemniscate_services_run_commands_the_cli_accepts(services: dict[str, di
 
 
 def test_setup_job_registers_exactly_the_search_attributes_the_code_uses(
-        services: dict[str, dict[str, Any]]) -> None:
+    services: dict[str, dict[str, Any]],
+) -> None:
     pairs = _command(services["temporal-setup"])
     assert pairs == [f"{key.name}={sa.type_name(key)}" for key in sa.ALL]
 
@@ -163,8 +169,9 @@ def test_scripts_the_jobs_run_are_in_the_repository(services: dict[str, dict[str
 
 def test_settings_in_the_compose_file_are_read_by_the_code_and_documented(compose: dict[str, Any]) -> None:
     text = COMPOSE_FILE.read_text("utf-8")
-    sources = "\n".join(p.read_text("utf-8") for package in _packages()
-                        for p in (ROOT / package).rglob("*.py"))
+    sources = "\n".join(
+        p.read_text("utf-8") for package in _packages() for p in (ROOT / package).rglob("*.py")
+    )
     guide = (ROOT / "docs" / "deployment.md").read_text("utf-8")
     names = set(re.findall(r"\b(LEMNISCATE_[A-Z_]+)\b", text))
     for service in compose["services"].values():
@@ -184,12 +191,18 @@ def _packages() -> list[str]:
 
 
 def test_dockerfile_installs_every_package_and_runs_lemniscate_unprivileged() -> None:
-    lines = [line.strip() for line in (ROOT / "Dockerfile").read_text("utf-8").splitlines()
-             if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        line.strip()
+        for line in (ROOT / "Dockerfile").read_text("utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     assert lines[0] == "FROM python:3.11-slim"
     assert "COPY . ." in lines
-    ignored = [line.strip() for line in (ROOT / ".dockerignore").read_text("utf-8").splitlines()
-               if line.strip() and not line.startswith("#")]
+    ignored = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     for needed in [*_packages(), "pyproject.toml", "README.md"]:
         assert not any(fnmatch.fnmatch(needed, pattern) for pattern in ignored), needed
     assert {".venv", ".git", ".lemniscate", "tests", ".env"} <= set(ignored)

@@ -31,30 +31,35 @@ import uvicorn
 from playwright.async_api import Browser, Page, async_playwright, expect
 from ports import free_ports
 
-from api.app import create_app
-from api.auth import KeyRing
-from api.server import service_factory
-from cluster import ClusterSettings, EmbeddedServer
-from coalitions import CoalitionService, PortfolioFilter, PortfolioRow
-from dashboard import portfolio
-from dashboard.forms import decode, fields, form_values
-from dashboard.session import Sessions
-from examples import walks
-from models.events import Actor, Role
-from states.describe import method_description
-from workers.main import create_worker
+from lemniscate.api.app import create_app
+from lemniscate.api.auth import KeyRing
+from lemniscate.api.server import service_factory
+from lemniscate.cluster import ClusterSettings, EmbeddedServer
+from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRow
+from lemniscate.dashboard import portfolio
+from lemniscate.dashboard.forms import decode, fields, form_values
+from lemniscate.dashboard.session import Sessions
+from lemniscate.examples import walks
+from lemniscate.models.events import Actor, Role
+from lemniscate.states.describe import method_description
+from lemniscate.workers.main import create_worker
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 KEYS: dict[str, dict[str, Any]] = {
     "coordinator": {"key": "dash-coordinator-key-0123", "id": "anna", "role": "coordinator"},
     "auditor": {"key": "dash-auditor-key-01234567", "id": "els", "role": "auditor"},
-    "aedes": {"key": "dash-aedes-key-0123456789", "id": "piet", "role": "partner",
-              "organisation": "Aedes"},
+    "aedes": {"key": "dash-aedes-key-0123456789", "id": "piet", "role": "partner", "organisation": "Aedes"},
 }
 # The flags this machine's notes give for a sandboxed, offline, headless Chromium.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SEEDED = "dash-seeded"  # walked partway by the service, for the auditor and the partner
 WALKED = "dash-walk"  # started and walked from the page by the coordinator
 
@@ -81,23 +86,30 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
     assert chromium, "Debian's chromium is needed: apt-get install -y chromium"
     data = tmp_path_factory.mktemp("dashboard")
     server_port, ui_port, http_port = free_ports(3)
-    settings = ClusterSettings.from_env({
-        "LEMNISCATE_DATA_DIR": str(data), "LEMNISCATE_SERVER_PORT": str(server_port),
-        "LEMNISCATE_UI_PORT": str(ui_port),
-        "LEMNISCATE_TASK_QUEUE": f"dashboard-{uuid.uuid4().hex[:6]}"})
+    settings = ClusterSettings.from_env(
+        {
+            "LEMNISCATE_DATA_DIR": str(data),
+            "LEMNISCATE_SERVER_PORT": str(server_port),
+            "LEMNISCATE_UI_PORT": str(ui_port),
+            "LEMNISCATE_TASK_QUEUE": f"dashboard-{uuid.uuid4().hex[:6]}",
+        }
+    )
     key_path = data / "keys.json"
     key_path.write_text(json.dumps(list(KEYS.values())))
-    async with EmbeddedServer(settings, headless=True) as server, \
-            create_worker(server.client, settings.task_queue), async_playwright() as pw:
+    async with (
+        EmbeddedServer(settings, headless=True) as server,
+        create_worker(server.client, settings.task_queue),
+        async_playwright() as pw,
+    ):
         service = CoalitionService(server.client, settings.task_queue)
-        await service.start(walks.taskforce_start(SEEDED, programme="Dashboard seeded"),
-                            walks.COORDINATOR)
+        await service.start(walks.taskforce_start(SEEDED, programme="Dashboard seeded"), walks.COORDINATOR)
         for step in walks.taskforce_to_execution()[:30]:  # into round 2, with actions
             await service.trigger(SEEDED, step.trigger, step.payload, step.actor)
         factory = service_factory(settings, server.client)
         app = create_app(factory, KeyRing.load(key_path), settings)
-        web = _Server(uvicorn.Config(app, host="127.0.0.1", port=http_port,
-                                     log_level="warning", lifespan="off"))
+        web = _Server(
+            uvicorn.Config(app, host="127.0.0.1", port=http_port, log_level="warning", lifespan="off")
+        )
         serving = asyncio.create_task(web.serve())
         while not web.started:
             assert not serving.done(), serving.exception()
@@ -130,9 +142,13 @@ async def _submit(page: Page, form_id: str) -> None:
         await page.locator(f"#{form_id} button[type=submit]").click()
 
 
-async def _record(page: Page, trigger: str, fill: dict[str, str] | None = None,
-                  select: dict[str, str] | None = None,
-                  tick: list[tuple[str, str]] | None = None) -> None:
+async def _record(
+    page: Page,
+    trigger: str,
+    fill: dict[str, str] | None = None,
+    select: dict[str, str] | None = None,
+    tick: list[tuple[str, str]] | None = None,
+) -> None:
     """Open a record's form on the coalition page, fill it in and send it."""
     details = page.locator(f'[data-record="{trigger}"]')
     if await details.get_attribute("open") is None:
@@ -145,8 +161,7 @@ async def _record(page: Page, trigger: str, fill: dict[str, str] | None = None,
     for name, value in tick or []:
         await form.locator(f'[name="{name}"][value="{value}"]').check()
     await _submit(page, f"form-{trigger}")
-    await expect(page.locator("[data-done]")).to_contain_text(
-        trigger.replace("_", " ").capitalize())
+    await expect(page.locator("[data-done]")).to_contain_text(trigger.replace("_", " ").capitalize())
 
 
 async def _step(page: Page, trigger: str, state_title: str) -> None:
@@ -169,17 +184,21 @@ async def test_coordinator_walks_round_one_from_the_page(stack: Stack) -> None:
     # Start a coalition from the portfolio, with two partners added as repeated rows.
     await page.click("[data-open=start]")
     start = page.locator("#form-start")
-    for name, value in {"id": WALKED, "name": "Dashboard walk", "task.title": "A walk",
-                        "task.programme": "Dashboard", "initiators": "Gemeente",
-                        "coordinator": "anna"}.items():
+    for name, value in {
+        "id": WALKED,
+        "name": "Dashboard walk",
+        "task.title": "A walk",
+        "task.programme": "Dashboard",
+        "initiators": "Gemeente",
+        "coordinator": "anna",
+    }.items():
         await start.locator(f'[name="{name}"]').fill(value)
     for index, partner in enumerate(("Aedes", "Woonbond")):
         await start.locator("[data-path=partners] > fieldset > [data-add]").click()
         await start.locator(f'[name="partners.{index}.name"]').fill(partner)
     await _submit(page, "form-start")
     await expect(page.locator("h1")).to_have_text("Dashboard walk")
-    await expect(page.locator(".badge[data-state]")).to_have_text(
-        "Own intent and partners' interests")
+    await expect(page.locator(".badge[data-state]")).to_have_text("Own intent and partners' interests")
 
     # The page and the server reject an empty form with the same sentence.
     await page.locator('[data-record="record_intent"] summary').click()
@@ -193,20 +212,18 @@ async def test_coordinator_walks_round_one_from_the_page(stack: Stack) -> None:
     from_server = page.locator('#form-record_intent [data-error-for="intent"]')
     await expect(from_server).to_have_text(client_says)
     await expect(page.locator("#form-record_intent [data-form-alert]")).to_have_text(
-        "Check the marked fields.")
+        "Check the marked fields."
+    )
 
     # A refused step shows the guard's sentences and changes nothing.
     before = await _journal_length(stack, WALKED)
     await _submit(page, "form-map_domain")
     refusal = page.locator("#form-map_domain [data-refusal]")
     await expect(refusal).to_contain_text("Refused — nothing changed.")
-    await expect(refusal).to_contain_text(
-        "The initiator's own intent is not recorded yet (record_intent).")
-    await expect(refusal).to_contain_text("2 of 2 prospective partners have no interview: "
-                                          "Aedes, Woonbond")
+    await expect(refusal).to_contain_text("The initiator's own intent is not recorded yet (record_intent).")
+    await expect(refusal).to_contain_text("2 of 2 prospective partners have no interview: Aedes, Woonbond")
     assert await _journal_length(stack, WALKED) == before
-    await expect(page.locator(".badge[data-state]")).to_have_text(
-        "Own intent and partners' interests")
+    await expect(page.locator(".badge[data-state]")).to_have_text("Own intent and partners' interests")
 
     # A record the method refuses for its content: the sentence names the field.
     await page.goto(f"{stack.base}/dashboard/coalitions/{WALKED}")
@@ -214,36 +231,56 @@ async def test_coordinator_walks_round_one_from_the_page(stack: Stack) -> None:
     await page.locator('#form-add_partner [name="name"]').fill("Aedes")
     await _submit(page, "form-add_partner")
     await expect(page.locator("#form-add_partner [data-refusal]")).to_contain_text(
-        "name: Aedes is already a partner of this coalition.")
+        "name: Aedes is already a partner of this coalition."
+    )
     await expect(page.locator('#form-add_partner [data-path="name"]')).to_have_class(
-        re.compile("field--invalid"))
+        re.compile("field--invalid")
+    )
 
     # Round 1, step by step, from the forms.
-    await _record(page, "record_intent", {"intent": "The municipality wants homes with care.",
-                                          "__reason": "agreed with the alderman"})
+    await _record(
+        page,
+        "record_intent",
+        {"intent": "The municipality wants homes with care.", "__reason": "agreed with the alderman"},
+    )
     for partner in ("Aedes", "Woonbond"):
         await _record(page, "record_interview", _interview(partner), {"partner": partner})
     await _step(page, "map_domain", "Map the coalition's domain")
-    await _record(page, "map_topic", {"topic": "Homes for older people"},
-                  tick=[("partners", "Aedes"), ("partners", "Woonbond")])
+    await _record(
+        page,
+        "map_topic",
+        {"topic": "Homes for older people"},
+        tick=[("partners", "Aedes"), ("partners", "Woonbond")],
+    )
     await _step(page, "plan_collaboration", "Own plan for the collaboration")
     for partner, influence in (("Aedes", "high"), ("Woonbond", "low")):
-        await _record(page, "place_partner", {"placement.role": "core partner"},
-                      {"partner": partner, "placement.execution_power": "substantial",
-                       "placement.interest": "high", "placement.influence": influence})
+        await _record(
+            page,
+            "place_partner",
+            {"placement.role": "core partner"},
+            {
+                "partner": partner,
+                "placement.execution_power": "substantial",
+                "placement.interest": "high",
+                "placement.influence": influence,
+            },
+        )
     await expect(page.locator('[data-cell="high-high"]')).to_contain_text("Aedes")
     await expect(page.locator('[data-cell="low-high"]')).to_contain_text("Woonbond")
     await _step(page, "prepare_exploration_meeting", "Organise the exploration meeting")
-    await _record(page, "plan_meeting", {"on": "2027-03-04"}, {"kind": "exploration"},
-                  [("invitees", "Aedes"), ("invitees", "Woonbond"), ("inviters", "Gemeente")])
+    await _record(
+        page,
+        "plan_meeting",
+        {"on": "2027-03-04"},
+        {"kind": "exploration"},
+        [("invitees", "Aedes"), ("invitees", "Woonbond"), ("inviters", "Gemeente")],
+    )
     await _step(page, "hold_exploration_meeting", "Partners share interests and needs")
     await expect(page.locator(".chips .chip").first).to_have_text("round 2 · zij · step 5")
-    await expect(page.locator(".node--here")).to_have_attribute("data-state",
-                                                                "sharing_interests")
+    await expect(page.locator(".node--here")).to_have_attribute("data-state", "sharing_interests")
     journal = page.locator("#journal")
     await expect(journal).to_contain_text("agreed with the alderman")
-    await expect(journal.locator(".timeline__item").first).to_contain_text(
-        "Hold exploration meeting")
+    await expect(journal.locator(".timeline__item").first).to_contain_text("Hold exploration meeting")
     await page.screenshot(path=str(ARTIFACTS / "dashboard-coalition.png"), full_page=True)
 
     # The portfolio follows (visibility is eventually consistent: reload until it does).
@@ -276,13 +313,14 @@ async def test_auditor_reads_everything_and_gets_no_form(stack: Stack) -> None:
     assert await page.locator('form[action*="/triggers/"]').count() == 0
     await expect(page.locator("#actions")).to_contain_text("Ambassador network in every region")
     await expect(page.locator("[data-temporal-link]")).to_have_attribute(
-        "href", f"http://127.0.0.1:{stack.ui_port}/namespaces/default/workflows/"
-                f"coalition%2F{SEEDED}")
+        "href", f"http://127.0.0.1:{stack.ui_port}/namespaces/default/workflows/coalition%2F{SEEDED}"
+    )
     # Posting anyway, with the auditor's session, is refused and changes nothing.
     before = await _journal_length(stack, SEEDED)
     response = await page.request.post(
         f"{stack.base}/dashboard/coalitions/{SEEDED}/triggers/record_intent",
-        form={"intent": "an auditor's intent"})
+        form={"intent": "an auditor's intent"},
+    )
     assert response.status == 403
     assert await _journal_length(stack, SEEDED) == before
     await page.screenshot(path=str(ARTIFACTS / "dashboard-auditor.png"), full_page=True)
@@ -292,12 +330,15 @@ async def test_auditor_reads_everything_and_gets_no_form(stack: Stack) -> None:
 async def test_partner_gets_only_its_own_records(stack: Stack) -> None:
     page, errors = await _logged_in(stack, "aedes", width=420)  # and the layout holds on a phone
     await page.goto(f"{stack.base}/dashboard/coalitions/{SEEDED}")
-    assert await page.locator('form[action*="/triggers/"] [data-trigger="elaborate_content"]'
-                              ).count() == 0
-    offered = await page.locator("[data-record]").evaluate_all(
-        "els => els.map(e => e.dataset.record)")
-    assert set(offered) <= {"record_interview", "update_agenda", "commit",
-                            "record_constituency_support", "join_communication_coalition"}
+    assert await page.locator('form[action*="/triggers/"] [data-trigger="elaborate_content"]').count() == 0
+    offered = await page.locator("[data-record]").evaluate_all("els => els.map(e => e.dataset.record)")
+    assert set(offered) <= {
+        "record_interview",
+        "update_agenda",
+        "commit",
+        "record_constituency_support",
+        "join_communication_coalition",
+    }
     assert "commit" in offered
     options = await page.locator('#form-commit [name="partner"] option').all_text_contents()
     assert options == ["Aedes"]
@@ -350,7 +391,8 @@ async def test_page_and_server_find_the_same_mistakes_in_every_form(stack: Stack
     await form.locator('[name="explicitly_unassigned"]').check()
     await _submit(page, "form-add_action")
     await expect(page.locator("#form-add_action [data-form-general]")).to_have_text(
-        "give an owner or mark the action explicitly unassigned, not both")
+        "give an owner or mark the action explicitly unassigned, not both"
+    )
     await expect(page.locator("#form-add_action [data-form-alert]")).to_be_hidden()
     assert await _journal_length(stack, SEEDED) == before
     assert errors == []
@@ -365,15 +407,19 @@ async def test_sessions_and_origin_checks(stack: Stack) -> None:
         assert "/dashboard" not in json.dumps((await client.get("/openapi.json")).json())
         wrong = await client.post("/dashboard/login", data={"key": "not-a-key"})
         assert wrong.status_code == 401 and "That key is not known" in wrong.text
-        login = await client.post("/dashboard/login", data={
-            "key": KEYS["coordinator"]["key"], "next": "https://elsewhere.example/"})
+        login = await client.post(
+            "/dashboard/login", data={"key": KEYS["coordinator"]["key"], "next": "https://elsewhere.example/"}
+        )
         assert login.status_code == 303 and login.headers["location"] == "/dashboard/"
         cookie = login.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=strict" in cookie
         assert KEYS["coordinator"]["key"].lower() not in cookie  # a signed actor, not the key
         assert (await client.get("/dashboard/")).status_code == 200
-        cross = await client.post(f"/dashboard/coalitions/{SEEDED}/triggers/record_intent",
-                                  data={"intent": "x"}, headers={"Origin": "https://evil.test"})
+        cross = await client.post(
+            f"/dashboard/coalitions/{SEEDED}/triggers/record_intent",
+            data={"intent": "x"},
+            headers={"Origin": "https://evil.test"},
+        )
         assert cross.status_code == 403
         await client.post("/dashboard/logout")
         assert (await client.get("/dashboard/")).status_code == 303
@@ -382,13 +428,13 @@ async def test_sessions_and_origin_checks(stack: Stack) -> None:
 async def test_portfolio_pages_through_every_coalition(stack: Stack) -> None:
     slugs = [f"dash-page-{n}" for n in range(3)]
     for slug in slugs:
-        await stack.service.start(walks.taskforce_start(slug, programme="Paging"),
-                                  walks.COORDINATOR)
+        await stack.service.start(walks.taskforce_start(slug, programme="Paging"), walks.COORDINATOR)
     async with httpx.AsyncClient(base_url=stack.base) as client:
         await client.post("/dashboard/login", data={"key": KEYS["auditor"]["key"]})
         deadline = time.monotonic() + 20
-        while len(re.findall(r'data-row="', (await client.get(
-                "/dashboard/?programme=Paging")).text)) < 3:  # visibility catches up
+        while (
+            len(re.findall(r'data-row="', (await client.get("/dashboard/?programme=Paging")).text)) < 3
+        ):  # visibility catches up
             assert time.monotonic() < deadline
             await asyncio.sleep(0.3)
         seen: list[str] = []
@@ -407,17 +453,29 @@ class _Visibility:
     def __init__(self, bands: dict[str, list[str]]) -> None:
         self.bands = bands
 
-    async def list(self, where: PortfolioFilter, limit: int, token: bytes | None
-                   ) -> tuple[list[PortfolioRow], bytes | None]:
+    async def list(
+        self, where: PortfolioFilter, limit: int, token: bytes | None
+    ) -> tuple[list[PortfolioRow], bytes | None]:
         band = "at_risk" if where.at_risk else "due" if where.due_before else "rest"
         start = int(token or b"0")
-        ids = self.bands[band][start:start + limit]
+        ids = self.bands[band][start : start + limit]
         more = start + limit < len(self.bands[band])
         now = datetime.now(UTC)
-        rows = [PortfolioRow(id=i, status="running", state="doing", round="execution",
-                             side="het", programme=None, organisations=[],
-                             at_risk=band == "at_risk", next_follow_up_at=None, started_at=now)
-                for i in ids]
+        rows = [
+            PortfolioRow(
+                id=i,
+                status="running",
+                state="doing",
+                round="execution",
+                side="het",
+                programme=None,
+                organisations=[],
+                at_risk=band == "at_risk",
+                next_follow_up_at=None,
+                started_at=now,
+            )
+            for i in ids
+        ]
         return rows, str(start + limit).encode() if more else None
 
 
@@ -436,8 +494,10 @@ async def test_portfolio_lists_at_risk_then_due_then_the_rest() -> None:
     only_risky = await portfolio.page(service, PortfolioFilter(at_risk=True), now, 10, None)
     assert [r.id for r in only_risky.rows] == ["r1", "r2", "r3"]
     rest = portfolio.bands(PortfolioFilter(programme="P"), now)[-1].query()
-    assert "LemniscateNextFollowUp > '2027-01-11T00:00:00+00:00' OR " \
-           "LemniscateNextFollowUp IS NULL" in rest and "LemniscateProgramme = 'P'" in rest
+    assert (
+        "LemniscateNextFollowUp > '2027-01-11T00:00:00+00:00' OR LemniscateNextFollowUp IS NULL" in rest
+        and "LemniscateProgramme = 'P'" in rest
+    )
 
 
 def test_session_tokens_are_signed_and_expire() -> None:
@@ -455,20 +515,40 @@ def test_session_tokens_are_signed_and_expire() -> None:
 def test_forms_decode_nested_lists_and_say_what_is_wrong() -> None:
     schemas = {t["name"]: t["payload_schema"] for t in method_description()["triggers"]}
     specs = fields(schemas["record_meeting_outcome"])
-    payload, errors = decode(specs, {
-        "meeting": ["M1"], "outcome.attended": ["VNG\nAedes\n"],
-        "outcome.statements": ["VNG: we build\nno colon here"],
-        "outcome.next_meeting_on": ["2027-02-30"], "outcome.commitment": ["strong"]})
-    assert errors == {"outcome.statements": ["Line 2: write it as 'name: text'."],
-                      "outcome.next_meeting_on": ["Give a date as YYYY-MM-DD."]}
+    payload, errors = decode(
+        specs,
+        {
+            "meeting": ["M1"],
+            "outcome.attended": ["VNG\nAedes\n"],
+            "outcome.statements": ["VNG: we build\nno colon here"],
+            "outcome.next_meeting_on": ["2027-02-30"],
+            "outcome.commitment": ["strong"],
+        },
+    )
+    assert errors == {
+        "outcome.statements": ["Line 2: write it as 'name: text'."],
+        "outcome.next_meeting_on": ["Give a date as YYYY-MM-DD."],
+    }
     specs = fields(method_description()["start"]["payload_schema"])
-    payload, errors = decode(specs, {
-        "id": ["Not A Slug"], "name": ["n"], "task.title": ["t"], "initiators": ["A"],
-        "coordinator": ["c"], "playbook": ["default"], "partners.0.name": ["VNG"],
-        "partners.0.kind": ["government"], "partners.3.name": [""],
-        "partners.3.kind": ["other"], "partners.0.agenda.0.on": ["2027-01-01"]})
-    assert errors == {"id": ["Use lower-case letters, digits and hyphens, e.g. my-coalition."],
-                      "partners.0.agenda.0.kind": ["Required."],
-                      "partners.0.agenda.0.description": ["Required."]}
-    assert payload["partners"] == [{"name": "VNG", "kind": "government", "agenda": [
-        {"on": "2027-01-01"}]}]
+    payload, errors = decode(
+        specs,
+        {
+            "id": ["Not A Slug"],
+            "name": ["n"],
+            "task.title": ["t"],
+            "initiators": ["A"],
+            "coordinator": ["c"],
+            "playbook": ["default"],
+            "partners.0.name": ["VNG"],
+            "partners.0.kind": ["government"],
+            "partners.3.name": [""],
+            "partners.3.kind": ["other"],
+            "partners.0.agenda.0.on": ["2027-01-01"],
+        },
+    )
+    assert errors == {
+        "id": ["Use lower-case letters, digits and hyphens, e.g. my-coalition."],
+        "partners.0.agenda.0.kind": ["Required."],
+        "partners.0.agenda.0.description": ["Required."],
+    }
+    assert payload["partners"] == [{"name": "VNG", "kind": "government", "agenda": [{"on": "2027-01-01"}]}]

@@ -18,9 +18,9 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
 from temporalio.testing import WorkflowEnvironment
 
-from cli.doctor import doctor
-from cluster import search_attributes as sa
-from workers.main import create_worker
+from lemniscate.cli.doctor import doctor
+from lemniscate.cluster import search_attributes as sa
+from lemniscate.workers.main import create_worker
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
@@ -30,9 +30,12 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 def _settings(env: WorkflowEnvironment, **extra: str) -> dict[str, str]:
-    return {"TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-            "TEMPORAL_NAMESPACE": "default", "LEMNISCATE_TASK_QUEUE": f"doctor-{uuid.uuid4().hex[:8]}",
-            **extra}
+    return {
+        "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+        "TEMPORAL_NAMESPACE": "default",
+        "LEMNISCATE_TASK_QUEUE": f"doctor-{uuid.uuid4().hex[:8]}",
+        **extra,
+    }
 
 
 async def _doctor(environ: Mapping[str, str]) -> Result:
@@ -48,11 +51,17 @@ async def test_healthy_cluster_passes_every_check(env: WorkflowEnvironment) -> N
     environ = _settings(env)
     async with create_worker(env.client, environ["LEMNISCATE_TASK_QUEUE"]):
         # A worker's first poll reaches the server a moment after it starts.
-        result = await eventually(lambda: _doctor(environ), lambda r: r.exit_code == 0,
-                                  timeout=10, interval=0.2)
+        result = await eventually(
+            lambda: _doctor(environ), lambda r: r.exit_code == 0, timeout=10, interval=0.2
+        )
     lines = result.output.splitlines()
     assert [line.split(":")[0].split("  ")[-1] for line in lines] == [
-        "configuration", "connection", "namespace", "search attributes", "worker"]
+        "configuration",
+        "connection",
+        "namespace",
+        "search attributes",
+        "worker",
+    ]
     assert all(line.startswith("ok  ") for line in lines), result.output
     assert "encryption off" in _line(result, "configuration")
     assert "all 8 registered" in _line(result, "search attributes")
@@ -61,21 +70,27 @@ async def test_healthy_cluster_passes_every_check(env: WorkflowEnvironment) -> N
 
 async def test_missing_and_mistyped_search_attributes_say_what_to_run(env: WorkflowEnvironment) -> None:
     namespace = f"doctor-{uuid.uuid4().hex[:8]}"
-    await env.client.workflow_service.register_namespace(RegisterNamespaceRequest(
-        namespace=namespace, workflow_execution_retention_period=Duration(seconds=86400)))
+    await env.client.workflow_service.register_namespace(
+        RegisterNamespaceRequest(
+            namespace=namespace, workflow_execution_retention_period=Duration(seconds=86400)
+        )
+    )
     present = [key for key in sa.ALL if key not in (sa.AT_RISK, sa.NEXT_FOLLOW_UP)]
     types = {key.name: IndexedValueType.ValueType(key.indexed_value_type) for key in present}
     types[sa.AT_RISK.name] = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD  # the wrong type
     await env.client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(namespace=namespace, search_attributes=types))
+        AddSearchAttributesRequest(namespace=namespace, search_attributes=types)
+    )
 
     result = await _doctor(_settings(env, TEMPORAL_NAMESPACE=namespace))
     assert result.exit_code == 1
     line = _line(result, "search attributes")
     assert line.startswith("FAIL")
     assert "missing LemniscateNextFollowUp (Datetime)" in line
-    assert (f"temporal operator search-attribute create --namespace {namespace} "
-            "--name LemniscateNextFollowUp --type Datetime") in line
+    assert (
+        f"temporal operator search-attribute create --namespace {namespace} "
+        "--name LemniscateNextFollowUp --type Datetime"
+    ) in line
     assert "LemniscateAtRisk is Keyword but must be Bool" in line
     assert "LemniscateState" not in line
     assert _line(result, "namespace").startswith("ok")
@@ -111,9 +126,11 @@ async def test_unreachable_server_exits_3_and_names_the_address() -> None:
 
 
 async def test_bad_configuration_is_reported_before_connecting() -> None:
-    result = await _doctor({"TEMPORAL_ADDRESS": "127.0.0.1:7233",
-                            "LEMNISCATE_ENCRYPTION_KEYS": "k1:dG9vc2hvcnQ="})
+    result = await _doctor(
+        {"TEMPORAL_ADDRESS": "127.0.0.1:7233", "LEMNISCATE_ENCRYPTION_KEYS": "k1:dG9vc2hvcnQ="}
+    )
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "FAIL  configuration: LEMNISCATE_ENCRYPTION_KEYS: the key of 'k1' is 8 bytes; AES-256 needs 32 "
-        "(make one with: python -c \"import base64, os; print(base64.b64encode(os.urandom(32)).decode())\")"]
+        '(make one with: python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())")'
+    ]

@@ -21,9 +21,9 @@ from click.testing import CliRunner, Result
 from ports import free_ports
 from processes import Up, python_command
 
-from cli.main import cli
-from cluster import find_temporal_cli
-from examples import walks
+from lemniscate.cli.main import cli
+from lemniscate.cluster import find_temporal_cli
+from lemniscate.examples import walks
 
 SLUG = "canary-coalition"
 TOKEN = "canary-codec-token"
@@ -31,8 +31,12 @@ TOKEN = "canary-codec-token"
 
 def _env(data_dir: Path, keys: str | None) -> dict[str, str]:
     server_port, ui_port = free_ports(2)
-    env = {"LEMNISCATE_DATA_DIR": str(data_dir), "LEMNISCATE_SERVER_PORT": str(server_port),
-           "LEMNISCATE_UI_PORT": str(ui_port), "LEMNISCATE_TASK_QUEUE": "canary"}
+    env = {
+        "LEMNISCATE_DATA_DIR": str(data_dir),
+        "LEMNISCATE_SERVER_PORT": str(server_port),
+        "LEMNISCATE_UI_PORT": str(ui_port),
+        "LEMNISCATE_TASK_QUEUE": "canary",
+    }
     if keys is not None:
         env["LEMNISCATE_ENCRYPTION_KEYS"] = keys
     return env
@@ -58,13 +62,25 @@ def _walk(env: dict[str, str], canary: str) -> tuple[str, str]:
     _run(env, "start", "--data", json.dumps(walks.taskforce_start(SLUG)))
     answers = {
         "drive": f"Aedes wants homes for older tenants. {canary}",
-        "developments": "Ageing.", "expected_yield": "Joint decisions.",
-        "willingness_to_adapt": "Yes.", "extra_efforts": "Staff time.",
-        "worries_about_partners": f"Confidential: {canary}", "agreement_form": "A covenant.",
+        "developments": "Ageing.",
+        "expected_yield": "Joint decisions.",
+        "willingness_to_adapt": "Yes.",
+        "extra_efforts": "Staff time.",
+        "worries_about_partners": f"Confidential: {canary}",
+        "agreement_form": "A covenant.",
     }
-    _run(env, "do", SLUG, "record_interview", "--data", json.dumps(
-        {"partner": "Aedes", "answers": answers, "held_on": "2027-01-10",
-         "interviewer": "coordinator"}), "--reason", f"interview, {canary}")
+    _run(
+        env,
+        "do",
+        SLUG,
+        "record_interview",
+        "--data",
+        json.dumps(
+            {"partner": "Aedes", "answers": answers, "held_on": "2027-01-10", "interviewer": "coordinator"}
+        ),
+        "--reason",
+        f"interview, {canary}",
+    )
     return _run(env, "show", SLUG, "--json").output, _run(env, "history", SLUG, "--full").output
 
 
@@ -94,8 +110,23 @@ def _temporal_show(env: dict[str, str], *codec: str) -> str:
     """The payload data in `temporal workflow show --output json`, base64-decoded and joined."""
     address = f"127.0.0.1:{env['LEMNISCATE_SERVER_PORT']}"
     shown = subprocess.run(
-        [str(find_temporal_cli()), "workflow", "show", "-w", f"coalition/{SLUG}", "--output", "json",
-         "--address", address, *codec], capture_output=True, text=True, timeout=30, check=True)
+        [
+            str(find_temporal_cli()),
+            "workflow",
+            "show",
+            "-w",
+            f"coalition/{SLUG}",
+            "--output",
+            "json",
+            "--address",
+            address,
+            *codec,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
     data: list[str] = []
 
     def collect(node: Any) -> None:
@@ -114,7 +145,8 @@ def _temporal_show(env: dict[str, str], *codec: str) -> str:
 
 
 def test_canary_never_reaches_the_server_but_everyone_authorised_reads_it(
-        tmp_path: Path, ups: list[Up]) -> None:
+    tmp_path: Path, ups: list[Up]
+) -> None:
     canary = f"CANARY-{uuid.uuid4().hex}"
     old_key, new_key = (base64.b64encode(os.urandom(32)).decode() for _ in range(2))
     data_dir = tmp_path / "encrypted"
@@ -134,13 +166,17 @@ def test_canary_never_reaches_the_server_but_everyone_authorised_reads_it(
     assert canary not in _temporal_show(env)
     (codec_port,) = free_ports(1)
     codec_env = {**env, "LEMNISCATE_CODEC_TOKEN": TOKEN}
-    codec_server = python_command("cli.codec_server", "codec_server", ["--port", str(codec_port)],
-                                  codec_env, tmp_path / "codec.log")
+    codec_server = python_command(
+        "lemniscate.cli.codec_server",
+        "codec_server",
+        ["--port", str(codec_port)],
+        codec_env,
+        tmp_path / "codec.log",
+    )
     try:
         endpoint = f"http://127.0.0.1:{codec_port}"
         _wait_until_serving(f"{endpoint}/health")
-        assert canary in _temporal_show(env, "--codec-endpoint", endpoint,
-                                         "--codec-auth", f"Bearer {TOKEN}")
+        assert canary in _temporal_show(env, "--codec-endpoint", endpoint, "--codec-auth", f"Bearer {TOKEN}")
         unauthorised = httpx.post(f"{endpoint}/decode", json={"payloads": []})
         assert unauthorised.status_code == 401
     finally:

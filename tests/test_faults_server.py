@@ -35,8 +35,7 @@ STOP_AFTER = COALITIONS * TRIGGERS_EACH // 3  # acknowledged triggers before the
 
 
 @pytest.mark.parametrize("how", ["sigterm", "sigkill"])
-async def test_server_restart_mid_burst_loses_and_repeats_nothing(tmp_path: Path, how: str
-                                                                  ) -> None:
+async def test_server_restart_mid_burst_loses_and_repeats_nothing(tmp_path: Path, how: str) -> None:
     began = time.monotonic()
     settings = embedded_settings(tmp_path / "data")
     task_queue = f"faults-{uuid.uuid4().hex[:8]}"
@@ -46,8 +45,9 @@ async def test_server_restart_mid_burst_loses_and_repeats_nothing(tmp_path: Path
     try:
         await worker.start()
         callers = await clients(settings, 4)
-        burst = Burst(callers, task_queue, [f"sv-{i}" for i in range(COALITIONS)],
-                      TRIGGERS_EACH, call_timeout=3.0)
+        burst = Burst(
+            callers, task_queue, [f"sv-{i}" for i in range(COALITIONS)], TRIGGERS_EACH, call_timeout=3.0
+        )
         await burst.start_coalitions()
 
         firing = asyncio.ensure_future(burst.run())
@@ -74,9 +74,16 @@ async def test_server_restart_mid_burst_loses_and_repeats_nothing(tmp_path: Path
         assert not failed, f"workflow tasks failed: {failed}"
         # The worker rode out the outage on its own: the same process, still polling.
         assert worker.alive, worker.output()[-2000:]
-        print(describe(burst, {"acknowledged at the stop": at_stop,
-                               "server down (s)": round(downtime, 1),
-                               "seconds": round(time.monotonic() - began)}))
+        print(
+            describe(
+                burst,
+                {
+                    "acknowledged at the stop": at_stop,
+                    "server down (s)": round(downtime, 1),
+                    "seconds": round(time.monotonic() - began),
+                },
+            )
+        )
     finally:
         worker.stop()
         await temporal.stop()

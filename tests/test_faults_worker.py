@@ -41,8 +41,9 @@ async def test_sigkill_worker_mid_burst_loses_and_repeats_nothing(tmp_path: Path
             callers = await clients(settings, 4)
             # Callers give up on a call after 2 s and send it again with the same request
             # id: while the worker is down, triggers are sent more than once.
-            burst = Burst(callers, task_queue, [f"wk-{i}" for i in range(COALITIONS)],
-                          TRIGGERS_EACH, call_timeout=2.0)
+            burst = Burst(
+                callers, task_queue, [f"wk-{i}" for i in range(COALITIONS)], TRIGGERS_EACH, call_timeout=2.0
+            )
             await burst.start_coalitions()
 
             firing = asyncio.ensure_future(burst.run())
@@ -62,8 +63,11 @@ async def test_sigkill_worker_mid_burst_loses_and_repeats_nothing(tmp_path: Path
             failed = await failed_workflow_tasks(temporal.client, burst.slugs)
             assert not failed, f"workflow tasks failed: {failed}"
             assert second.alive
-            print(describe(burst, {"acknowledged at the kill": at_kill,
-                                   "seconds": round(time.monotonic() - began)}))
+            print(
+                describe(
+                    burst, {"acknowledged at the kill": at_kill, "seconds": round(time.monotonic() - began)}
+                )
+            )
         finally:
             first.stop()
             second.stop()

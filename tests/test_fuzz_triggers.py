@@ -38,12 +38,12 @@ from temporal_env import dev_server_env, running_worker
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
 
-import states
-from coalitions import CoalitionRefused, CoalitionService
-from examples import walks
-from examples.walks import COORDINATOR, partner_actor
-from models.events import Actor, Role
-from workflows.io import workflow_id
+from lemniscate import states
+from lemniscate.coalitions import CoalitionRefused, CoalitionService
+from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR, partner_actor
+from lemniscate.models.events import Actor, Role
+from lemniscate.workflows.io import workflow_id
 
 T = TypeVar("T")
 Json = Any
@@ -51,27 +51,34 @@ Json = Any
 SERVICE_EXAMPLES = 20  # per trigger, through CoalitionService
 RAW_EXAMPLES = 8  # per trigger, straight to the update
 # Accepting these would end the coalition under test; they get only broken payloads.
-FINAL = sorted({m.trigger for m in states.MOVES
-                if m.dest is not None and states.STATE_INFO[m.dest].final})
+FINAL = sorted({m.trigger for m in states.MOVES if m.dest is not None and states.STATE_INFO[m.dest].final})
 # Names the coalitions really have, so that schema payloads sometimes pass the guards.
-KNOWN = ["VNG", "Aedes", "ActiZ", "ZN", "BZK", "VWS", "A1", "A2", "A3", "M1", "R1", "O1",
-         "coordinator"]
-ACTORS = [COORDINATOR, COORDINATOR, partner_actor("VNG"), partner_actor("Aedes"),
-          Actor(id="auditor-1", role=Role.auditor),
-          Actor(id="esign", role=Role.integration, allowed_triggers=["sign_founding_basis"])]
+KNOWN = ["VNG", "Aedes", "ActiZ", "ZN", "BZK", "VWS", "A1", "A2", "A3", "M1", "R1", "O1", "coordinator"]
+ACTORS = [
+    COORDINATOR,
+    COORDINATOR,
+    partner_actor("VNG"),
+    partner_actor("Aedes"),
+    Actor(id="auditor-1", role=Role.auditor),
+    Actor(id="esign", role=Role.integration, allowed_triggers=["sign_founding_basis"]),
+]
 
 
 # Strategies -----------------------------------------------------------------------------
 
 json_values: st.SearchStrategy[Json] = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=30) | st.sampled_from(KNOWN),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
-                                                                max_size=4),
-    max_leaves=12)
-json_objects = st.dictionaries(st.text(max_size=12) | st.sampled_from(["partner", "action",
-                                                                       "meeting", "on"]),
-                               json_values, max_size=5)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30)
+    | st.sampled_from(KNOWN),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+json_objects = st.dictionaries(
+    st.text(max_size=12) | st.sampled_from(["partner", "action", "meeting", "on"]), json_values, max_size=5
+)
 
 
 def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
@@ -93,11 +100,11 @@ def from_schema(schema: dict[str, Any], defs: dict[str, Any]) -> st.SearchStrate
             return st.dates(date(2020, 1, 1), date(2035, 12, 31)).map(date.isoformat)
         if "pattern" in schema:
             limit = schema.get("maxLength", 80)
-            return st.from_regex(schema["pattern"], fullmatch=True).filter(
-                lambda s: len(s) <= limit)
+            return st.from_regex(schema["pattern"], fullmatch=True).filter(lambda s: len(s) <= limit)
         low = schema.get("minLength", 0)
-        return st.sampled_from(KNOWN) | st.text(string.ascii_letters + " .,'-é", min_size=low,
-                                                max_size=max(low, 30))
+        return st.sampled_from(KNOWN) | st.text(
+            string.ascii_letters + " .,'-é", min_size=low, max_size=max(low, 30)
+        )
     if kind == "integer":
         low = schema.get("minimum", -5)
         return st.integers(min_value=low, max_value=low + 50)
@@ -114,19 +121,27 @@ def from_schema(schema: dict[str, Any], defs: dict[str, Any]) -> st.SearchStrate
         if properties is None:
             extra = schema.get("additionalProperties")
             values = from_schema(extra, defs) if isinstance(extra, dict) else json_values
-            return st.dictionaries(st.sampled_from(KNOWN) | st.text(min_size=1, max_size=10),
-                                   values, max_size=3)
+            return st.dictionaries(
+                st.sampled_from(KNOWN) | st.text(min_size=1, max_size=10), values, max_size=3
+            )
         required = set(schema.get("required", ()))
         return st.fixed_dictionaries(
             {k: from_schema(v, defs) for k, v in properties.items() if k in required},
-            optional={k: from_schema(v, defs) for k, v in properties.items()
-                      if k not in required})
+            optional={k: from_schema(v, defs) for k, v in properties.items() if k not in required},
+        )
     return json_values
 
 
 WRONG_TYPES: list[Json] = [None, True, 0, 1.5, "text", [], {}, ["a"], {"x": 1}]
-_JSON_TYPES = {type(None): "null", bool: "boolean", int: "integer", float: "number",
-               str: "string", list: "array", dict: "object"}
+_JSON_TYPES = {
+    type(None): "null",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    list: "array",
+    dict: "object",
+}
 
 
 def _types(schema: dict[str, Any], defs: dict[str, Any]) -> set[str]:
@@ -149,24 +164,35 @@ def broken(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Json]:
     payload: dict[str, Json] = dict(draw(from_schema(schema, defs)))
     properties: dict[str, Any] = schema.get("properties", {})
     required = [k for k in schema.get("required", ()) if k in payload]
-    longs = [k for k, v in properties.items()
-             if "maxLength" in _resolve(v, defs) and _resolve(v, defs).get("type") == "string"]
-    ways = ["extra"] + (["wrong_type"] if properties else []) + (
-        ["missing"] if required else []) + (["too_long"] if longs else [])
+    longs = [
+        k
+        for k, v in properties.items()
+        if "maxLength" in _resolve(v, defs) and _resolve(v, defs).get("type") == "string"
+    ]
+    ways = (
+        ["extra"]
+        + (["wrong_type"] if properties else [])
+        + (["missing"] if required else [])
+        + (["too_long"] if longs else [])
+    )
     way = draw(st.sampled_from(ways))
     if way == "wrong_type":
         key = draw(st.sampled_from(sorted(properties)))
         allowed = _types(properties[key], defs)
-        payload[key] = draw(st.sampled_from(
-            [v for v in WRONG_TYPES if _JSON_TYPES[type(v)] not in allowed] or [{"x": 1}]))
+        payload[key] = draw(
+            st.sampled_from([v for v in WRONG_TYPES if _JSON_TYPES[type(v)] not in allowed] or [{"x": 1}])
+        )
     elif way == "missing":
         del payload[draw(st.sampled_from(required))]
     elif way == "too_long":
         key = draw(st.sampled_from(longs))
         payload[key] = "x" * (_resolve(properties[key], defs)["maxLength"] + 1)
     else:
-        name = draw(st.text(string.ascii_lowercase + "_", min_size=1, max_size=12).filter(
-            lambda n: n not in properties))
+        name = draw(
+            st.text(string.ascii_lowercase + "_", min_size=1, max_size=12).filter(
+                lambda n: n not in properties
+            )
+        )
         payload[name] = draw(json_values)
     return payload
 
@@ -176,8 +202,7 @@ def payloads(trigger: str) -> st.SearchStrategy[Json]:
     if trigger in FINAL:
         # Broken, and with an unknown field on top: never valid, whatever else was drawn.
         return broken(schema).map(lambda p: {**p, "not_a_field": True})
-    return st.one_of(json_values, json_objects, from_schema(schema, schema.get("$defs", {})),
-                     broken(schema))
+    return st.one_of(json_values, json_objects, from_schema(schema, schema.get("$defs", {})), broken(schema))
 
 
 # The live coalitions ---------------------------------------------------------------------
@@ -253,16 +278,17 @@ def _assert_valid(trigger: str, payload: Json) -> None:
 
 @pytest.mark.parametrize("trigger", states.TRIGGER_NAMES)
 def test_service_accepts_per_schema_or_refuses_with_reasons(live: Live, trigger: str) -> None:
-    @settings(max_examples=SERVICE_EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                     HealthCheck.data_too_large])
-    @given(payload=payloads(trigger), slug=st.sampled_from(live.slugs),
-           actor=st.sampled_from(ACTORS))
+    @settings(
+        max_examples=SERVICE_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    )
+    @given(payload=payloads(trigger), slug=st.sampled_from(live.slugs), actor=st.sampled_from(ACTORS))
     def fire(payload: Json, slug: str, actor: Actor) -> None:
         async def send() -> None:
             try:
-                accepted = await asyncio.wait_for(
-                    live.service.trigger(slug, trigger, payload, actor), 30)
+                accepted = await asyncio.wait_for(live.service.trigger(slug, trigger, payload, actor), 30)
             except CoalitionRefused as refused:
                 _check_refusal(trigger, refused)
                 live.outcomes[(trigger, "refused")] += 1
@@ -280,13 +306,20 @@ def test_service_accepts_per_schema_or_refuses_with_reasons(live: Live, trigger:
 
 @pytest.mark.parametrize("trigger", states.TRIGGER_NAMES)
 def test_raw_updates_are_accepted_per_schema_or_rejected(live: Live, trigger: str) -> None:
-    @settings(max_examples=RAW_EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                     HealthCheck.data_too_large])
-    @given(payload=payloads(trigger), slug=st.sampled_from(live.slugs),
-           actor=st.sampled_from([a.model_dump(mode="json") for a in ACTORS])
-           | json_objects | st.just({"id": "x", "role": "system"}),
-           reason=st.none() | json_values)
+    @settings(
+        max_examples=RAW_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    )
+    @given(
+        payload=payloads(trigger),
+        slug=st.sampled_from(live.slugs),
+        actor=st.sampled_from([a.model_dump(mode="json") for a in ACTORS])
+        | json_objects
+        | st.just({"id": "x", "role": "system"}),
+        reason=st.none() | json_values,
+    )
     def fire(payload: Json, slug: str, actor: Json, reason: Json) -> None:
         request = {"trigger": trigger, "payload": payload, "actor": actor, "reason": reason}
 
@@ -313,9 +346,11 @@ def test_no_workflow_task_failed_and_still_running(live: Live) -> None:
         for slug in live.slugs:
             handle = live.client.get_workflow_handle(workflow_id(slug))
             history = await handle.fetch_history()
-            failed = [e.workflow_task_failed_event_attributes.failure.message
-                      for e in history.events
-                      if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
+            failed = [
+                e.workflow_task_failed_event_attributes.failure.message
+                for e in history.events
+                if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+            ]
             assert not failed, f"{slug}: workflow task failed: {failed}"
             assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
             view = await live.service.view(slug)
@@ -324,8 +359,10 @@ def test_no_workflow_task_failed_and_still_running(live: Live) -> None:
     live.run(check())
     sent = sum(live.outcomes.values())
     accepted = sum(n for (_, outcome), n in live.outcomes.items() if "accepted" in outcome)
-    print(f"{sent} payloads, {accepted} accepted: "
-          f"{json.dumps(dict(sorted(Counter(o for _, o in live.outcomes.elements()).items())))}")
+    print(
+        f"{sent} payloads, {accepted} accepted: "
+        f"{json.dumps(dict(sorted(Counter(o for _, o in live.outcomes.elements()).items())))}"
+    )
     if {trigger for trigger, _ in live.outcomes} == set(states.TRIGGER_NAMES):  # a full run
         assert accepted > 0, "nothing was accepted: the payloads never reached the method"
 

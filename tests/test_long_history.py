@@ -8,12 +8,12 @@ from datetime import timedelta
 from pydantic import TypeAdapter
 from temporal_env import running_worker, time_skipping_env
 
-from examples import walks
-from models.events import Event
-from models.journal import JournalEntry, TriggerRequest
-from states import replay
-from workflows.coalition import CoalitionWorkflow
-from workflows.io import CoalitionInput, workflow_id
+from lemniscate.examples import walks
+from lemniscate.models.events import Event
+from lemniscate.models.journal import JournalEntry, TriggerRequest
+from lemniscate.states import replay
+from lemniscate.workflows.coalition import CoalitionWorkflow
+from lemniscate.workflows.io import CoalitionInput, workflow_id
 
 SLUG = "three-years"
 QUARTERS = 12
@@ -21,11 +21,13 @@ QUARTERS = 12
 
 async def test_quarters_of_execution_across_continue_as_new() -> None:
     async with time_skipping_env() as env, running_worker(env.client) as service:
-        start = TriggerRequest(trigger="start", payload=walks.taskforce_start(SLUG),
-                               actor=walks.COORDINATOR)
+        start = TriggerRequest(trigger="start", payload=walks.taskforce_start(SLUG), actor=walks.COORDINATOR)
         handle = await env.client.start_workflow(
-            CoalitionWorkflow.run, CoalitionInput(start=start, history_limit=120),
-            id=workflow_id(SLUG), task_queue=service.task_queue)
+            CoalitionWorkflow.run,
+            CoalitionInput(start=start, history_limit=120),
+            id=workflow_id(SLUG),
+            task_queue=service.task_queue,
+        )
         for step in walks.taskforce_to_execution():
             await service.fire(SLUG, step.trigger, step.payload, step.actor)
 
@@ -36,13 +38,18 @@ async def test_quarters_of_execution_across_continue_as_new() -> None:
             for _ in range(7):
                 await env.sleep(timedelta(days=13))
             assert (await service.view(SLUG)).overview.state == "monitoring", quarter
-            report = (await service.fire(SLUG, "record_monitoring_report",
-                                         {"summary": f"Quarter {quarter + 1}."},
-                                         walks.COORDINATOR)).coalition.monitoring_reports[-1]
+            report = (
+                await service.fire(
+                    SLUG,
+                    "record_monitoring_report",
+                    {"summary": f"Quarter {quarter + 1}."},
+                    walks.COORDINATOR,
+                )
+            ).coalition.monitoring_reports[-1]
             await service.fire(SLUG, "decide", {}, walks.COORDINATOR)
-            await service.fire(SLUG, "record_decision", {"decision": "Carry on.",
-                                                         "rests_on": [report.id]},
-                               walks.COORDINATOR)
+            await service.fire(
+                SLUG, "record_decision", {"decision": "Carry on.", "rests_on": [report.id]}, walks.COORDINATOR
+            )
             await service.fire(SLUG, "adjust", {}, walks.COORDINATOR)
             await service.fire(SLUG, "resume_doing", {}, walks.COORDINATOR)
             run_ids.add((await handle.describe()).run_id)
@@ -62,10 +69,9 @@ async def test_quarters_of_execution_across_continue_as_new() -> None:
         assert len(history.events) < 400
         # The latest run started with the journal so far, packed to a fraction of its JSON.
         started = history.events[0].workflow_execution_started_event_attributes
-        [carried] = await env.client.data_converter.decode(started.input.payloads,
-                                                            [CoalitionInput])
+        [carried] = await env.client.data_converter.decode(started.input.payloads, [CoalitionInput])
         assert carried.snapshot is not None and carried.snapshot.journal == []
         packed = carried.snapshot.entries()
-        assert packed == journal[:len(packed)] and len(packed) > 100
+        assert packed == journal[: len(packed)] and len(packed) > 100
         plain = TypeAdapter(list[JournalEntry]).dump_json(packed)
         assert len(carried.snapshot.packed_journal or "") < len(plain) / 4

@@ -26,15 +26,15 @@ from method_helpers import (
     walk,
 )
 
-import states
-from examples import walks
-from examples.walks import COORDINATOR, Step, partner_actor
-from models import coalition as cm
-from models import payloads as pm
-from models.coalition import BasisKind, Coalition, OptionKind
-from models.events import Actor, Event, Role
-from models.records import CommitmentLevel, ExecutionPower, Level, Record, Track
-from states.table import EXECUTION, ROUND_ONE, ROUND_THREE, ROUND_TWO
+from lemniscate import states
+from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR, Step, partner_actor
+from lemniscate.models import coalition as cm
+from lemniscate.models import payloads as pm
+from lemniscate.models.coalition import BasisKind, Coalition, OptionKind
+from lemniscate.models.events import Actor, Event, Role
+from lemniscate.models.records import CommitmentLevel, ExecutionPower, Level, Record, Track
+from lemniscate.states.table import EXECUTION, ROUND_ONE, ROUND_THREE, ROUND_TWO
 
 STATE_IDS = {s.id for s in states.STATES}
 STEP_TRIGGERS = tuple(dict.fromkeys(m.trigger for m in states.MOVES if m.is_step))
@@ -56,33 +56,67 @@ def _prefix(which: str, length: int) -> tuple[Coalition, list[Event]]:
 
 # Strategies ------------------------------------------------------------------------------
 
-_FIELD_NAMES = sorted({name for model in vars(pm).values()
-                       if isinstance(model, type) and issubclass(model, Record)
-                       for name in model.model_fields})
-_ENUM_VALUES = sorted({member.value for module in (cm, pm) for e in vars(module).values()
-                       if isinstance(e, type) and issubclass(e, enum.Enum) for member in e}
-                      | {m.value for e in (CommitmentLevel, ExecutionPower, Level, Track)
-                         for m in e})
-_PLAUSIBLE: list[Any] = [*_ENUM_VALUES, *ORGANISATIONS, "A2", "A3", "A4", "A6", "M1", "M2",
-                         "O2", "O3", "R5", "2027-03-04", "2027-09-01", True, False, None, 0, "",
-                         [], {}]
+_FIELD_NAMES = sorted(
+    {
+        name
+        for model in vars(pm).values()
+        if isinstance(model, type) and issubclass(model, Record)
+        for name in model.model_fields
+    }
+)
+_ENUM_VALUES = sorted(
+    {
+        member.value
+        for module in (cm, pm)
+        for e in vars(module).values()
+        if isinstance(e, type) and issubclass(e, enum.Enum)
+        for member in e
+    }
+    | {m.value for e in (CommitmentLevel, ExecutionPower, Level, Track) for m in e}
+)
+_PLAUSIBLE: list[Any] = [
+    *_ENUM_VALUES,
+    *ORGANISATIONS,
+    "A2",
+    "A3",
+    "A4",
+    "A6",
+    "M1",
+    "M2",
+    "O2",
+    "O3",
+    "R5",
+    "2027-03-04",
+    "2027-09-01",
+    True,
+    False,
+    None,
+    0,
+    "",
+    [],
+    {},
+]
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 10**6) | st.floats() | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 10**6)
+    | st.floats()
+    | st.text(max_size=12)
     | st.sampled_from(_PLAUSIBLE),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(_FIELD_NAMES) | st.text(max_size=6), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(_FIELD_NAMES) | st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=8,
 )
-json_dicts = st.dictionaries(st.sampled_from(_FIELD_NAMES) | st.text(max_size=8), json_values,
-                             max_size=4)
+json_dicts = st.dictionaries(st.sampled_from(_FIELD_NAMES) | st.text(max_size=8), json_values, max_size=4)
 trigger_names = st.sampled_from([*states.TRIGGER_NAMES, "start", "frobnicate"])
 
 
 @st.composite
 def actors(draw: st.DrawFn) -> Actor:
-    kind = draw(st.sampled_from(["coordinator"] * 4 + ["partner"] * 3
-                                + ["auditor", "integration", "system"]))
+    kind = draw(st.sampled_from(["coordinator"] * 4 + ["partner"] * 3 + ["auditor", "integration", "system"]))
     if kind == "partner":
         return partner_actor(draw(st.sampled_from(ORGANISATIONS)))
     if kind == "integration":
@@ -120,8 +154,7 @@ def _fill(draw: Draw, trigger: str, payload: dict[str, Any]) -> dict[str, Any]:
 def _mutate(draw: st.DrawFn, trigger: str, payload: dict[str, Any]) -> dict[str, Any]:
     mutated = dict(payload)
     how = draw(st.sampled_from(["drop", "replace", "fitting", "fitting", "add"]))
-    fields = sorted(states.TRIGGERS[trigger].payload.model_fields) \
-        if trigger in states.TRIGGERS else []
+    fields = sorted(states.TRIGGERS[trigger].payload.model_fields) if trigger in states.TRIGGERS else []
     if how == "drop" and mutated:
         del mutated[draw(st.sampled_from(sorted(mutated)))]
     elif how == "replace" and mutated:
@@ -139,9 +172,16 @@ Attempt = tuple[str, dict[str, Any], Actor]
 
 
 def draw_attempt(draw: st.DrawFn, c: Coalition, last: Attempt | None) -> Attempt:
-    kind = draw(st.sampled_from(["walk"] * 2 + ["walk_allowed"] * 3 + ["allowed"] * 2
-                                + ["advance"] * 2 + ["again"] * 2
-                                + ["sample", "mutated", "random"]))
+    kind = draw(
+        st.sampled_from(
+            ["walk"] * 2
+            + ["walk_allowed"] * 3
+            + ["allowed"] * 2
+            + ["advance"] * 2
+            + ["again"] * 2
+            + ["sample", "mutated", "random"]
+        )
+    )
     if kind == "again" and last is not None:  # the last accepted attempt once more
         return last
     partners = [q.name for q in c.partners] or ["VNG"]
@@ -204,8 +244,11 @@ def check_coalition(c: Coalition) -> None:
         assert c.founded
     if c.state == "founding":
         assert not c.founded
-    ids = [x.id for group in (c.meetings, c.actions, c.options, c.monitoring_reports,
-                              c.decisions, c.accountability) for x in group]
+    ids = [
+        x.id
+        for group in (c.meetings, c.actions, c.options, c.monitoring_reports, c.decisions, c.accountability)
+        for x in group
+    ]
     assert len(ids) == len(set(ids)), "generated ids never repeat"
     assert all(int(i[1:]) <= c.serial for i in ids)
     names = [q.name for q in c.partners]
@@ -279,14 +322,20 @@ def fire_attempt(c: Coalition, events: list[Event], attempt: Attempt) -> Coaliti
     return after
 
 
-SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @settings(SETTINGS, max_examples=200)
 @given(start=starting_points(), data=st.data())
-def test_random_trigger_sequences_keep_the_invariants(start: tuple[Coalition, list[Event]],
-                                                      data: st.DataObject) -> None:
+def test_random_trigger_sequences_keep_the_invariants(
+    start: tuple[Coalition, list[Event]], data: st.DataObject
+) -> None:
     c, events = start
     check_coalition(c)
     last: Attempt | None = None
@@ -297,8 +346,7 @@ def test_random_trigger_sequences_keep_the_invariants(start: tuple[Coalition, li
         if len(events) > accepted:
             last = attempt
     # The same events always give the same coalition.
-    assert states.replay(events).model_dump() == states.replay(list(events)).model_dump() \
-        == c.model_dump()
+    assert states.replay(events).model_dump() == states.replay(list(events)).model_dump() == c.model_dump()
 
 
 def _where_allowed() -> dict[str, list[tuple[str, int]]]:
@@ -325,8 +373,9 @@ def test_repeating_a_record_keeps_the_invariants(trigger: str, data: st.DataObje
     names and ids, and records that may exist only once are where this goes wrong."""
     which, index = data.draw(st.sampled_from(WHERE_ALLOWED[trigger]), label="where")
     c, events = _prefix(which, index)
-    payload = sample_payload(trigger, c, data.draw(st.sampled_from(
-        [q.name for q in c.partners] or ["VNG"]), label="partner"))
+    payload = sample_payload(
+        trigger, c, data.draw(st.sampled_from([q.name for q in c.partners] or ["VNG"]), label="partner")
+    )
     if data.draw(st.booleans(), label="fill"):
         payload = _fill(data.draw, trigger, payload)
     for _ in range(data.draw(st.integers(2, 5), label="times")):
@@ -342,7 +391,10 @@ def test_walk_steps_fired_at_any_point_by_anyone(which: str, data: st.DataObject
     index = data.draw(st.sampled_from(range(len(WALKS[which].events))), label="where")
     c, events = _prefix(which, index)
     step = data.draw(st.sampled_from(STEP_POOL), label="step")
-    actor = data.draw(st.sampled_from([step.actor, COORDINATOR, AUDITOR, SYSTEM,
-                                       partner_actor("Woonbond"), integration(step.trigger)]),
-                      label="actor")
+    actor = data.draw(
+        st.sampled_from(
+            [step.actor, COORDINATOR, AUDITOR, SYSTEM, partner_actor("Woonbond"), integration(step.trigger)]
+        ),
+        label="actor",
+    )
     fire_attempt(c, events, (step.trigger, step.payload, actor))

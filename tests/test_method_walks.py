@@ -19,18 +19,15 @@ from method_helpers import (
     walk,
 )
 
-import states
-from examples import walks
-from examples.walks import Step
-from models.coalition import ActionStatus, BasisKind
-from models.records import CommitmentLevel, Track
+from lemniscate import states
+from lemniscate.examples import walks
+from lemniscate.examples.walks import Step
+from lemniscate.models.coalition import ActionStatus, BasisKind
+from lemniscate.models.records import CommitmentLevel, Track
 
 ALL_STATE_IDS = {s.id for s in states.STATES}
-ROUND_ONE_AGAIN = [Step("map_domain"), Step("plan_collaboration"),
-                   Step("prepare_exploration_meeting")]
-NOT_FOUNDED_SENTENCE = (
-    "The coalition is founded: close it deliberately (start_closing), do not dissolve it."
-)
+ROUND_ONE_AGAIN = [Step("map_domain"), Step("plan_collaboration"), Step("prepare_exploration_meeting")]
+NOT_FOUNDED_SENTENCE = "The coalition is founded: close it deliberately (start_closing), do not dissolve it."
 
 
 def _distinct_in_order(visited: list[str]) -> list[str]:
@@ -41,8 +38,10 @@ def _distinct_in_order(visited: list[str]) -> list[str]:
 def _exploration_meeting(commitment: str, meeting: str = "M1") -> list[Step]:
     """Plan, hold and record an exploration meeting of the taskforce."""
     return [
-        Step("plan_meeting", {"kind": "exploration", "on": "2027-03-04",
-                              "invitees": ["VNG", "Aedes"], "inviters": ["VWS"]}),
+        Step(
+            "plan_meeting",
+            {"kind": "exploration", "on": "2027-03-04", "invitees": ["VNG", "Aedes"], "inviters": ["VWS"]},
+        ),
         Step("hold_exploration_meeting"),
         exploration_outcome(meeting, commitment, ["VNG", "Aedes"]),
     ]
@@ -51,21 +50,26 @@ def _exploration_meeting(commitment: str, meeting: str = "M1") -> list[Step]:
 def _taskforce_without_commitment() -> Walked:
     """The taskforce up to its exploration meeting, which ends without commitment."""
     steps = steps_before(walks.taskforce_to_execution(), "record_meeting_outcome")
-    return walk(walks.taskforce_start(), [
-        *steps, exploration_outcome("M1", "none", ["VNG", "Aedes", "ActiZ"])])
+    return walk(
+        walks.taskforce_start(), [*steps, exploration_outcome("M1", "none", ["VNG", "Aedes", "ActiZ"])]
+    )
 
 
 def _dissolved() -> Walked:
     """The taskforce stopped after its exploration meeting ended without commitment."""
-    return walk(walks.taskforce_start(), [
-        *steps_before(walks.taskforce_to_execution(), "record_meeting_outcome"),
-        exploration_outcome("M1", "none", ["VNG", "Aedes", "ActiZ"]),
-        Step("dissolve", {"reason": "Nobody wanted to commit."}),
-    ])
+    return walk(
+        walks.taskforce_start(),
+        [
+            *steps_before(walks.taskforce_to_execution(), "record_meeting_outcome"),
+            exploration_outcome("M1", "none", ["VNG", "Aedes", "ActiZ"]),
+            Step("dissolve", {"reason": "Nobody wanted to commit."}),
+        ],
+    )
 
 
-def _overview_after(start: dict[str, object], steps: list[Step], trigger: str,
-                    nth: int = 1) -> states.Overview:
+def _overview_after(
+    start: dict[str, object], steps: list[Step], trigger: str, nth: int = 1
+) -> states.Overview:
     return states.overview(walk(start, steps_through(steps, trigger, nth)).coalition)
 
 
@@ -75,10 +79,22 @@ def _overview_after(start: dict[str, object], steps: list[Step], trigger: str,
 def test_taskforce_walks_the_plan_track_from_start_to_closed() -> None:
     done = walk(walks.taskforce_start(), taskforce_steps())
     assert _distinct_in_order(done.states) == [
-        "intent_and_interests", "domain_mapping", "own_collaboration_plan",
-        "exploration_meeting_prep", "sharing_interests", "content_elaboration",
-        "collaboration_proposals", "proposal_completion", "founding",
-        "doing", "monitoring", "deciding", "adjusting", "doing", "closing", "closed",
+        "intent_and_interests",
+        "domain_mapping",
+        "own_collaboration_plan",
+        "exploration_meeting_prep",
+        "sharing_interests",
+        "content_elaboration",
+        "collaboration_proposals",
+        "proposal_completion",
+        "founding",
+        "doing",
+        "monitoring",
+        "deciding",
+        "adjusting",
+        "doing",
+        "closing",
+        "closed",
     ]
     c = done.coalition
     assert c.state == "closed"
@@ -88,18 +104,30 @@ def test_taskforce_walks_the_plan_track_from_start_to_closed() -> None:
     assert [b.kind for b in c.founding_bases] == [BasisKind.plan_of_approach]
     assert [q.name for q in c.committed_partners()] == ["VNG", "Aedes", "ActiZ"]
     assert {q.name: q.contribution for q in c.partners} == {
-        "VNG": "VNG did its part.", "Aedes": "Aedes did its part.",
-        "ActiZ": "ActiZ did its part.", "ZN": "ZN did its part.", "BZK": None}
+        "VNG": "VNG did its part.",
+        "Aedes": "Aedes did its part.",
+        "ActiZ": "ActiZ did its part.",
+        "ZN": "ZN did its part.",
+        "BZK": None,
+    }
     assert c.closing_reason == "The housing-care agreements are in place."
     assert c.closing_summary == "Closed with recognition of every partner."
     assert [(a.id, a.owner) for a in c.actions] == [
-        ("A2", "VNG"), ("A3", "Aedes"), ("A4", None), ("A7", "ZN")]
+        ("A2", "VNG"),
+        ("A3", "Aedes"),
+        ("A4", None),
+        ("A7", "ZN"),
+    ]
     assert the_action(c, "A2").status == ActionStatus.in_progress
     assert [r.id for r in c.monitoring_reports] == ["R5"]
     assert [(d.id, d.cycle, d.rests_on) for d in c.decisions] == [("D6", 0, ["R5"])]
     view = states.overview(c)
-    assert (view.final, view.round, view.side, view.step) == (True, states.Round.closure,
-                                                              states.Side.het, None)
+    assert (view.final, view.round, view.side, view.step) == (
+        True,
+        states.Round.closure,
+        states.Side.het,
+        None,
+    )
     assert view.allowed == []
 
 
@@ -107,15 +135,18 @@ def test_taskforce_execution_cycle_is_doing_monitoring_deciding_adjusting_doing(
     execution = walk(walks.taskforce_start(), walks.taskforce_to_execution())
     assert execution.coalition.state == "doing"
     assert execution.coalition.cycle == 0
-    cycled = walk(walks.taskforce_start(),
-                  walks.taskforce_to_execution() + walks.taskforce_one_cycle())
-    assert _distinct_in_order(cycled.states[len(execution.states) - 1:]) == [
-        "doing", "monitoring", "deciding", "adjusting", "doing"]
+    cycled = walk(walks.taskforce_start(), walks.taskforce_to_execution() + walks.taskforce_one_cycle())
+    assert _distinct_in_order(cycled.states[len(execution.states) - 1 :]) == [
+        "doing",
+        "monitoring",
+        "deciding",
+        "adjusting",
+        "doing",
+    ]
     assert cycled.coalition.cycle == 1
     # A second cycle needs its own monitoring report: the one of cycle 0 does not count.
     again = fire(cycled.coalition, "start_monitoring")
-    assert refusal(again, "decide") == [
-        "No monitoring report in this cycle yet (record_monitoring_report)."]
+    assert refusal(again, "decide") == ["No monitoring report in this cycle yet (record_monitoring_report)."]
 
 
 @pytest.mark.parametrize(
@@ -139,11 +170,11 @@ def test_taskforce_execution_cycle_is_doing_monitoring_deciding_adjusting_doing(
         ("close", 1, "closed", "closure", "het", None),
     ],
 )
-def test_taskforce_round_and_side(trigger: str, nth: int, state: str, round_: str, side: str,
-                                  step: int | None) -> None:
+def test_taskforce_round_and_side(
+    trigger: str, nth: int, state: str, round_: str, side: str, step: int | None
+) -> None:
     view = _overview_after(walks.taskforce_start(), taskforce_steps(), trigger, nth)
-    assert (view.state, view.round.value, view.side.value, view.step) == (state, round_, side,
-                                                                          step)
+    assert (view.state, view.round.value, view.side.value, view.step) == (state, round_, side, step)
     assert view.title == states.STATE_INFO[state].title
 
 
@@ -153,12 +184,23 @@ def test_taskforce_round_and_side(trigger: str, nth: int, state: str, round_: st
 def test_city_walks_the_initiative_track_founds_on_a_proposal_and_transforms() -> None:
     done = walk(walks.city_start(), city_steps())
     assert _distinct_in_order(done.states) == [
-        "intent_and_interests", "domain_mapping", "own_collaboration_plan",
-        "exploration_meeting_prep", "sharing_interests",
-        "content_elaboration", "collaboration_proposals", "proposal_completion", "founding",
+        "intent_and_interests",
+        "domain_mapping",
+        "own_collaboration_plan",
+        "exploration_meeting_prep",
+        "sharing_interests",
+        "content_elaboration",
+        "collaboration_proposals",
+        "proposal_completion",
+        "founding",
         # founded on the initiative proposal: round 2 again, now towards a plan of approach
-        "content_elaboration", "collaboration_proposals", "proposal_completion",
-        "approach_adoption", "doing", "transforming", "intent_and_interests",
+        "content_elaboration",
+        "collaboration_proposals",
+        "proposal_completion",
+        "approach_adoption",
+        "doing",
+        "transforming",
+        "intent_and_interests",
     ]
 
 
@@ -167,7 +209,12 @@ def test_city_round_two_runs_again_in_plan_mode_shown_as_round_three() -> None:
     before = walk(walks.city_start(), steps_through(steps, "elaborate_content"))
     view = states.overview(before.coalition)
     assert (view.state, view.round, view.side, view.track, view.founded) == (
-        "content_elaboration", states.Round.two, states.Side.ik, "initiative", False)
+        "content_elaboration",
+        states.Round.two,
+        states.Side.ik,
+        "initiative",
+        False,
+    )
 
     founded = walk(walks.city_start(), steps_through(steps, "found"))
     c = founded.coalition
@@ -176,27 +223,32 @@ def test_city_round_two_runs_again_in_plan_mode_shown_as_round_three() -> None:
     view = states.overview(c)
     assert (view.round.value, view.side, view.step, view.track) == ("3", states.Side.ik, 6, "plan")
 
-    for trigger, state, side in [("propose_collaboration", "collaboration_proposals", "wij"),
-                                 ("complete_proposal", "proposal_completion", "het"),
-                                 ("call_adoption_meeting", "approach_adoption", "het")]:
+    for trigger, state, side in [
+        ("propose_collaboration", "collaboration_proposals", "wij"),
+        ("complete_proposal", "proposal_completion", "het"),
+        ("call_adoption_meeting", "approach_adoption", "het"),
+    ]:
         nth = 1 if trigger == "call_adoption_meeting" else 2
         view = _overview_after(walks.city_start(), steps, trigger, nth)
         assert (view.state, view.round.value, view.side.value) == (state, "3", side)
     # Once founded the coalition calls the adoption meeting, not a second founding meeting.
     at_completion = walk(walks.city_start(), steps_before(steps, "call_adoption_meeting"))
     assert refusal(at_completion.coalition, "call_founding_meeting") == [
-        "call_founding_meeting does not apply to this coalition now (track plan, founded True)."]
+        "call_founding_meeting does not apply to this coalition now (track plan, founded True)."
+    ]
 
 
 def test_city_adopts_the_approach_and_starts_doing() -> None:
     adopted = walk(walks.city_start(), walks.city_to_execution())
     c = adopted.coalition
     assert (c.state, c.founded, c.track, c.cycle) == ("doing", True, Track.plan, 0)
-    assert [b.kind for b in c.founding_bases] == [BasisKind.declaration_of_intent,
-                                                  BasisKind.plan_of_approach]
+    assert [b.kind for b in c.founding_bases] == [BasisKind.declaration_of_intent, BasisKind.plan_of_approach]
     assert [o.title for o in c.options] == [
-        "Focus on events", "Focus on living in the centre", "Steering group",
-        "Lead organisation: Gemeente"]
+        "Focus on events",
+        "Focus on living in the centre",
+        "Steering group",
+        "Lead organisation: Gemeente",
+    ]
     assert [(a.id, a.owner) for a in c.actions] == [("A6", "Gemeente"), ("A7", "Ondernemers")]
     assert states.overview(c).round == states.Round.execution
 
@@ -214,14 +266,18 @@ def test_city_transformation_starts_a_new_lemniscate_with_the_same_partners() ->
     c = fire(transforming, steps[1].trigger, steps[1].payload)
     assert c.state == "intent_and_interests"
     assert [q.name for q in c.partners] == list(walks.CITY_PARTNERS)
-    assert all(q.interview is None and q.placement is None and not q.committed
-               for q in c.partners)
+    assert all(q.interview is None and q.placement is None and not q.committed for q in c.partners)
     assert c.task.title == "A climate-proof city centre"
     assert (c.founded, c.track, c.cycle, c.passes, c.next_task) == (False, None, 0, 1, None)
     assert (c.intent, c.topics, c.meetings, c.options, c.actions, c.founding_bases) == (
-        None, [], [], [], [], [])
-    assert (c.initiators, c.coordinator, c.id) == (adopted.initiators, adopted.coordinator,
-                                                   adopted.id)
+        None,
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
+    assert (c.initiators, c.coordinator, c.id) == (adopted.initiators, adopted.coordinator, adopted.id)
     # The old approach is archived and ended: no action of it is still running.
     [old] = c.archived
     assert old.task == adopted.task
@@ -231,7 +287,11 @@ def test_city_transformation_starts_a_new_lemniscate_with_the_same_partners() ->
     assert c.serial == adopted.serial  # generated ids never repeat
     view = states.overview(c)
     assert (view.round, view.side, view.founded, view.track) == (
-        states.Round.one, states.Side.zij, False, None)
+        states.Round.one,
+        states.Side.zij,
+        False,
+        None,
+    )
 
 
 # No commitment: back to round 1, or dissolve -----------------------------------------------
@@ -243,7 +303,8 @@ def test_no_commitment_loops_back_to_round_one_and_passes_increment() -> None:
     assert first.passes == 1
     assert refusal(first, "elaborate_content") == [
         "The exploration meeting ended without commitment: go back to round 1 "
-        "(return_to_round_one) or stop (dissolve)."]
+        "(return_to_round_one) or stop (dissolve)."
+    ]
 
     second = fire(first, "return_to_round_one")
     assert (second.state, second.passes, second.track) == ("intent_and_interests", 2, None)
@@ -265,20 +326,23 @@ def test_no_commitment_loops_back_to_round_one_and_passes_increment() -> None:
     c = fire(c, "elaborate_content")
     assert (c.state, c.track, c.passes) == ("content_elaboration", Track.plan, 3)
     assert [m.outcome.commitment for m in c.meetings if m.outcome is not None] == [
-        CommitmentLevel.none, CommitmentLevel.none, CommitmentLevel.strong]
+        CommitmentLevel.none,
+        CommitmentLevel.none,
+        CommitmentLevel.strong,
+    ]
 
 
 def test_dissolution_before_founding_ends_the_coalition() -> None:
     done = _dissolved()
     c = done.coalition
-    assert (c.state, c.dissolution_reason, c.founded) == (
-        "dissolved", "Nobody wanted to commit.", False)
+    assert (c.state, c.dissolution_reason, c.founded) == ("dissolved", "Nobody wanted to commit.", False)
     view = states.overview(c)
     assert (view.final, view.round, view.side) == (True, states.Round.closure, states.Side.het)
     assert view.allowed == []
     assert refusal(c, "record_intent", {"intent": "Try again."}) == [
         "record_intent is not possible in dissolved; it applies in: intent_and_interests, "
-        "domain_mapping, own_collaboration_plan, exploration_meeting_prep."]
+        "domain_mapping, own_collaboration_plan, exploration_meeting_prep."
+    ]
 
 
 def test_dissolution_is_possible_from_the_very_first_state() -> None:
@@ -297,8 +361,7 @@ def test_dissolution_is_refused_once_founded_with_the_guards_sentence() -> None:
     # In execution dissolving is no option at all; closing deliberately is.
     doing = walk(walks.taskforce_start(), walks.taskforce_to_execution()).coalition
     [reason] = refusal(doing, "dissolve", {"reason": "Enough."})
-    assert reason.startswith("dissolve is not possible in doing; it applies in: "
-                             "intent_and_interests, ")
+    assert reason.startswith("dissolve is not possible in doing; it applies in: intent_and_interests, ")
     assert "start_closing" in states.overview(doing).allowed
 
 
@@ -326,9 +389,12 @@ def test_overview_shows_the_tables_round_and_side_in_every_state_walked() -> Non
             info = states.STATE_INFO[c.state]
             view = states.overview(c)
             assert (view.state, view.side, view.step, view.final) == (
-                c.state, info.side, info.step, info.final)
-            expected = states.Round.three if info.round == states.Round.two and c.founded \
-                else info.round
+                c.state,
+                info.side,
+                info.step,
+                info.final,
+            )
+            expected = states.Round.three if info.round == states.Round.two and c.founded else info.round
             assert view.round == expected
 
 
@@ -337,8 +403,11 @@ def test_overview_shows_the_tables_round_and_side_in_every_state_walked() -> Non
 
 @pytest.mark.parametrize("which", ["taskforce", "city"])
 def test_replay_equals_the_step_by_step_result(which: str) -> None:
-    start, steps = ((walks.taskforce_start(), taskforce_steps()) if which == "taskforce"
-                    else (walks.city_start(), city_steps()))
+    start, steps = (
+        (walks.taskforce_start(), taskforce_steps())
+        if which == "taskforce"
+        else (walks.city_start(), city_steps())
+    )
     done = walk(start, steps)
     assert states.replay(done.events).model_dump() == done.coalition.model_dump()
     # And at every point along the way.
@@ -350,8 +419,11 @@ def test_replay_equals_the_step_by_step_result(which: str) -> None:
 
 @pytest.mark.parametrize("which", ["taskforce", "city"])
 def test_the_same_events_always_give_the_same_coalition(which: str) -> None:
-    start, steps = ((walks.taskforce_start(), taskforce_steps()) if which == "taskforce"
-                    else (walks.city_start(), city_steps()))
+    start, steps = (
+        (walks.taskforce_start(), taskforce_steps())
+        if which == "taskforce"
+        else (walks.city_start(), city_steps())
+    )
     one, two = walk(start, steps), walk(start, steps)
     assert one.events == two.events
     assert one.coalition.model_dump() == two.coalition.model_dump()
@@ -381,7 +453,8 @@ def test_replay_refuses_a_history_with_a_step_out_of_order() -> None:
     with pytest.raises(states.Refused) as refused:
         states.replay([done.events[0], found])
     assert refused.value.reasons == [
-        "found is not possible in intent_and_interests; it applies in: founding."]
+        "found is not possible in intent_and_interests; it applies in: founding."
+    ]
 
 
 def test_a_new_pass_needs_its_own_exploration_meeting() -> None:
@@ -389,18 +462,23 @@ def test_a_new_pass_needs_its_own_exploration_meeting() -> None:
     steps = walks.taskforce_to_execution()
     outcome_at = next(i for i, s in enumerate(steps) if s.trigger == "record_meeting_outcome")
     walked = walk(walks.taskforce_start(), steps[:outcome_at])
-    c = fire(walked.coalition, "record_meeting_outcome", {"meeting": "M1", "outcome": {
-        "attended": ["VNG", "Aedes"], "commitment": "none"}})
-    for trigger in ("return_to_round_one", "map_domain", "plan_collaboration",
-                    "prepare_exploration_meeting"):
+    c = fire(
+        walked.coalition,
+        "record_meeting_outcome",
+        {"meeting": "M1", "outcome": {"attended": ["VNG", "Aedes"], "commitment": "none"}},
+    )
+    for trigger in ("return_to_round_one", "map_domain", "plan_collaboration", "prepare_exploration_meeting"):
         c = fire(c, trigger)
     assert refusal(c, "hold_exploration_meeting") == [
-        "No exploration meeting is planned (plan_meeting with kind 'exploration')."]
+        "No exploration meeting is planned (plan_meeting with kind 'exploration')."
+    ]
 
 
 def test_allowed_triggers_agree_with_the_overview_along_both_walks() -> None:
-    for start, steps in ((walks.taskforce_start(), walks.taskforce_to_execution()),
-                         (walks.city_start(), walks.city_to_execution())):
+    for start, steps in (
+        (walks.taskforce_start(), walks.taskforce_to_execution()),
+        (walks.city_start(), walks.city_to_execution()),
+    ):
         c = walk(start, []).coalition
         for step in steps:
             assert states.allowed_triggers(c) == states.overview(c).allowed

@@ -13,9 +13,9 @@ from receivers import Webhooks, smtp_server, webhook_receiver
 from temporal_env import running_worker, time_skipping_env
 from temporalio.testing import WorkflowEnvironment
 
-from activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
-from coalitions import CoalitionService
-from examples import walks
+from lemniscate.activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
+from lemniscate.coalitions import CoalitionService
+from lemniscate.examples import walks
 
 SECRET = "test-secret"
 
@@ -49,7 +49,8 @@ def _start(slug: str) -> dict[str, Any]:
 
 
 async def test_reminder_and_escalation_reach_mail_and_webhook(
-        env: WorkflowEnvironment, channels: tuple[Any, Webhooks]) -> None:
+    env: WorkflowEnvironment, channels: tuple[Any, Webhooks]
+) -> None:
     mailbox, hooks = channels
     async with running_worker(env.client) as service:
         await service.start(_start("notify-mail"), walks.COORDINATOR)
@@ -82,7 +83,8 @@ async def test_reminder_and_escalation_reach_mail_and_webhook(
 
 
 async def test_receiver_down_is_retried_and_bad_target_is_visible_not_stuck(
-        env: WorkflowEnvironment, channels: tuple[Any, Webhooks]) -> None:
+    env: WorkflowEnvironment, channels: tuple[Any, Webhooks]
+) -> None:
     mailbox, hooks = channels
     hooks.statuses = [503, 503, 200]
     async with running_worker(env.client) as service:
@@ -103,8 +105,7 @@ async def test_receiver_down_is_retried_and_bad_target_is_visible_not_stuck(
         assert "webhook_follow_up" in failure and "HTTP 400" in failure
         assert len(mailbox.messages) == 2  # e-mail still went out for both follow-ups
 
-        after = await service.fire("notify-retry", "record_intent", {"intent": "Go on."},
-                                   walks.COORDINATOR)
+        after = await service.fire("notify-retry", "record_intent", {"intent": "Go on."}, walks.COORDINATOR)
         assert after.coalition.intent == "Go on."
 
 
@@ -113,8 +114,7 @@ async def _walk(service: CoalitionService, slug: str, steps: list[walks.Step]) -
         await service.fire(slug, step.trigger, step.payload, step.actor)
 
 
-async def test_overdue_action_opens_accountability_until_its_owner_reports(
-        env: WorkflowEnvironment) -> None:
+async def test_overdue_action_opens_accountability_until_its_owner_reports(env: WorkflowEnvironment) -> None:
     async with running_worker(env.client) as service:
         slug = "accountability"
         await service.start(walks.taskforce_start(slug), walks.COORDINATOR)
@@ -122,14 +122,13 @@ async def test_overdue_action_opens_accountability_until_its_owner_reports(
         now = await env.get_current_time()
         due = (now + timedelta(days=10)).date().isoformat()
         await service.fire(slug, "start_monitoring", {}, walks.COORDINATOR)
-        await service.fire(slug, "record_monitoring_report", {"summary": "Started."},
-                           walks.COORDINATOR)
+        await service.fire(slug, "record_monitoring_report", {"summary": "Started."}, walks.COORDINATOR)
         await service.fire(slug, "decide", {}, walks.COORDINATOR)
-        await service.fire(slug, "record_decision", {"decision": "Set a due date.",
-                                                     "rests_on": ["R5"]}, walks.COORDINATOR)
+        await service.fire(
+            slug, "record_decision", {"decision": "Set a due date.", "rests_on": ["R5"]}, walks.COORDINATOR
+        )
         await service.fire(slug, "adjust", {}, walks.COORDINATOR)
-        await service.fire(slug, "update_action", {"action": "A3", "due_on": due},
-                           walks.COORDINATOR)
+        await service.fire(slug, "update_action", {"action": "A3", "due_on": due}, walks.COORDINATOR)
         await service.fire(slug, "resume_doing", {}, walks.COORDINATOR)
 
         await env.sleep(timedelta(days=11))
@@ -140,9 +139,12 @@ async def test_overdue_action_opens_accountability_until_its_owner_reports(
         opened = [e for e in journal if e.event.trigger == "open_accountability_item"]
         assert len(opened) == 1 and opened[0].event.actor.role.value == "system"
 
-        await service.fire(slug, "report_progress", {"action": "A3", "status": "in_progress",
-                                                     "note": "Permits delayed."},
-                           walks.partner_actor("Aedes"))
+        await service.fire(
+            slug,
+            "report_progress",
+            {"action": "A3", "status": "in_progress", "note": "Permits delayed."},
+            walks.partner_actor("Aedes"),
+        )
         closed = (await service.view(slug)).coalition.accountability
         assert closed[0].closed_by == "progress report" and not closed[0].open
 

@@ -18,18 +18,23 @@ from ports import free_ports
 from processes import worker
 from temporal_env import dev_server_env, eventually, running_worker
 
-from cluster import ClusterConfigError, ClusterSettings, connect, observability
-from coalitions import CoalitionService
-from examples import walks
+from lemniscate.cluster import ClusterConfigError, ClusterSettings, connect, observability
+from lemniscate.coalitions import CoalitionService
+from lemniscate.examples import walks
 
 
 async def test_worker_serves_sdk_metrics_for_prometheus(tmp_path: Path) -> None:
     (port,) = free_ports(1)
     async with dev_server_env() as env:
         task_queue = f"metrics-{uuid.uuid4().hex[:8]}"
-        process = worker({"TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-                          "LEMNISCATE_TASK_QUEUE": task_queue,
-                          "LEMNISCATE_METRICS_ADDRESS": f"127.0.0.1:{port}"}, tmp_path / "worker.log")
+        process = worker(
+            {
+                "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                "LEMNISCATE_TASK_QUEUE": task_queue,
+                "LEMNISCATE_METRICS_ADDRESS": f"127.0.0.1:{port}",
+            },
+            tmp_path / "worker.log",
+        )
         try:
             process.wait_for_log('"worker started"')
             assert f'"metrics_address": "127.0.0.1:{port}"' in process.log()
@@ -41,8 +46,12 @@ async def test_worker_serves_sdk_metrics_for_prometheus(tmp_path: Path) -> None:
                 async with httpx.AsyncClient() as http:
                     return (await http.get(f"http://127.0.0.1:{port}/metrics")).text
 
-            metrics = await eventually(scrape, lambda text: "temporal_workflow_task_execution_latency"
-                                       in text, timeout=10, interval=0.2)
+            metrics = await eventually(
+                scrape,
+                lambda text: "temporal_workflow_task_execution_latency" in text,
+                timeout=10,
+                interval=0.2,
+            )
         finally:
             process.kill()
     assert any(line.startswith("temporal_request") for line in metrics.splitlines())
@@ -73,8 +82,10 @@ async def test_tracing_spans_cover_start_run_and_triggers(monkeypatch: pytest.Mo
 def test_tracing_and_metrics_are_off_by_default_and_import_nothing_extra() -> None:
     assert observability.interceptors({}) == []
     assert observability.runtime({}) is None
-    code = ("import sys, cli.main, cli.doctor, cli.codec_server, workers.main, cluster;"
-            "cluster.connect; print(sorted(m for m in sys.modules if m.startswith('opentelemetry')))")
+    code = (
+        "import sys, cli.main, cli.doctor, cli.codec_server, workers.main, cluster;"
+        "cluster.connect; print(sorted(m for m in sys.modules if m.startswith('opentelemetry')))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
 

@@ -12,19 +12,21 @@ from temporal_env import eventually, running_worker, time_skipping_env
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
-from examples import walks
-from examples.walks import COORDINATOR
-from models.outbound import Subscription
-from workflows.coalition import AUDIENCE_RECHECK
-from workflows.io import workflow_id
+from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR
+from lemniscate.models.outbound import Subscription
+from lemniscate.workflows.coalition import AUDIENCE_RECHECK
+from lemniscate.workflows.io import workflow_id
 
 
 async def publish_activities(client: Client, slug: str) -> int:
     history = await client.get_workflow_handle(workflow_id(slug)).fetch_history()
-    return sum(1 for e in history.events
-               if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-               and e.activity_task_scheduled_event_attributes.activity_type.name
-               == "publish_events")
+    return sum(
+        1
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+        and e.activity_task_scheduled_event_attributes.activity_type.name == "publish_events"
+    )
 
 
 async def test_events_nobody_hears_are_dropped_until_the_audience_is_asked_again() -> None:
@@ -34,18 +36,15 @@ async def test_events_nobody_hears_are_dropped_until_the_audience_is_asked_again
         await env.sleep(timedelta(seconds=5))  # the start goes out at once: nobody listens
         assert await publish_activities(env.client, slug) == 1
 
-        await service.fire(slug, "record_intent", {"intent": "Nobody hears this."},
-                           COORDINATOR)
+        await service.fire(slug, "record_intent", {"intent": "Nobody hears this."}, COORDINATOR)
         await env.sleep(timedelta(seconds=5))
         assert await publish_activities(env.client, slug) == 1  # dropped without asking
 
         hooks = Webhooks()
         with webhook_receiver(hooks) as url:
-            await service.subscribe(Subscription(id="crm", url=url, secret="s" * 16,
-                                                 events=["transition"]))
+            await service.subscribe(Subscription(id="crm", url=url, secret="s" * 16, events=["transition"]))
             await env.sleep(AUDIENCE_RECHECK)
-            await service.fire(slug, "record_intent", {"intent": "The CRM hears this."},
-                               COORDINATOR)
+            await service.fire(slug, "record_intent", {"intent": "The CRM hears this."}, COORDINATOR)
             await env.sleep(timedelta(seconds=5))
 
             async def received() -> list[str]:

@@ -8,16 +8,20 @@ from typing import Any
 import pytest
 from temporal_env import eventually, running_worker, time_skipping_env
 
-from coalitions import CoalitionNotFound, CoalitionRefused, CoalitionService
-from examples import walks
-from workflows.io import CoalitionView
+from lemniscate.coalitions import CoalitionNotFound, CoalitionRefused, CoalitionService
+from lemniscate.examples import walks
+from lemniscate.workflows.io import CoalitionView
 
 
 def _region() -> dict[str, Any]:
-    return {"id": "regio-utrecht", "name": "Wonen en Zorg regio Utrecht",
-            "task": {"title": "Housing with care in the Utrecht region", "programme": "Wonen en Zorg"},
-            "initiators": ["Gemeente Utrecht"], "coordinator": "ambassador",
-            "partners": [{"name": "Mitros"}, {"name": "Careyn"}]}
+    return {
+        "id": "regio-utrecht",
+        "name": "Wonen en Zorg regio Utrecht",
+        "task": {"title": "Housing with care in the Utrecht region", "programme": "Wonen en Zorg"},
+        "initiators": ["Gemeente Utrecht"],
+        "coordinator": "ambassador",
+        "partners": [{"name": "Mitros"}, {"name": "Careyn"}],
+    }
 
 
 async def _view_or_none(service: CoalitionService, slug: str) -> CoalitionView | None:
@@ -31,22 +35,30 @@ async def _view_or_none(service: CoalitionService, slug: str) -> CoalitionView |
 async def test_region_is_its_own_coalition_and_signals_the_national_table() -> None:
     async with time_skipping_env() as env, running_worker(env.client) as service:
         await service.start(walks.taskforce_start("national"), walks.COORDINATOR)
-        spawned = await service.fire("national", "spawn_region", {"region": _region()},
-                                     walks.COORDINATOR, reason="local initiative in Utrecht")
+        spawned = await service.fire(
+            "national",
+            "spawn_region",
+            {"region": _region()},
+            walks.COORDINATOR,
+            reason="local initiative in Utrecht",
+        )
         assert spawned.coalition.regions == ["regio-utrecht"]
 
-        region = await eventually(lambda: _view_or_none(service, "regio-utrecht"),
-                                  lambda view: view is not None)
+        region = await eventually(
+            lambda: _view_or_none(service, "regio-utrecht"), lambda view: view is not None
+        )
         assert region is not None
         assert region.coalition.parent == "national"
         assert [p.name for p in region.coalition.partners] == ["Mitros", "Careyn"]
         assert region.coalition.initiators == ["Gemeente Utrecht"]
         assert region.overview.state == "intent_and_interests"
 
-        await service.fire("regio-utrecht", "signal_national",
-                           {"kind": "bottleneck",
-                            "description": "Care allowances block moving in together."},
-                           walks.COORDINATOR)
+        await service.fire(
+            "regio-utrecht",
+            "signal_national",
+            {"kind": "bottleneck", "description": "Care allowances block moving in together."},
+            walks.COORDINATOR,
+        )
 
         async def national_signals() -> list[Any]:
             return (await service.view("national")).coalition.signals
@@ -60,12 +72,14 @@ async def test_region_is_its_own_coalition_and_signals_the_national_table() -> N
         assert journal[-1].event.actor.role.value == "system"
 
         with pytest.raises(CoalitionRefused) as refused:
-            await service.fire("national", "signal_national",
-                               {"kind": "opportunity", "description": "x"}, walks.COORDINATOR)
+            await service.fire(
+                "national", "signal_national", {"kind": "opportunity", "description": "x"}, walks.COORDINATOR
+            )
         assert refused.value.reasons == [
-            "this coalition is not a region of a national coalition (it has no parent)."]
+            "this coalition is not a region of a national coalition (it has no parent)."
+        ]
         with pytest.raises(CoalitionRefused) as again:
-            await service.fire("national", "spawn_region", {"region": _region()},
-                               walks.COORDINATOR)
+            await service.fire("national", "spawn_region", {"region": _region()}, walks.COORDINATOR)
         assert "region.id: regio-utrecht is already this coalition or one of its regions." in (
-            again.value.reasons)
+            again.value.reasons
+        )

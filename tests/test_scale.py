@@ -18,9 +18,9 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from coalitions import CoalitionRefused, CoalitionService
-from examples import walks
-from workflows.io import workflow_id
+from lemniscate.coalitions import CoalitionRefused, CoalitionService
+from lemniscate.examples import walks
+from lemniscate.workflows.io import workflow_id
 
 COALITIONS = 40
 TRIGGERS_EACH = 5
@@ -29,10 +29,13 @@ RETRY_FOR = 40.0  # seconds a trigger may be retried while its worker is being r
 
 
 async def _pollers(client: Client, task_queue: str) -> int:
-    response = await client.workflow_service.describe_task_queue(DescribeTaskQueueRequest(
-        namespace=client.namespace,
-        task_queue=TaskQueue(name=task_queue, kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
-        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW))
+    response = await client.workflow_service.describe_task_queue(
+        DescribeTaskQueueRequest(
+            namespace=client.namespace,
+            task_queue=TaskQueue(name=task_queue, kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        )
+    )
     return len({p.identity for p in response.pollers})
 
 
@@ -49,16 +52,19 @@ async def test_two_worker_processes_share_a_burst_and_survive_a_kill(tmp_path: P
     async with dev_server_env() as env:
         client = env.client
         task_queue = f"scale-{uuid.uuid4().hex[:8]}"
-        settings = {"TEMPORAL_ADDRESS": client.service_client.config.target_host,
-                    "TEMPORAL_NAMESPACE": client.namespace, "LEMNISCATE_TASK_QUEUE": task_queue}
+        settings = {
+            "TEMPORAL_ADDRESS": client.service_client.config.target_host,
+            "TEMPORAL_NAMESPACE": client.namespace,
+            "LEMNISCATE_TASK_QUEUE": task_queue,
+        }
         workers: list[Background] = [worker(settings, tmp_path / f"worker-{i}.log") for i in range(2)]
         try:
-            await eventually(lambda: _pollers(client, task_queue), lambda n: n == 2, timeout=30,
-                             interval=0.2)
+            await eventually(lambda: _pollers(client, task_queue), lambda n: n == 2, timeout=30, interval=0.2)
             service = CoalitionService(client, task_queue)
             slugs = [f"scale-{i:02d}" for i in range(COALITIONS)]
-            await asyncio.gather(*(service.start(walks.taskforce_start(slug), walks.COORDINATOR)
-                                   for slug in slugs))
+            await asyncio.gather(
+                *(service.start(walks.taskforce_start(slug), walks.COORDINATOR) for slug in slugs)
+            )
 
             acknowledged: list[str] = []
             retried: list[str] = []
@@ -70,8 +76,14 @@ async def test_two_worker_processes_share_a_burst_and_survive_a_kill(tmp_path: P
                 while True:
                     try:
                         # The same update id on every attempt: Temporal applies it once.
-                        await service.fire(slug, "record_intent", {"intent": f"Intent {n}"},
-                                           walks.COORDINATOR, reason=marker, request_id=marker)
+                        await service.fire(
+                            slug,
+                            "record_intent",
+                            {"intent": f"Intent {n}"},
+                            walks.COORDINATOR,
+                            reason=marker,
+                            request_id=marker,
+                        )
                         break
                     except CoalitionRefused:
                         raise
@@ -105,7 +117,7 @@ async def test_two_worker_processes_share_a_burst_and_survive_a_kill(tmp_path: P
             # The survivor took over coalitions the killed worker had been running.
             orphaned = set(before_kill[0])
             survivor = _handled(workers[1].log())
-            assert orphaned & set(survivor[len(before_kill[1]):]), "no coalition changed hands"
+            assert orphaned & set(survivor[len(before_kill[1]) :]), "no coalition changed hands"
 
             # Nothing is left with a workflow task waiting for a worker that will never come.
             # A task may be pending for a moment (the event-publishing timer fires after the

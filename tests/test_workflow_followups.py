@@ -27,13 +27,13 @@ from temporal_env import (
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
-from cluster import search_attributes as sa
-from examples import walks
-from examples.walks import COORDINATOR, Step
-from models.events import Role
-from models.journal import FollowUpRecord
-from workflows.coalition import CoalitionWorkflow
-from workflows.io import SYSTEM, CoalitionView, workflow_id
+from lemniscate.cluster import search_attributes as sa
+from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR, Step
+from lemniscate.models.events import Role
+from lemniscate.models.journal import FollowUpRecord
+from lemniscate.workflows.coalition import CoalitionWorkflow
+from lemniscate.workflows.io import SYSTEM, CoalitionView, workflow_id
 
 # The workflow wakes at the due moment; its clock may be a few milliseconds past it.
 PUNCTUAL = timedelta(seconds=5)
@@ -74,10 +74,14 @@ def candle_after(last_activity: datetime) -> datetime:
 
 
 def start_payload(slug: str, partners: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {"id": slug, "name": f"Coalition {slug}",
-            "task": {"title": "Follow-ups under test", "programme": "Testprogramma"},
-            "initiators": ["Gemeente"], "coordinator": "coordinator",
-            "partners": [{"name": name} for name in partners]}
+    return {
+        "id": slug,
+        "name": f"Coalition {slug}",
+        "task": {"title": "Follow-ups under test", "programme": "Testprogramma"},
+        "initiators": ["Gemeente"],
+        "coordinator": "coordinator",
+        "partners": [{"name": name} for name in partners],
+    }
 
 
 def interview(partner: str) -> dict[str, Any]:
@@ -91,8 +95,7 @@ def handle_of(env: WorkflowEnvironment, slug: str) -> WorkflowHandle[Any, Any]:
 
 
 async def delivered(env: WorkflowEnvironment, slug: str) -> list[Delivered]:
-    records: list[FollowUpRecord] = await handle_of(env, slug).query(
-        CoalitionWorkflow.delivered_follow_ups)
+    records: list[FollowUpRecord] = await handle_of(env, slug).query(CoalitionWorkflow.delivered_follow_ups)
     return [(r.kind, r.key, r.at) for r in records]
 
 
@@ -109,8 +112,7 @@ async def sleep_until(env: WorkflowEnvironment, moment: datetime) -> None:
 
 def assert_delivered(actual: list[Delivered], expected: list[tuple[str, str, datetime]]) -> None:
     """Exactly the expected follow-ups, each once, each at its moment."""
-    assert sorted((kind, key) for kind, key, _ in actual) == sorted(
-        (kind, key) for kind, key, _ in expected)
+    assert sorted((kind, key) for kind, key, _ in actual) == sorted((kind, key) for kind, key, _ in expected)
     due = {key: moment for _, key, moment in expected}
     late = {key: at - due[key] for _, key, at in actual if not due[key] <= at < due[key] + PUNCTUAL}
     assert not late, f"delivered off their moment: {late}"
@@ -119,8 +121,7 @@ def assert_delivered(actual: list[Delivered], expected: list[tuple[str, str, dat
 # ---------------------------------------------------------------------------------------------
 
 
-async def test_partner_not_interviewed_gets_one_reminder_after_21_days(
-        env: WorkflowEnvironment) -> None:
+async def test_partner_not_interviewed_gets_one_reminder_after_21_days(env: WorkflowEnvironment) -> None:
     slug = unique("interview")
     async with running_worker(env.client) as service:
         await service.start(start_payload(slug, ("Alfa",)), COORDINATOR)
@@ -134,10 +135,8 @@ async def test_partner_not_interviewed_gets_one_reminder_after_21_days(
 
         assert added.status.next_follow_up_at == due
         pending = await handle_of(env, slug).query(CoalitionWorkflow.follow_ups)
-        assert (pending[0].key, pending[0].due_at, pending[0].recipients) == (
-            key, due, ["coordinator"])
-        assert (await search_attributes(env.client, workflow_id(slug)))[
-            sa.NEXT_FOLLOW_UP.name] == due
+        assert (pending[0].key, pending[0].due_at, pending[0].recipients) == (key, due, ["coordinator"])
+        assert (await search_attributes(env.client, workflow_id(slug)))[sa.NEXT_FOLLOW_UP.name] == due
 
         await sleep_until(env, due - timedelta(hours=1))
         assert await delivered(env, slug) == []
@@ -153,33 +152,41 @@ async def test_partner_not_interviewed_gets_one_reminder_after_21_days(
         after = await view(env, slug)
         assert after.status.next_follow_up_at == escalation
         await sleep_until(env, at9(added_on + days(40)))
-        assert_delivered(await delivered(env, slug), [
-            ("interview_reminder", key, due), ("escalation", f"escalation:{key}", escalation)])
+        assert_delivered(
+            await delivered(env, slug),
+            [("interview_reminder", key, due), ("escalation", f"escalation:{key}", escalation)],
+        )
         final = await view(env, slug)
         assert final.status.follow_ups_sent == 2 and final.failed_notifications == []
         await handle_of(env, slug).terminate("test done")
 
 
-async def test_rescheduled_meeting_is_reminded_only_for_its_new_date(
-        env: WorkflowEnvironment) -> None:
+async def test_rescheduled_meeting_is_reminded_only_for_its_new_date(env: WorkflowEnvironment) -> None:
     slug = unique("meeting")
     async with running_worker(env.client) as service:
         started = await service.start(start_payload(slug), COORDINATOR)
         day0 = started.status.last_activity_at.date()
         old, new = day0 + days(30), day0 + days(50)
-        planned = await service.fire(slug, "plan_meeting", {
-            "kind": "other", "on": old.isoformat(), "invitees": ["Gemeente"]}, COORDINATOR)
+        planned = await service.fire(
+            slug,
+            "plan_meeting",
+            {"kind": "other", "on": old.isoformat(), "invitees": ["Gemeente"]},
+            COORDINATOR,
+        )
         assert planned.status.next_follow_up_at == at9(old - days(7))
 
         await env.sleep(days(10))
-        moved = await service.fire(slug, "reschedule_meeting",
-                                   {"meeting": "M1", "on": new.isoformat()}, COORDINATOR)
+        moved = await service.fire(
+            slug, "reschedule_meeting", {"meeting": "M1", "on": new.isoformat()}, COORDINATOR
+        )
         assert moved.coalition.meeting("M1").on == new  # type: ignore[union-attr]
         assert moved.status.next_follow_up_at == at9(new - days(7))
         pending = await handle_of(env, slug).query(CoalitionWorkflow.follow_ups)
         assert [f.key for f in pending if "M1" in f.key] == [
-            f"meeting_reminder:M1:{new}", f"outcome_reminder:M1:{new}",
-            f"outcome_escalation:M1:{new}"]
+            f"meeting_reminder:M1:{new}",
+            f"outcome_reminder:M1:{new}",
+            f"outcome_escalation:M1:{new}",
+        ]
 
         # Past the old date's reminder (day 23) and outcome reminder (day 32), and the new
         # date's reminder (day 43).
@@ -197,27 +204,34 @@ async def test_rescheduled_meeting_is_reminded_only_for_its_new_date(
 
 
 async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
-        env: WorkflowEnvironment) -> None:
+    env: WorkflowEnvironment,
+) -> None:
     slug = unique("untouched")
     wid = workflow_id(slug)
     async with running_worker(env.client) as service:
         started = await service.start(start_payload(slug, ("Alfa", "Bravo")), COORDINATOR)
         day0 = started.status.last_activity_at.date()
         meeting_on = day0 + days(10)
-        planned = await service.fire(slug, "plan_meeting", {
-            "kind": "other", "on": meeting_on.isoformat(), "invitees": ["Alfa", "Bravo"]},
-            COORDINATOR)
+        planned = await service.fire(
+            slug,
+            "plan_meeting",
+            {"kind": "other", "on": meeting_on.isoformat(), "invitees": ["Alfa", "Bravo"]},
+            COORDINATOR,
+        )
         last_activity = planned.status.last_activity_at
         night_candle = candle_after(last_activity)
         expected = [
             ("meeting_reminder", f"meeting_reminder:M1:{meeting_on}", at9(meeting_on - days(7))),
             ("outcome_reminder", f"outcome_reminder:M1:{meeting_on}", at9(meeting_on + days(2))),
-            ("outcome_escalation", f"outcome_escalation:M1:{meeting_on}",
-             at9(meeting_on + days(14))),
-            *[("interview_reminder", f"interview_reminder:{p}:{day0}", at9(day0 + days(21)))
-              for p in ("Alfa", "Bravo")],
-            *[("escalation", f"escalation:interview_reminder:{p}:{day0}", at9(day0 + days(35)))
-              for p in ("Alfa", "Bravo")],
+            ("outcome_escalation", f"outcome_escalation:M1:{meeting_on}", at9(meeting_on + days(14))),
+            *[
+                ("interview_reminder", f"interview_reminder:{p}:{day0}", at9(day0 + days(21)))
+                for p in ("Alfa", "Bravo")
+            ],
+            *[
+                ("escalation", f"escalation:interview_reminder:{p}:{day0}", at9(day0 + days(35)))
+                for p in ("Alfa", "Bravo")
+            ],
             ("inactivity", f"inactivity:{last_activity.isoformat()}", night_candle),
         ]
 
@@ -232,8 +246,9 @@ async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
         candle = await view(env, slug)
         assert candle.status.at_risk is True
         assert candle.status.next_follow_up_at is None
-        attributes = await eventually(lambda: search_attributes(env.client, wid),
-                                      lambda a: a[sa.AT_RISK.name] is True)
+        attributes = await eventually(
+            lambda: search_attributes(env.client, wid), lambda a: a[sa.AT_RISK.name] is True
+        )
         assert sa.NEXT_FOLLOW_UP.name not in attributes
 
         await sleep_until(env, datetime.combine(day0 + days(730), time(12), tzinfo=UTC))
@@ -247,18 +262,17 @@ async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
         assert quiet.failed_notifications == []
 
         # New activity lights the candle again, in the view and in the search attribute.
-        revived = await service.fire(slug, "record_intent", {"intent": "Start again."},
-                                     COORDINATOR)
+        revived = await service.fire(slug, "record_intent", {"intent": "Start again."}, COORDINATOR)
         assert revived.status.at_risk is False
         assert revived.status.next_follow_up_at == candle_after(revived.status.last_activity_at)
-        attributes = await eventually(lambda: search_attributes(env.client, wid),
-                                      lambda a: a[sa.AT_RISK.name] is False)
+        attributes = await eventually(
+            lambda: search_attributes(env.client, wid), lambda a: a[sa.AT_RISK.name] is False
+        )
         assert attributes[sa.NEXT_FOLLOW_UP.name] == revived.status.next_follow_up_at
         await handle_of(env, slug).terminate("test done")
 
 
-async def test_execution_reviews_partner_meetings_and_action_deadlines(
-        env: WorkflowEnvironment) -> None:
+async def test_execution_reviews_partner_meetings_and_action_deadlines(env: WorkflowEnvironment) -> None:
     slug = unique("execution")
     async with running_worker(env.client) as service:
         started = await service.start(walks.taskforce_start(slug), COORDINATOR)
@@ -267,12 +281,14 @@ async def test_execution_reviews_partner_meetings_and_action_deadlines(
         # days ahead, so within this test only what it sets comes due: action A2, due in
         # 30 days. (Dates in the past would not do: a meeting planned on a past date is
         # overdue for its outcome at once.)
-        steps = shift_dates(walks.taskforce_to_execution(),
-                            (day0 + days(200) - date(2027, 1, 10)).days)
+        steps = shift_dates(walks.taskforce_to_execution(), (day0 + days(200) - date(2027, 1, 10)).days)
         due_on = day0 + days(30)
-        steps = [Step(s.trigger, {**s.payload, "due_on": due_on.isoformat()}, s.actor)
-                 if s.payload.get("title") == "Ambassador network in every region" else s
-                 for s in steps]
+        steps = [
+            Step(s.trigger, {**s.payload, "due_on": due_on.isoformat()}, s.actor)
+            if s.payload.get("title") == "Ambassador network in every region"
+            else s
+            for s in steps
+        ]
         found = (await walk_service(service, slug, steps))["found"]
         assert found.overview.state == "doing"
         assert found.coalition.action("A2").due_on == due_on  # type: ignore[union-attr]
@@ -283,10 +299,8 @@ async def test_execution_reviews_partner_meetings_and_action_deadlines(
             ("action_due_reminder", f"action_due_reminder:A2:{due_on}", at9(due_on - days(7))),
             ("action_overdue", f"action_overdue:A2:{due_on}", at9(due_on)),
             ("partner_meeting", f"partner_meeting:{started_on}", at9(started_on + days(60))),
-            ("inactivity", f"inactivity:{last_activity.isoformat()}",
-             candle_after(last_activity)),
-            ("escalation", f"escalation:partner_meeting:{started_on}",
-             at9(started_on + days(74))),
+            ("inactivity", f"inactivity:{last_activity.isoformat()}", candle_after(last_activity)),
+            ("escalation", f"escalation:partner_meeting:{started_on}", at9(started_on + days(74))),
             ("progress_review", f"progress_review:{started_on}", at9(started_on + days(90))),
         ]
 

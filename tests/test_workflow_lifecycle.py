@@ -37,19 +37,19 @@ from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFai
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-import states
-from cluster import search_attributes as sa
-from coalitions import CoalitionFinished, CoalitionRefused
-from examples import walks
-from examples.walks import COORDINATOR, Step, partner_actor
-from models.events import Actor, Role
-from models.journal import JournalEntry, TriggerRequest
-from workflows.coalition import (
+from lemniscate import states
+from lemniscate.cluster import search_attributes as sa
+from lemniscate.coalitions import CoalitionFinished, CoalitionRefused
+from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR, Step, partner_actor
+from lemniscate.models.events import Actor, Role
+from lemniscate.models.journal import JournalEntry, TriggerRequest
+from lemniscate.workflows.coalition import (
     NIGHT_CANDLE_AT_DELIVERY_TIME,
     PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
     CoalitionWorkflow,
 )
-from workflows.io import REFUSED, CoalitionView, workflow_id
+from lemniscate.workflows.io import REFUSED, CoalitionView, workflow_id
 
 AUDITOR = Actor(id="auditor-1", role=Role.auditor)
 ESIGN = Actor(id="esign", role=Role.integration, allowed_triggers=["sign_founding_basis"])
@@ -69,8 +69,11 @@ def where(view: CoalitionView) -> tuple[str, str, str]:
 
 def transitions(journal: list[JournalEntry]) -> list[tuple[str, str | None, str, str, str]]:
     """The journal entries that moved the coalition: (trigger, from, to, round, side)."""
-    return [(e.event.trigger, e.from_state, e.to_state, e.round, e.side) for e in journal
-            if e.from_state != e.to_state]
+    return [
+        (e.event.trigger, e.from_state, e.to_state, e.round, e.side)
+        for e in journal
+        if e.from_state != e.to_state
+    ]
 
 
 def assert_journal_in_order(journal: list[JournalEntry], triggers: list[str]) -> None:
@@ -101,8 +104,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
 # 1. Lifecycle ------------------------------------------------------------------------------
 
 
-async def test_taskforce_from_start_through_execution_to_closed(ts_env: WorkflowEnvironment
-                                                                ) -> None:
+async def test_taskforce_from_start_through_execution_to_closed(ts_env: WorkflowEnvironment) -> None:
     client = ts_env.client
     slug = unique("taskforce")
     wid = workflow_id(slug)
@@ -118,12 +120,17 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
         first_due = datetime.combine(day0 + timedelta(days=21), time(9), tzinfo=UTC)
         assert started.status.next_follow_up_at == first_due
         # Set at start, then completed (next follow-up) by the first workflow task.
-        indexed = await eventually(lambda: search_attributes(client, wid),
-                                   lambda a: sa.NEXT_FOLLOW_UP.name in a)
+        indexed = await eventually(
+            lambda: search_attributes(client, wid), lambda a: sa.NEXT_FOLLOW_UP.name in a
+        )
         assert indexed == {
-            sa.STATE.name: "intent_and_interests", sa.ROUND.name: "1", sa.SIDE.name: "zij",
-            sa.PROGRAMME.name: "Wonen en Zorg", sa.PLAYBOOK.name: "default@1",
-            sa.ORGANISATIONS.name: organisations, sa.AT_RISK.name: False,
+            sa.STATE.name: "intent_and_interests",
+            sa.ROUND.name: "1",
+            sa.SIDE.name: "zij",
+            sa.PROGRAMME.name: "Wonen en Zorg",
+            sa.PLAYBOOK.name: "default@1",
+            sa.ORGANISATIONS.name: organisations,
+            sa.AT_RISK.name: False,
             sa.NEXT_FOLLOW_UP.name: first_due,
             **PATCHES,
         }
@@ -141,7 +148,10 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
         assert [p.name for p in doing.coalition.committed_partners()] == ["VNG", "Aedes", "ActiZ"]
         attributes = await search_attributes(client, wid)
         assert {k: attributes[k.name] for k in (sa.STATE, sa.ROUND, sa.SIDE)} == {
-            sa.STATE: "doing", sa.ROUND: "execution", sa.SIDE: "het"}
+            sa.STATE: "doing",
+            sa.ROUND: "execution",
+            sa.SIDE: "het",
+        }
         assert attributes[sa.NEXT_FOLLOW_UP.name] == doing.status.next_follow_up_at
         assert attributes[sa.AT_RISK.name] is False
 
@@ -166,13 +176,19 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
         assert where(result) == ("closed", "closure", "het")
         assert result.coalition.closing_summary == "Closed with recognition of every partner."
         assert {p.name: p.contribution for p in result.coalition.partners if p.contribution} == {
-            org: f"{org} did its part." for org in ("VNG", "Aedes", "ActiZ", "ZN")}
+            org: f"{org} did its part." for org in ("VNG", "Aedes", "ActiZ", "ZN")
+        }
         assert result.status.next_follow_up_at is None
         assert await workflow_status(client, wid) == WorkflowExecutionStatus.COMPLETED
         assert await search_attributes(client, wid) == {
-            sa.STATE.name: "closed", sa.ROUND.name: "closure", sa.SIDE.name: "het",
-            sa.PROGRAMME.name: "Wonen en Zorg", sa.PLAYBOOK.name: "default@1",
-            sa.ORGANISATIONS.name: organisations, sa.AT_RISK.name: False, **PATCHES,
+            sa.STATE.name: "closed",
+            sa.ROUND.name: "closure",
+            sa.SIDE.name: "het",
+            sa.PROGRAMME.name: "Wonen en Zorg",
+            sa.PLAYBOOK.name: "default@1",
+            sa.ORGANISATIONS.name: organisations,
+            sa.AT_RISK.name: False,
+            **PATCHES,
         }
 
         # The journal of the finished coalition, read by query (the worker replays it).
@@ -181,18 +197,16 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
         assert_journal_in_order(journal, ["start", *(s.trigger for s in steps)])
         assert result.status.journal_length == len(journal) == 1 + len(steps)
         assert [(e.event.actor, e.event.payload) for e in journal[1:]] == [
-            (s.actor, s.payload) for s in steps]
+            (s.actor, s.payload) for s in steps
+        ]
         assert transitions(journal) == [
             ("start", None, "intent_and_interests", "1", "zij"),
             ("map_domain", "intent_and_interests", "domain_mapping", "1", "ik"),
             ("plan_collaboration", "domain_mapping", "own_collaboration_plan", "1", "wij"),
-            ("prepare_exploration_meeting", "own_collaboration_plan",
-             "exploration_meeting_prep", "1", "het"),
-            ("hold_exploration_meeting", "exploration_meeting_prep", "sharing_interests", "2",
-             "zij"),
+            ("prepare_exploration_meeting", "own_collaboration_plan", "exploration_meeting_prep", "1", "het"),
+            ("hold_exploration_meeting", "exploration_meeting_prep", "sharing_interests", "2", "zij"),
             ("elaborate_content", "sharing_interests", "content_elaboration", "2", "ik"),
-            ("propose_collaboration", "content_elaboration", "collaboration_proposals", "2",
-             "wij"),
+            ("propose_collaboration", "content_elaboration", "collaboration_proposals", "2", "wij"),
             ("complete_proposal", "collaboration_proposals", "proposal_completion", "2", "het"),
             ("call_founding_meeting", "proposal_completion", "founding", "3", "het"),
             ("found", "founding", "doing", "execution", "het"),
@@ -205,8 +219,7 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
         ]
 
 
-async def test_city_centre_initiative_track_then_new_lemniscate(ts_env: WorkflowEnvironment
-                                                                 ) -> None:
+async def test_city_centre_initiative_track_then_new_lemniscate(ts_env: WorkflowEnvironment) -> None:
     client = ts_env.client
     slug = unique("binnenstad")
     wid = workflow_id(slug)
@@ -228,14 +241,16 @@ async def test_city_centre_initiative_track_then_new_lemniscate(ts_env: Workflow
         assert founded.coalition.founded and founded.coalition.track == "plan"
         assert founded.coalition.execution_started_on is None
 
-        views = await walk_service(service, slug, to_execution[first_found + 1:])
+        views = await walk_service(service, slug, to_execution[first_found + 1 :])
         assert where(views["propose_collaboration"]) == ("collaboration_proposals", "3", "wij")
         assert where(views["complete_proposal"]) == ("proposal_completion", "3", "het")
         assert where(views["call_adoption_meeting"]) == ("approach_adoption", "3", "het")
         adopted = views["adopt_approach"]
         assert where(adopted) == ("doing", "execution", "het")
         assert [b.kind for b in adopted.coalition.founding_bases] == [
-            "declaration_of_intent", "plan_of_approach"]
+            "declaration_of_intent",
+            "plan_of_approach",
+        ]
         assert adopted.coalition.execution_started_on is not None
         attributes = await search_attributes(client, wid)
         assert (attributes[sa.STATE.name], attributes[sa.ROUND.name]) == ("doing", "execution")
@@ -274,8 +289,11 @@ async def test_city_centre_initiative_track_then_new_lemniscate(ts_env: Workflow
 
         attributes = await search_attributes(client, wid)
         assert {k: attributes.get(k.name) for k in (sa.STATE, sa.ROUND, sa.SIDE, sa.PROGRAMME)} == {
-            sa.STATE: "intent_and_interests", sa.ROUND: "1", sa.SIDE: "zij",
-            sa.PROGRAMME: "Binnenstad"}
+            sa.STATE: "intent_and_interests",
+            sa.ROUND: "1",
+            sa.SIDE: "zij",
+            sa.PROGRAMME: "Binnenstad",
+        }
         assert await workflow_status(client, wid) == WorkflowExecutionStatus.RUNNING
         await client.get_workflow_handle(wid).terminate("test done")
 
@@ -283,8 +301,7 @@ async def test_city_centre_initiative_track_then_new_lemniscate(ts_env: Workflow
 # 2. Refused updates leave no event ---------------------------------------------------------
 
 
-async def test_refused_updates_leave_no_event_in_the_history(dev_env: WorkflowEnvironment
-                                                             ) -> None:
+async def test_refused_updates_leave_no_event_in_the_history(dev_env: WorkflowEnvironment) -> None:
     client = dev_env.client
     slug = unique("refusals")
     wid = workflow_id(slug)
@@ -293,8 +310,7 @@ async def test_refused_updates_leave_no_event_in_the_history(dev_env: WorkflowEn
         length = await settled_history_length(client, wid)
         view = await service.view(slug)
 
-        async def refused_by_service(trigger: str, payload: dict[str, Any], actor: Actor
-                                     ) -> list[str]:
+        async def refused_by_service(trigger: str, payload: dict[str, Any], actor: Actor) -> list[str]:
             with pytest.raises(CoalitionRefused) as refused:
                 await service.fire(slug, trigger, payload, actor)
             assert refused.value.trigger == trigger
@@ -308,62 +324,89 @@ async def test_refused_updates_leave_no_event_in_the_history(dev_env: WorkflowEn
             "(record_interview, or mark_not_reached with a reason).",
             "0 partners are interviewed; the playbook default@1 asks for at least 2.",
         ]
-        assert await refused_by_service("record_interview", aedes_interview,
-                                        partner_actor("VNG")) == [
-            "rep-vng (VNG) as partner may change only VNG's records, not Aedes's."]
-        assert await refused_by_service("record_intent", {"intent": "Auditors only read."},
-                                        AUDITOR) == [
-            "auditor-1 as auditor may read everything but change nothing."]
-        assert await refused_by_service("record_intent", {"intent": "x"},
-                                        Actor(id="someone", role=Role.system)) == [
-            "the system role is reserved for the engine itself."]
+        assert await refused_by_service("record_interview", aedes_interview, partner_actor("VNG")) == [
+            "rep-vng (VNG) as partner may change only VNG's records, not Aedes's."
+        ]
+        assert await refused_by_service("record_intent", {"intent": "Auditors only read."}, AUDITOR) == [
+            "auditor-1 as auditor may read everything but change nothing."
+        ]
+        assert await refused_by_service(
+            "record_intent", {"intent": "x"}, Actor(id="someone", role=Role.system)
+        ) == ["the system role is reserved for the engine itself."]
         assert await refused_by_service("record_interview", {"partner": "VNG"}, COORDINATOR) == [
-            "answers: Field required", "held_on: Field required", "interviewer: Field required"]
-        assert await refused_by_service("plan_meeting", {"kind": "exploration", "on": "2027-03-04",
-                                                         "invitees": ["VNG", "Nobody"]},
-                                        COORDINATOR) == [
-            "invitees: Nobody is neither initiator nor partner of this coalition."]
+            "answers: Field required",
+            "held_on: Field required",
+            "interviewer: Field required",
+        ]
+        assert await refused_by_service(
+            "plan_meeting",
+            {"kind": "exploration", "on": "2027-03-04", "invitees": ["VNG", "Nobody"]},
+            COORDINATOR,
+        ) == ["invitees: Nobody is neither initiator nor partner of this coalition."]
 
         # The service checks a payload before sending it; the workflow's validator refuses
         # the same payload on its own when a caller goes around the service.
         handle = client.get_workflow_handle_for(CoalitionWorkflow.run, wid)
         with pytest.raises(WorkflowUpdateFailedError) as failed:
-            await handle.execute_update(CoalitionWorkflow.fire, TriggerRequest(
-                trigger="record_interview", payload={"partner": "VNG", "held_on": "soon"},
-                actor=COORDINATOR))
+            await handle.execute_update(
+                CoalitionWorkflow.fire,
+                TriggerRequest(
+                    trigger="record_interview",
+                    payload={"partner": "VNG", "held_on": "soon"},
+                    actor=COORDINATOR,
+                ),
+            )
         cause = failed.value.cause
         assert isinstance(cause, ApplicationError) and cause.type == REFUSED
         assert list(cause.details) == [
             "answers: Field required",
             "held_on: Input should be a valid date in the format YYYY-MM-DD, input is too short",
-            "interviewer: Field required"]
+            "interviewer: Field required",
+        ]
 
         assert await settled_history_length(client, wid) == length
         assert await service.view(slug) == view
         history = await client.get_workflow_handle(wid).fetch_history()
-        assert not [e for e in history.events if e.event_type in (
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED)]
+        assert not [
+            e
+            for e in history.events
+            if e.event_type
+            in (
+                EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+                EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED,
+            )
+        ]
 
         # An accepted trigger does write the update's events.
-        accepted = await service.fire(slug, "record_intent", {"intent": "Act together."},
-                                      COORDINATOR, request_id="intent-1")
+        accepted = await service.fire(
+            slug, "record_intent", {"intent": "Act together."}, COORDINATOR, request_id="intent-1"
+        )
         assert accepted.coalition.intent == "Act together."
         assert accepted.status.journal_length == view.status.journal_length + 1
         history = await client.get_workflow_handle(wid).fetch_history()
         assert len(history.events) > length
-        updates = [e for e in history.events[length:] if e.event_type in (
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)]
+        updates = [
+            e
+            for e in history.events[length:]
+            if e.event_type
+            in (
+                EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+                EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+            )
+        ]
         assert [e.event_type for e in updates] == [
             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED]
-        assert updates[0].workflow_execution_update_accepted_event_attributes \
-            .accepted_request.meta.update_id == "intent-1"
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+        ]
+        assert (
+            updates[0].workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
+            == "intent-1"
+        )
 
         # Retrying with the same request id applies it once.
-        again = await service.fire(slug, "record_intent", {"intent": "Act together."},
-                                   COORDINATOR, request_id="intent-1")
+        again = await service.fire(
+            slug, "record_intent", {"intent": "Act together."}, COORDINATOR, request_id="intent-1"
+        )
         assert again.status.journal_length == accepted.status.journal_length
         assert len(await service.journal(slug)) == accepted.status.journal_length
         await client.get_workflow_handle(wid).terminate("test done")
@@ -374,20 +417,23 @@ async def test_concurrent_conflicting_triggers_apply_once(dev_env: WorkflowEnvir
     slug = unique("concurrent")
     async with running_worker(client) as service:
         await service.start(walks.taskforce_start(slug), COORDINATOR)
-        outcomes = await asyncio.gather(*(
-            service.fire(slug, "add_partner", {"name": "Woonbond"}, COORDINATOR)
-            for _ in range(5)), return_exceptions=True)
+        outcomes = await asyncio.gather(
+            *(service.fire(slug, "add_partner", {"name": "Woonbond"}, COORDINATOR) for _ in range(5)),
+            return_exceptions=True,
+        )
         accepted = [o for o in outcomes if isinstance(o, CoalitionView)]
         refused = [o for o in outcomes if isinstance(o, CoalitionRefused)]
         assert (len(accepted), len(refused)) == (1, 4), outcomes
         assert {tuple(r.reasons) for r in refused} == {
-            ("name: Woonbond is already a partner of this coalition.",)}
+            ("name: Woonbond is already a partner of this coalition.",)
+        }
         current = await service.view(slug)
         assert [p.name for p in current.coalition.partners].count("Woonbond") == 1
         assert current.status.journal_length == 2
         history = await client.get_workflow_handle(workflow_id(slug)).fetch_history()
         assert [e.event_type for e in history.events].count(
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) == 1
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+        ) == 1
         await client.get_workflow_handle(workflow_id(slug)).terminate("test done")
 
 
@@ -406,30 +452,38 @@ async def test_external_fact_signals_apply_or_are_noted(ts_env: WorkflowEnvironm
         before = await service.view(slug)
         assert before.overview.state == "founding" and before.coalition.founding_bases == []
 
-        fact = TriggerRequest(trigger="sign_founding_basis", payload=steps[signing].payload,
-                              actor=ESIGN, reason="signed in the e-signature system")
+        fact = TriggerRequest(
+            trigger="sign_founding_basis",
+            payload=steps[signing].payload,
+            actor=ESIGN,
+            reason="signed in the e-signature system",
+        )
         await handle.signal(CoalitionWorkflow.external_fact, fact)
         after = await eventually(
-            lambda: service.view(slug),
-            lambda v: v.status.journal_length == before.status.journal_length + 1)
+            lambda: service.view(slug), lambda v: v.status.journal_length == before.status.journal_length + 1
+        )
         assert after.refused_signals == []
         [basis] = after.coalition.founding_bases
-        assert (basis.kind, basis.signatories) == ("plan_of_approach",
-                                                   ["VWS", "VNG", "Aedes", "ActiZ"])
+        assert (basis.kind, basis.signatories) == ("plan_of_approach", ["VWS", "VNG", "Aedes", "ActiZ"])
         entry = (await service.journal(slug, before.status.journal_length))[0]
         assert (entry.seq, entry.event.trigger, entry.event.actor) == (
-            after.status.journal_length, "sign_founding_basis", ESIGN)
+            after.status.journal_length,
+            "sign_founding_basis",
+            ESIGN,
+        )
         assert entry.event.reason == "signed in the e-signature system"
         assert (entry.from_state, entry.to_state) == ("founding", "founding")
 
         # Refused facts: a trigger the key may not fire, and a payload that does not fit.
         not_allowed = TriggerRequest(trigger="found", actor=ESIGN)
-        unknown = TriggerRequest(trigger="sign_founding_basis", actor=ESIGN, payload={
-            **steps[signing].payload, "signatories": ["VWS", "Nobody"]})
+        unknown = TriggerRequest(
+            trigger="sign_founding_basis",
+            actor=ESIGN,
+            payload={**steps[signing].payload, "signatories": ["VWS", "Nobody"]},
+        )
         for request in (not_allowed, unknown):
             await handle.signal(CoalitionWorkflow.external_fact, request)
-        noted = await eventually(lambda: service.view(slug),
-                                 lambda v: len(v.refused_signals) == 2)
+        noted = await eventually(lambda: service.view(slug), lambda v: len(v.refused_signals) == 2)
         expected = [
             "found refused: esign as integration may fire only: sign_founding_basis.",
             "sign_founding_basis refused: signatories: Nobody is neither initiator nor "
@@ -458,14 +512,14 @@ async def run_ids(client: Client, wid: str) -> list[str]:
     while started.continued_execution_run_id:
         runs.insert(0, started.continued_execution_run_id)
         history = await client.get_workflow_handle(
-            wid, run_id=started.continued_execution_run_id).fetch_history()
+            wid, run_id=started.continued_execution_run_id
+        ).fetch_history()
         started = history.events[0].workflow_execution_started_event_attributes
     return runs
 
 
 async def test_continue_as_new_keeps_view_and_journal() -> None:
-    async with dev_server_env("--dynamic-config-value",
-                              "limit.historyCount.suggestContinueAsNew=20") as env:
+    async with dev_server_env("--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=20") as env:
         client = env.client
         slug = unique("long-lived")
         wid = workflow_id(slug)
@@ -504,7 +558,10 @@ async def test_continue_as_new_keeps_view_and_journal() -> None:
             # decodes them fine; see temporal_env.describe for the test server).
             indexed = (await client.get_workflow_handle(wid).describe()).typed_search_attributes
             assert (indexed.get(sa.STATE), indexed.get(sa.ROUND), indexed.get(sa.SIDE)) == (
-                "doing", "execution", "het")
+                "doing",
+                "execution",
+                "het",
+            )
             assert indexed.get(sa.ORGANISATIONS) == ["ActiZ", "Aedes", "BZK", "VNG", "VWS", "ZN"]
             assert indexed.get(sa.PROGRAMME) == "Wonen en Zorg"
             assert indexed.get(sa.NEXT_FOLLOW_UP) == current.status.next_follow_up_at
@@ -512,12 +569,25 @@ async def test_continue_as_new_keeps_view_and_journal() -> None:
 
             # Concurrent triggers across further continue-as-new: none lost, none doubled.
             for batch in range(2):
-                await asyncio.gather(*(service.fire(slug, "record_signal", {
-                    "region": f"Regio {batch}-{i}", "kind": "opportunity",
-                    "description": "A region asks to join."}, COORDINATOR) for i in range(8)))
+                await asyncio.gather(
+                    *(
+                        service.fire(
+                            slug,
+                            "record_signal",
+                            {
+                                "region": f"Regio {batch}-{i}",
+                                "kind": "opportunity",
+                                "description": "A region asks to join.",
+                            },
+                            COORDINATOR,
+                        )
+                        for i in range(8)
+                    )
+                )
             signalled = await service.view(slug)
             assert sorted(s.region for s in signalled.coalition.signals) == sorted(
-                f"Regio {b}-{i}" for b in range(2) for i in range(8))
+                f"Regio {b}-{i}" for b in range(2) for i in range(8)
+            )
             n += 16
             assert [e.seq for e in await service.journal(slug)] == list(range(1, n + 1))
 
@@ -530,7 +600,12 @@ async def test_continue_as_new_keeps_view_and_journal() -> None:
             indexed = (await client.get_workflow_handle(wid).describe()).typed_search_attributes
             assert indexed.get(sa.STATE) == "closed" and indexed.get(sa.NEXT_FOLLOW_UP) is None
             # A finished coalition takes no more triggers, and says so.
-            with pytest.raises(CoalitionFinished, match=f"coalition '{slug}' is completed; "
-                               "it takes no more triggers."):
-                await service.fire(slug, "record_signal", {
-                    "region": "Noord", "kind": "opportunity", "description": "x"}, COORDINATOR)
+            with pytest.raises(
+                CoalitionFinished, match=f"coalition '{slug}' is completed; it takes no more triggers."
+            ):
+                await service.fire(
+                    slug,
+                    "record_signal",
+                    {"region": "Noord", "kind": "opportunity", "description": "x"},
+                    COORDINATOR,
+                )

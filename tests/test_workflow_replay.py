@@ -15,12 +15,11 @@ import pytest
 from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer
 
-from cluster import data_converter
-from examples import walks
-from workflows.coalition import CoalitionWorkflow
-from workflows.io import WORKFLOW_NAME, CoalitionInput, CoalitionView, workflow_id
+from lemniscate.examples import walks
+from lemniscate.workers.main import create_replayer
+from lemniscate.workflows.coalition import CoalitionWorkflow
+from lemniscate.workflows.io import WORKFLOW_NAME, CoalitionInput, CoalitionView, workflow_id
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
 # One folder per generation of workflow code: each was recorded by the code of its day.
@@ -37,21 +36,25 @@ def test_histories_are_committed() -> None:
     assert {"original", "lean-wakeups"} <= set(GENERATIONS)
     for generation in GENERATIONS:
         assert {p.stem for p in FILES if p.parent.name == generation} >= {
-            walks.TASKFORCE_ID, walks.CITY_ID}, generation
+            walks.TASKFORCE_ID,
+            walks.CITY_ID,
+        }, generation
     for path in FILES:
         events = load(path).events
         kinds = {e.event_type for e in events}
         # Worth replaying: updates, timers, follow-up activities, and a finished coalition.
-        assert {EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
-                EventType.EVENT_TYPE_TIMER_FIRED,
-                EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
-                EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES} <= kinds, path.name
+        assert {
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+            EventType.EVENT_TYPE_TIMER_FIRED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+            EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+        } <= kinds, path.name
         assert events[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.stem}" for p in FILES])
 async def test_history_replays_without_nondeterminism(path: Path) -> None:
-    replayer = Replayer(workflows=[CoalitionWorkflow], data_converter=data_converter())
+    replayer = create_replayer([CoalitionWorkflow])
     result = await replayer.replay_workflow(load(path), raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
 
@@ -68,7 +71,7 @@ class IncompatibleCoalition(CoalitionWorkflow):
 
 async def test_replay_catches_an_incompatible_change() -> None:
     """The replay test above can fail: the same history with a changed workflow does."""
-    replayer = Replayer(workflows=[IncompatibleCoalition], data_converter=data_converter())
+    replayer = create_replayer([IncompatibleCoalition])
     result = await replayer.replay_workflow(load(FILES[0]), raise_on_replay_failure=False)
     assert result.replay_failure is not None
     assert "nondetermin" in str(result.replay_failure).lower()

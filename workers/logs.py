@@ -13,7 +13,7 @@ from typing import Any
 
 import structlog
 
-from workers.activity_log import LOGGER_NAME as WORKFLOW_LOGGER
+from lemniscate.workers.activity_log import LOGGER_NAME as WORKFLOW_LOGGER
 
 
 def configure_logging(*, json: bool = True, level: int = logging.INFO) -> None:
@@ -32,11 +32,16 @@ def configure_logging(*, json: bool = True, level: int = logging.INFO) -> None:
         logger_factory=lambda *_: _LineWriter(handler),
         cache_logger_on_first_use=False,
     )
-    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name, structlog.stdlib.ExtraAdder()],
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    structlog.processors.format_exc_info, renderer],
-    ))
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name, structlog.stdlib.ExtraAdder()],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
+        )
+    )
     root = logging.getLogger()
     root.handlers = [handler]
     # The SDK is chatty at INFO; its warnings (task failures, slow handlers) are what matter.
@@ -62,4 +67,3 @@ class _LineWriter:
             self._stream.flush()
 
     debug = info = warning = warn = error = critical = exception = fatal = log = msg
-

@@ -7,22 +7,53 @@ environment variables), or let `lemniscate up` start it beside the embedded serv
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import structlog
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Replayer, Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.bulk import BulkActivities
-from activities.notify import CHANNELS
-from activities.publish import PublishActivities
-from cluster import ClusterSettings, codec_from_env, connect, ensure_registered, observability
-from workers.activity_log import WorkflowActivityLog
-from workflows.bulk import BulkOperationWorkflow
-from workflows.coalition import CoalitionWorkflow
-from workflows.subscriptions import SubscriptionsWorkflow
+from lemniscate.activities.bulk import BulkActivities
+from lemniscate.activities.notify import CHANNELS
+from lemniscate.activities.publish import PublishActivities
+from lemniscate.cluster import (
+    ClusterSettings,
+    codec_from_env,
+    connect,
+    data_converter,
+    ensure_registered,
+    observability,
+)
+from lemniscate.workers.activity_log import WorkflowActivityLog
+from lemniscate.workflows.bulk import BulkOperationWorkflow
+from lemniscate.workflows.coalition import CoalitionWorkflow
+from lemniscate.workflows.subscriptions import SubscriptionsWorkflow
 
 log = structlog.get_logger("lemniscate.worker")
+
+
+WORKFLOWS = [CoalitionWorkflow, BulkOperationWorkflow, SubscriptionsWorkflow]
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The sandbox with the project's own modules passed through, so a model class exists
+    once: the sandbox still reloads the module of the workflow it runs, and the method core
+    they import is pure (no clock, no I/O, no module state)."""
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules("lemniscate")
+    )
+
+
+def create_replayer(workflows: Sequence[type] = WORKFLOWS) -> Replayer:
+    """A replayer configured as the worker is: same converter, sandbox and interceptors."""
+    return Replayer(
+        workflows=workflows,
+        data_converter=data_converter(),
+        workflow_runner=workflow_runner(),
+        interceptors=[WorkflowActivityLog()],
+    )
 
 
 def create_worker(client: Client, task_queue: str) -> Worker:
@@ -31,7 +62,8 @@ def create_worker(client: Client, task_queue: str) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[CoalitionWorkflow, BulkOperationWorkflow, SubscriptionsWorkflow],
+        workflows=WORKFLOWS,
+        workflow_runner=workflow_runner(),
         activities=[*CHANNELS, bulk.select, bulk.fire, publish.publish],
         activity_executor=ThreadPoolExecutor(max_workers=8),
         # Tracing, when on, comes from the client's interceptors (workers inherit them).
@@ -45,11 +77,16 @@ async def run_worker(settings: ClusterSettings, stop: asyncio.Event | None = Non
     await ensure_registered(client, settings.namespace)
     worker = create_worker(client, settings.task_queue)
     codec = codec_from_env()
-    log.info("worker started", address=settings.target_address, namespace=settings.namespace,
-             task_queue=settings.task_queue, identity=client.identity,
-             encryption_key_id=codec.active_key_id if codec else None,
-             metrics_address=observability.metrics_address(),
-             tracing=observability.tracing_enabled())
+    log.info(
+        "worker started",
+        address=settings.target_address,
+        namespace=settings.namespace,
+        task_queue=settings.task_queue,
+        identity=client.identity,
+        encryption_key_id=codec.active_key_id if codec else None,
+        metrics_address=observability.metrics_address(),
+        tracing=observability.tracing_enabled(),
+    )
     async with worker:
         await (stop.wait() if stop is not None else asyncio.Event().wait())
     log.info("worker stopped")

@@ -14,7 +14,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from models.bulk import BulkChunk, BulkProgress, BulkRequest, BulkResult
+    from lemniscate.models.bulk import BulkChunk, BulkProgress, BulkRequest, BulkResult
 
 BULK_WORKFLOW = "BulkOperation"
 BULK_ID_PREFIX = "bulk/"
@@ -35,28 +35,42 @@ class BulkOperationWorkflow:
     @workflow.run
     async def run(self, request: BulkRequest) -> BulkProgress:
         self._targets = await workflow.execute_activity(
-            "bulk_select", request.where, result_type=list[str],
-            start_to_close_timeout=timedelta(minutes=10), heartbeat_timeout=timedelta(minutes=1),
-            retry_policy=_RETRY)
-        chunks = [self._targets[i:i + request.chunk_size]
-                  for i in range(0, len(self._targets), request.chunk_size)]
+            "bulk_select",
+            request.where,
+            result_type=list[str],
+            start_to_close_timeout=timedelta(minutes=10),
+            heartbeat_timeout=timedelta(minutes=1),
+            retry_policy=_RETRY,
+        )
+        chunks = [
+            self._targets[i : i + request.chunk_size]
+            for i in range(0, len(self._targets), request.chunk_size)
+        ]
         for start in range(0, len(chunks), PARALLEL_CHUNKS):
-            batch = chunks[start:start + PARALLEL_CHUNKS]
-            replies = await asyncio.gather(*(
-                workflow.execute_activity(
-                    "bulk_fire", BulkChunk(request=request, targets=chunk),
-                    result_type=list[BulkResult],
-                    start_to_close_timeout=timedelta(minutes=10),
-                    heartbeat_timeout=HEARTBEAT, retry_policy=_RETRY)
-                for chunk in batch))
+            batch = chunks[start : start + PARALLEL_CHUNKS]
+            replies = await asyncio.gather(
+                *(
+                    workflow.execute_activity(
+                        "bulk_fire",
+                        BulkChunk(request=request, targets=chunk),
+                        result_type=list[BulkResult],
+                        start_to_close_timeout=timedelta(minutes=10),
+                        heartbeat_timeout=HEARTBEAT,
+                        retry_policy=_RETRY,
+                    )
+                    for chunk in batch
+                )
+            )
             for reply in replies:
                 self._results += reply
         return self.progress()
 
     @workflow.query(name="progress")
     def progress(self) -> BulkProgress:
-        return BulkProgress(id=self._request.id, trigger=self._request.trigger,
-                            total=None if self._targets is None else len(self._targets),
-                            results=self._results,
-                            finished=self._targets is not None
-                            and len(self._results) == len(self._targets))
+        return BulkProgress(
+            id=self._request.id,
+            trigger=self._request.trigger,
+            total=None if self._targets is None else len(self._targets),
+            results=self._results,
+            finished=self._targets is not None and len(self._results) == len(self._targets),
+        )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pydantic import Field
 from temporalio.exceptions import ApplicationError
 
-import states
-from models.coalition import Coalition
-from models.events import Actor, Role
-from models.journal import CoalitionSnapshot, CoalitionStatus, TriggerRequest
-from models.records import Record
+from lemniscate import states
+from lemniscate.models.coalition import Coalition
+from lemniscate.models.events import Actor, Role
+from lemniscate.models.journal import CoalitionSnapshot, CoalitionStatus, TriggerRequest
+from lemniscate.models.records import Record
 
 WORKFLOW_NAME = "Coalition"
 REFUSED = "Refused"  # the ApplicationError type of a refused trigger
@@ -32,9 +32,11 @@ class CoalitionInput(Record):
     start: TriggerRequest | None = None
     snapshot: CoalitionSnapshot | None = None
     history_limit: int = Field(
-        default=4_000, ge=100,
+        default=4_000,
+        ge=100,
         description="continue as new after this many events, if the server has not "
-                    "suggested it earlier (Temporal warns at 10,240)")
+        "suggested it earlier (Temporal warns at 10,240)",
+    )
 
 
 class Accepted(Record):
@@ -61,8 +63,11 @@ class CoalitionView(Record):
     failed_notifications: list[str] = Field(default_factory=list)
 
 
-def refusal(trigger: str, reasons: list[str] | tuple[str, ...],
-            forbidden: bool = False) -> ApplicationError:
+def refusal(trigger: str, reasons: list[str] | tuple[str, ...], forbidden: bool = False) -> ApplicationError:
     """The error a refused trigger fails with; its details are the reasons, one each."""
-    return ApplicationError(f"{trigger} refused: " + " ".join(reasons), *reasons,
-                            type=FORBIDDEN if forbidden else REFUSED, non_retryable=True)
+    return ApplicationError(
+        f"{trigger} refused: " + " ".join(reasons),
+        *reasons,
+        type=FORBIDDEN if forbidden else REFUSED,
+        non_retryable=True,
+    )

@@ -23,8 +23,11 @@ class WorkflowLogger:
             return
         info = workflow.info()
         logger = structlog.get_logger("lemniscate.workflow").bind(
-            coalition_id=self._coalition_id, workflow_id=info.workflow_id, run_id=info.run_id,
-            state=self._state())
+            coalition_id=self._coalition_id,
+            workflow_id=info.workflow_id,
+            run_id=info.run_id,
+            state=self._state(),
+        )
         getattr(logger, level)(event, **fields)
 
     def info(self, event: str, **fields: Any) -> None:

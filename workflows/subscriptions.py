@@ -7,7 +7,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from models.outbound import Subscription
+    from lemniscate.models.outbound import Subscription
 
 SUBSCRIPTIONS_WORKFLOW = "Subscriptions"
 SUBSCRIPTIONS_ID = "lemniscate/subscriptions"
@@ -24,8 +24,8 @@ class SubscriptionsWorkflow:
     async def run(self, subscriptions: list[Subscription]) -> None:
         # Rarely changed, so the history grows slowly; still, never without bound.
         await workflow.wait_condition(
-            lambda: workflow.info().is_continue_as_new_suggested()
-            and workflow.all_handlers_finished())
+            lambda: workflow.info().is_continue_as_new_suggested() and workflow.all_handlers_finished()
+        )
         workflow.continue_as_new(list(self._subscriptions.values()))
 
     @workflow.update(name="subscribe")

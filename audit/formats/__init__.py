@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final, Literal, get_args
 
-from audit.formats import csv_report, html_report, markdown_report
-from audit.report import AuditReport
+from lemniscate.audit.formats import csv_report, html_report, markdown_report
+from lemniscate.audit.report import AuditReport
 
 Format = Literal["html", "md", "json", "csv"]
 FORMATS: Final[tuple[str, ...]] = get_args(Format)
@@ -17,8 +17,14 @@ MEDIA_TYPES: Final[dict[str, str]] = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
 }
-SUFFIXES: Final[dict[str, str]] = {".html": "html", ".htm": "html", ".md": "md",
-                                   ".markdown": "md", ".json": "json", ".csv": "csv"}
+SUFFIXES: Final[dict[str, str]] = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".csv": "csv",
+}
 
 
 def _json(report: AuditReport) -> str:
@@ -26,7 +32,9 @@ def _json(report: AuditReport) -> str:
 
 
 _RENDERERS: Final[dict[str, Callable[[AuditReport], str]]] = {
-    "html": html_report.render, "md": markdown_report.render, "json": _json,
+    "html": html_report.render,
+    "md": markdown_report.render,
+    "json": _json,
     "csv": csv_report.render,
 }
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from audit.report import AuditReport, TrailRow
-from audit.wording import key_values
+from lemniscate.audit.report import AuditReport, TrailRow
+from lemniscate.audit.wording import key_values
 
 
 def when(moment: datetime | None) -> str:
@@ -53,8 +53,11 @@ class Fact:
 def facts(report: AuditReport) -> list[Fact]:
     c, chain = report.coalition, report.chain
     refusals = report.refusals
-    refused = (f"{refusals.count} (seen by the CLI and API that log to {refusals.log})"
-               if refusals.available else f"unknown: no refusal log at {refusals.log}")
+    refused = (
+        f"{refusals.count} (seen by the CLI and API that log to {refusals.log})"
+        if refusals.available
+        else f"unknown: no refusal log at {refusals.log}"
+    )
     return [
         Fact("name", "Coalition", c.name),
         Fact("id", "Id", c.id),
@@ -68,8 +71,11 @@ def facts(report: AuditReport) -> list[Fact]:
         Fact("entries", "Entries", str(len(report.entries))),
         Fact("chain-head", "Chain head", chain.head),
         Fact("chain", "Hash chain", "intact" if chain.intact else "BROKEN"),
-        Fact("crosscheck", "Cross-check with the history",
-             "every entry matches" if report.ok else f"{len(report.findings)} MISMATCH(ES)"),
+        Fact(
+            "crosscheck",
+            "Cross-check with the history",
+            "every entry matches" if report.ok else f"{len(report.findings)} MISMATCH(ES)",
+        ),
         Fact("refusals", "Refused attempts", refused),
     ]
 

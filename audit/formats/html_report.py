@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
-from audit.formats.common import actor, embedded_json, facts, move, payload_lines, source, when
-from audit.report import AuditReport, TrailRow
+from lemniscate.audit.formats.common import actor, embedded_json, facts, move, payload_lines, source, when
+from lemniscate.audit.report import AuditReport, TrailRow
 
 DATA_ELEMENT_ID = "lemniscate-audit"
 
@@ -61,47 +61,65 @@ def _e(value: object) -> str:
 
 def _verdict(report: AuditReport) -> str:
     if report.ok:
-        return (f'<section id="verdict" class="verdict ok"><strong>Cross-check passed.</strong> '
-                f"All {len(report.entries)} journal entries match the Temporal event history, "
-                "and the hash chain is intact.</section>")
+        return (
+            f'<section id="verdict" class="verdict ok"><strong>Cross-check passed.</strong> '
+            f"All {len(report.entries)} journal entries match the Temporal event history, "
+            "and the hash chain is intact.</section>"
+        )
     items = "".join(f"<li>{_e(f)}</li>" for f in report.findings)
-    return (f'<section id="verdict" class="verdict fail"><strong>MISMATCH: '
-            f"{len(report.findings)} finding(s).</strong> The trail below does not fully match "
-            f"the Temporal event history or its own hash chain.<ul>{items}</ul></section>")
+    return (
+        f'<section id="verdict" class="verdict fail"><strong>MISMATCH: '
+        f"{len(report.findings)} finding(s).</strong> The trail below does not fully match "
+        f"the Temporal event history or its own hash chain.<ul>{items}</ul></section>"
+    )
 
 
 def _facts(report: AuditReport) -> str:
-    rows = "".join(f'<dt>{_e(f.label)}</dt><dd id="fact-{f.key}">{_e(f.value)}</dd>'
-                   for f in facts(report))
+    rows = "".join(f'<dt>{_e(f.label)}</dt><dd id="fact-{f.key}">{_e(f.value)}</dd>' for f in facts(report))
     return f'<section id="facts"><h2>Coalition</h2><dl class="facts">{rows}</dl></section>'
 
 
 def _runs(report: AuditReport) -> str:
-    rows = "".join(f"<tr><td>{r.index}</td><td><code>{_e(r.run_id)}</code></td>"
-                   f"<td>{_e(when(r.started_at))}</td><td>{_e(when(r.closed_at))}</td>"
-                   f"<td>{_e(r.status)}</td><td>{r.events}</td></tr>" for r in report.runs)
-    return ('<section id="runs"><h2>Workflow runs</h2><p class="muted">Continue-as-new '
-            "starts a new run with the journal so far; the trail reads them as one.</p>"
-            "<table><tr><th>run</th><th>run id</th><th>started</th><th>closed</th>"
-            f"<th>status</th><th>events</th></tr>{rows}</table></section>")
+    rows = "".join(
+        f"<tr><td>{r.index}</td><td><code>{_e(r.run_id)}</code></td>"
+        f"<td>{_e(when(r.started_at))}</td><td>{_e(when(r.closed_at))}</td>"
+        f"<td>{_e(r.status)}</td><td>{r.events}</td></tr>"
+        for r in report.runs
+    )
+    return (
+        '<section id="runs"><h2>Workflow runs</h2><p class="muted">Continue-as-new '
+        "starts a new run with the journal so far; the trail reads them as one.</p>"
+        "<table><tr><th>run</th><th>run id</th><th>started</th><th>closed</th>"
+        f"<th>status</th><th>events</th></tr>{rows}</table></section>"
+    )
 
 
 def _refusals(report: AuditReport) -> str:
     r = report.refusals
     if not r.available:
-        body = (f"<p>No refusal log at <code>{_e(r.log)}</code>: refused attempts are not "
-                "known here. (They never reach the workflow history.)</p>")
+        body = (
+            f"<p>No refusal log at <code>{_e(r.log)}</code>: refused attempts are not "
+            "known here. (They never reach the workflow history.)</p>"
+        )
     else:
-        rows = "".join(f"<tr><td>{_e(when(i.at))}</td><td>{_e(i.trigger)}</td>"
-                       f"<td>{_e(i.actor_id)} ({_e(i.actor_role)}"
-                       f"{', ' + _e(i.actor_organisation) if i.actor_organisation else ''})</td>"
-                       f"<td>{_e(i.source)}</td><td>{'<br>'.join(_e(x) for x in i.reasons)}</td></tr>"
-                       for i in r.items)
-        body = (f'<p><span id="refusal-count">{r.count}</span> refused attempt(s), as logged by '
-                f"the CLI and API at <code>{_e(r.log)}</code>. Refusals change nothing and "
-                "leave no event in the workflow history.</p>"
-                + ("<table><tr><th>when</th><th>trigger</th><th>who</th><th>via</th>"
-                   f"<th>reasons</th></tr>{rows}</table>" if r.items else ""))
+        rows = "".join(
+            f"<tr><td>{_e(when(i.at))}</td><td>{_e(i.trigger)}</td>"
+            f"<td>{_e(i.actor_id)} ({_e(i.actor_role)}"
+            f"{', ' + _e(i.actor_organisation) if i.actor_organisation else ''})</td>"
+            f"<td>{_e(i.source)}</td><td>{'<br>'.join(_e(x) for x in i.reasons)}</td></tr>"
+            for i in r.items
+        )
+        body = (
+            f'<p><span id="refusal-count">{r.count}</span> refused attempt(s), as logged by '
+            f"the CLI and API at <code>{_e(r.log)}</code>. Refusals change nothing and "
+            "leave no event in the workflow history.</p>"
+            + (
+                "<table><tr><th>when</th><th>trigger</th><th>who</th><th>via</th>"
+                f"<th>reasons</th></tr>{rows}</table>"
+                if r.items
+                else ""
+            )
+        )
     return f'<section id="refusals"><h2>Refused attempts</h2>{body}</section>'
 
 
@@ -116,31 +134,40 @@ def _entry(report: AuditReport, row: TrailRow) -> str:
     e, event = row.entry, row.entry.event
     problems = report.findings_for(e.seq)
     classes = f"entry kind-{row.kind}" + (" problem" if problems else "")
-    parts = [f'<article class="{classes}" id="entry-{e.seq}">',
-             f"<h3>#{e.seq} {_e(event.trigger)}<span class=\"badge\">{row.kind}</span>"
-             f"<span class=\"badge\">{_e(move(row))}</span></h3>",
-             f'<p class="words">{_e(row.words)}</p>',
-             "<table>",
-             f"<tr><th>when</th><td>{_e(when(event.at))}</td></tr>",
-             f"<tr><th>who</th><td>{_e(actor(row))}</td></tr>",
-             f"<tr><th>where</th><td>round {_e(e.round)}, side {_e(e.side)}</td></tr>",
-             f"<tr><th>why</th><td>{_e(event.reason or '-')}</td></tr>",
-             f"<tr><th>history</th><td>{_e(source(row))}</td></tr>",
-             "</table>"]
+    parts = [
+        f'<article class="{classes}" id="entry-{e.seq}">',
+        f'<h3>#{e.seq} {_e(event.trigger)}<span class="badge">{row.kind}</span>'
+        f'<span class="badge">{_e(move(row))}</span></h3>',
+        f'<p class="words">{_e(row.words)}</p>',
+        "<table>",
+        f"<tr><th>when</th><td>{_e(when(event.at))}</td></tr>",
+        f"<tr><th>who</th><td>{_e(actor(row))}</td></tr>",
+        f"<tr><th>where</th><td>round {_e(e.round)}, side {_e(e.side)}</td></tr>",
+        f"<tr><th>why</th><td>{_e(event.reason or '-')}</td></tr>",
+        f"<tr><th>history</th><td>{_e(source(row))}</td></tr>",
+        "</table>",
+    ]
     if row.guards:
         guards = "".join(
             f"<tr><td><code>{_e(g.name)}</code></td><td>{_e(g.description)}</td>"
-            + ('<td class="held">held</td></tr>' if g.held
-               else f'<td class="not-held">NOT held: {_e(g.detail or "")}</td></tr>')
-            for g in row.guards)
-        parts.append("<table class=\"guards\"><tr><th>guard</th><th>condition</th>"
-                     f"<th>at that moment</th></tr>{guards}</table>")
+            + (
+                '<td class="held">held</td></tr>'
+                if g.held
+                else f'<td class="not-held">NOT held: {_e(g.detail or "")}</td></tr>'
+            )
+            for g in row.guards
+        )
+        parts.append(
+            '<table class="guards"><tr><th>guard</th><th>condition</th>'
+            f"<th>at that moment</th></tr>{guards}</table>"
+        )
     lines = payload_lines(event.payload)
     if lines:
         parts.append('<p class="muted">Recorded: ' + "; ".join(_e(x) for x in lines) + "</p>")
     if problems:
-        parts.append('<ul class="problems">' + "".join(f"<li>{_e(p.message)}</li>"
-                                                       for p in problems) + "</ul>")
+        parts.append(
+            '<ul class="problems">' + "".join(f"<li>{_e(p.message)}</li>" for p in problems) + "</ul>"
+        )
     parts.append(f'<p class="hash">hash {_e(e.hash)}<br>prev {_e(e.prev_hash)}</p></article>')
     return "".join(parts)
 
@@ -148,24 +175,29 @@ def _entry(report: AuditReport, row: TrailRow) -> str:
 def render(report: AuditReport) -> str:
     name = report.coalition.name
     entries = "\n".join(_entry(report, row) for row in report.entries)
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Audit trail: {_e(name)}</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        f'<header><h1>Audit trail: <span id="coalition-name">{_e(name)}</span></h1>',
-        f'<p class="sub">{_e(report.coalition.id)} · generated {_e(when(report.generated_at))} '
-        f"by {_e(report.generator)} from the Temporal event history and the coalition's "
-        "journal</p></header>",
-        _verdict(report), _facts(report), _runs(report), _refusals(report), _notes(report),
-        f'<section id="trail"><h2>Trail: every accepted change, in order</h2>\n{entries}\n'
-        "</section>",
-        f'<footer class="muted"><p>Each entry\'s hash is sha256 over its canonical JSON, '
-        f"chained from the previous entry's; the chain starts from "
-        f"<code>{_e(report.chain.genesis)}</code>. Check this page with "
-        "<code>lemniscate audit --verify FILE</code>.</p></footer>",
-        f'<script type="application/json" id="{DATA_ELEMENT_ID}">{embedded_json(report)}</script>',
-        "</body></html>",
-        "",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>Audit trail: {_e(name)}</title>",
+            f"<style>{_STYLE}</style></head><body>",
+            f'<header><h1>Audit trail: <span id="coalition-name">{_e(name)}</span></h1>',
+            f'<p class="sub">{_e(report.coalition.id)} · generated {_e(when(report.generated_at))} '
+            f"by {_e(report.generator)} from the Temporal event history and the coalition's "
+            "journal</p></header>",
+            _verdict(report),
+            _facts(report),
+            _runs(report),
+            _refusals(report),
+            _notes(report),
+            f'<section id="trail"><h2>Trail: every accepted change, in order</h2>\n{entries}\n</section>',
+            f'<footer class="muted"><p>Each entry\'s hash is sha256 over its canonical JSON, '
+            f"chained from the previous entry's; the chain starts from "
+            f"<code>{_e(report.chain.genesis)}</code>. Check this page with "
+            "<code>lemniscate audit --verify FILE</code>.</p></footer>",
+            f'<script type="application/json" id="{DATA_ELEMENT_ID}">{embedded_json(report)}</script>',
+            "</body></html>",
+            "",
+        ]
+    )
