@@ -20,7 +20,7 @@ from lemniscate.models.coalition import ActionStatus, Coalition
 from lemniscate.models.events import Actor, Event, Role
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
-from lemniscate.states import playbooks
+from lemniscate.states import playbooks, policy
 from lemniscate.states.effects import partner_from
 from lemniscate.states.table import (
     INITIAL_STATE,
@@ -193,30 +193,6 @@ def _unknown_trigger(trigger: str) -> str:
     return f"there is no trigger {trigger!r}; see `lemniscate method` for the list."
 
 
-def _authorise(coalition: Coalition, spec: TriggerSpec, payload: Record, actor: Actor) -> list[str]:
-    match actor.role:
-        case Role.coordinator | Role.system:
-            return []
-        case Role.auditor:
-            return [f"{actor} may read everything but change nothing."]
-        case Role.integration:
-            if spec.name in actor.allowed_triggers:
-                return []
-            allowed = ", ".join(actor.allowed_triggers) or "nothing"
-            return [f"{actor} may fire only: {allowed}."]
-        case Role.partner:
-            if spec.partner_scope is None:
-                return [
-                    f"{actor}: partners record only their own organisation's answers, "
-                    f"commitments and action progress; {spec.name} is for the coordinator."
-                ]
-            concerned = spec.partner_scope(coalition, payload)
-            if concerned != actor.organisation:
-                whose = f"{concerned}'s" if concerned else "unowned"
-                return [f"{actor} may change only {actor.organisation}'s records, not {whose}."]
-            return []
-
-
 def evaluate(coalition: Coalition, trigger: str, payload: Mapping[str, Any], actor: Actor) -> Verdict:
     """May `actor` fire `trigger` with `payload` now? Every reason why not, or none."""
     spec = TRIGGERS.get(trigger)
@@ -226,7 +202,7 @@ def evaluate(coalition: Coalition, trigger: str, payload: Mapping[str, Any], act
         parsed = _validate(spec.payload, payload, trigger)
     except Refused as refused:
         return Verdict(trigger, tuple(refused.reasons))
-    denied = _authorise(coalition, spec, parsed, actor)
+    denied = policy.may_fire(actor, spec, coalition, parsed)
     if denied:
         return Verdict(trigger, tuple(denied), parsed, forbidden=True)
     here, chosen = _moves_here(coalition, trigger)

@@ -1,0 +1,103 @@
+"""Who may do what: the one permission policy every surface and the workflow ask.
+
+Pure: it reads the actor, the trigger's declaration and (for partners) the coalition and the
+parsed payload. Each answer is a list of sentences for the person who asked; empty means
+allowed. Memberships per coalition plug in here, nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lemniscate.models.events import Actor, Role
+
+if TYPE_CHECKING:
+    from lemniscate.models.coalition import Coalition
+    from lemniscate.models.records import Record
+    from lemniscate.states.triggers import TriggerSpec
+
+START = "start"
+CHANGERS = (Role.coordinator, Role.partner, Role.integration)
+AUDIT_READERS = (Role.auditor, Role.coordinator)
+
+
+def _integration_may(actor: Actor, trigger: str) -> list[str]:
+    if trigger in actor.allowed_triggers:
+        return []
+    allowed = ", ".join(actor.allowed_triggers) or "nothing"
+    return [f"{actor} may fire only: {allowed}."]
+
+
+def may_fire(actor: Actor, spec: TriggerSpec, coalition: Coalition, payload: Record) -> list[str]:
+    """May `actor` fire this trigger with this (parsed) payload on this coalition?"""
+    match actor.role:
+        case Role.coordinator | Role.system:
+            return []
+        case Role.auditor:
+            return [f"{actor} may read everything but change nothing."]
+        case Role.integration:
+            return _integration_may(actor, spec.name)
+        case Role.partner:
+            if spec.partner_scope is None:
+                return [
+                    f"{actor}: partners record only their own organisation's answers, "
+                    f"commitments and action progress; {spec.name} is for the coordinator."
+                ]
+            concerned = spec.partner_scope(coalition, payload)
+            if concerned != actor.organisation:
+                whose = f"{concerned}'s" if concerned else "unowned"
+                return [f"{actor} may change only {actor.organisation}'s records, not {whose}."]
+            return []
+
+
+def may_request(actor: Actor) -> list[str]:
+    """The engine's own role never arrives from outside: a request claiming it is refused."""
+    if actor.role == Role.system:
+        return ["the system role is reserved for the engine itself."]
+    return []
+
+
+def may_start(actor: Actor) -> list[str]:
+    if actor.role == Role.coordinator:
+        return []
+    if actor.role == Role.integration:
+        return [] if START in actor.allowed_triggers else [f"{actor} may not start coalitions."]
+    return [f"{actor} may not start a coalition."]
+
+
+def may_run_bulk(actor: Actor, trigger: str) -> list[str]:
+    if actor.role == Role.coordinator:
+        return []
+    if actor.role == Role.integration and trigger in actor.allowed_triggers:
+        return []
+    return [f"{actor} may not run bulk operations with {trigger}."]
+
+
+def may_manage_subscriptions(actor: Actor) -> list[str]:
+    if actor.role in (Role.coordinator, Role.integration):
+        return []
+    return [f"{actor} may not subscribe or remove webhooks."]
+
+
+def may_read_audit(actor: Actor) -> list[str]:
+    if actor.role in AUDIT_READERS:
+        return []
+    return [f"{actor}: the audit trail is for auditors and coordinators."]
+
+
+def may_change(actor: Actor) -> bool:
+    """Whether this actor changes anything at all (an auditor only reads)."""
+    return actor.role in CHANGERS
+
+
+def may_ever_fire(actor: Actor, spec: TriggerSpec) -> bool:
+    """Whether some payload could let `actor` fire this trigger: what a form is offered for."""
+    match actor.role:
+        case Role.coordinator:
+            return True
+        case Role.integration:
+            return spec.name in actor.allowed_triggers
+        case Role.partner:
+            return spec.partner_scope is not None
+        case _:
+            return False
