@@ -8,15 +8,14 @@ Public API (everything else is internal):
 - `STATES`, `MOVES`, `TRIGGERS`: the declarative table, for documentation and tools.
 """
 
+from lemniscate.states.errors import Refused, describe_errors
 from lemniscate.states.machine import (
     START,
     Overview,
-    Refused,
     TriggerStatus,
     Verdict,
     allowed_triggers,
     apply,
-    describe_errors,
     evaluate,
     genesis,
     overview,

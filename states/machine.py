@@ -22,6 +22,7 @@ from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
 from lemniscate.states import playbooks, policy
 from lemniscate.states.effects import partner_from
+from lemniscate.states.errors import Refused, describe_errors
 from lemniscate.states.table import (
     INITIAL_STATE,
     MOVES,
@@ -40,15 +41,6 @@ M = TypeVar("M", bound=BaseModel)
 
 # The library logs every transition; during workflow replay that would repeat history.
 logging.getLogger("transitions").setLevel(logging.WARNING)
-
-
-class Refused(Exception):
-    """A trigger that may not fire now. `reasons` are sentences for the person who tried."""
-
-    def __init__(self, trigger: str, reasons: list[str]) -> None:
-        super().__init__(f"{trigger} refused: " + " ".join(reasons))
-        self.trigger = trigger
-        self.reasons = reasons
 
 
 @dataclass(frozen=True)
@@ -155,21 +147,6 @@ def _not_here(coalition: Coalition, trigger: str) -> str:
     )
     where = ", ".join(sources)
     return f"{trigger} is not possible in {coalition.state}; it applies in: {where}."
-
-
-def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
-    """One line per problem: the field path and the reason."""
-    lines = []
-    for item in error.errors():
-        # A field name comes from the sender: quote any that is not a plain name, so a
-        # control character never reaches a terminal or a log line as it was sent.
-        path = ".".join(
-            str(part) if str(part).isidentifier() or isinstance(part, int) else json.dumps(str(part))
-            for part in item["loc"]
-        )
-        where = f"{prefix}{path}" if path else prefix.rstrip(".") or "payload"
-        lines.append(f"{where}: {item['msg']}")
-    return lines
 
 
 def parse_payload(trigger: str, raw: Mapping[str, Any]) -> Record:
