@@ -361,9 +361,7 @@ class _Matcher:
                 "entry, and the coalition before it cannot be rebuilt to tell why",
             )
             return
-        verdict = states.evaluate(
-            coalition, signal.request.trigger, signal.request.payload, signal.request.actor
-        )
+        verdict = states.decide(coalition, signal.request)
         if verdict.allowed:
             self.find(
                 "history",

@@ -23,10 +23,12 @@ from temporalio.service import RPCError
 from lemniscate.coalitions import CoalitionError, CoalitionService, PortfolioFilter, PortfolioRow
 from lemniscate.models.events import Role
 from lemniscate.models.journal import JournalEntry
+from lemniscate.states.names import StateName as S
+from lemniscate.states.names import TriggerName as T
 
 PAGE_SIZE = 200
 CONCURRENT_QUERIES = 16  # enough to be quick, few enough to leave the workers room
-CLOSED_STATES = ("closed", "dissolved")
+CLOSED_STATES = (S.closed, S.dissolved)
 
 
 class PortfolioLine(BaseModel):
@@ -97,8 +99,8 @@ def key_dates(journal: Sequence[JournalEntry]) -> KeyDates:
     return KeyDates(
         name=name if isinstance(name, str) else None,
         last_activity_at=people[-1].event.at if people else None,
-        founded_on=first(lambda e: e.event.trigger == "found"),
-        execution_started_on=first(lambda e: e.to_state == "doing" and e.from_state != "doing"),
+        founded_on=first(lambda e: e.event.trigger == T.found),
+        execution_started_on=first(lambda e: e.to_state == S.doing and e.from_state != S.doing),
         closed_on=first(lambda e: e.to_state in CLOSED_STATES),
         entries=len(journal),
     )

@@ -19,7 +19,7 @@ from lemniscate import states
 from lemniscate.audit.wording import sentence
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.journal import JournalEntry
-from lemniscate.states.table import Move
+from lemniscate.states import Move
 
 EntryKind = Literal["start", "step", "record"]
 
@@ -48,26 +48,11 @@ class Reading:
     problems: list[str] = field(default_factory=list)
 
 
-def _move(coalition: Coalition, trigger: str) -> Move | None:
-    """The move `trigger` takes from where `coalition` stands (the first whose selectors
-    hold), as the machine chooses it."""
-    return next(
-        (
-            m
-            for m in states.MOVES
-            if m.trigger == trigger
-            and coalition.state in m.sources
-            and all(select(coalition) for select in m.when)
-        ),
-        None,
-    )
-
-
-def guard_checks(coalition: Coalition, move: Move) -> list[GuardCheck]:
+def guard_checks(coalition: Coalition, trigger: str, move: Move) -> list[GuardCheck]:
     checks = []
     for guard in move.guards:
         if guard.name.startswith("playbook_gate:"):
-            items = coalition.playbook.gates.get(move.trigger, [])
+            items = coalition.playbook.gates.get(trigger, [])
             if not items:
                 continue  # the playbook gates nothing here: not a condition worth listing
             description = f"communication items the playbook {coalition.playbook.ref} requires: " + ", ".join(
@@ -107,9 +92,9 @@ def read_journal(journal: Sequence[JournalEntry]) -> list[Reading]:
                 reading.after = coalition
                 _compare(reading, coalition)
             continue
-        move = _move(coalition, event.trigger)
+        move = states.chosen_move(coalition, event.trigger)
         kind: EntryKind = "step" if move is not None and move.is_step else "record"
-        guards = guard_checks(coalition, move) if move is not None and move.is_step else []
+        guards = guard_checks(coalition, event.trigger, move) if move is not None and move.is_step else []
         reading = Reading(entry, kind, words, guards, coalition)
         readings.append(reading)
         if entry.from_state != coalition.state:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from lemniscate.states.names import TriggerName as T
+
 Payload = Mapping[str, Any]
 Sentence = Callable[[Payload], str]
 
@@ -153,27 +155,27 @@ def _support(p: Payload) -> str:
 
 _SENTENCES: dict[str, Sentence] = {
     "start": _start,
-    "record_intent": lambda p: f'The initiator\'s intent was recorded: "{p["intent"]}"',
-    "add_partner": lambda p: (
+    T.record_intent: lambda p: f'The initiator\'s intent was recorded: "{p["intent"]}"',
+    T.add_partner: lambda p: (
         f"{p['name']} was added as a prospective partner"
         + (f" ({_words(p['kind'])})" if p.get("kind") else "")
         + _opt(p, "representative", ", represented by {}")
         + "."
     ),
-    "record_interview": _interview,
-    "mark_not_reached": lambda p: f"{p['partner']} was marked not reached: {p['reason']}",
-    "update_agenda": lambda p: (
+    T.record_interview: _interview,
+    T.mark_not_reached: lambda p: f"{p['partner']} was marked not reached: {p['reason']}",
+    T.update_agenda: lambda p: (
         f"{p['partner']}'s agenda was declared: "
         + "; ".join(f"{_words(i['kind'])} on {i['on']} ({i['description']})" for i in p["agenda"])
         + "."
     ),
-    "map_topic": lambda p: f'Domain topic "{p["topic"]}" matters to {_list(p["partners"])}.',
-    "place_partner": _place,
-    "sketch_collaboration": lambda p: f'The collaboration was sketched: "{p["sketch"]}"',
-    "plan_meeting": _plan_meeting,
-    "reschedule_meeting": lambda p: f"Meeting {p['meeting']} was moved to {p['on']}.",
-    "record_meeting_outcome": _outcome,
-    "record_vision": lambda p: (
+    T.map_topic: lambda p: f'Domain topic "{p["topic"]}" matters to {_list(p["partners"])}.',
+    T.place_partner: _place,
+    T.sketch_collaboration: lambda p: f'The collaboration was sketched: "{p["sketch"]}"',
+    T.plan_meeting: _plan_meeting,
+    T.reschedule_meeting: lambda p: f"Meeting {p['meeting']} was moved to {p['on']}.",
+    T.record_meeting_outcome: _outcome,
+    T.record_vision: lambda p: (
         f'The shared vision was recorded: "{p["vision"]}"'
         + _opt(p, "goals", "; goals: {}")
         + (
@@ -182,59 +184,59 @@ _SENTENCES: dict[str, Sentence] = {
             else ""
         )
     ),
-    "add_option": lambda p: f'A {p["kind"]} option was added: "{p["title"]}".',
-    "remove_option": lambda p: f"Option {p['option']} was removed.",
-    "choose_collaboration_model": lambda p: (
+    T.add_option: lambda p: f'A {p["kind"]} option was added: "{p["title"]}".',
+    T.remove_option: lambda p: f"Option {p['option']} was removed.",
+    T.choose_collaboration_model: lambda p: (
         f"The collaboration is organised as {_words(p['model'])}" + _opt(p, "description", ": {}") + "."
     ),
-    "add_action": _add_action,
-    "update_action": _update_action,
-    "record_basic_agreements": lambda p: (
+    T.add_action: _add_action,
+    T.update_action: _update_action,
+    T.record_basic_agreements: lambda p: (
         f'Basic agreements were recorded: funding "'
         f'{p["funding"]}"; progress monitoring "'
         f'{p["progress_monitoring"]}".'
     ),
-    "sign_founding_basis": lambda p: (
+    T.sign_founding_basis: lambda p: (
         f"A {_words(p['kind'])} was signed on {p['signed_on']} by "
         f"{_list(p['signatories'])}" + _opt(p, "reference", " (reference {})") + "."
     ),
-    "commit": lambda p: f"{p['partner']} committed to the coalition" + _opt(p, "statement", ': "{}"') + ".",
-    "report_progress": lambda p: (
+    T.commit: lambda p: f"{p['partner']} committed to the coalition" + _opt(p, "statement", ': "{}"') + ".",
+    T.report_progress: lambda p: (
         f"Progress on action {p['action']}: {_words(p['status'])}" + _opt(p, "note", " ({})") + "."
     ),
-    "pick_up_action": lambda p: f"{p['partner']} picked up action {p['action']}.",
-    "record_funder": lambda p: (
+    T.pick_up_action: lambda p: f"{p['partner']} picked up action {p['action']}.",
+    T.record_funder: lambda p: (
         f"{p['name']} funds the coalition: {p['contribution']}" + _opt(p, "actions", " (actions {})") + "."
     ),
-    "open_accountability_item": lambda p: (
+    T.open_accountability_item: lambda p: (
         f"An accountability item was opened for action {p['action']}, past its due date undone."
     ),
-    "record_monitoring_report": lambda p: f'A monitoring report was recorded: "{p["summary"]}"',
-    "record_decision": lambda p: (
+    T.record_monitoring_report: lambda p: f'A monitoring report was recorded: "{p["summary"]}"',
+    T.record_decision: lambda p: (
         f'Decision: "{p["decision"]}", resting on '
         f"{_list(p['rests_on'])}" + _opt(p, "resolves", "; settles {}") + "."
     ),
-    "build_message_house": lambda p: (
+    T.build_message_house: lambda p: (
         f"The message house was built by "
         f'{_list(p["message_house"]["contributors"])}: "'
         f'{p["message_house"]["umbrella_story"]}"'
     ),
-    "choose_positioning": lambda p: (
+    T.choose_positioning: lambda p: (
         f"Positioning {p['positioning']['choice']} was chosen; "
         f"{p['positioning']['spokesperson']} speaks for the "
         f"alliance."
     ),
-    "record_constituency_support": _support,
-    "publish_toolkit": lambda p: f"A toolkit was published: {_list(p['items'])}.",
-    "join_communication_coalition": lambda p: (
+    T.record_constituency_support: _support,
+    T.publish_toolkit: lambda p: f"A toolkit was published: {_list(p['items'])}.",
+    T.join_communication_coalition: lambda p: (
         f"{p['advisor']} joined the communication coalition for {p['partner']}."
     ),
-    "record_signal": lambda p: f"A {p['kind']} was signalled from {p['region']}: {p['description']}",
-    "transform": lambda p: f'The coalition reorients to a new task: "{p["new_task"]["title"]}".',
-    "start_closing": lambda p: f"Closing began: {p['reason']}",
-    "credit_partner": lambda p: f"{p['partner']} was credited: {p['contribution']}",
-    "close": lambda p: f"The coalition was closed: {p['summary']}",
-    "dissolve": lambda p: f"The coalition was dissolved: {p['reason']}",
+    T.record_signal: lambda p: f"A {p['kind']} was signalled from {p['region']}: {p['description']}",
+    T.transform: lambda p: f'The coalition reorients to a new task: "{p["new_task"]["title"]}".',
+    T.start_closing: lambda p: f"Closing began: {p['reason']}",
+    T.credit_partner: lambda p: f"{p['partner']} was credited: {p['contribution']}",
+    T.close: lambda p: f"The coalition was closed: {p['summary']}",
+    T.dissolve: lambda p: f"The coalition was dissolved: {p['reason']}",
 }
 
 

@@ -243,8 +243,8 @@ PROFILE_BUCKETS: dict[str, str] = {
     "workflow code, all (activations in the sandbox)": r"_WorkflowInstanceImpl\.activate ",
     "  update handler CoalitionWorkflow.fire": r"CoalitionWorkflow\.fire ",
     "  update validator": r"CoalitionWorkflow\._validate_fire ",
-    "  states.overview": r"^overview \(states/machine\.py",
-    "  states.evaluate": r"^evaluate \(states/machine\.py",
+    "  states.overview": r"^overview \(states/overview\.py",
+    "  states.decide": r"^decide \(states/machine\.py",
     "  states.apply": r"^apply \(states/machine\.py",
     "  followups.plan": r"^plan \(states/followups\.py",
     "  run loop CoalitionWorkflow.run": r"CoalitionWorkflow\.run ",
@@ -956,6 +956,9 @@ def core(repeats: int = 20) -> dict[str, Any]:
         for _, s, _ in cases
     ]
 
+    requests = [TriggerRequest(trigger=s.trigger, payload=s.payload, actor=s.actor) for _, s, _ in cases]
+    decisions = [states.decide(c, r) for (c, _, _), r in zip(cases, requests, strict=True)]
+
     def timed(call: Callable[[int], object]) -> float:
         best = float("inf")
         for _ in range(repeats):
@@ -966,12 +969,10 @@ def core(repeats: int = 20) -> dict[str, Any]:
         return best * 1000
 
     costs = {
-        "evaluate (validator)": timed(
-            lambda i: states.evaluate(
-                cases[i][0], cases[i][1].trigger, cases[i][1].payload, cases[i][1].actor
-            )
+        "decide (validator)": timed(lambda i: states.decide(cases[i][0], requests[i])),
+        "apply (handler; applies the decision)": timed(
+            lambda i: states.apply(cases[i][0], cases[i][2], decisions[i])
         ),
-        "apply (handler; evaluates again)": timed(lambda i: states.apply(cases[i][0], cases[i][2])),
         "reply: allowed triggers + warnings": timed(
             lambda i: (states.allowed_triggers(cases[i][0]), states.warnings(cases[i][0]))
         ),

@@ -66,7 +66,7 @@ def curve_path(a: float, steps: int = 160) -> str:
 
 
 def _placements() -> list[tuple[str, Round, Side | None, str]]:
-    placed = []
+    placed: list[tuple[str, Round, Side | None, str]] = []
     for info in STATES:
         placed.append((info.id, info.round, info.side if info.round != Round.closure else None, info.title))
         if info.id in _REVISITED:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from lemniscate.models import payloads as p
 from lemniscate.models.coalition import ActionStatus, Coalition, FundingClass, MeetingKind, OptionKind
+from lemniscate.states.names import StateName as S
 
 
 def _unknown_partners(c: Coalition, names: Iterable[str], field: str) -> list[str]:
@@ -100,7 +101,7 @@ def record_meeting_outcome(c: Coalition, x: p.RecordMeetingOutcome) -> list[str]
     problems += _unknown_organisations(c, x.outcome.attended, "outcome.attended")
     problems += _unknown_organisations(c, x.outcome.statements, "outcome.statements")
     if meeting.kind == MeetingKind.exploration:
-        if c.state != "sharing_interests" or meeting is not c.exploration_meeting():
+        if c.state != S.sharing_interests or meeting is not c.exploration_meeting():
             problems.append(
                 "meeting: an exploration meeting's outcome is recorded once it is "
                 "held, in sharing_interests (hold_exploration_meeting)."
@@ -122,7 +123,7 @@ def add_option(c: Coalition, x: p.AddOption) -> list[str]:
             f"kind: there are already {len(existing)} {x.kind.value} options ({titles}); "
             f"the method allows at most {limit}. Remove one first (remove_option)."
         ]
-    expected = OptionKind.content if c.state == "content_elaboration" else None
+    expected = OptionKind.content if c.state == S.content_elaboration else None
     if expected is not None and x.kind != expected:
         return [
             "kind: in content_elaboration the options are about content; collaboration "

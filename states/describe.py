@@ -4,43 +4,48 @@ from __future__ import annotations
 
 from typing import Any
 
+from transitions.extensions.diagrams import GraphMachine
+
 from lemniscate.models.payloads import StartCoalition
-from lemniscate.states.machine import START
-from lemniscate.states.table import MOVES, STATES
-from lemniscate.states.triggers import TRIGGERS
+from lemniscate.states.names import START
+from lemniscate.states.table import INITIAL_STATE, STATES
+from lemniscate.states.triggers import TRIGGERS, Move
+
+
+def _guard_names(move: Move) -> list[str]:
+    # Every move passes its playbook gate; naming it on each edge says nothing.
+    return [g.name for g in move.guards if not g.name.startswith("playbook_gate:")]
 
 
 def method_description() -> dict[str, Any]:
     """States with round and side; triggers with their moves, guards and payload schema."""
-    triggers = []
-    for name, spec in TRIGGERS.items():
-        moves = [m for m in MOVES if m.trigger == name]
-        triggers.append(
-            {
-                "name": name,
-                "summary": spec.summary,
-                "kind": "step" if any(m.is_step for m in moves) else "record",
-                "partners_may_fire": spec.partner_scope is not None,
-                "moves": [
-                    {
-                        "from": list(m.sources),
-                        "to": m.dest,
-                        "when": [s.__name__ for s in m.when],
-                        "guards": [
-                            {"name": g.name, "holds_when": g.describe}
-                            for g in m.guards
-                            if not g.name.startswith("playbook_gate:")
-                        ],
-                    }
-                    for m in moves
-                ],
-                "payload_schema": spec.payload.model_json_schema(),
-            }
-        )
+    triggers = [
+        {
+            "name": spec.name.value,
+            "summary": spec.summary,
+            "kind": spec.kind,
+            "partners_may_fire": spec.partner_scope is not None,
+            "moves": [
+                {
+                    "from": [s.value for s in m.sources],
+                    "to": m.dest.value if m.dest else None,
+                    "when": [s.__name__ for s in m.when],
+                    "guards": [
+                        {"name": g.name, "holds_when": g.describe}
+                        for g in m.guards
+                        if not g.name.startswith("playbook_gate:")
+                    ],
+                }
+                for m in spec.moves
+            ],
+            "payload_schema": spec.payload.model_json_schema(),
+        }
+        for spec in TRIGGERS.values()
+    ]
     return {
         "states": [
             {
-                "id": s.id,
+                "id": s.id.value,
                 "round": s.round.value,
                 "side": s.side.value,
                 "step": s.step,
@@ -54,19 +59,35 @@ def method_description() -> dict[str, Any]:
     }
 
 
+class _Diagram:
+    """The model the diagram machine draws (the library binds `get_graph` onto it)."""
+
+
 def mermaid() -> str:
-    """A state diagram of the steps (records stay inside their state and are left out)."""
-    lines = ["stateDiagram-v2", f"    [*] --> {STATES[0].id}"]
-    for state in STATES:
-        lines.append(f"    {state.id} : {state.title} (round {state.round.value}, {state.side.value})")
-    for move in MOVES:
-        if not move.is_step:
-            continue
-        guards = [g.name for g in move.guards if not g.name.startswith("playbook_gate:")]
-        when = [s.__name__.replace("_", " ") for s in move.when]
-        label = move.trigger + (f" [{', '.join(when)}]" if when else "")
-        if guards:
-            label += f" / {', '.join(guards)}"
-        lines += [f"    {source} --> {move.dest} : {label}" for source in move.sources]
-    lines += [f"    {s.id} --> [*]" for s in STATES if s.final]
-    return "\n".join(lines) + "\n"
+    """A state diagram of the steps, drawn by the `transitions` library; records stay inside
+    their state and are left out. Conditions are named, never called: selectors first, then
+    the guards that must hold."""
+    diagram = _Diagram()
+    GraphMachine(
+        model=diagram,
+        states=[s.id.value for s in STATES],
+        initial=INITIAL_STATE.value,
+        transitions=[
+            {
+                "trigger": spec.name.value,
+                "source": [s.value for s in m.sources],
+                "dest": m.dest.value,
+                "conditions": [s.__name__ for s in m.when] + _guard_names(m),
+            }
+            for spec in TRIGGERS.values()
+            for m in spec.moves
+            if m.dest is not None
+        ],
+        auto_transitions=False,
+        graph_engine="mermaid",
+        show_conditions=True,
+        # The library writes the title as the whole front matter: make it Mermaid's `title:`.
+        title="title: The lemniscate, its states and steps",
+    )
+    drawn: str = diagram.get_graph().draw(None)  # type: ignore[attr-defined]
+    return drawn if drawn.endswith("\n") else drawn + "\n"

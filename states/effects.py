@@ -32,7 +32,7 @@ from lemniscate.models.coalition import (
     Topic,
 )
 from lemniscate.models.events import Event
-from lemniscate.models.records import CommitmentLevel, Track
+from lemniscate.models.records import CommitmentLevel, Record, Track
 
 
 def _next_id(c: Coalition, prefix: str) -> tuple[str, Coalition]:
@@ -272,7 +272,7 @@ def credit_partner(c: Coalition, x: p.CreditPartner, e: Event) -> Coalition:
 # Steps
 
 
-def no_change(c: Coalition, x: p.Empty, e: Event) -> Coalition:
+def no_change(c: Coalition, x: Record, e: Event) -> Coalition:
     return c
 
 

@@ -16,6 +16,8 @@ from pydantic import Field
 
 from lemniscate.models.coalition import ActionStatus, Coalition, MeetingKind
 from lemniscate.models.records import Record
+from lemniscate.states.names import StateName as S
+from lemniscate.states.names import TriggerName as T
 from lemniscate.states.table import EXECUTION, STATE_INFO
 
 # Reminders go out at the start of a working day rather than at midnight.
@@ -183,7 +185,7 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
                 recipients=[c.coordinator],
                 message=f"Periodic progress review of {c.name} is due: a monitoring round opens "
                 "(start_monitoring).",
-                system_trigger="start_monitoring" if c.state == "doing" else None,
+                system_trigger=T.start_monitoring if c.state == S.doing else None,
             )
         )
         partner_meetings = [m.on for m in c.meetings if m.kind == MeetingKind.partner]
@@ -223,7 +225,7 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
                     recipients=[c.coordinator, *owner],
                     message=f"Action {action.id} '{action.title}' of {', '.join(owner)} is due "
                     "today and not done: an accountability item is opened.",
-                    system_trigger="open_accountability_item",
+                    system_trigger=T.open_accountability_item,
                     system_payload={"action": action.id},
                 )
             )

@@ -1,8 +1,9 @@
-"""The engine: one `transitions` machine per process, and the functions around it.
+"""The engine: one `transitions` machine built from the trigger declarations.
 
-`evaluate` says whether a trigger may fire and, if not, why; `apply` is the only way a
-coalition changes; `replay` rebuilds a coalition from its events. None of them touch the
-clock, the network or any global state, so the same events always give the same coalition.
+The machine owns the moves: which transitions leave a state, their conditions, and firing.
+`decide` asks it once whether a command may fire and why not; `apply` fires the decided
+transition without deciding again. None of them touch the clock, the network or any global
+state, so the same events always give the same coalition.
 """
 
 from __future__ import annotations
@@ -11,82 +12,49 @@ import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
-from transitions import EventData, Machine
+from transitions import EventData, Machine, Transition
 
-from lemniscate.models.coalition import ActionStatus, Coalition
+from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor, Event, Role
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
 from lemniscate.states import playbooks, policy
 from lemniscate.states.effects import partner_from
 from lemniscate.states.errors import Refused, describe_errors
-from lemniscate.states.table import (
-    INITIAL_STATE,
-    MOVES,
-    STATE_INFO,
-    STATES,
-    TRIGGER_NAMES,
-    Move,
-    Round,
-    Side,
-    current_round,
-)
-from lemniscate.states.triggers import TRIGGERS, TriggerSpec
+from lemniscate.states.names import START
+from lemniscate.states.table import INITIAL_STATE, STATE_INFO, STATES
+from lemniscate.states.triggers import TRIGGER_NAMES, TRIGGERS, Move, Trigger
 
-START = "start"
 M = TypeVar("M", bound=BaseModel)
 
 # The library logs every transition; during workflow replay that would repeat history.
 logging.getLogger("transitions").setLevel(logging.WARNING)
 
 
-@dataclass(frozen=True)
-class Verdict:
-    trigger: str
-    reasons: tuple[str, ...]
-    payload: Record | None = None
-    forbidden: bool = False  # refused for who asked, not for what the coalition lacks
+class Command(Protocol):
+    """What asks for a trigger: a request from outside, or an event being replayed."""
 
     @property
-    def allowed(self) -> bool:
-        return not self.reasons
-
-
-class TriggerStatus(Record):
-    trigger: str
-    summary: str
-    available_here: bool
-    allowed: bool
-    blockers: list[str]
-
-
-class Overview(Record):
-    """Where a coalition stands: what a coordinator or a query wants to see at once."""
-
-    id: str
-    name: str
-    state: str
-    title: str
-    round: Round
-    side: Side
-    step: int | None
-    track: str | None
-    founded: bool
-    final: bool
-    playbook: str
-    triggers: list[TriggerStatus]
-    warnings: list[str]
-
+    def trigger(self) -> str: ...
     @property
-    def allowed(self) -> list[str]:
-        return [t.trigger for t in self.triggers if t.allowed]
-
+    def payload(self) -> Mapping[str, Any]: ...
     @property
-    def blockers(self) -> dict[str, list[str]]:
-        return {t.trigger: t.blockers for t in self.triggers if t.available_here and t.blockers}
+    def actor(self) -> Actor: ...
+
+
+class MoveTransition(Transition):
+    """A transition that knows the declared move it stands for."""
+
+    def __init__(self, *args: Any, move: Move, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.move = move
+
+
+class _MethodMachine(Machine):
+    transition_cls = MoveTransition
 
 
 class _Cursor:
@@ -97,64 +65,133 @@ class _Cursor:
         self.coalition = coalition
 
 
-def _condition(move: Move) -> list[Any]:
-    selectors = [lambda ev, s=s: s(ev.model.coalition) for s in move.when]
-    guards = [lambda ev, g=g: g(ev.model.coalition) is None for g in move.guards]
-    return selectors + guards
+@dataclass(frozen=True)
+class Decision:
+    """Whether `command` may fire on `coalition`: the parsed payload, the chosen transition,
+    and every reason why not (empty when it may)."""
+
+    command: Command
+    coalition: Coalition
+    reasons: tuple[str, ...]
+    payload: Record | None = None
+    forbidden: bool = False  # refused for who asked, not for what the coalition lacks
+    transition: MoveTransition | None = None
+
+    @property
+    def trigger(self) -> str:
+        return self.command.trigger
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+    def made_for(self, coalition: Coalition, command: Command) -> bool:
+        """Still valid: decided for this very coalition record and the same command."""
+        return self.coalition is coalition and (
+            self.command is command
+            or (self.command.trigger, self.command.payload, self.command.actor)
+            == (command.trigger, command.payload, command.actor)
+        )
+
+
+# Conditions of every transition. Deciding passes a list to collect the guards' sentences;
+# firing passes the Decision, and only its transition holds: nothing is evaluated twice.
+def _parts(ev: EventData) -> tuple[Coalition, Move]:
+    # The library types its model and transition loosely; this machine moves only cursors
+    # along MoveTransitions.
+    return cast(_Cursor, ev.model).coalition, cast(MoveTransition, ev.transition).move
+
+
+def _selected(ev: EventData) -> bool:
+    decision: Decision | None = ev.kwargs.get("decision")
+    if decision is not None:
+        return decision.transition is ev.transition
+    coalition, move = _parts(ev)
+    return all(select(coalition) for select in move.when)
+
+
+def _unblocked(ev: EventData) -> bool:
+    if "decision" in ev.kwargs:
+        return True  # `_selected` already named the decided transition
+    coalition, move = _parts(ev)
+    blockers: list[str] = ev.kwargs["blockers"]
+    blockers += [reason for guard in move.guards if (reason := guard(coalition))]
+    return not blockers
 
 
 def _run_effect(ev: EventData) -> None:
-    spec: TriggerSpec = TRIGGERS[ev.event.name]
-    cursor: _Cursor = ev.model  # type: ignore[assignment]  # the library types models as object
-    cursor.coalition = spec.effect(cursor.coalition, ev.kwargs["payload"], ev.kwargs["event"])
+    decision: Decision = ev.kwargs["decision"]
+    cursor = cast(_Cursor, ev.model)
+    spec = TRIGGERS[decision.trigger]
+    cursor.coalition = spec.effect(cursor.coalition, decision.payload, ev.kwargs["event"])
 
 
 def _build_machine() -> Machine:
-    machine = Machine(
+    machine = _MethodMachine(
         model=None,
-        states=[s.id for s in STATES],
-        initial=INITIAL_STATE,
+        states=[s.id.value for s in STATES],
+        initial=INITIAL_STATE.value,
         auto_transitions=False,
         send_event=True,
     )
-    for move in MOVES:
-        machine.add_transition(
-            move.trigger, list(move.sources), move.dest, conditions=_condition(move), before=_run_effect
-        )
+    for spec in TRIGGERS.values():
+        for move in spec.moves:
+            machine.add_transition(
+                spec.name.value,
+                [s.value for s in move.sources],
+                move.dest.value if move.dest else None,
+                conditions=[_selected, _unblocked],
+                before=_run_effect,
+                move=move,
+            )
     return machine
 
 
 MACHINE = _build_machine()
 
 
-# Looked up on every update and for every trigger of every overview: index the table once.
-_MOVES_FROM: dict[tuple[str, str], list[Move]] = {}
-for _move in MOVES:
-    for _source in _move.sources:
-        _MOVES_FROM.setdefault((_move.trigger, _source), []).append(_move)
+def move_here(coalition: Coalition, trigger: str) -> tuple[bool, MoveTransition | None, list[str]]:
+    """(the trigger leaves the current state at all, the transition selected for this
+    coalition, its guards' sentences), as the machine's own conditions say."""
+    transitions = MACHINE.events[trigger].transitions.get(coalition.state)
+    if not transitions:
+        return False, None, []
+    blockers: list[str] = []
+    ev = EventData(None, MACHINE.events[trigger], MACHINE, _Cursor(coalition), (), {"blockers": blockers})
+    for transition in transitions:
+        ev.transition = transition
+        selected, unblocked = transition.conditions
+        if selected.check(ev):
+            unblocked.check(ev)
+            return True, cast(MoveTransition, transition), blockers
+    return True, None, []
 
 
-def _moves_here(coalition: Coalition, trigger: str) -> tuple[list[Move], list[Move]]:
-    """(moves of `trigger` leaving the current state, the first whose selectors hold)."""
-    here = _MOVES_FROM.get((trigger, coalition.state), [])
-    chosen = [m for m in here if all(select(coalition) for select in m.when)]
-    return here, chosen[:1]
+def chosen_move(coalition: Coalition, trigger: str) -> Move | None:
+    """The declared move `trigger` takes from where `coalition` stands, as the machine
+    selects it (whether or not its guards hold)."""
+    _, transition, _ = move_here(coalition, trigger)
+    return transition.move if transition is not None else None
 
 
-def _not_here(coalition: Coalition, trigger: str) -> str:
-    sources = sorted(
-        {s for m in MOVES if m.trigger == trigger for s in m.sources}, key=list(STATE_INFO).index
+def _applies_in(trigger: str) -> str:
+    sources = {s for m in TRIGGERS[trigger].moves for s in m.sources}
+    return ", ".join(s.id for s in STATES if s.id in sources)
+
+
+def not_here(coalition: Coalition, trigger: str) -> str:
+    return f"{trigger} is not possible in {coalition.state}; it applies in: {_applies_in(trigger)}."
+
+
+def not_on_this_track(coalition: Coalition, trigger: str) -> str:
+    return (
+        f"{trigger} does not apply to this coalition now "
+        f"(track {coalition.track}, founded {coalition.founded})."
     )
-    where = ", ".join(sources)
-    return f"{trigger} is not possible in {coalition.state}; it applies in: {where}."
 
 
-def parse_payload(trigger: str, raw: Mapping[str, Any]) -> Record:
-    """Validate a trigger's JSON payload; refuses with field paths and reasons."""
-    spec = TRIGGERS.get(trigger)
-    if spec is None:
-        raise Refused(trigger, [_unknown_trigger(trigger)])
-    return _validate(spec.payload, raw, trigger)
+def _unknown_trigger(trigger: str) -> str:
+    return f"there is no trigger {trigger!r}; see `lemniscate method` for the list."
 
 
 def _validate(model: type[M], raw: Mapping[str, Any], trigger: str) -> M:
@@ -166,56 +203,71 @@ def _validate(model: type[M], raw: Mapping[str, Any], trigger: str) -> M:
         raise Refused(trigger, describe_errors(error)) from None
 
 
-def _unknown_trigger(trigger: str) -> str:
-    return f"there is no trigger {trigger!r}; see `lemniscate method` for the list."
-
-
-def evaluate(coalition: Coalition, trigger: str, payload: Mapping[str, Any], actor: Actor) -> Verdict:
-    """May `actor` fire `trigger` with `payload` now? Every reason why not, or none."""
+def spec_of(trigger: str) -> Trigger[Any]:
     spec = TRIGGERS.get(trigger)
     if spec is None:
-        return Verdict(trigger, (_unknown_trigger(trigger),))
+        raise Refused(trigger, [_unknown_trigger(trigger)])
+    return spec
+
+
+def parse_payload(trigger: str, raw: Mapping[str, Any]) -> Record:
+    """Validate a trigger's JSON payload; refuses with field paths and reasons."""
+    payload: Record = _validate(spec_of(trigger).payload, raw, trigger)
+    return payload
+
+
+def decide(coalition: Coalition, command: Command) -> Decision:
+    """May `command` fire on `coalition` now? Every reason why not, or none."""
     try:
-        parsed = _validate(spec.payload, payload, trigger)
+        spec = spec_of(command.trigger)
+        parsed = _validate(spec.payload, command.payload, command.trigger)
     except Refused as refused:
-        return Verdict(trigger, tuple(refused.reasons))
-    denied = policy.may_fire(actor, spec, coalition, parsed)
+        return Decision(command, coalition, tuple(refused.reasons))
+    denied = policy.may_fire(command.actor, spec, coalition, parsed)
     if denied:
-        return Verdict(trigger, tuple(denied), parsed, forbidden=True)
-    here, chosen = _moves_here(coalition, trigger)
-    if not chosen:
-        if here:
-            return Verdict(
-                trigger,
-                (
-                    f"{trigger} does not apply to this coalition now "
-                    f"(track {coalition.track}, founded {coalition.founded}).",
-                ),
-                parsed,
-            )
-        return Verdict(trigger, (_not_here(coalition, trigger),), parsed)
-    blockers = [reason for guard in chosen[0].guards if (reason := guard(coalition))]
-    return Verdict(trigger, (*blockers, *spec.check(coalition, parsed)), parsed)
+        return Decision(command, coalition, tuple(denied), parsed, forbidden=True)
+    leaves, transition, blockers = move_here(coalition, command.trigger)
+    if transition is None:
+        reason = not_on_this_track if leaves else not_here
+        return Decision(command, coalition, (reason(coalition, command.trigger),), parsed)
+    if spec.check is not None:
+        blockers += spec.check(coalition, parsed)
+    return Decision(command, coalition, tuple(blockers), parsed, transition=transition)
 
 
-def apply(coalition: Coalition, event: Event) -> Coalition:
-    """The coalition after `event`; raises `Refused` (and changes nothing) if it may not fire."""
-    verdict = evaluate(coalition, event.trigger, event.payload, event.actor)
-    if not verdict.allowed:
-        raise Refused(event.trigger, list(verdict.reasons))
+def apply(coalition: Coalition, event: Event, decision: Decision | None = None) -> Coalition:
+    """The coalition after `event`; raises `Refused` (and changes nothing) if it may not fire.
+
+    A `decision` made for this coalition and this command is applied as it is; any other
+    (or none) is made again, so a stale decision can never fire."""
+    if decision is None or not decision.made_for(coalition, event):
+        decision = decide(coalition, event)
+    if not decision.allowed:
+        raise Refused(event.trigger, list(decision.reasons), decision.forbidden)
     cursor = _Cursor(coalition)
-    fired = MACHINE.events[event.trigger].trigger(cursor, payload=verdict.payload, event=event)
-    if not fired:  # evaluate and the machine disagree: a bug in the table, never user error
-        raise RuntimeError(f"{event.trigger} passed evaluation but the machine did not fire")
+    if not MACHINE.events[event.trigger].trigger(cursor, decision=decision, event=event):
+        raise RuntimeError(f"{event.trigger}: the machine did not fire the decided transition")
     return cursor.coalition.model_copy(update={"state": cursor.state})
+
+
+def allowed_triggers(coalition: Coalition) -> list[str]:
+    """The triggers whose guards hold now, in one pass over the machine's transitions."""
+    allowed = []
+    for trigger in MACHINE.get_triggers(coalition.state):
+        _, transition, blockers = move_here(coalition, trigger)
+        if transition is not None and not blockers:
+            allowed.append(trigger)
+    return sorted(allowed, key=TRIGGER_NAMES.index)
 
 
 def genesis(event: Event) -> Coalition:
     """The coalition a `start` event creates, in the first state of round 1."""
     if event.trigger != START:
         raise Refused(event.trigger, ["the first event of a coalition must be 'start'."])
+    # Who may ask to start is the service's question (policy.may_start); a region is started
+    # by the engine for whoever fired spawn_region, so only the roles are checked here.
     if event.actor.role not in (Role.coordinator, Role.integration, Role.system):
-        raise Refused(START, [f"{event.actor} may not start a coalition."])
+        raise Refused(START, [f"{event.actor} may not start a coalition."], forbidden=True)
     start = _validate(StartCoalition, event.payload, START)
     try:
         playbook = playbooks.resolve(start.playbook, start.playbook_version)
@@ -248,97 +300,5 @@ def replay(events: Iterable[Event]) -> Coalition:
     return coalition
 
 
-def _warnings(c: Coalition) -> list[str]:
-    found: list[str] = []
-    if c.state not in ("intent_and_interests", "closed", "dissolved"):
-        on_topics = {name for t in c.topics for name in t.partners}
-        found += [
-            f"{q.name} was interviewed but no domain topic matters to it (map_topic)."
-            for q in c.partners
-            if q.interview is not None and q.name not in on_topics
-        ]
-    agendas = {q.name: q.agenda for q in c.partners}
-    for m in c.meetings:
-        if m.outcome is not None:
-            continue
-        for name in m.invitees or list(agendas):
-            found += [
-                f"Meeting {m.id} ({m.kind.value}) on {m.on} collides with {name}'s "
-                f"{item.kind.value.replace('_', ' ')}: {item.description}."
-                for item in agendas.get(name, [])
-                if item.on == m.on
-            ]
-    for a in c.actions:
-        if a.owner is None or a.due_on is None or a.status in (ActionStatus.done, ActionStatus.cancelled):
-            continue
-        found += [
-            f"Action {a.id} is due on {a.due_on}, {a.owner}'s "
-            f"{item.kind.value.replace('_', ' ')}: {item.description}."
-            for item in agendas.get(a.owner, [])
-            if item.on == a.due_on
-        ]
-    for q in c.committed_partners():
-        if q.constituency is not None and not q.constituency.complete:
-            missing = [
-                role
-                for role, backs in (
-                    ("managers", q.constituency.managers),
-                    ("legal staff", q.constituency.legal_staff),
-                    ("executives", q.constituency.executives),
-                )
-                if not backs
-            ]
-            found.append(f"{q.name}'s {', '.join(missing)} do not back its participation yet.")
-    return found
-
-
-def allowed_triggers(c: Coalition) -> list[str]:
-    """The triggers whose guards hold now: what `overview(c).allowed` says, without the
-    sentences, for the reply to every update."""
-    allowed = []
-    for trigger in TRIGGER_NAMES:
-        _, chosen = _moves_here(c, trigger)
-        if chosen and all(guard(c) is None for guard in chosen[0].guards):
-            allowed.append(trigger)
-    return allowed
-
-
-def warnings(c: Coalition) -> list[str]:
-    return _warnings(c)
-
-
-def overview(c: Coalition) -> Overview:
-    info = STATE_INFO[c.state]
-    statuses = []
-    for trigger in TRIGGER_NAMES:
-        here, chosen = _moves_here(c, trigger)
-        if chosen:
-            blockers = [reason for guard in chosen[0].guards if (reason := guard(c))]
-        elif here:
-            blockers = [f"{trigger} does not apply on this track now."]
-        else:
-            blockers = [_not_here(c, trigger)]
-        statuses.append(
-            TriggerStatus(
-                trigger=trigger,
-                summary=TRIGGERS[trigger].summary,
-                available_here=bool(chosen),
-                allowed=not blockers,
-                blockers=blockers,
-            )
-        )
-    return Overview(
-        id=c.id,
-        name=c.name,
-        state=c.state,
-        title=info.title,
-        round=current_round(c),
-        side=info.side,
-        step=info.step,
-        track=c.track.value if c.track else None,
-        founded=c.founded,
-        final=info.final,
-        playbook=c.playbook.ref,
-        triggers=statuses,
-        warnings=_warnings(c),
-    )
+def final(coalition: Coalition) -> bool:
+    return STATE_INFO[coalition.state].final

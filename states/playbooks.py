@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lemniscate.models.playbook import CommunicationItem, Playbook
+from lemniscate.states.names import TriggerName as T
 
 DEFAULT = Playbook(
     name="default",
@@ -17,8 +18,8 @@ STRICT = Playbook(
     "three interviews before the domain is mapped.",
     min_interviews=3,
     gates={
-        "found": [CommunicationItem.message_house, CommunicationItem.positioning],
-        "adopt_approach": [CommunicationItem.message_house, CommunicationItem.positioning],
+        T.found: [CommunicationItem.message_house, CommunicationItem.positioning],
+        T.adopt_approach: [CommunicationItem.message_house, CommunicationItem.positioning],
     },
 )
 

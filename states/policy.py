@@ -7,16 +7,17 @@ allowed. Memberships per coalition plug in here, nowhere else.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lemniscate.models.events import Actor, Role
 
 if TYPE_CHECKING:
     from lemniscate.models.coalition import Coalition
     from lemniscate.models.records import Record
-    from lemniscate.states.triggers import TriggerSpec
+    from lemniscate.states.triggers import Trigger
 
-START = "start"
+from lemniscate.states.names import START
+
 CHANGERS = (Role.coordinator, Role.partner, Role.integration)
 AUDIT_READERS = (Role.auditor, Role.coordinator)
 
@@ -28,7 +29,7 @@ def _integration_may(actor: Actor, trigger: str) -> list[str]:
     return [f"{actor} may fire only: {allowed}."]
 
 
-def may_fire(actor: Actor, spec: TriggerSpec, coalition: Coalition, payload: Record) -> list[str]:
+def may_fire(actor: Actor, spec: Trigger[Any], coalition: Coalition, payload: Record) -> list[str]:
     """May `actor` fire this trigger with this (parsed) payload on this coalition?"""
     match actor.role:
         case Role.coordinator | Role.system:
@@ -90,7 +91,7 @@ def may_change(actor: Actor) -> bool:
     return actor.role in CHANGERS
 
 
-def may_ever_fire(actor: Actor, spec: TriggerSpec) -> bool:
+def may_ever_fire(actor: Actor, spec: Trigger[Any]) -> bool:
     """Whether some payload could let `actor` fire this trigger: what a form is offered for."""
     match actor.role:
         case Role.coordinator:

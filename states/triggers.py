@@ -1,375 +1,290 @@
-"""Every trigger: its payload model, its effect, its checks and who may fire it."""
+"""Every trigger, declared once: its payload, the moves it makes, its effect, its checks,
+who among the partners may fire it, and what it sets off elsewhere.
+
+Read this file top to bottom to know the method. A *step* moves the coalition to another
+state when the move's guards hold; a *record* changes what the coalition knows and stays
+where it is. Behaviour lives in named functions: guards and selectors in `states.guards`,
+effects in `states.effects`, payload checks in `states.checks`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
 from lemniscate.models import payloads as p
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Event
 from lemniscate.models.records import Record
 from lemniscate.states import checks, effects
-from lemniscate.states.table import TRIGGER_NAMES
+from lemniscate.states import guards as g
+from lemniscate.states.guards import Guard
+from lemniscate.states.names import StateName as S
+from lemniscate.states.names import TriggerName as T
+from lemniscate.states.table import ACTIVE, EXECUTION, PREPARING, ROUND_ONE, ROUND_THREE, ROUND_TWO
 
-Effect = Callable[[Coalition, Any, Event], Coalition]
-PayloadCheck = Callable[[Coalition, Any], list[str]]
-# Which organisation's records a payload concerns; None means partners may not fire it.
-PartnerScope = Callable[[Coalition, Any], str | None]
+P = TypeVar("P", bound=Record)
+Effect = Callable[[Coalition, P, Event], Coalition]
+PayloadCheck = Callable[[Coalition, P], list[str]]
+# Which organisation's records a payload concerns; partners may fire only for their own.
+PartnerScope = Callable[[Coalition, P], str | None]
+Selector = Callable[[Coalition], bool]
 
 
-def _no_checks(c: Coalition, x: Any) -> list[str]:
-    return []
+class Consequence(StrEnum):
+    """What an accepted trigger makes the workflow do beyond the coalition itself."""
+
+    start_region = "start_region"  # start the regional mini-alliance as its own coalition
+    signal_parent = "signal_parent"  # put a region's signal on the national coalition's table
 
 
-def _the_partner(c: Coalition, x: Any) -> str | None:
+@dataclass(frozen=True)
+class Move:
+    """From any of `sources` to `dest` (None: stay, a record) when `when` selects this move
+    and every guard holds. Selectors pick between moves of one trigger and never block."""
+
+    sources: tuple[S, ...]
+    dest: S | None
+    guards: tuple[Guard, ...] = ()
+    when: tuple[Selector, ...] = ()
+
+    @property
+    def is_step(self) -> bool:
+        return self.dest is not None
+
+
+@dataclass(frozen=True)
+class Trigger(Generic[P]):
+    name: T
+    summary: str
+    payload: type[P]
+    effect: Effect[P]
+    moves: tuple[Move, ...]
+    check: PayloadCheck[P] | None = None
+    partner_scope: PartnerScope[P] | None = None
+    consequence: Consequence | None = None
+    kind: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", "step" if any(m.is_step for m in self.moves) else "record")
+
+
+def _sources(source: S | tuple[S, ...]) -> tuple[S, ...]:
+    return (source,) if isinstance(source, S) else source
+
+
+def move(source: S | tuple[S, ...], dest: S, *guards: Guard, when: tuple[Selector, ...] = ()) -> Move:
+    return Move(_sources(source), dest, guards, when)
+
+
+def declare(
+    name: T,
+    summary: str,
+    payload: type[P],
+    effect: Effect[P],
+    *moves: Move,
+    check: PayloadCheck[P] | None = None,
+    partner_scope: PartnerScope[P] | None = None,
+    consequence: Consequence | None = None,
+) -> Trigger[P]:
+    # Every move also passes the playbook's gate for this trigger (communication items the
+    # pinned playbook demands first): one guard the playbook fills in, not a row per trigger.
+    gate = g.playbook_gate(name)
+    gated = tuple(Move(m.sources, m.dest, (*m.guards, gate), m.when) for m in moves)
+    return Trigger(name, summary, payload, effect, gated, check, partner_scope, consequence)
+
+
+def step(name: T, summary: str, *moves: Move) -> Trigger[p.Empty]:
+    """A step without payload or effect of its own: only the state changes."""
+    return declare(name, summary, p.Empty, effects.no_change, *moves)
+
+
+def record(
+    name: T,
+    summary: str,
+    sources: tuple[S, ...],
+    payload: type[P],
+    effect: Effect[P],
+    check: PayloadCheck[P] | None = None,
+    partner_scope: PartnerScope[P] | None = None,
+    consequence: Consequence | None = None,
+) -> Trigger[P]:
+    return declare(
+        name,
+        summary,
+        payload,
+        effect,
+        Move(sources, None),
+        check=check,
+        partner_scope=partner_scope,
+        consequence=consequence,
+    )
+
+
+def the_partner(c: Coalition, x: Any) -> str | None:
     return str(x.partner)
 
 
-def _the_action_owner(c: Coalition, x: Any) -> str | None:
+def the_action_owner(c: Coalition, x: Any) -> str | None:
     action = c.action(x.action)
     return action.owner if action is not None else None
 
 
-@dataclass(frozen=True)
-class TriggerSpec:
-    name: str
-    summary: str
-    payload: type[Record]
-    effect: Effect
-    check: PayloadCheck = _no_checks
-    partner_scope: PartnerScope | None = None
+SPENDING = (*ROUND_TWO[1:], *ROUND_THREE, S.adjusting)  # where actions are planned
 
-
-def _spec(
-    name: str,
-    summary: str,
-    payload: type[Record],
-    effect: Effect,
-    check: PayloadCheck = _no_checks,
-    partner_scope: PartnerScope | None = None,
-) -> TriggerSpec:
-    return TriggerSpec(name, summary, payload, effect, check, partner_scope)
-
-
-_SPECS: tuple[TriggerSpec, ...] = (
-    _spec("map_domain", "Round 1 to step 2: map the coalition's domain.", p.Empty, effects.no_change),
-    _spec(
-        "plan_collaboration", "To step 3: your own plan for the collaboration.", p.Empty, effects.no_change
-    ),
-    _spec(
-        "prepare_exploration_meeting",
-        "To step 4: organise the exploration meeting.",
-        p.Empty,
-        effects.no_change,
-    ),
-    _spec(
-        "hold_exploration_meeting",
-        "Round 2, step 5: the exploration meeting is held.",
-        p.Empty,
-        effects.no_change,
-    ),
-    _spec(
-        "elaborate_content",
-        "To step 6; tentative commitment picks the initiative track, strong commitment the plan track.",
-        p.Empty,
-        effects.elaborate_content,
-    ),
-    _spec(
-        "return_to_round_one",
-        "No commitment: go round the lemniscate again from step 1.",
-        p.Empty,
-        effects.return_to_round_one,
-    ),
-    _spec("propose_collaboration", "To step 7: proposals for the collaboration.", p.Empty, effects.no_change),
-    _spec(
-        "complete_proposal",
-        "To step 8: complete the initiative proposal or the plan.",
-        p.Empty,
-        effects.no_change,
-    ),
-    _spec("call_founding_meeting", "Round 3, step 9: call the founding meeting.", p.Empty, effects.no_change),
-    _spec(
-        "call_adoption_meeting",
-        "After founding on a proposal: partners decide on the plan of approach.",
-        p.Empty,
-        effects.no_change,
-    ),
-    _spec(
-        "found",
-        "The coalition is founded: on a proposal, back to working out the plan; on a plan, execution starts.",
-        p.Empty,
-        effects.found,
-    ),
-    _spec(
-        "adopt_approach",
-        "The plan of approach is adopted; execution starts.",
-        p.Empty,
-        effects.adopt_approach,
-    ),
-    _spec(
-        "start_monitoring",
-        "Execution: monitor progress (periodic review).",
-        p.Empty,
-        effects.start_monitoring,
-    ),
-    _spec(
-        "decide", "Execution: decide on adjustments, resting on the monitoring.", p.Empty, effects.no_change
-    ),
-    _spec("adjust", "Execution: adjust the plan as decided.", p.Empty, effects.no_change),
-    _spec("resume_doing", "Execution: back to doing; the cycle is complete.", p.Empty, effects.resume_doing),
-    _spec(
-        "transform", "A new task presents itself: the coalition reorients.", p.Transform, effects.transform
-    ),
-    _spec(
-        "begin_new_lemniscate",
-        "The old approach ends; a new lemniscate starts with the same partners.",
-        p.Empty,
-        effects.begin_new_lemniscate,
-    ),
-    _spec(
-        "start_closing",
-        "The coalition stops adding value: close it deliberately.",
-        p.StartClosing,
-        effects.start_closing,
-    ),
-    _spec("close", "Close with recognition of every partner's contribution.", p.Close, effects.close),
-    _spec("dissolve", "Stop a coalition that never got commitment.", p.Dissolve, effects.dissolve),
-    _spec("record_intent", "Record the initiator's own intent.", p.RecordIntent, effects.record_intent),
-    _spec(
-        "add_partner", "Add a (prospective) partner.", p.AddPartner, effects.add_partner, checks.add_partner
-    ),
-    _spec(
-        "record_interview",
-        "Record a bilateral interview: the seven questions of step 1.",
-        p.RecordInterview,
-        effects.record_interview,
-        checks.partner_named,
-        _the_partner,
-    ),
-    _spec(
-        "mark_not_reached",
-        "Mark a prospective partner as not reached, with the reason.",
-        p.MarkNotReached,
-        effects.mark_not_reached,
-        checks.partner_named,
-    ),
-    _spec(
-        "update_agenda",
-        "Declare a partner's decision moments, budget cycles, council meetings.",
-        p.UpdateAgenda,
-        effects.update_agenda,
-        checks.partner_named,
-        _the_partner,
-    ),
-    _spec(
-        "map_topic",
-        "Link a domain topic to the partners it matters to.",
-        p.MapTopic,
-        effects.map_topic,
-        checks.map_topic,
-    ),
-    _spec(
-        "place_partner",
-        "Place a partner: role, execution power, interest, influence.",
-        p.PlacePartner,
-        effects.place_partner,
-        checks.partner_named,
-    ),
-    _spec(
-        "sketch_collaboration",
-        "Sketch how the collaboration could work.",
-        p.SketchCollaboration,
-        effects.sketch_collaboration,
-    ),
-    _spec(
-        "plan_meeting",
-        "Plan a meeting: invitees, inviters, pre-information, chair, date.",
-        p.PlanMeeting,
-        effects.plan_meeting,
-        checks.plan_meeting,
-    ),
-    _spec(
-        "reschedule_meeting",
-        "Move a meeting to another date.",
-        p.RescheduleMeeting,
-        effects.reschedule_meeting,
-        checks.reschedule_meeting,
-    ),
-    _spec(
-        "record_meeting_outcome",
-        "Record who attended, the parts held, statements, commitment, next product and next meeting.",
-        p.RecordMeetingOutcome,
-        effects.record_meeting_outcome,
-        checks.record_meeting_outcome,
-    ),
-    _spec(
-        "record_vision",
-        "Record vision, goals and the working forms with partner staff.",
-        p.RecordVision,
-        effects.record_vision,
-    ),
-    _spec(
-        "add_option",
-        "Add a content or collaboration option (at most three of each).",
-        p.AddOption,
-        effects.add_option,
-        checks.add_option,
-    ),
-    _spec("remove_option", "Remove an option.", p.RemoveOption, effects.remove_option, checks.remove_option),
-    _spec(
-        "choose_collaboration_model",
-        "Choose how the collaboration is organised.",
-        p.ChooseCollaborationModel,
-        effects.choose_collaboration_model,
-    ),
-    _spec(
-        "add_action",
-        "Add an action: owner or explicitly unassigned, funding class, due date.",
-        p.AddAction,
-        effects.add_action,
-        checks.add_action,
-    ),
-    _spec(
-        "update_action",
-        "Reassign, refund, reschedule or cancel an action.",
-        p.UpdateAction,
-        effects.update_action,
-        checks.update_action,
-    ),
-    _spec(
-        "record_basic_agreements",
-        "Initiative track: basic agreements on funding and progress monitoring.",
-        p.RecordBasicAgreements,
-        effects.record_basic_agreements,
-    ),
-    _spec(
-        "sign_founding_basis",
-        "Record a signed declaration of intent, plan of approach, covenant or contract.",
-        p.SignFoundingBasis,
-        effects.sign_founding_basis,
-        checks.sign_founding_basis,
-    ),
-    _spec(
-        "commit",
-        "A partner commits to the coalition.",
-        p.Commit,
-        effects.commit,
-        checks.partner_named,
-        _the_partner,
-    ),
-    _spec(
-        "report_progress",
-        "Report progress on an action (its owner).",
-        p.ReportProgress,
-        effects.report_progress,
-        checks.report_progress,
-        _the_action_owner,
-    ),
-    _spec(
-        "pick_up_action",
-        "A partner picks up an unassigned action.",
-        p.PickUpAction,
-        effects.pick_up_action,
-        checks.pick_up_action,
-        _the_partner,
-    ),
-    _spec(
-        "open_accountability_item",
-        "An action passed its due date undone: hold its owner "
-        "to account (opened by the engine, or by the coordinator).",
-        p.OpenAccountabilityItem,
-        effects.open_accountability_item,
-        checks.open_accountability_item,
-    ),
-    _spec(
-        "record_funder",
-        "Record a (new) funder and what it funds.",
-        p.RecordFunder,
-        effects.record_funder,
-        checks.record_funder,
-    ),
-    _spec(
-        "record_monitoring_report",
-        "Record progress per action and survey results.",
-        p.RecordMonitoringReport,
-        effects.record_monitoring_report,
-    ),
-    _spec(
-        "record_decision",
-        "Record a decision citing the monitoring it rests on.",
-        p.RecordDecision,
-        effects.record_decision,
-        checks.record_decision,
-    ),
-    _spec(
-        "build_message_house",
-        "The shared story: umbrella story, key messages, substantiation, contributors.",
-        p.BuildMessageHouse,
-        effects.build_message_house,
-        checks.build_message_house,
-    ),
-    _spec(
-        "choose_positioning",
-        "Monolithic, branded or endorsed, with rationale and answers.",
-        p.ChoosePositioning,
-        effects.choose_positioning,
-    ),
-    _spec(
-        "record_constituency_support",
-        "Whether a partner's managers, legal staff and executives back it.",
-        p.RecordConstituencySupport,
-        effects.record_constituency_support,
-        checks.partner_named,
-        _the_partner,
-    ),
-    _spec(
-        "publish_toolkit",
-        "Shared messages and materials for partners' own channels.",
-        p.PublishToolkit,
-        effects.publish_toolkit,
-    ),
-    _spec(
-        "join_communication_coalition",
-        "A partner's communication advisor joins the communication coalition.",
-        p.JoinCommunicationCoalition,
-        effects.join_communication_coalition,
-        checks.partner_named,
-        _the_partner,
-    ),
-    _spec(
-        "record_signal",
-        "A bottleneck or opportunity signalled from a region.",
-        p.RecordSignal,
-        effects.record_signal,
-    ),
-    _spec(
-        "spawn_region",
-        "Start a regional or local mini-alliance as its own coalition.",
-        p.SpawnRegion,
-        effects.spawn_region,
-        checks.spawn_region,
-    ),
-    _spec(
-        "signal_national",
-        "A region signals a bottleneck or opportunity to the national coalition's table.",
-        p.SignalNational,
-        effects.no_change,
-        checks.signal_national,
-    ),
-    _spec(
-        "credit_partner",
-        "Credit a partner's contribution in the closing report.",
-        p.CreditPartner,
-        effects.credit_partner,
-        checks.partner_named,
-    ),
+# fmt: off
+_DECLARED: tuple[Trigger[Any], ...] = (
+    # Round 1: prepare well, then bring the prospective partners together.
+    step(T.map_domain, "Round 1 to step 2: map the coalition's domain.",
+         move(S.intent_and_interests, S.domain_mapping, g.INTENT_RECORDED,
+              g.PARTNERS_INTERVIEWED_OR_UNREACHED, g.ENOUGH_INTERVIEWS)),
+    step(T.plan_collaboration, "To step 3: your own plan for the collaboration.",
+         move(S.domain_mapping, S.own_collaboration_plan, g.SHARED_TOPIC)),
+    step(T.prepare_exploration_meeting, "To step 4: organise the exploration meeting.",
+         move(S.own_collaboration_plan, S.exploration_meeting_prep, g.INTERVIEWED_PARTNERS_PLACED)),
+    step(T.hold_exploration_meeting, "Round 2, step 5: the exploration meeting is held.",
+         move(S.exploration_meeting_prep, S.sharing_interests, g.EXPLORATION_MEETING_PLANNED,
+              g.EXPLORATION_INVITEES, g.EXPLORATION_INVITER)),
+    # Round 2: work on a mandate from the partners; the commitment level picks the track.
+    declare(T.elaborate_content, "To step 6; tentative commitment picks the initiative track, "
+            "strong commitment the plan track.", p.Empty, effects.elaborate_content,
+            move(S.sharing_interests, S.content_elaboration, g.EXPLORATION_OUTCOME_RECORDED,
+                 g.COMMITMENT_GIVEN)),
+    declare(T.return_to_round_one, "No commitment: go round the lemniscate again from step 1.",
+            p.Empty, effects.return_to_round_one,
+            move(S.sharing_interests, S.intent_and_interests, g.EXPLORATION_OUTCOME_RECORDED,
+                 g.COMMITMENT_ABSENT)),
+    step(T.propose_collaboration, "To step 7: proposals for the collaboration.",
+         move(S.content_elaboration, S.collaboration_proposals, g.VISION_RECORDED,
+              g.CONTENT_OPTIONS, g.PLAN_HAS_ACTIONS)),
+    step(T.complete_proposal, "To step 8: complete the initiative proposal or the plan.",
+         move(S.collaboration_proposals, S.proposal_completion, g.COLLABORATION_OPTIONS,
+              g.COLLABORATION_MODEL_CHOSEN)),
+    # Round 3: found on the proposal (variant a) or on the plan (variant b).
+    step(T.call_founding_meeting, "Round 3, step 9: call the founding meeting.",
+         move(S.proposal_completion, S.founding, g.BASIC_AGREEMENTS, g.ACTIONS_SETTLED,
+              g.COLLABORATION_MODEL_CHOSEN, when=(g.is_not_founded,))),
+    step(T.call_adoption_meeting, "After founding on a proposal: partners decide on the plan of "
+         "approach.", move(S.proposal_completion, S.approach_adoption, g.ACTIONS_SETTLED,
+                           g.COLLABORATION_MODEL_CHOSEN, when=(g.is_founded,))),
+    declare(T.found, "The coalition is founded: on a proposal, back to working out the plan; on "
+            "a plan, execution starts.", p.Empty, effects.found,
+            move(S.founding, S.content_elaboration, g.FOUNDING_BASIS, g.ENOUGH_COMMITTED,
+                 when=(g.on_initiative_track,)),
+            move(S.founding, S.doing, g.FOUNDING_BASIS, g.ENOUGH_COMMITTED,
+                 when=(g.on_plan_track,))),
+    declare(T.adopt_approach, "The plan of approach is adopted; execution starts.", p.Empty,
+            effects.adopt_approach,
+            move(S.approach_adoption, S.doing, g.PLAN_OF_APPROACH_ADOPTED, g.ENOUGH_COMMITTED)),
+    # Execution: doing -> monitoring -> deciding -> adjusting -> doing.
+    declare(T.start_monitoring, "Execution: monitor progress (periodic review).", p.Empty,
+            effects.start_monitoring, move(S.doing, S.monitoring)),
+    step(T.decide, "Execution: decide on adjustments, resting on the monitoring.",
+         move(S.monitoring, S.deciding, g.MONITORING_THIS_CYCLE)),
+    step(T.adjust, "Execution: adjust the plan as decided.",
+         move(S.deciding, S.adjusting, g.DECISION_THIS_CYCLE)),
+    declare(T.resume_doing, "Execution: back to doing; the cycle is complete.", p.Empty,
+            effects.resume_doing, move(S.adjusting, S.doing)),
+    # Closure: transform to a new task, close with recognition, or dissolve.
+    declare(T.transform, "A new task presents itself: the coalition reorients.", p.Transform,
+            effects.transform, move(EXECUTION, S.transforming)),
+    declare(T.begin_new_lemniscate, "The old approach ends; a new lemniscate starts with the same "
+            "partners.", p.Empty, effects.begin_new_lemniscate,
+            move(S.transforming, S.intent_and_interests)),
+    declare(T.start_closing, "The coalition stops adding value: close it deliberately.",
+            p.StartClosing, effects.start_closing, move((*EXECUTION, S.transforming), S.closing)),
+    declare(T.close, "Close with recognition of every partner's contribution.", p.Close,
+            effects.close, move(S.closing, S.closed, g.EVERYONE_CREDITED)),
+    declare(T.dissolve, "Stop a coalition that never got commitment.", p.Dissolve, effects.dissolve,
+            move(PREPARING, S.dissolved, g.NOT_FOUNDED)),
+    # Records: change what the coalition knows, not where it stands.
+    record(T.record_intent, "Record the initiator's own intent.", ROUND_ONE, p.RecordIntent,
+           effects.record_intent),
+    record(T.add_partner, "Add a (prospective) partner.", ACTIVE, p.AddPartner, effects.add_partner,
+           checks.add_partner),
+    record(T.record_interview, "Record a bilateral interview: the seven questions of step 1.",
+           ACTIVE, p.RecordInterview, effects.record_interview, checks.partner_named, the_partner),
+    record(T.mark_not_reached, "Mark a prospective partner as not reached, with the reason.",
+           ACTIVE, p.MarkNotReached, effects.mark_not_reached, checks.partner_named),
+    record(T.update_agenda, "Declare a partner's decision moments, budget cycles, council "
+           "meetings.", ACTIVE, p.UpdateAgenda, effects.update_agenda, checks.partner_named,
+           the_partner),
+    record(T.map_topic, "Link a domain topic to the partners it matters to.", PREPARING[1:],
+           p.MapTopic, effects.map_topic, checks.map_topic),
+    record(T.place_partner, "Place a partner: role, execution power, interest, influence.",
+           ACTIVE[2:], p.PlacePartner, effects.place_partner, checks.partner_named),
+    record(T.sketch_collaboration, "Sketch how the collaboration could work.",
+           (S.own_collaboration_plan, S.exploration_meeting_prep), p.SketchCollaboration,
+           effects.sketch_collaboration),
+    record(T.plan_meeting, "Plan a meeting: invitees, inviters, pre-information, chair, date.",
+           ACTIVE, p.PlanMeeting, effects.plan_meeting, checks.plan_meeting),
+    record(T.reschedule_meeting, "Move a meeting to another date.", ACTIVE, p.RescheduleMeeting,
+           effects.reschedule_meeting, checks.reschedule_meeting),
+    record(T.record_meeting_outcome, "Record who attended, the parts held, statements, "
+           "commitment, next product and next meeting.", ACTIVE, p.RecordMeetingOutcome,
+           effects.record_meeting_outcome, checks.record_meeting_outcome),
+    record(T.record_vision, "Record vision, goals and the working forms with partner staff.",
+           (*ROUND_TWO[1:], S.approach_adoption), p.RecordVision, effects.record_vision),
+    record(T.add_option, "Add a content or collaboration option (at most three of each).",
+           ROUND_TWO[1:], p.AddOption, effects.add_option, checks.add_option),
+    record(T.remove_option, "Remove an option.", ROUND_TWO[1:], p.RemoveOption,
+           effects.remove_option, checks.remove_option),
+    record(T.choose_collaboration_model, "Choose how the collaboration is organised.",
+           ROUND_TWO[2:] + ROUND_THREE, p.ChooseCollaborationModel,
+           effects.choose_collaboration_model),
+    record(T.add_action, "Add an action: owner or explicitly unassigned, funding class, due date.",
+           SPENDING, p.AddAction, effects.add_action, checks.add_action),
+    record(T.update_action, "Reassign, refund, reschedule or cancel an action.", SPENDING,
+           p.UpdateAction, effects.update_action, checks.update_action),
+    record(T.record_basic_agreements, "Initiative track: basic agreements on funding and progress "
+           "monitoring.", (S.proposal_completion, S.founding), p.RecordBasicAgreements,
+           effects.record_basic_agreements),
+    record(T.sign_founding_basis, "Record a signed declaration of intent, plan of approach, "
+           "covenant or contract.", ROUND_TWO + ROUND_THREE + EXECUTION, p.SignFoundingBasis,
+           effects.sign_founding_basis, checks.sign_founding_basis),
+    record(T.commit, "A partner commits to the coalition.", ROUND_TWO + ROUND_THREE + EXECUTION,
+           p.Commit, effects.commit, checks.partner_named, the_partner),
+    record(T.report_progress, "Report progress on an action (its owner).", EXECUTION,
+           p.ReportProgress, effects.report_progress, checks.report_progress, the_action_owner),
+    record(T.pick_up_action, "A partner picks up an unassigned action.", EXECUTION,
+           p.PickUpAction, effects.pick_up_action, checks.pick_up_action, the_partner),
+    record(T.record_funder, "Record a (new) funder and what it funds.", ROUND_THREE + EXECUTION,
+           p.RecordFunder, effects.record_funder, checks.record_funder),
+    record(T.open_accountability_item, "An action passed its due date undone: hold its owner to "
+           "account (opened by the engine, or by the coordinator).", EXECUTION,
+           p.OpenAccountabilityItem, effects.open_accountability_item,
+           checks.open_accountability_item),
+    record(T.record_monitoring_report, "Record progress per action and survey results.",
+           (S.monitoring,), p.RecordMonitoringReport, effects.record_monitoring_report),
+    record(T.record_decision, "Record a decision citing the monitoring it rests on.",
+           (S.deciding,), p.RecordDecision, effects.record_decision, checks.record_decision),
+    record(T.build_message_house, "The shared story: umbrella story, key messages, "
+           "substantiation, contributors.", ACTIVE, p.BuildMessageHouse,
+           effects.build_message_house, checks.build_message_house),
+    record(T.choose_positioning, "Monolithic, branded or endorsed, with rationale and answers.",
+           ACTIVE, p.ChoosePositioning, effects.choose_positioning),
+    record(T.record_constituency_support, "Whether a partner's managers, legal staff and "
+           "executives back it.", ACTIVE, p.RecordConstituencySupport,
+           effects.record_constituency_support, checks.partner_named, the_partner),
+    record(T.publish_toolkit, "Shared messages and materials for partners' own channels.",
+           ACTIVE, p.PublishToolkit, effects.publish_toolkit),
+    record(T.join_communication_coalition, "A partner's communication advisor joins the "
+           "communication coalition.", ACTIVE, p.JoinCommunicationCoalition,
+           effects.join_communication_coalition, checks.partner_named, the_partner),
+    record(T.record_signal, "A bottleneck or opportunity signalled from a region.", ACTIVE,
+           p.RecordSignal, effects.record_signal),
+    record(T.credit_partner, "Credit a partner's contribution in the closing report.",
+           (S.closing,), p.CreditPartner, effects.credit_partner, checks.partner_named),
+    record(T.spawn_region, "Start a regional or local mini-alliance as its own coalition.",
+           ACTIVE, p.SpawnRegion, effects.spawn_region, checks.spawn_region,
+           consequence=Consequence.start_region),
+    record(T.signal_national, "A region signals a bottleneck or opportunity to the national "
+           "coalition's table.", ACTIVE, p.SignalNational, effects.no_change,
+           checks.signal_national, consequence=Consequence.signal_parent),
 )
+# fmt: on
 
-TRIGGERS: dict[str, TriggerSpec] = {s.name: s for s in _SPECS}
-
-# The table and the specs must describe the same triggers; fail at import, not at run time.
-_missing = set(TRIGGER_NAMES) ^ set(TRIGGERS)
-if _missing:
-    raise RuntimeError(f"triggers without both a table row and a spec: {sorted(_missing)}")
+TRIGGERS: dict[str, Trigger[Any]] = {t.name: t for t in _DECLARED}
+TRIGGER_NAMES: tuple[T, ...] = tuple(T)

@@ -16,6 +16,7 @@ from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, Step
 from lemniscate.models.coalition import Action, Coalition, Partner
 from lemniscate.models.events import Actor, Event, Role
+from lemniscate.models.journal import TriggerRequest
 
 AT = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
 
@@ -75,13 +76,20 @@ def fire(
     return states.apply(c, event(trigger, payload, actor))
 
 
+def decide(
+    c: Coalition, trigger: str, payload: dict[str, Any] | None = None, actor: Actor = COORDINATOR
+) -> states.Decision:
+    """`states.decide` for a command of `actor`, as the workflow's validator asks it."""
+    return states.decide(c, TriggerRequest(trigger=trigger, payload=payload or {}, actor=actor))
+
+
 def refusal(
     c: Coalition, trigger: str, payload: dict[str, Any] | None = None, actor: Actor = COORDINATOR
 ) -> list[str]:
-    """The reasons `trigger` is refused; asserts that evaluate and apply agree and that the
+    """The reasons `trigger` is refused; asserts that decide and apply agree and that the
     coalition is left exactly as it was."""
     before = c.model_dump()
-    verdict = states.evaluate(c, trigger, payload or {}, actor)
+    verdict = decide(c, trigger, payload, actor)
     assert not verdict.allowed, f"{trigger} was allowed in {c.state}"
     try:
         states.apply(c, event(trigger, payload, actor))
@@ -90,7 +98,7 @@ def refusal(
         assert refused.reasons == list(verdict.reasons)
         assert c.model_dump() == before
         return refused.reasons
-    raise AssertionError(f"apply accepted {trigger} although evaluate refused it")
+    raise AssertionError(f"apply accepted {trigger} although decide refused it")
 
 
 def the_action(c: Coalition, action_id: str) -> Action:

@@ -206,8 +206,9 @@ def test_method_describes_the_machine() -> None:
     assert {m["to"] for m in found["moves"]} == {"content_elaboration", "doing"}
 
     diagram = runner.invoke(cli, ["method", "--mermaid"]).output
-    assert diagram.startswith("stateDiagram-v2")
-    assert "founding --> doing : found [on plan track]" in diagram
+    # Drawn by transitions' Mermaid engine: a titled state diagram, conditions on each edge.
+    assert diagram.startswith("---\ntitle: The lemniscate") and "\nstateDiagram-v2\n" in diagram
+    assert "founding --> doing: found [on_plan_track & founding_basis & enough_committed]" in diagram
 
     text = runner.invoke(cli, ["method"]).output
     assert "guard enough_committed" in text

@@ -51,7 +51,14 @@ Json = Any
 SERVICE_EXAMPLES = 20  # per trigger, through CoalitionService
 RAW_EXAMPLES = 8  # per trigger, straight to the update
 # Accepting these would end the coalition under test; they get only broken payloads.
-FINAL = sorted({m.trigger for m in states.MOVES if m.dest is not None and states.STATE_INFO[m.dest].final})
+FINAL = sorted(
+    {
+        t.name
+        for t in states.TRIGGERS.values()
+        for m in t.moves
+        if m.dest is not None and states.STATE_INFO[m.dest].final
+    }
+)
 # Names the coalitions really have, so that schema payloads sometimes pass the guards.
 KNOWN = ["VNG", "Aedes", "ActiZ", "ZN", "BZK", "VWS", "A1", "A2", "A3", "M1", "R1", "O1", "coordinator"]
 ACTORS = [

@@ -12,6 +12,7 @@ from method_helpers import (
     MESSAGE_HOUSE,
     POSITIONING,
     SYSTEM,
+    decide,
     exploration_outcome,
     fire,
     integration,
@@ -387,7 +388,9 @@ CASES: list[GuardCase] = [
 
 def test_every_guard_has_a_case() -> None:
     declared = {v.name for v in vars(g).values() if isinstance(v, Guard)}
-    in_table = {guard.name for move in states.MOVES for guard in move.guards}
+    in_table = {
+        guard.name for spec in states.TRIGGERS.values() for move in spec.moves for guard in move.guards
+    }
     assert declared <= in_table  # no guard is declared but unused
     cased = {case.guard.name for case in CASES}
     assert declared | {"playbook_gate:found"} == cased
@@ -398,7 +401,7 @@ def test_every_guard_has_a_case() -> None:
 def test_guard_blocks_with_its_sentence_and_then_holds(case: GuardCase) -> None:
     failing = walk(case.start, case.failing).coalition
     assert case.guard(failing) == case.message
-    verdict = states.evaluate(failing, case.trigger, case.payload, COORDINATOR)
+    verdict = decide(failing, case.trigger, case.payload, COORDINATOR)
     assert case.message in verdict.reasons
     assert not verdict.forbidden  # refused for what the coalition lacks, not for who asked
     view = states.overview(failing)
@@ -409,7 +412,7 @@ def test_guard_blocks_with_its_sentence_and_then_holds(case: GuardCase) -> None:
     passing = walk(case.start, case.passing).coalition
     assert passing.state == failing.state
     assert case.guard(passing) is None
-    verdict = states.evaluate(passing, case.trigger, case.payload, COORDINATOR)
+    verdict = decide(passing, case.trigger, case.payload, COORDINATOR)
     assert verdict.allowed, verdict.reasons
     view = states.overview(passing)
     assert case.trigger in view.allowed
@@ -439,7 +442,7 @@ def test_partners_guard_names_a_single_open_partner() -> None:
 
 def test_a_partner_added_later_must_be_interviewed_too() -> None:
     c = walk(TASKFORCE, _TF_INTERVIEWS).coalition
-    assert states.evaluate(c, "map_domain", {}, COORDINATOR).allowed
+    assert decide(c, "map_domain", {}, COORDINATOR).allowed
     c = fire(c, "add_partner", {"name": "Ieder(in)"})
     assert refusal(c, "map_domain") == [
         "1 of 6 prospective partners has no interview: Ieder(in) "
@@ -481,7 +484,7 @@ def test_zero_content_options_are_counted_too() -> None:
 def test_cancelled_actions_neither_count_as_plan_nor_need_settling() -> None:
     c = walk(TASKFORCE, steps_through(TF, "complete_proposal")).coalition
     c = fire(c, "update_action", {"action": "A4", "cancel": True})
-    assert states.evaluate(c, "call_founding_meeting", {}, COORDINATOR).allowed
+    assert decide(c, "call_founding_meeting", {}, COORDINATOR).allowed
     vision = walk(TASKFORCE, steps_through(TF, "record_vision")).coalition
     vision = fire(vision, "add_action", {"title": "Short-lived"})
     vision = fire(vision, "update_action", {"action": vision.actions[0].id, "cancel": True})
@@ -719,9 +722,9 @@ def test_the_auditor_is_refused_everything() -> None:
     for c in _points():
         for trigger in states.TRIGGER_NAMES:
             payload = sample_payload(trigger, c)
-            assert states.evaluate(c, trigger, payload, COORDINATOR).payload is not None
+            assert decide(c, trigger, payload, COORDINATOR).payload is not None
             assert refusal(c, trigger, payload, AUDITOR) == [AUDITOR_SENTENCE]
-            assert states.evaluate(c, trigger, payload, AUDITOR).forbidden
+            assert decide(c, trigger, payload, AUDITOR).forbidden
 
 
 def test_only_coordinators_integrations_and_the_system_start_a_coalition() -> None:
@@ -761,12 +764,12 @@ def test_a_partner_commits_for_itself_only_and_cannot_found() -> None:
     ]
     c = fire(c, "commit", {"partner": "VNG", "statement": "VNG is in."}, vng)
     c = fire(c, "commit", {"partner": "Aedes"}, partner_actor("Aedes"))
-    assert states.evaluate(c, "found", {}, COORDINATOR).allowed
+    assert decide(c, "found", {}, COORDINATOR).allowed
     assert refusal(c, "found", {}, vng) == [
         "rep-vng (VNG) as partner: partners record only their own organisation's answers, "
         "commitments and action progress; found is for the coordinator."
     ]
-    assert states.evaluate(c, "found", {}, vng).forbidden
+    assert decide(c, "found", {}, vng).forbidden
 
 
 def test_a_partner_reports_progress_on_its_own_actions_only() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from method_helpers import (
     answers,
+    decide,
     event,
     fire,
     refusal,
@@ -128,7 +129,7 @@ def test_invalid_payloads_are_refused_with_the_field_path_and_reason(
     assert refused.value.trigger == trigger
     # The same reasons come from evaluate and apply, and the coalition stays as it was.
     c = _doing()
-    assert states.evaluate(c, trigger, payload, COORDINATOR).reasons == tuple(reasons)
+    assert decide(c, trigger, payload, COORDINATOR).reasons == tuple(reasons)
     assert refusal(c, trigger, payload) == reasons
 
 

@@ -20,6 +20,7 @@ from method_helpers import (
     SYSTEM,
     Walked,
     city_steps,
+    decide,
     integration,
     sample_payload,
     taskforce_steps,
@@ -37,7 +38,7 @@ from lemniscate.models.records import CommitmentLevel, ExecutionPower, Level, Re
 from lemniscate.states.table import EXECUTION, ROUND_ONE, ROUND_THREE, ROUND_TWO
 
 STATE_IDS = {s.id for s in states.STATES}
-STEP_TRIGGERS = tuple(dict.fromkeys(m.trigger for m in states.MOVES if m.is_step))
+STEP_TRIGGERS = tuple(name for name, spec in states.TRIGGERS.items() if spec.kind == "step")
 PARTNER_TRIGGERS = {n for n, spec in states.TRIGGERS.items() if spec.partner_scope is not None}
 ORGANISATIONS = (*walks.TASKFORCE_PARTNERS, *walks.CITY_PARTNERS, "VWS", "Gemeente", "Woonbond")
 
@@ -263,7 +264,7 @@ def check_coalition(c: Coalition) -> None:
     assert (view.state, view.side, view.final) == (c.state, info.side, info.final)
     for trigger in STEP_TRIGGERS:
         # A step the overview offers is one the coordinator may fire (payload aside).
-        verdict = states.evaluate(c, trigger, sample_payload(trigger, c), COORDINATOR)
+        verdict = decide(c, trigger, sample_payload(trigger, c), COORDINATOR)
         assert verdict.allowed == (trigger in view.allowed), (trigger, verdict.reasons)
 
 
@@ -273,7 +274,7 @@ def check_accepted(before: Coalition, after: Coalition, e: Event) -> None:
         assert e.trigger in PARTNER_TRIGGERS
     if e.actor.role == Role.integration:
         assert e.trigger in e.actor.allowed_triggers
-    moves = [m for m in states.MOVES if m.trigger == e.trigger and before.state in m.sources]
+    moves = [m for m in states.TRIGGERS[e.trigger].moves if before.state in m.sources]
     assert moves
     if moves[0].is_step:
         assert after.state in {m.dest for m in moves} and after.state != before.state
@@ -301,21 +302,22 @@ def fire_attempt(c: Coalition, events: list[Event], attempt: Attempt) -> Coaliti
     trigger, payload, actor = attempt
     # The event is what apply sees (it strips whitespace around the payload's keys).
     e = Event(trigger=trigger, payload=payload, actor=actor, at=AT)
-    verdict = states.evaluate(c, e.trigger, e.payload, e.actor)
-    assert states.evaluate(c, e.trigger, e.payload, e.actor) == verdict  # no hidden state
+    verdict = states.decide(c, e)
+    assert states.decide(c, e) == verdict  # no hidden state
     before = c.model_dump()
     try:
         after = states.apply(c, e)
     except states.Refused as refused:
-        assert not verdict.allowed, f"evaluate allowed {trigger} but apply refused it"
+        assert not verdict.allowed, f"decide allowed {trigger} but apply refused it"
         assert refused.reasons == list(verdict.reasons)
         assert refused.reasons and all(isinstance(r, str) and r for r in refused.reasons)
         assert c.model_dump() == before, "a refused trigger changes nothing"
         check_coalition(c)
         return c
-    assert verdict.allowed, f"apply accepted {trigger} but evaluate refused: {verdict}"
+    assert verdict.allowed, f"apply accepted {trigger} but decide refused: {verdict}"
     assert c.model_dump() == before, "apply never edits the coalition it is given"
     check_accepted(c, after, e)
+    assert states.apply(c, e, verdict).model_dump() == after.model_dump(), "the decision applies as decided"
     events.append(e)
     check_coalition(after)
     assert states.replay(events).model_dump() == after.model_dump()

@@ -7,6 +7,7 @@ import pytest
 from method_helpers import (
     Walked,
     city_steps,
+    decide,
     exploration_outcome,
     fire,
     refusal,
@@ -354,7 +355,7 @@ def test_dissolution_is_possible_from_the_very_first_state() -> None:
 def test_dissolution_is_refused_once_founded_with_the_guards_sentence() -> None:
     founded = walk(walks.city_start(), steps_through(city_steps(), "found")).coalition
     assert founded.state == "content_elaboration"
-    verdict = states.evaluate(founded, "dissolve", {"reason": "Enough."}, walks.COORDINATOR)
+    verdict = decide(founded, "dissolve", {"reason": "Enough."}, walks.COORDINATOR)
     assert verdict.reasons == (NOT_FOUNDED_SENTENCE,)
     assert states.overview(founded).blockers["dissolve"] == [NOT_FOUNDED_SENTENCE]
     assert refusal(founded, "dissolve", {"reason": "Enough."}) == [NOT_FOUNDED_SENTENCE]

@@ -17,18 +17,19 @@ class WorkflowLogger:
     def __init__(self, coalition_id: str, state: Callable[[], str]) -> None:
         self._coalition_id = coalition_id
         self._state = state
+        # Bound once per run, on the first line: binding builds the processor chain, and a
+        # line per accepted trigger is on every update's path.
+        self._bound: Any = None
 
     def _emit(self, level: str, event: str, **fields: Any) -> None:
         if workflow.unsafe.is_replaying():
             return
-        info = workflow.info()
-        logger = structlog.get_logger("lemniscate.workflow").bind(
-            coalition_id=self._coalition_id,
-            workflow_id=info.workflow_id,
-            run_id=info.run_id,
-            state=self._state(),
-        )
-        getattr(logger, level)(event, **fields)
+        if self._bound is None:
+            info = workflow.info()
+            self._bound = structlog.get_logger("lemniscate.workflow").bind(
+                coalition_id=self._coalition_id, workflow_id=info.workflow_id, run_id=info.run_id
+            )
+        getattr(self._bound, level)(event, state=self._state(), **fields)
 
     def info(self, event: str, **fields: Any) -> None:
         self._emit("info", event, **fields)

@@ -1,0 +1,93 @@
+"""The method's names: every state and every trigger, as enums used everywhere.
+
+A name is its own value (`StateName.doing == "doing"`), so journals, search attributes and
+JSON carry plain strings and read back unchanged.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+# The event that creates a coalition: it is no trigger of the machine, there is no state yet.
+START: Final = "start"
+
+
+class StateName(StrEnum):
+    intent_and_interests = "intent_and_interests"
+    domain_mapping = "domain_mapping"
+    own_collaboration_plan = "own_collaboration_plan"
+    exploration_meeting_prep = "exploration_meeting_prep"
+    sharing_interests = "sharing_interests"
+    content_elaboration = "content_elaboration"
+    collaboration_proposals = "collaboration_proposals"
+    proposal_completion = "proposal_completion"
+    founding = "founding"
+    approach_adoption = "approach_adoption"
+    doing = "doing"
+    monitoring = "monitoring"
+    deciding = "deciding"
+    adjusting = "adjusting"
+    transforming = "transforming"
+    closing = "closing"
+    closed = "closed"
+    dissolved = "dissolved"
+
+
+class TriggerName(StrEnum):
+    map_domain = "map_domain"
+    plan_collaboration = "plan_collaboration"
+    prepare_exploration_meeting = "prepare_exploration_meeting"
+    hold_exploration_meeting = "hold_exploration_meeting"
+    elaborate_content = "elaborate_content"
+    return_to_round_one = "return_to_round_one"
+    propose_collaboration = "propose_collaboration"
+    complete_proposal = "complete_proposal"
+    call_founding_meeting = "call_founding_meeting"
+    call_adoption_meeting = "call_adoption_meeting"
+    found = "found"
+    adopt_approach = "adopt_approach"
+    start_monitoring = "start_monitoring"
+    decide = "decide"
+    adjust = "adjust"
+    resume_doing = "resume_doing"
+    transform = "transform"
+    begin_new_lemniscate = "begin_new_lemniscate"
+    start_closing = "start_closing"
+    close = "close"
+    dissolve = "dissolve"
+    record_intent = "record_intent"
+    add_partner = "add_partner"
+    record_interview = "record_interview"
+    mark_not_reached = "mark_not_reached"
+    update_agenda = "update_agenda"
+    map_topic = "map_topic"
+    place_partner = "place_partner"
+    sketch_collaboration = "sketch_collaboration"
+    plan_meeting = "plan_meeting"
+    reschedule_meeting = "reschedule_meeting"
+    record_meeting_outcome = "record_meeting_outcome"
+    record_vision = "record_vision"
+    add_option = "add_option"
+    remove_option = "remove_option"
+    choose_collaboration_model = "choose_collaboration_model"
+    add_action = "add_action"
+    update_action = "update_action"
+    record_basic_agreements = "record_basic_agreements"
+    sign_founding_basis = "sign_founding_basis"
+    commit = "commit"
+    report_progress = "report_progress"
+    pick_up_action = "pick_up_action"
+    record_funder = "record_funder"
+    open_accountability_item = "open_accountability_item"
+    record_monitoring_report = "record_monitoring_report"
+    record_decision = "record_decision"
+    build_message_house = "build_message_house"
+    choose_positioning = "choose_positioning"
+    record_constituency_support = "record_constituency_support"
+    publish_toolkit = "publish_toolkit"
+    join_communication_coalition = "join_communication_coalition"
+    record_signal = "record_signal"
+    credit_partner = "credit_partner"
+    spawn_region = "spawn_region"
+    signal_national = "signal_national"

@@ -1,0 +1,69 @@
+"""Side effects a coalition hands to activities in the background: a slow or failing
+receiver never holds back the next trigger or follow-up, and a target that fails for good
+ends as a visible note, never a stuck coalition."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from lemniscate.workflows.log import WorkflowLogger
+
+A = TypeVar("A")
+R = TypeVar("R")
+
+RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=10),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(hours=1),
+    maximum_attempts=12,
+)
+
+
+class Deliveries:
+    def __init__(self, failures: list[str], log: WorkflowLogger) -> None:
+        self._failures = failures  # the run state's notes, carried across continue-as-new
+        self._log = log
+        self._running: set[asyncio.Task[None]] = set()
+
+    @property
+    def idle(self) -> bool:
+        return not self._running
+
+    def in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def run(
+        self, activity: Callable[[A], Awaitable[R]] | Callable[[A], R], argument: A, what: str
+    ) -> R | None:
+        """The activity's result, or None once it has failed for good."""
+        return await self._execute(activity, argument, what)  # type: ignore[no-any-return]
+
+    async def run_method(
+        self, activity: Callable[[Any, A], Awaitable[R]], argument: A, what: str
+    ) -> R | None:
+        """The same for an activity that is a method of a class of activities."""
+        return await self._execute(activity, argument, what)  # type: ignore[no-any-return]
+
+    async def _execute(self, activity: Callable[..., Any], argument: object, what: str) -> Any:
+        try:
+            return await workflow.execute_activity(
+                activity,
+                argument,
+                start_to_close_timeout=timedelta(minutes=1),
+                retry_policy=RETRY,
+            )
+        except ActivityError as error:
+            cause = error.cause.message if isinstance(error.cause, ApplicationError) else error
+            name = activity.__name__
+            self._failures.append(f"{workflow.now():%Y-%m-%d %H:%M} {name} {what}: {cause}")
+            self._log.warning("delivery failed", activity=name, what=what, error=str(cause))
+            return None
