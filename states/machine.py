@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
+from transitions import Event as MachineEvent
 from transitions import EventData, Machine, Transition
 
 from lemniscate.models.coalition import Coalition
@@ -26,7 +27,7 @@ from lemniscate.states.effects import partner_from
 from lemniscate.states.errors import Refused, describe_errors
 from lemniscate.states.names import START
 from lemniscate.states.table import INITIAL_STATE, STATE_INFO, STATES
-from lemniscate.states.triggers import TRIGGER_NAMES, TRIGGERS, Move, Trigger
+from lemniscate.states.triggers import TRIGGERS, Move, Trigger
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -94,29 +95,33 @@ class Decision:
         )
 
 
-# Conditions of every transition. Deciding passes a list to collect the guards' sentences;
-# firing passes the Decision, and only its transition holds: nothing is evaluated twice.
-def _parts(ev: EventData) -> tuple[Coalition, Move]:
-    # The library types its model and transition loosely; this machine moves only cursors
-    # along MoveTransitions.
-    return cast(_Cursor, ev.model).coalition, cast(MoveTransition, ev.transition).move
+class _Probe:
+    """What deciding hands the condition: where it writes whether the move was selected and
+    the sentences of the guards that do not hold."""
+
+    __slots__ = ("blockers", "selected")
+
+    def __init__(self) -> None:
+        self.selected = False
+        self.blockers: list[str] = []
 
 
-def _selected(ev: EventData) -> bool:
+def _admits(ev: EventData) -> bool:
+    """The one condition of every transition, adapting the declared move to the library.
+
+    Firing passes the Decision: only its transition holds, nothing is evaluated again.
+    Deciding passes a probe: the move's selectors pick it (or not), then every guard speaks."""
     decision: Decision | None = ev.kwargs.get("decision")
     if decision is not None:
         return decision.transition is ev.transition
-    coalition, move = _parts(ev)
-    return all(select(coalition) for select in move.when)
-
-
-def _unblocked(ev: EventData) -> bool:
-    if "decision" in ev.kwargs:
-        return True  # `_selected` already named the decided transition
-    coalition, move = _parts(ev)
-    blockers: list[str] = ev.kwargs["blockers"]
-    blockers += [reason for guard in move.guards if (reason := guard(coalition))]
-    return not blockers
+    coalition: Coalition = ev.model.coalition  # type: ignore[attr-defined]
+    move: Move = ev.transition.move  # type: ignore[union-attr]
+    probe: _Probe = ev.kwargs["probe"]
+    probe.selected = all(select(coalition) for select in move.when)
+    if not probe.selected:
+        return False
+    probe.blockers = [reason for guard in move.guards if (reason := guard(coalition))]
+    return not probe.blockers
 
 
 def _run_effect(ev: EventData) -> None:
@@ -140,7 +145,7 @@ def _build_machine() -> Machine:
                 spec.name.value,
                 [s.value for s in move.sources],
                 move.dest.value if move.dest else None,
-                conditions=[_selected, _unblocked],
+                conditions=[_admits],
                 before=_run_effect,
                 move=move,
             )
@@ -153,18 +158,34 @@ MACHINE = _build_machine()
 def move_here(coalition: Coalition, trigger: str) -> tuple[bool, MoveTransition | None, list[str]]:
     """(the trigger leaves the current state at all, the transition selected for this
     coalition, its guards' sentences), as the machine's own conditions say."""
-    transitions = MACHINE.events[trigger].transitions.get(coalition.state)
+    return _select(MACHINE.events[trigger], _probe(coalition))
+
+
+def _probe(coalition: Coalition) -> EventData:
+    # One EventData serves a whole pass: the condition reads the model and the probe only.
+    return EventData(None, None, MACHINE, _Cursor(coalition), (), {"probe": _Probe()})
+
+
+def _select(event: MachineEvent, probe: EventData) -> tuple[bool, MoveTransition | None, list[str]]:
+    transitions = event.transitions.get(probe.model.state)  # type: ignore[attr-defined]
     if not transitions:
         return False, None, []
-    blockers: list[str] = []
-    ev = EventData(None, MACHINE.events[trigger], MACHINE, _Cursor(coalition), (), {"blockers": blockers})
+    return True, *_first_selected(transitions, event, probe)
+
+
+def _first_selected(
+    transitions: list[Transition], event: MachineEvent, ev: EventData
+) -> tuple[MoveTransition | None, list[str]]:
+    """The first transition whose move is selected for the coalition, with the sentences of
+    its guards that do not hold (none: it may fire)."""
+    probe: _Probe = ev.kwargs["probe"]
+    ev.event = event
     for transition in transitions:
         ev.transition = transition
-        selected, unblocked = transition.conditions
-        if selected.check(ev):
-            unblocked.check(ev)
-            return True, cast(MoveTransition, transition), blockers
-    return True, None, []
+        (admits,) = transition.conditions
+        if admits.check(ev) or probe.selected:
+            return cast(MoveTransition, transition), probe.blockers
+    return None, []
 
 
 def chosen_move(coalition: Coalition, trigger: str) -> Move | None:
@@ -251,13 +272,16 @@ def apply(coalition: Coalition, event: Event, decision: Decision | None = None) 
 
 
 def allowed_triggers(coalition: Coalition) -> list[str]:
-    """The triggers whose guards hold now, in one pass over the machine's transitions."""
+    """The triggers whose guards hold now, in declaration order: one pass over the machine."""
+    probe, state = _probe(coalition), coalition.state
     allowed = []
-    for trigger in MACHINE.get_triggers(coalition.state):
-        _, transition, blockers = move_here(coalition, trigger)
-        if transition is not None and not blockers:
-            allowed.append(trigger)
-    return sorted(allowed, key=TRIGGER_NAMES.index)
+    for name, event in MACHINE.events.items():
+        transitions = event.transitions.get(state)
+        if transitions:
+            transition, blockers = _first_selected(transitions, event, probe)
+            if transition is not None and not blockers:
+                allowed.append(name)
+    return allowed
 
 
 def genesis(event: Event) -> Coalition:
