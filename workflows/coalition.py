@@ -21,8 +21,8 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from lemniscate import states
     from lemniscate.activities.notify import CHANNELS, Notification
-    from lemniscate.audit import chain
     from lemniscate.cluster import search_attributes as sa
+    from lemniscate.models import chain
     from lemniscate.models.coalition import Coalition
     from lemniscate.models.events import Event, Role
     from lemniscate.models.journal import (
