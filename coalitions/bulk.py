@@ -1,4 +1,4 @@
-"""The side of a bulk operation that talks to other workflows: select, then fire.
+"""The activities of a bulk operation: select, then fire, through the service like any surface.
 
 Firing uses a request id derived from the bulk id, so a chunk retried after a crash applies
 each trigger at most once: Temporal answers a repeated update id with the first reply.
