@@ -9,12 +9,9 @@ from __future__ import annotations
 from temporalio import activity
 from temporalio.client import Client
 
+from lemniscate.coalitions.errors import CoalitionError, CoalitionRefused
 from lemniscate.coalitions.portfolio import PortfolioFilter
-from lemniscate.coalitions.service import (
-    CoalitionError,
-    CoalitionRefused,
-    CoalitionService,
-)
+from lemniscate.coalitions.service import CoalitionService
 from lemniscate.models.bulk import BulkChunk, BulkFilter, BulkResult
 
 
@@ -53,6 +50,7 @@ class BulkActivities:
                     request.actor,
                     request.reason,
                     bulk_request_id(request.id),
+                    source="bulk",
                 )
                 results.append(BulkResult(coalition_id=target, outcome="accepted"))
             except CoalitionRefused as refused:
