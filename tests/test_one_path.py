@@ -148,15 +148,10 @@ def test_the_gate_refuses_who_before_what_and_logs_every_refusal(tmp_path: Path)
     accepted = gate.trigger_request("c", "record_intent", {"intent": "Act."}, walks.COORDINATOR, source="cli")
     assert accepted.payload == {"intent": "Act."}
 
-    assert [(r["source"], r["trigger"], r["reasons"][0][:25]) for r in _logged(log)] == [
-        ("api", "record_intent", "els as auditor may read e"),
-        ("dashboard", "record_intent", "intent: Field required"),
-        ("api", "record_intent", "payload: no"),
-        ("api", "record_intent", "crm as integration may fi"),
-        ("cli", "no_such", "there is no trigger 'no_s"),
-        ("dashboard", "map_domain", "rep-aedes (Aedes) as part"),
-        ("api", "map_domain", "the system role is reserv"),
-    ]
+    logged = _logged(log)
+    assert [r["source"] for r in logged] == ["api", "dashboard", "api", "api", "cli", "dashboard", "api"]
+    assert [r["trigger"] for r in logged] == [*["record_intent"] * 4, "no_such", "map_domain", "map_domain"]
+    assert [r["reasons"] for r in logged[1:3]] == [["intent: Field required"], ["payload: no"]]
     assert read_refusals("c", log).count == 7
 
 
@@ -218,16 +213,16 @@ def test_search_attribute_values_are_what_the_workflow_indexes_and_the_start_set
     coalition = _coalition()
     due = datetime(2027, 2, 1, 9, tzinfo=UTC)
     values = sa.values_of(coalition, at_risk=True, next_follow_up_at=due)
-    # The tuple the workflow compares today, field for field: a drop-in replacement.
-    assert tuple(values) == (
-        coalition.state,
-        states.current_round(coalition).value,
-        states.STATE_INFO[coalition.state].side.value,
-        coalition.task.programme,
-        coalition.playbook.ref,
-        tuple(coalition.organisations()),
-        True,
-        due,
+    # The values of the tuple the workflow compares today (in that order: `Values`), by name.
+    assert values._asdict() == dict(
+        state="intent_and_interests",
+        round="1",
+        side="zij",
+        programme="Wonen en Zorg",
+        playbook=coalition.playbook.ref,
+        organisations=tuple(coalition.organisations()),
+        at_risk=True,
+        next_follow_up_at=due,
     )
     assert [u.key for u in values.updates()] == list(sa.ALL)
     assert [u.value for u in values.updates()][-2:] == [True, due]
