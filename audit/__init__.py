@@ -6,7 +6,7 @@ the Temporal event history and sealed by the journal's hash chain.
 - `trail`: the journal replayed: plain-words payloads, guards as they held.
 - `report`: the report model and building it; `formats`: HTML, Markdown, JSON, CSV.
 - `verify`: checking an exported report; `portfolio`: the portfolio CSV.
-- `refusals`: the local log of refused attempts the CLI and API saw.
+- `refusals`: reading the log of refused attempts, which the service writes for every surface.
 
 The hash chain itself is `models.chain`: the workflow seals journal entries with it, and
 the workflow must not depend on this client-side package.

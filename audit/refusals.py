@@ -3,7 +3,7 @@
 The service writes the log (`coalitions.refusals`): every refused attempt to start a
 coalition, fire a trigger or run a bulk operation, from the CLI, the API, the dashboard or a
 bulk operation, one JSON line each. Each process sees only its own refusals; the report says
-so. The writer's names are here too, for whoever reads and writes the log together.
+so. The writer's names are re-exported: a reader of the log needs this module only.
 """
 
 from __future__ import annotations
