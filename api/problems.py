@@ -19,26 +19,18 @@ from starlette.exceptions import HTTPException
 
 from lemniscate import states
 from lemniscate.cluster import ClusterUnavailableError
-from lemniscate.coalitions import (
-    CoalitionError,
-    CoalitionExists,
-    CoalitionFinished,
-    CoalitionNotFound,
-    CoalitionRefused,
-    InvalidPayload,
-    InvalidRequest,
-    PayloadNotJson,
-)
+from lemniscate.coalitions import errors
+from lemniscate.coalitions.errors import CoalitionError, CoalitionRefused
 from lemniscate.states.errors import fields_of
 
 PROBLEM_JSON = "application/problem+json"
 
 # Errors that are not refusals: (type, status, title, kind), the first that matches.
 _NOT_REFUSALS: tuple[tuple[type[CoalitionError], int, str, str], ...] = (
-    (CoalitionNotFound, 404, "No such coalition", "not-found"),
-    (CoalitionExists, 409, "Already exists", "exists"),
-    (CoalitionFinished, 409, "Coalition finished", "finished"),
-    (InvalidRequest, 422, "Invalid request", "invalid"),
+    (errors.CoalitionNotFound, 404, "No such coalition", "not-found"),
+    (errors.CoalitionExists, 409, "Already exists", "exists"),
+    (errors.CoalitionFinished, 409, "Coalition finished", "finished"),
+    (errors.InvalidRequest, 422, "Invalid request", "invalid"),
 )
 
 
@@ -65,8 +57,8 @@ def problem_response(
 
 def invalid(title: str, sentences: Sequence[str], **extra: Any) -> Problem:
     """The sentences as the detail, and as `errors`: the field each names, and what it says."""
-    errors = [{"field": field, "reason": reason} for field, reason in fields_of(sentences)]
-    return Problem(422, title, "; ".join(sentences), "invalid", errors=errors, **extra)
+    named = [{"field": field, "reason": reason} for field, reason in fields_of(sentences)]
+    return Problem(422, title, "; ".join(sentences), "invalid", errors=named, **extra)
 
 
 def problem_of(error: CoalitionError) -> Problem:
@@ -75,9 +67,9 @@ def problem_of(error: CoalitionError) -> Problem:
         about = {"trigger": error.trigger, "reasons": error.reasons}
         if error.forbidden:
             return Problem(403, "Not allowed for you", str(error), "forbidden", **about)
-        if isinstance(error, PayloadNotJson):
+        if isinstance(error, errors.PayloadNotJson):
             return Problem(400, "Body is not JSON", " ".join(error.reasons), "not-json", **about)
-        if isinstance(error, InvalidPayload):
+        if isinstance(error, errors.InvalidPayload):
             return invalid("Invalid payload", error.reasons, **about)
         return Problem(422, "Refused", str(error), "refused", **about)
     for kind_of, status, title, kind in _NOT_REFUSALS:
