@@ -234,7 +234,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
             week_end=week,
             first_href=portfolio.link(filters, **sized) if token else None,
             next_href=portfolio.link(filters, page=listed.next_token, **sized) if listed.next_token else None,
-            start_specs=None if policy.may_start(actor) else START_SPECS,
+            start_specs=START_SPECS if not policy.may_start(actor) else None,  # no reasons: allowed
             submitted=submitted,
             rounds=[r.value for r in states.Round],
             sides=[s.value for s in states.Side],
