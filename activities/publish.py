@@ -6,39 +6,33 @@ from __future__ import annotations
 import asyncio
 import urllib.error
 import urllib.request
+from collections.abc import Awaitable, Callable
 
 import structlog
 from temporalio import activity
-from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
 
 from lemniscate.activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
 from lemniscate.models.outbound import OutboundEvent, Subscription
-from lemniscate.workflows.subscriptions import SUBSCRIPTIONS_ID, SubscriptionsWorkflow
 
 log = structlog.get_logger("lemniscate.publish")
 
 
-class PublishActivities:
-    def __init__(self, client: Client) -> None:
-        self._client = client
+Subscriptions = Callable[[], Awaitable[list[Subscription]]]
 
-    async def _subscriptions(self) -> list[Subscription]:
-        # Asked per batch, not cached: a new subscription must see the very next event.
-        handle = self._client.get_workflow_handle_for(SubscriptionsWorkflow.run, SUBSCRIPTIONS_ID)
-        try:
-            found = await handle.query(SubscriptionsWorkflow.subscriptions)
-        except RPCError as error:
-            if error.status != RPCStatusCode.NOT_FOUND:
-                raise
-            found = []  # nobody ever subscribed
-        return found
+
+class PublishActivities:
+    """`subscriptions` reads the register (the worker passes `CoalitionService.subscriptions`):
+    activities sit below the workflows and do not know the register's workflow."""
+
+    def __init__(self, subscriptions: Subscriptions) -> None:
+        self._subscriptions = subscriptions
 
     @activity.defn(name="publish_events")
     async def publish(self, events: list[OutboundEvent]) -> int:
         """Returns how many subscriptions there are: with none, the coalition stops asking
         for a while."""
+        # Asked per batch, not cached: a new subscription must see the very next event.
         subscriptions = await self._subscriptions()
         for subscription in subscriptions:
             for event in [e for e in events if e.type in subscription.events]:

@@ -1,8 +1,9 @@
 """The HTTP API: the same operations as the CLI, for other systems and for people's tools.
 
 One route per trigger (`POST /coalitions/{id}/triggers/{trigger}`), each with its payload's
-JSON schema in the OpenAPI document. Bodies are validated by the method's own models, as JSON,
-so an error names the field and the reason exactly as the CLI does.
+JSON schema in the OpenAPI document. Bodies go to `CoalitionService` as they came (JSON, or
+why they are not); it checks who asked and parses them with the method's own models, so an
+error names the field and the reason exactly as the CLI and the dashboard do.
 """
 
 from __future__ import annotations
@@ -11,33 +12,29 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from lemniscate import states
-from lemniscate.api import problems
-from lemniscate.api.audit_routes import audit_router
+from lemniscate.api import audit_routes, problems
 from lemniscate.api.auth import KeyRing
+from lemniscate.api.deps import Caller, ServiceFactory
 from lemniscate.api.problems import Problem
-from lemniscate.audit.refusals import record_refusal
-from lemniscate.cluster import ClusterSettings
-from lemniscate.coalitions import CoalitionRefused, CoalitionService, PortfolioFilter, PortfolioRow
-from lemniscate.dashboard import mount
+from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
+from lemniscate.coalitions.errors import refuse_unless_allowed
+from lemniscate.coalitions.gate import Payload
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
-from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry
 from lemniscate.models.outbound import ALL_EVENT_TYPES, EventType, Subscription
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
+from lemniscate.states import policy
 from lemniscate.states.describe import method_description
 from lemniscate.workflows.io import Accepted, CoalitionView
-
-ServiceFactory = Callable[[], Awaitable[CoalitionService]]
 
 _SCHEMA_REF = "#/components/schemas/{model}"
 
@@ -95,46 +92,22 @@ def _body_schema(model: type[Record], defs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
-    raw = await request.body()
+async def _payload(request: Request) -> Payload:
+    """The body as a JSON object, or why it is none, for the service to refuse (and log)."""
     try:
-        body = json.loads(raw or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise Problem(400, "Body is not JSON", f"the body is not valid JSON: {error}", "not-json") from None
+        body = json.loads(await request.body() or b"{}")
+    except json.JSONDecodeError as error:
+        where = f"{error.msg} at line {error.lineno}, column {error.colno}"
+        return Unreadable([f"payload: not valid JSON ({where})."], not_json=True)
+    except UnicodeDecodeError:
+        return Unreadable(["payload: not valid JSON (the body is not UTF-8 text)."], not_json=True)
     if not isinstance(body, dict):
-        raise Problem(
-            422,
-            "Invalid payload",
-            "the body must be a JSON object",
-            "invalid",
-            errors=[{"field": "", "reason": "must be a JSON object"}],
-        )
+        return Unreadable(["payload: must be a JSON object"])
     try:  # JSON may escape lone surrogates that no UTF-8 text, and so no record, can hold
         json.dumps(body, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        raise Problem(
-            422,
-            "Invalid payload",
-            "the body contains invalid Unicode (a lone surrogate escape)",
-            "invalid",
-            errors=[{"field": "", "reason": "invalid Unicode"}],
-        ) from None
+        return Unreadable(["payload: invalid Unicode (a lone surrogate escape)"])
     return body
-
-
-def _validated(model: type[Record], body: dict[str, Any]) -> None:
-    """Field paths and reasons, before anything reaches Temporal."""
-    try:
-        model.model_validate_json(json.dumps(body))
-    except ValidationError as error:
-        errors = [{"field": ".".join(str(p) for p in e["loc"]), "reason": e["msg"]} for e in error.errors()]
-        raise Problem(
-            422,
-            "Invalid payload",
-            "; ".join(f"{e['field']}: {e['reason']}" for e in errors),
-            "invalid",
-            errors=errors,
-        ) from None
 
 
 def _page_token(token: str | None) -> bytes | None:
@@ -152,38 +125,8 @@ def _page_token(token: str | None) -> bytes | None:
         ) from None
 
 
-async def authenticate(
-    request: Request,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
-) -> Actor:
-    """The actor behind the key the request carries."""
-    keys: KeyRing = request.app.state.keys
-    presented = x_api_key
-    if authorization is not None:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise Problem(401, "Unauthenticated", "use 'Authorization: Bearer <key>'", "unauthenticated")
-        presented = token
-    if not presented:
-        raise Problem(
-            401,
-            "Unauthenticated",
-            "this API needs a key: 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-            "unauthenticated",
-        )
-    identified = keys.identify(presented)
-    if identified is None:
-        raise Problem(401, "Unauthenticated", "the key is not known", "unauthenticated")
-    return identified
-
-
-Caller = Annotated[Actor, Depends(authenticate)]
-
-
-def create_app(service: ServiceFactory, keys: KeyRing, settings: ClusterSettings | None = None) -> FastAPI:
-    """The API and its dashboard; `settings` name the Temporal namespace and Web UI the
-    dashboard links to (from the environment when not given)."""
+def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
+    """The HTTP API. The dashboard is mounted on it by the composition root (`cli.web`)."""
     app = FastAPI(
         title="Lemniscate",
         version="1",
@@ -210,9 +153,7 @@ def create_app(service: ServiceFactory, keys: KeyRing, settings: ClusterSettings
         caller: Caller,
         reason: Annotated[str | None, Query(min_length=1, max_length=2000)] = None,
     ) -> CoalitionView:
-        body = await _json_object(request)
-        _validated(StartCoalition, body)
-        return await (await service()).start(body, caller, reason)
+        return await (await service()).start(await _payload(request), caller, reason, source="api")
 
     @app.get("/coalitions", tags=["portfolio"], summary="List coalitions (visibility, paged)")
     async def list_coalitions(
@@ -245,7 +186,7 @@ def create_app(service: ServiceFactory, keys: KeyRing, settings: ClusterSettings
         summary="Apply one trigger to every running coalition matching a filter",
     )
     async def start_bulk(body: BulkBody, caller: Caller) -> BulkProgress:
-        if body.trigger not in states.TRIGGERS:
+        if body.trigger not in states.TRIGGERS:  # the body's form, like FastAPI's own checks
             raise Problem(
                 422,
                 "Invalid request",
@@ -253,7 +194,6 @@ def create_app(service: ServiceFactory, keys: KeyRing, settings: ClusterSettings
                 "invalid",
                 errors=[{"field": "body.trigger", "reason": "unknown trigger"}],
             )
-        _validated(states.TRIGGERS[body.trigger].payload, body.payload)
         request = BulkRequest(
             id=body.id or uuid.uuid4().hex[:12],
             where=body.where,
@@ -262,7 +202,7 @@ def create_app(service: ServiceFactory, keys: KeyRing, settings: ClusterSettings
             actor=caller,
             reason=body.reason,
         )
-        return await (await service()).start_bulk(request)
+        return await (await service()).start_bulk(request, source="api")
 
     @app.get("/bulk/{bulk_id}", tags=["bulk"], summary="Progress and per-coalition results")
     async def get_bulk(bulk_id: str, caller: Caller) -> BulkProgress:
@@ -277,8 +217,7 @@ def create_app(service: ServiceFactory, keys: KeyRing, settings: ClusterSettings
     async def subscribe(body: SubscriptionBody, caller: Caller) -> SubscriptionOut:
         """Events are delivered from within a minute of subscribing: a coalition that found
         nobody subscribed asks again at most a minute later."""
-        if caller.role not in (Role.coordinator, Role.integration):
-            raise Problem(403, "Not allowed for you", f"{caller} may not subscribe webhooks.", "forbidden")
+        refuse_unless_allowed("subscribe", policy.may_manage_subscriptions(caller))
         stored = await (await service()).subscribe(
             Subscription(
                 id=body.id or uuid.uuid4().hex[:12],
@@ -301,8 +240,7 @@ def create_app(service: ServiceFactory, keys: KeyRing, settings: ClusterSettings
         summary="Stop sending events to a webhook",
     )
     async def unsubscribe(subscription_id: str, caller: Caller) -> None:
-        if caller.role not in (Role.coordinator, Role.integration):
-            raise Problem(403, "Not allowed for you", f"{caller} may not remove webhooks.", "forbidden")
+        refuse_unless_allowed("unsubscribe", policy.may_manage_subscriptions(caller))
         await (await service()).unsubscribe(subscription_id)
 
     def fire_route(trigger: str, model: type[Record]) -> None:
@@ -313,27 +251,12 @@ def create_app(service: ServiceFactory, keys: KeyRing, settings: ClusterSettings
             reason: Annotated[str | None, Query(min_length=1, max_length=2000)] = None,
             idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
         ) -> Accepted:
-            try:
-                if caller.role == Role.auditor:
-                    raise Problem(
-                        403,
-                        "Not allowed for you",
-                        f"{caller} may read everything but change nothing.",
-                        "forbidden",
-                    )
-                body = await _json_object(request)
-                _validated(model, body)
-                # Scoped by caller so two clients' keys can never collide in one coalition.
-                request_id = f"{caller.id}:{idempotency_key}" if idempotency_key else None
-                return await (await service()).trigger(
-                    coalition_id, trigger, body, caller, reason, request_id
-                )
-            except CoalitionRefused as refused:
-                record_refusal(coalition_id, trigger, caller, refused.reasons, source="api")
-                raise
-            except Problem as problem:
-                record_refusal(coalition_id, trigger, caller, [problem.detail], source="api")
-                raise
+            # Scoped by caller so two clients' keys can never collide in one coalition.
+            request_id = f"{caller.id}:{idempotency_key}" if idempotency_key else None
+            payload = await _payload(request)
+            return await (await service()).trigger(
+                coalition_id, trigger, payload, caller, reason, request_id, source="api"
+            )
 
         app.post(
             f"/coalitions/{{coalition_id}}/triggers/{trigger}",
@@ -346,7 +269,7 @@ def create_app(service: ServiceFactory, keys: KeyRing, settings: ClusterSettings
     for name, spec in states.TRIGGERS.items():
         fire_route(name, spec.payload)
 
-    app.include_router(audit_router(service))
+    app.include_router(audit_routes.audit_router(service))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -358,7 +281,6 @@ def create_app(service: ServiceFactory, keys: KeyRing, settings: ClusterSettings
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    mount(app, service, settings)
     return app
 
 

@@ -5,22 +5,18 @@ The report is the same as `lemniscate audit` builds; its mismatch count and chai
 also in the response headers, so a client can act on them without parsing the body.
 """
 
-# No `from __future__ import annotations`: FastAPI reads the route's parameter annotations,
-# and `Caller` is imported inside the factory (api.app imports this module).
+from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from lemniscate.api.deps import Caller, ServiceFactory
 from lemniscate.audit.formats import MEDIA_TYPES, Format, render
 from lemniscate.audit.report import build_report
-from lemniscate.coalitions import CoalitionService
-from lemniscate.models.events import Role
+from lemniscate.coalitions.errors import refuse_unless_allowed
+from lemniscate.states import policy
 
-ServiceFactory = Callable[[], Awaitable[CoalitionService]]  # as api.app's
-
-READERS = (Role.auditor, Role.coordinator)
 FINDINGS_HEADER = "X-Lemniscate-Audit-Findings"
 CHAIN_HEAD_HEADER = "X-Lemniscate-Chain-Head"
 
@@ -36,9 +32,6 @@ def _responses() -> dict[int | str, dict[str, Any]]:
 
 
 def audit_router(service: ServiceFactory) -> APIRouter:
-    from lemniscate.api.app import Caller
-    from lemniscate.api.problems import Problem
-
     router = APIRouter(tags=["audit"])
 
     @router.get(
@@ -50,13 +43,7 @@ def audit_router(service: ServiceFactory) -> APIRouter:
     async def get_audit(
         coalition_id: str, caller: Caller, format: Annotated[Format, Query()] = "json"
     ) -> Response:
-        if caller.role not in READERS:
-            raise Problem(
-                403,
-                "Not allowed for you",
-                f"{caller}: the audit trail is for auditors and coordinators.",
-                "forbidden",
-            )
+        refuse_unless_allowed("audit", policy.may_read_audit(caller))
         report = await build_report(await service(), coalition_id)
         return Response(
             render(report, format),

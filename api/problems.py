@@ -1,29 +1,37 @@
 """Every error in one JSON shape: RFC 9457 problem details.
 
-A client mistake is never a 500: refused triggers carry the guard sentences (`reasons`),
-invalid payloads the field paths (`errors`).
+A client mistake is never a 500. A refusal names its `trigger` and carries its `reasons`
+(the policy's or the guards' sentences); an invalid payload or request carries the field
+paths as well (`errors`). Every sentence about a field is `states.describe_errors`'s, so the
+API says what the CLI and the dashboard say.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 from starlette.exceptions import HTTPException
 
+from lemniscate import states
 from lemniscate.cluster import ClusterUnavailableError
-from lemniscate.coalitions import (
-    CoalitionExists,
-    CoalitionFinished,
-    CoalitionForbidden,
-    CoalitionNotFound,
-    CoalitionRefused,
-    InvalidRequest,
-)
+from lemniscate.coalitions import errors
+from lemniscate.coalitions.errors import CoalitionError, CoalitionRefused
+from lemniscate.states.errors import fields_of
 
 PROBLEM_JSON = "application/problem+json"
+
+# Errors that are not refusals: (type, status, title, kind), the first that matches.
+_NOT_REFUSALS: tuple[tuple[type[CoalitionError], int, str, str], ...] = (
+    (errors.CoalitionNotFound, 404, "No such coalition", "not-found"),
+    (errors.CoalitionExists, 409, "Already exists", "exists"),
+    (errors.CoalitionFinished, 409, "Coalition finished", "finished"),
+    (errors.InvalidRequest, 422, "Invalid request", "invalid"),
+)
 
 
 class Problem(Exception):
@@ -47,50 +55,58 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _field_errors(error: RequestValidationError) -> list[dict[str, str]]:
-    return [
-        {"field": ".".join(str(p) for p in item["loc"]), "reason": item["msg"]} for item in error.errors()
-    ]
+def invalid(title: str, sentences: Sequence[str], **extra: Any) -> Problem:
+    """The sentences as the detail, and as `errors`: the field each names, and what it says."""
+    named = [{"field": field, "reason": reason} for field, reason in fields_of(sentences)]
+    return Problem(422, title, "; ".join(sentences), "invalid", errors=named, **extra)
+
+
+def problem_of(error: CoalitionError) -> Problem:
+    """The problem document of anything the service raises."""
+    if isinstance(error, CoalitionRefused):
+        about = {"trigger": error.trigger, "reasons": error.reasons}
+        if error.forbidden:
+            return Problem(403, "Not allowed for you", str(error), "forbidden", **about)
+        if isinstance(error, errors.PayloadNotJson):
+            return Problem(400, "Body is not JSON", " ".join(error.reasons), "not-json", **about)
+        if isinstance(error, errors.InvalidPayload):
+            return invalid("Invalid payload", error.reasons, **about)
+        return Problem(422, "Refused", str(error), "refused", **about)
+    for kind_of, status, title, kind in _NOT_REFUSALS:
+        if isinstance(error, kind_of):
+            return Problem(status, title, str(error), kind)
+    return Problem(422, "Not possible", str(error), "invalid")
+
+
+def _as_validation_error(error: RequestValidationError) -> ValidationError:
+    # FastAPI keeps pydantic's error items but not the error; rebuilt with their own
+    # messages (a custom error without context keeps its message as it is).
+    return ValidationError.from_exception_data(
+        "request",
+        [
+            InitErrorDetails(
+                type=PydanticCustomError(str(item["type"]), str(item["msg"])),
+                loc=tuple(item["loc"]),
+                input=item.get("input"),
+            )
+            for item in error.errors()
+        ],
+    )
 
 
 def install(app: FastAPI) -> None:
+    def respond(request: Request, problem: Problem) -> JSONResponse:
+        return problem_response(
+            request, problem.status, problem.title, problem.detail, problem.kind, **problem.extra
+        )
+
     @app.exception_handler(Problem)
     async def _problem(request: Request, error: Problem) -> JSONResponse:
-        return problem_response(request, error.status, error.title, error.detail, error.kind, **error.extra)
+        return respond(request, error)
 
-    @app.exception_handler(CoalitionForbidden)
-    async def _forbidden(request: Request, error: CoalitionForbidden) -> JSONResponse:
-        return problem_response(
-            request,
-            403,
-            "Not allowed for you",
-            str(error),
-            "forbidden",
-            trigger=error.trigger,
-            reasons=error.reasons,
-        )
-
-    @app.exception_handler(CoalitionRefused)
-    async def _refused(request: Request, error: CoalitionRefused) -> JSONResponse:
-        return problem_response(
-            request, 422, "Refused", str(error), "refused", trigger=error.trigger, reasons=error.reasons
-        )
-
-    @app.exception_handler(CoalitionNotFound)
-    async def _not_found(request: Request, error: CoalitionNotFound) -> JSONResponse:
-        return problem_response(request, 404, "No such coalition", str(error), "not-found")
-
-    @app.exception_handler(CoalitionExists)
-    async def _exists(request: Request, error: CoalitionExists) -> JSONResponse:
-        return problem_response(request, 409, "Already exists", str(error), "exists")
-
-    @app.exception_handler(CoalitionFinished)
-    async def _finished(request: Request, error: CoalitionFinished) -> JSONResponse:
-        return problem_response(request, 409, "Coalition finished", str(error), "finished")
-
-    @app.exception_handler(InvalidRequest)
-    async def _invalid_request(request: Request, error: InvalidRequest) -> JSONResponse:
-        return problem_response(request, 422, "Invalid request", str(error), "invalid")
+    @app.exception_handler(CoalitionError)
+    async def _coalition(request: Request, error: CoalitionError) -> JSONResponse:
+        return respond(request, problem_of(error))
 
     @app.exception_handler(ClusterUnavailableError)
     async def _unavailable(request: Request, error: ClusterUnavailableError) -> JSONResponse:
@@ -98,9 +114,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = _field_errors(error)
-        detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
-        return problem_response(request, 422, "Invalid request", detail, "invalid", errors=errors)
+        return respond(
+            request, invalid("Invalid request", states.describe_errors(_as_validation_error(error)))
+        )
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:

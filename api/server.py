@@ -1,4 +1,5 @@
-"""Serving the API: with `lemniscate api` on its own, or beside the worker in `lemniscate up`."""
+"""Serving a web app (the API with its dashboard, built by `cli.web`): its keys, its service,
+and uvicorn within the process's own event loop and signal handling."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 from temporalio.client import Client
 
-from lemniscate.api.app import ServiceFactory, create_app
-from lemniscate.api.auth import KeyRing
+from lemniscate.api.deps import ServiceFactory
 from lemniscate.cluster import ClusterSettings, connect
 from lemniscate.coalitions import CoalitionService
 
@@ -47,15 +48,10 @@ def service_factory(settings: ClusterSettings, client: Client | None = None) -> 
     return service
 
 
-async def serve_api(
-    settings: ClusterSettings,
-    host: str,
-    port: int,
-    stop: asyncio.Event,
-    client: Client | None = None,
-    ready: asyncio.Event | None = None,
+async def serve(
+    app: FastAPI, host: str, port: int, stop: asyncio.Event, ready: asyncio.Event | None = None
 ) -> None:
-    app = create_app(service_factory(settings, client), KeyRing.load(key_file(settings)), settings)
+    """Serve `app` until `stop` is set; `ready` is set once it listens."""
     server = _Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
     serving = asyncio.create_task(server.serve())
     while not server.started and not serving.done():

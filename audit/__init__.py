@@ -1,14 +1,13 @@
 """Auditors: a trail of every accepted change, in the method's own terms, checked against
 the Temporal event history and sealed by the journal's hash chain.
 
-- `chain`: the hash chain (pure; the workflow seals journal entries with it).
 - `history`: fetching and decoding a coalition's event history across continue-as-new.
 - `crosscheck`: journal entries against the history, every mismatch named.
 - `trail`: the journal replayed: plain-words payloads, guards as they held.
 - `report`: the report model and building it; `formats`: HTML, Markdown, JSON, CSV.
 - `verify`: checking an exported report; `portfolio`: the portfolio CSV.
-- `refusals`: the local log of refused attempts the CLI and API saw.
+- `refusals`: reading the log of refused attempts, which the service writes for every surface.
 
-Nothing is imported here: the workflow sandbox imports `audit.chain` and must not pull in
-the client-side modules with it.
+The hash chain itself is `models.chain`: the workflow seals journal entries with it, and
+the workflow must not depend on this client-side package.
 """

@@ -16,12 +16,12 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict
 from temporalio.converter import DataConverter
 
-from lemniscate.audit import chain
 from lemniscate.audit.crosscheck import CrossCheck, Finding, Source, crosscheck
 from lemniscate.audit.history import RunHistory, decode_runs, fetch_runs
 from lemniscate.audit.refusals import Refusal, read_refusals
 from lemniscate.audit.trail import EntryKind, GuardCheck, Reading, read_journal
 from lemniscate.coalitions import CoalitionService
+from lemniscate.models import chain
 from lemniscate.models.journal import JournalEntry
 from lemniscate.workflows.io import CoalitionView, workflow_id
 

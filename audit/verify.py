@@ -1,7 +1,7 @@
 """Checking an exported report: is it what the coalition's journal recorded, unaltered?
 
 - The entries' hash chain is recomputed from the entries as they stand in the file
-  (`audit.chain`): a changed value, a removed or inserted entry, or a moved one breaks it
+  (`models.chain`): a changed value, a removed or inserted entry, or a moved one breaks it
   at that entry, and the chain head must be the last entry's hash.
 - What the report derived from the entries (the plain-words sentence, the kind, the guards
   as they held) is derived again from the entries in the file, so the readable parts cannot
@@ -31,12 +31,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from lemniscate import states
-from lemniscate.audit import chain
 from lemniscate.audit.formats import csv_report, html_report, markdown_report
 from lemniscate.audit.formats.common import when
 from lemniscate.audit.report import REPORT_KIND, AuditReport, generator
 from lemniscate.audit.trail import read_journal
 from lemniscate.audit.wording import sentence
+from lemniscate.models import chain
 from lemniscate.models.journal import JournalEntry
 
 

@@ -72,7 +72,7 @@ async def run(
         reason=reason,
     )
     svc = await service()
-    progress = await svc.start_bulk(request)
+    progress = await svc.start_bulk(request, source="cli")
     click.echo(f"bulk operation {request.id} started: {trigger}")
     if wait:
         progress = await _follow(svc.bulk_progress, request.id, progress)

@@ -18,7 +18,6 @@ from typing import Any
 import click
 
 from lemniscate import states
-from lemniscate.audit.refusals import record_refusal
 from lemniscate.cli import render
 from lemniscate.cli.audit import audit
 from lemniscate.cli.bulk import bulk
@@ -34,7 +33,7 @@ from lemniscate.cli.common import (
 )
 from lemniscate.cli.doctor import doctor
 from lemniscate.cluster import ClusterSettings
-from lemniscate.coalitions import CoalitionRefused, PortfolioFilter
+from lemniscate.coalitions import Gate, PortfolioFilter
 from lemniscate.states.describe import mermaid, method_description
 
 
@@ -105,7 +104,7 @@ async def start(data: str, as_: str, actor_id: str | None, reason: str | None, a
         "partners": [{"name": "Netbeheerder"}, {"name": "Energiecooperatie"}]}'
     """
     svc = await service()
-    view = await svc.start(load_data(data), actor_from(as_, actor_id), reason)
+    view = await svc.start(load_data(data), actor_from(as_, actor_id), reason, source="cli")
     click.echo(view.model_dump_json(indent=2) if as_json else render.coalition(view))
 
 
@@ -138,17 +137,11 @@ async def do(
       lemniscate do taskforce-wonen-zorg record_interview --data @interview-aedes.json
     """
     payload, actor = load_data(data), actor_from(as_, actor_id)
-    try:  # a misspelt trigger or payload is refused before any connection is made
-        states.parse_payload(trigger, payload)
-    except states.Refused as refused:
-        raise CoalitionRefused(trigger, refused.reasons) from None
+    # Through the gate before any connection is made: a misspelt trigger or payload, or an
+    # actor who may never fire it, is refused (and logged) with Temporal down as well.
+    request = Gate().trigger_request(coalition_id, trigger, payload, actor, reason, source="cli")
     svc = await service()
-    try:
-        accepted = await svc.trigger(coalition_id, trigger, payload, actor, reason, request_id)
-    except CoalitionRefused as refused:
-        record_refusal(coalition_id, trigger, actor, refused.reasons)
-        raise
-    click.echo(render.accepted(accepted))
+    click.echo(render.accepted(await svc.send(coalition_id, request, request_id, source="cli")))
 
 
 @cli.command()
@@ -310,12 +303,12 @@ async def api(host: str, port: int) -> None:
     Example:
       LEMNISCATE_API_KEYS_FILE=/etc/lemniscate/keys.json lemniscate api --host 0.0.0.0
     """
-    from lemniscate.api.server import serve_api
+    from lemniscate.cli.web import serve_web
     from lemniscate.workers.logs import configure_logging
 
     configure_logging()
     click.echo(f"API on http://{host}:{port} (OpenAPI: http://{host}:{port}/docs)")
-    await _until_signalled(lambda stop: serve_api(ClusterSettings.from_env(), host, port, stop))
+    await _until_signalled(lambda stop: serve_web(ClusterSettings.from_env(), host, port, stop))
 
 
 @cli.command()

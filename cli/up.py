@@ -10,7 +10,8 @@ from typing import Any
 from temporalio.client import Client
 
 from lemniscate.api.auth import ensure_dev_key_file
-from lemniscate.api.server import key_file, serve_api
+from lemniscate.api.server import key_file
+from lemniscate.cli.web import serve_web
 from lemniscate.cluster import ClusterSettings, EmbeddedServer, connect, ensure_registered
 from lemniscate.coalitions import CoalitionExists, CoalitionService
 from lemniscate.examples import walks
@@ -31,11 +32,11 @@ async def create_demo(service: CoalitionService) -> list[str]:
         (walks.city_start(), []),
     ):
         try:
-            await service.start(start, walks.COORDINATOR, reason="demo")
+            await service.start(start, walks.COORDINATOR, reason="demo", source="cli")
         except CoalitionExists:
             continue
         for step in steps:
-            await service.trigger(start["id"], step.trigger, step.payload, step.actor)
+            await service.trigger(start["id"], step.trigger, step.payload, step.actor, source="cli")
         created.append(str(start["id"]))
     return created
 
@@ -75,7 +76,7 @@ async def run_up(
         if api_port:
             new_key = ensure_dev_key_file(key_file(settings))
             ready = asyncio.Event()
-            serving = asyncio.create_task(serve_api(settings, API_HOST, api_port, stop, client, ready))
+            serving = asyncio.create_task(serve_web(settings, API_HOST, api_port, stop, client, ready))
 
             async def stop_api() -> None:
                 stop.set()  # also when leaving early through an error

@@ -1,4 +1,4 @@
-"""Lemniscate's custom search attributes: the typed keys and their registration.
+"""Lemniscate's custom search attributes: the typed keys, their values, their registration.
 
 Search attribute values are stored unencrypted on the server (a payload codec never
 touches them): keep personal data out of them.
@@ -7,7 +7,8 @@ touches them): keep personal data out of them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from datetime import datetime
+from typing import Any, Final, NamedTuple
 
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import (
@@ -15,10 +16,18 @@ from temporalio.api.operatorservice.v1 import (
     ListSearchAttributesRequest,
 )
 from temporalio.client import Client
-from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
+from temporalio.common import (
+    SearchAttributeIndexedValueType,
+    SearchAttributeKey,
+    SearchAttributePair,
+    SearchAttributeUpdate,
+    TypedSearchAttributes,
+)
 from temporalio.service import RPCError, RPCStatusCode
 
+from lemniscate import states
 from lemniscate.cluster.errors import SearchAttributeError
+from lemniscate.models.coalition import Coalition
 
 STATE: Final = SearchAttributeKey.for_keyword("LemniscateState")
 ROUND: Final = SearchAttributeKey.for_keyword("LemniscateRound")
@@ -42,6 +51,65 @@ ALL: Final[tuple[SearchAttributeKey[Any], ...]] = (
 
 ROUND_VALUES: Final = ("1", "2", "3", "execution", "closure")
 """The values `ROUND` takes."""
+
+
+class Values(NamedTuple):
+    """What a coalition is listed by, computed once for the start and for every upsert.
+
+    A tuple, so that comparing two tells whether anything changed: an upsert that changes
+    nothing would still cost a history event."""
+
+    state: str
+    round: str
+    side: str
+    programme: str | None
+    playbook: str
+    organisations: tuple[str, ...]
+    at_risk: bool
+    next_follow_up_at: datetime | None
+
+    def updates(self) -> list[SearchAttributeUpdate[Any]]:
+        """For `workflow.upsert_search_attributes`: every key, unset where there is no value."""
+        return [
+            STATE.value_set(self.state),
+            ROUND.value_set(self.round),
+            SIDE.value_set(self.side),
+            PROGRAMME.value_set(self.programme) if self.programme else PROGRAMME.value_unset(),
+            PLAYBOOK.value_set(self.playbook),
+            ORGANISATIONS.value_set(list(self.organisations)),
+            AT_RISK.value_set(self.at_risk),
+            NEXT_FOLLOW_UP.value_set(self.next_follow_up_at)
+            if self.next_follow_up_at
+            else NEXT_FOLLOW_UP.value_unset(),
+        ]
+
+    def typed(self) -> TypedSearchAttributes:
+        """For starting a workflow: the keys that have a value."""
+        pairs = [
+            SearchAttributePair(update.key, update.value)
+            for update in self.updates()
+            if update.value is not None
+        ]
+        return TypedSearchAttributes(pairs)
+
+
+def values_of(
+    coalition: Coalition, at_risk: bool = False, next_follow_up_at: datetime | None = None
+) -> Values:
+    """The search attribute values of `coalition`. `at_risk` and `next_follow_up_at` depend
+    on the clock and the follow-ups delivered, which only the workflow knows; a coalition
+    about to start is neither at risk nor has a follow-up planned yet."""
+    return Values(
+        state=coalition.state,
+        round=states.current_round(coalition).value,
+        side=states.STATE_INFO[coalition.state].side.value,
+        programme=coalition.task.programme,
+        playbook=coalition.playbook.ref,
+        organisations=tuple(coalition.organisations()),
+        at_risk=at_risk,
+        next_follow_up_at=next_follow_up_at,
+    )
+
 
 _TYPE_NAMES: Final[Mapping[SearchAttributeIndexedValueType, str]] = {
     SearchAttributeIndexedValueType.TEXT: "Text",

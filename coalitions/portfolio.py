@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from temporalio.client import WorkflowExecution
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.common import TypedSearchAttributes
 
-from lemniscate import states
 from lemniscate.cluster import search_attributes as sa
 from lemniscate.models.bulk import BulkFilter
 from lemniscate.models.coalition import Coalition
@@ -80,15 +78,4 @@ def row_from_execution(execution: WorkflowExecution) -> PortfolioRow:
 
 def initial_search_attributes(coalition: Coalition) -> TypedSearchAttributes:
     """Set at start so a new coalition is listed at once, before its first workflow task."""
-    info = states.STATE_INFO[coalition.state]
-    pairs: list[SearchAttributePair[Any]] = [
-        SearchAttributePair(sa.STATE, coalition.state),
-        SearchAttributePair(sa.ROUND, states.current_round(coalition).value),
-        SearchAttributePair(sa.SIDE, info.side.value),
-        SearchAttributePair(sa.PLAYBOOK, coalition.playbook.ref),
-        SearchAttributePair(sa.ORGANISATIONS, coalition.organisations()),
-        SearchAttributePair(sa.AT_RISK, False),
-    ]
-    if coalition.task.programme:
-        pairs.append(SearchAttributePair(sa.PROGRAMME, coalition.task.programme))
-    return TypedSearchAttributes(pairs)
+    return sa.values_of(coalition).typed()

@@ -1,18 +1,21 @@
-"""Operations on coalitions through Temporal: the one place the CLI and the API call.
+"""Operations on coalitions through Temporal: the one path from every surface (the CLI, the
+API, the dashboard, bulk operations).
 
-Requests are validated here with the same models and rules the workflow uses, so a user gets
-field paths and guard sentences before anything is sent; the workflow's update validator
-checks again, because it alone sees the coalition's current state for certain.
+Each request passes the `Gate` first (who asked, then the payload, parsed once), so a user
+gets the policy's sentences and field paths before anything is sent; the workflow's update
+validator checks again, because it alone sees the coalition's current state for certain.
+Every refusal, the gate's or the workflow's, is logged with the surface it came from (the
+`source` of each call) and raised as a `CoalitionRefused`; see `coalitions.errors`.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
@@ -24,15 +27,23 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from lemniscate import states
+from lemniscate.coalitions.errors import (
+    CoalitionExists,
+    CoalitionFinished,
+    CoalitionNotFound,
+    CoalitionRefused,
+    InvalidRequest,
+)
+from lemniscate.coalitions.gate import Gate, Payload
 from lemniscate.coalitions.portfolio import (
     PortfolioFilter,
     PortfolioRow,
     initial_search_attributes,
     row_from_execution,
 )
+from lemniscate.coalitions.refusals import Source
 from lemniscate.models.bulk import BulkProgress, BulkRequest
-from lemniscate.models.events import Actor, Event, Role
+from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.models.outbound import Subscription
 from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
@@ -52,60 +63,25 @@ QUERY_TIMEOUT = timedelta(seconds=5)
 QUERY_ATTEMPTS = 3
 
 
-class CoalitionError(Exception):
-    """Anything a user did that cannot be done; the message is one clear sentence."""
-
-
-class CoalitionRefused(CoalitionError):
-    def __init__(self, trigger: str, reasons: list[str]) -> None:
-        super().__init__(f"{trigger} refused: " + " ".join(reasons))
-        self.trigger = trigger
-        self.reasons = reasons
-
-
-class CoalitionForbidden(CoalitionRefused):
-    """Refused because of who asked: the actor may not fire this trigger."""
-
-
-class InvalidRequest(CoalitionError):
-    """A request whose form is wrong; the message names the field."""
-
-
-class CoalitionNotFound(CoalitionError):
-    pass
-
-
-class CoalitionExists(CoalitionError):
-    pass
-
-
-class CoalitionFinished(CoalitionError):
-    pass
-
-
 def _refusal(trigger: str, error: BaseException) -> CoalitionRefused | None:
     """The refusal inside an update failure, if it was one."""
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, ApplicationError) and cause.type in (REFUSED, FORBIDDEN):
             reasons = [str(d) for d in cause.details] or [cause.message]
-            kind = CoalitionForbidden if cause.type == FORBIDDEN else CoalitionRefused
-            return kind(trigger, reasons)
+            return CoalitionRefused(trigger, reasons, forbidden=cause.type == FORBIDDEN)
         cause = cause.__cause__
     return None
 
 
-def _request(trigger: str, payload: Mapping[str, Any], actor: Actor, reason: str | None) -> TriggerRequest:
-    try:
-        return TriggerRequest(trigger=trigger, payload=dict(payload), actor=actor, reason=reason)
-    except ValidationError as error:
-        raise CoalitionRefused(trigger, states.describe_errors(error)) from None
-
-
 class CoalitionService:
-    def __init__(self, client: Client, task_queue: str) -> None:
+    """Calls without a `source` are taken for the CLI's, as the refusal log always has;
+    `refusal_log` is where refusals go (by default the file the environment names)."""
+
+    def __init__(self, client: Client, task_queue: str, refusal_log: Path | None = None) -> None:
         self._client = client
         self._task_queue = task_queue
+        self.gate = Gate(refusal_log)
 
     @property
     def task_queue(self) -> str:
@@ -119,19 +95,9 @@ class CoalitionService:
         return self._client.get_workflow_handle_for(CoalitionWorkflow.run, workflow_id(slug))
 
     async def start(
-        self, payload: Mapping[str, Any], actor: Actor, reason: str | None = None
+        self, payload: Payload, actor: Actor, reason: str | None = None, *, source: Source = "cli"
     ) -> CoalitionView:
-        request = _request(states.START, payload, actor, reason)
-        if actor.role not in (Role.coordinator, Role.integration):
-            raise CoalitionForbidden(states.START, [f"{actor} may not start a coalition."])
-        if actor.role == Role.integration and states.START not in actor.allowed_triggers:
-            raise CoalitionForbidden(states.START, [f"{actor} may not start coalitions."])
-        try:  # the workflow would refuse the same way, but only after it exists
-            coalition = states.genesis(
-                Event(trigger=states.START, payload=request.payload, actor=actor, at=datetime.now(UTC))
-            )
-        except states.Refused as refused:
-            raise CoalitionRefused(states.START, refused.reasons) from None
+        request, coalition = self.gate.start_request(payload, actor, reason, source=source)
         try:
             await self._client.start_workflow(
                 CoalitionWorkflow.run,
@@ -154,38 +120,44 @@ class CoalitionService:
         self,
         slug: str,
         trigger: str,
-        payload: Mapping[str, Any],
+        payload: Payload,
         actor: Actor,
         reason: str | None = None,
         request_id: str | None = None,
+        *,
+        source: Source = "cli",
     ) -> CoalitionView:
         """Fire one trigger and read where the coalition stands after it."""
-        await self.trigger(slug, trigger, payload, actor, reason, request_id)
+        await self.trigger(slug, trigger, payload, actor, reason, request_id, source=source)
         return await self.view(slug)
 
     async def trigger(
         self,
         slug: str,
         trigger: str,
-        payload: Mapping[str, Any],
+        payload: Payload,
         actor: Actor,
         reason: str | None = None,
         request_id: str | None = None,
+        *,
+        source: Source = "cli",
     ) -> Accepted:
         """Fire one trigger. `request_id` makes a retried request apply once, and the retry
         gets the first reply."""
-        try:
-            states.parse_payload(trigger, payload)
-        except states.Refused as refused:
-            raise CoalitionRefused(trigger, refused.reasons) from None
-        request = _request(trigger, payload, actor, reason)
+        request = self.gate.trigger_request(slug, trigger, payload, actor, reason, source=source)
+        return await self.send(slug, request, request_id, source=source)
+
+    async def send(
+        self, slug: str, request: TriggerRequest, request_id: str | None = None, *, source: Source = "cli"
+    ) -> Accepted:
+        """Send a request the gate let through (`self.gate.trigger_request`)."""
         try:
             return await self._handle(slug).execute_update(CoalitionWorkflow.fire, request, id=request_id)
         except WorkflowUpdateFailedError as error:
-            refusal = _refusal(trigger, error)
+            refusal = _refusal(request.trigger, error)
             if refusal is None:
                 raise
-            raise refusal from None
+            raise self.gate.refused(refusal, slug, request.actor, source) from None
         except RPCError as error:
             raise await self._explain(slug, error) from None
 
@@ -236,18 +208,10 @@ class CoalitionService:
     async def count(self, where: PortfolioFilter) -> int:
         return (await self._client.count_workflows(where.query())).count
 
-    async def start_bulk(self, request: BulkRequest) -> BulkProgress:
-        """Start a durable bulk operation; refused at once if no coalition could accept it."""
-        if request.actor.role != Role.coordinator and (
-            request.actor.role != Role.integration or request.trigger not in request.actor.allowed_triggers
-        ):
-            raise CoalitionForbidden(
-                request.trigger, [f"{request.actor} may not run bulk operations with {request.trigger}."]
-            )
-        try:
-            states.parse_payload(request.trigger, request.payload)
-        except states.Refused as refused:
-            raise CoalitionRefused(request.trigger, refused.reasons) from None
+    async def start_bulk(self, request: BulkRequest, *, source: Source = "cli") -> BulkProgress:
+        """Start a durable bulk operation; refused at once if no coalition could accept it.
+        Its own attempts on each coalition are logged with the source "bulk"."""
+        self.gate.bulk_request(request, source=source)
         try:
             handle = await self._client.start_workflow(
                 BulkOperationWorkflow.run,

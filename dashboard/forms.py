@@ -3,8 +3,9 @@
 `fields(schema)` turns a payload's JSON schema (as `method_description()` gives it) into a
 tree of `FieldSpec`s. The templates render that tree as inputs with data attributes; the
 page's script checks those attributes and `decode` checks the same rules on the server,
-both with the sentences of `dashboard.messages`. Only then does the payload go to the
-method's own model and to the workflow, which stay the authority.
+both with the sentences of `dashboard.messages`. Then the payload goes to the service, which
+parses it with the method's own model, and to the workflow: they stay the authority, and
+their sentences (`states.describe_errors`) are shown next to the fields they name.
 
 Field paths are dotted (`answers.drive`, `partners.0.name`), the same as the `loc` of a
 pydantic error and the field prefix of a refusal sentence, so every error finds its input.
@@ -19,9 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
-
 from lemniscate.dashboard.messages import PATTERN_MESSAGES, message
+from lemniscate.states.errors import fields_of
 
 Kind = Literal[
     "text",
@@ -345,17 +345,19 @@ def _blank(specs: Sequence[FieldSpec], form: FormValues, prefix: str) -> bool:
     return True
 
 
-def model_errors(model: type[BaseModel], payload: Mapping[str, Any]) -> Errors:
-    """What the method's own model says beyond the schema (e.g. 'an owner or unassigned')."""
-    try:
-        model.model_validate_json(json.dumps(payload))
-    except ValidationError as error:
-        found: Errors = {}
-        for item in error.errors():
-            path = ".".join(str(p) for p in item["loc"])
-            found.setdefault(path, []).append(str(item["msg"]).removeprefix("Value error, "))
-        return found
-    return {}
+def as_reasons(errors: Errors) -> list[str]:
+    """What a form got wrong, worded as `states.describe_errors` words a payload's mistakes
+    ("field: what is wrong"): the refusal the service logs."""
+    return [f"{path}: {text}" for path, texts in errors.items() for text in texts]
+
+
+def errors_of(reasons: Sequence[str]) -> Errors:
+    """A refusal's sentences by the field each names, so they land next to their inputs
+    ("" for the payload as a whole: shown above the form)."""
+    found: Errors = {}
+    for path, text in fields_of(reasons):
+        found.setdefault(path, []).append(text)
+    return found
 
 
 def form_values(items: Sequence[tuple[str, str]]) -> dict[str, list[str]]:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Final
 
+from pydantic_core import PydanticKnownError
+
 MESSAGES: Final[dict[str, str]] = {
     "check_fields": "Check the marked fields.",
-    "required": "Required.",
+    # pydantic's own words, which `states.describe_errors` gives the API and the CLI: a
+    # missing field reads the same wherever it is caught.
+    "required": PydanticKnownError("missing").message(),
     "too_short": "Write at least {min} characters.",
     "too_long": "Write at most {max} characters.",
     "pattern": "Not in the expected form.",

@@ -1,8 +1,9 @@
 """What the page offers whom: which triggers get a form, and what their fields may name.
 
-The workflow decides for certain (a partner naming another organisation is refused there);
-this only keeps the page from offering what would be refused for who the person is, and
-turns free-text names into choices among what the coalition knows.
+The service and the workflow decide for certain (a partner naming another organisation is
+refused there); this only keeps the page from offering what the permission policy would
+refuse for who the person is, and turns free-text names into choices among what the
+coalition knows.
 """
 
 from __future__ import annotations
@@ -12,28 +13,17 @@ from dataclasses import dataclass
 from lemniscate import states
 from lemniscate.models.coalition import ActionStatus, Coalition
 from lemniscate.models.events import Actor, Role
+from lemniscate.states import policy
 
 _OPEN = (ActionStatus.open, ActionStatus.in_progress, ActionStatus.stalled)
 
 
-def may_change(actor: Actor) -> bool:
-    return actor.role in (Role.coordinator, Role.partner, Role.integration)
-
-
-def may_start(actor: Actor) -> bool:
-    return actor.role == Role.coordinator or (
-        actor.role == Role.integration and states.START in actor.allowed_triggers
-    )
-
-
 def offered(actor: Actor, trigger: str, coalition: Coalition) -> bool:
     """Whether this person gets a form for this trigger at all."""
-    if actor.role == Role.coordinator:
-        return True
-    if actor.role == Role.integration:
-        return trigger in actor.allowed_triggers
-    if actor.role != Role.partner or states.TRIGGERS[trigger].partner_scope is None:
+    if not policy.may_ever_fire(actor, states.TRIGGERS[trigger]):
         return False
+    if actor.role != Role.partner:
+        return True
     # A partner reports only on actions it owns, and picks up only unowned ones.
     if trigger == "report_progress":
         return any(a.owner == actor.organisation for a in coalition.actions)

@@ -1,13 +1,14 @@
 """The dashboard's pages: log-in, the portfolio, one coalition, and the forms they post.
 
 Everything goes through `CoalitionService`, the same operations the API and the CLI use, as
-the person who logged in: the workflow's own checks decide, the pages only explain.
+the person who logged in: the service's and the workflow's checks decide (and log what they
+refuse), the pages only explain.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,28 +22,36 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from lemniscate import states
-from lemniscate.api.auth import KeyRing
+from lemniscate.api.deps import ServiceFactory, key_ring
 from lemniscate.cluster import ClusterConfigError, ClusterSettings, ClusterUnavailableError
 from lemniscate.coalitions import (
     CoalitionExists,
     CoalitionFinished,
-    CoalitionForbidden,
     CoalitionNotFound,
     CoalitionRefused,
-    CoalitionService,
+    InvalidPayload,
     InvalidRequest,
+    Unreadable,
 )
+from lemniscate.coalitions.gate import Payload
 from lemniscate.dashboard import lemniscate, offers, portfolio, views, web
-from lemniscate.dashboard.forms import Errors, FieldSpec, decode, fields, item_indices, model_errors
+from lemniscate.dashboard.forms import (
+    Errors,
+    FieldSpec,
+    as_reasons,
+    decode,
+    errors_of,
+    fields,
+    item_indices,
+)
 from lemniscate.dashboard.messages import MESSAGES
 from lemniscate.dashboard.session import Sessions
 from lemniscate.dashboard.views import Submitted
 from lemniscate.models.events import Actor
-from lemniscate.models.payloads import StartCoalition
+from lemniscate.states import policy
 from lemniscate.states.describe import method_description
 from lemniscate.workflows.io import CoalitionView
 
-ServiceFactory = Callable[[], Awaitable[CoalitionService]]
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 HERE = Path(__file__).parent
 PAGE_SIZE = 25  # rows per page unless ?size= asks for 1 to MAX_PAGE_SIZE
@@ -71,9 +80,21 @@ class TriggerForm:
     choices: dict[str, list[offers.Choice]]
 
 
-def _model_errors(trigger: str, payload: dict[str, Any]) -> Errors:
-    model = StartCoalition if trigger == states.START else states.TRIGGERS[trigger].payload
-    return model_errors(model, payload)
+def _readable(payload: dict[str, Any], errors: Errors) -> Payload:
+    """What the service gets from a form: the payload, or what the form found wrong with it
+    (refused and logged by the service like any other refusal)."""
+    return Unreadable(as_reasons(errors)) if errors else payload
+
+
+def _submitted(
+    trigger: str, values: dict[str, list[str]], errors: Errors, refused: CoalitionRefused
+) -> Submitted:
+    """A refused form, shown again with what was typed: a payload's mistakes next to their
+    fields (the form's own findings, else the fields the service's sentences name), any
+    other refusal's sentences above the form."""
+    if isinstance(refused, InvalidPayload):
+        return Submitted(trigger, values, errors or errors_of(refused.reasons))
+    return Submitted(trigger, values, refused=refused.reasons)
 
 
 def _settings() -> ClusterSettings | None:
@@ -158,8 +179,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
     async def login(request: Request) -> Response:
         values = await web.posted(request)
         target = web.safe_next(web.first(values, "next"))
-        keys: KeyRing = request.app.state.keys
-        actor = keys.identify(web.first(values, "key"))
+        actor = key_ring(request).identify(web.first(values, "key"))
         if actor is None:
             return page(
                 request,
@@ -214,7 +234,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
             week_end=week,
             first_href=portfolio.link(filters, **sized) if token else None,
             next_href=portfolio.link(filters, page=listed.next_token, **sized) if listed.next_token else None,
-            start_specs=START_SPECS if offers.may_start(actor) else None,
+            start_specs=START_SPECS if not policy.may_start(actor) else None,  # no reasons: allowed
             submitted=submitted,
             rounds=[r.value for r in states.Round],
             sides=[s.value for s in states.Side],
@@ -226,23 +246,21 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
         actor = actor_of(request)
         if not web.same_origin(request):
             return problem(request, 403, "Refused", "This form was posted from another site.")
-        if not offers.may_start(actor):
-            return problem(request, 403, "Not allowed for you", f"{actor} may not start coalitions.")
         values = await web.posted(request)
         payload, errors = decode(START_SPECS, values)
-        errors = errors or _model_errors(states.START, payload)
-        if errors:
-            return await render_portfolio(request, actor, Submitted(states.START, values, errors), 422)
         try:
-            view = await (await service()).start(payload, actor, web.reason(values))
+            view = await (await service()).start(
+                _readable(payload, errors), actor, web.reason(values), source="dashboard"
+            )
         except CoalitionExists as exists:
             return await render_portfolio(
                 request, actor, Submitted(states.START, values, {"id": [str(exists)]}), 409
             )
         except CoalitionRefused as refused:
-            return await render_portfolio(
-                request, actor, Submitted(states.START, values, refused=refused.reasons), 422
-            )
+            if refused.forbidden:  # nobody offered this person the form
+                return problem(request, 403, "Not allowed for you", " ".join(refused.reasons))
+            submitted = _submitted(states.START, values, errors, refused)
+            return await render_portfolio(request, actor, submitted, 422)
         return RedirectResponse(
             f"/dashboard/coalitions/{quote(view.coalition.id)}?" + urlencode({"done": states.START}), 303
         )
@@ -294,7 +312,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
             steps=sorted((f for f in forms if f.step), key=lambda f: (f.name in FINAL_STEPS, not f.allowed)),
             records=[f for f in forms if not f.step and f.allowed],
             closed_records=[f for f in forms if not f.step and not f.allowed],
-            may_change=offers.may_change(actor),
+            may_change=policy.may_change(actor),
             due={a.id: views.action_due(a, today) for a in c.actions},
             timeline=views.timeline(journal),
             submitted=submitted,
@@ -313,19 +331,19 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
             return problem(request, 403, "Refused", "This form was posted from another site.")
         svc = await service()
         view = await svc.view(slug)
-        if not offers.offered(actor, trigger, view.coalition):
-            return problem(request, 403, "Not allowed for you", f"{actor} may not use {trigger} here.")
         values = await web.posted(request)
         payload, errors = decode(SPECS[trigger], values)
-        errors = errors or _model_errors(trigger, payload)
-        if errors:
-            return await render_coalition(request, actor, slug, Submitted(trigger, values, errors), 422, view)
         try:
-            accepted = await svc.trigger(slug, trigger, payload, actor, web.reason(values))
+            accepted = await svc.trigger(
+                slug, trigger, _readable(payload, errors), actor, web.reason(values), source="dashboard"
+            )
         except CoalitionRefused as refused:  # nothing changed: show why, with what was typed
-            status = 403 if isinstance(refused, CoalitionForbidden) else 422
+            if refused.forbidden and not offers.offered(actor, trigger, view.coalition):
+                # The page has no form of this trigger to show it in.
+                return problem(request, 403, "Not allowed for you", " ".join(refused.reasons))
+            submitted = _submitted(trigger, values, errors, refused)
             return await render_coalition(
-                request, actor, slug, Submitted(trigger, values, refused=refused.reasons), status, view
+                request, actor, slug, submitted, 403 if refused.forbidden else 422, view
             )
         return RedirectResponse(
             f"/dashboard/coalitions/{quote(slug)}?" + urlencode({"done": trigger, "seq": accepted.seq}), 303

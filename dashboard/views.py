@@ -15,6 +15,7 @@ from lemniscate.dashboard.offers import Choice
 from lemniscate.models.coalition import Action, ActionStatus, Coalition, Partner
 from lemniscate.models.journal import JournalEntry
 from lemniscate.models.records import Level
+from lemniscate.states.errors import fields_of
 from lemniscate.workflows.io import workflow_id
 
 DUE_SOON_DAYS = 7
@@ -201,5 +202,5 @@ def form_context(
     mine = submitted if submitted is not None and submitted.trigger == trigger else None
     if mine is None:
         return FormContext(form_id, {}, {}, choices, frozenset(), locked)
-    flagged = frozenset(r.split(": ", 1)[0] for r in mine.refused if ": " in r)
+    flagged = frozenset(field for field, _ in fields_of(mine.refused) if field)
     return FormContext(form_id, mine.values, mine.errors, choices, flagged, locked)

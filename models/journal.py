@@ -33,7 +33,7 @@ class JournalEntry(Record):
     to_state: str
     round: str
     side: str
-    # Tamper evidence (see audit.chain): `hash` is sha256 over the canonical JSON of this
+    # Tamper evidence (see models.chain): `hash` is sha256 over the canonical JSON of this
     # entry without `hash`, `prev_hash` the previous entry's hash (a fixed genesis value for
     # the first). Optional only so snapshots carried from before the chain still load.
     prev_hash: str | None = None

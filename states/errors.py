@@ -7,6 +7,8 @@ reads the same sentence wherever the request came from.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 
 from pydantic import ValidationError
 
@@ -35,3 +37,30 @@ def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
         where = f"{prefix}{path}" if path else prefix.rstrip(".") or "payload"
         lines.append(f"{where}: {item['msg']}")
     return lines
+
+
+# One part of a path as `describe_errors` writes it: a name, an index, or a quoted string.
+_PART = r'(?:[^\W\d]\w*|\d+|"(?:[^"\\]|\\.)*")'
+_NAMING = re.compile(rf"({_PART}(?:\.{_PART})*): (.+)", re.DOTALL)
+_WHOLE = "payload"
+
+
+def named_field(sentence: str) -> tuple[str, str] | None:
+    """The field a sentence of `describe_errors` (or of a check: "name: ... already a
+    partner") names, and what it says of it, so a surface can mark that field or list it:
+    ("held_on", "Field required"); "" for the payload as a whole; None when no field is named.
+    Quoted parts come back as they were sent."""
+    match = _NAMING.fullmatch(sentence)
+    if match is None:
+        return None
+    path, reason = match.groups()
+    if path == _WHOLE:
+        return "", reason
+    parts = [json.loads(part) if part.startswith('"') else part for part in re.findall(_PART, path)]
+    return ".".join(parts), reason
+
+
+def fields_of(sentences: Iterable[str]) -> list[tuple[str, str]]:
+    """Each sentence's field and what it says of it (`named_field`); a sentence that names
+    no field belongs to the payload as a whole ("") and is kept whole."""
+    return [named_field(sentence) or ("", sentence) for sentence in sentences]

@@ -51,6 +51,23 @@ def may_fire(actor: Actor, spec: Trigger[Any], coalition: Coalition, payload: Re
             return []
 
 
+def may_attempt(actor: Actor, spec: TriggerSpec) -> list[str]:
+    """Why `actor` may never fire this trigger, whatever the coalition and the payload: what a
+    surface asks before it reads or sends a request, so who asked is refused before what was
+    asked. Says what `may_fire` would say; a partner at a partner trigger passes here, and
+    `may_fire` decides on the coalition whose records the payload concerns."""
+    if actor.role == Role.system or may_ever_fire(actor, spec):
+        return []
+    if actor.role == Role.integration:
+        return _integration_may(actor, spec.name)
+    if actor.role == Role.partner:
+        return [
+            f"{actor}: partners record only their own organisation's answers, "
+            f"commitments and action progress; {spec.name} is for the coordinator."
+        ]
+    return [f"{actor} may read everything but change nothing."]
+
+
 def may_request(actor: Actor) -> list[str]:
     """The engine's own role never arrives from outside: a request claiming it is refused."""
     if actor.role == Role.system:

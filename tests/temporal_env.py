@@ -8,6 +8,7 @@ import dataclasses
 import re
 import shutil
 import sys
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -56,10 +57,12 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 
 @asynccontextmanager
 async def running_worker(client: Client) -> AsyncIterator[CoalitionService]:
-    """A worker on a fresh task queue, and the service that talks to it."""
+    """A worker on a fresh task queue, and the service that talks to it. The service logs
+    its refusals to a file of its own, not to the checkout's `.lemniscate/`."""
     task_queue = f"test-{uuid.uuid4().hex[:8]}"
-    async with create_worker(client, task_queue):
-        yield CoalitionService(client, task_queue)
+    with tempfile.TemporaryDirectory(prefix="lemniscate-refusals-") as logs:
+        async with create_worker(client, task_queue):
+            yield CoalitionService(client, task_queue, refusal_log=Path(logs) / "refusals.jsonl")
 
 
 # Helpers for the workflow tests (test_workflow_*.py) -----------------------------------

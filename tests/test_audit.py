@@ -26,7 +26,6 @@ from temporal_env import eventually, running_worker, time_skipping_env, walk_ser
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 
-from lemniscate.audit import chain
 from lemniscate.audit.formats import FORMATS, render
 from lemniscate.audit.history import RunHistory, _Tasks, fetch_runs
 from lemniscate.audit.refusals import ENV_REFUSAL_LOG, log_path, read_refusals, record_refusal
@@ -36,6 +35,7 @@ from lemniscate.audit.wording import sentence
 from lemniscate.cli.audit import EXIT_MISMATCH, audit
 from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
+from lemniscate.models import chain
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.workflows.coalition import CoalitionWorkflow

@@ -31,9 +31,9 @@ import uvicorn
 from playwright.async_api import Browser, Page, async_playwright, expect
 from ports import free_ports
 
-from lemniscate.api.app import create_app
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.server import service_factory
+from lemniscate.cli.web import create_app
 from lemniscate.cluster import ClusterSettings, EmbeddedServer
 from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRow
 from lemniscate.dashboard import portfolio
@@ -206,7 +206,7 @@ async def test_coordinator_walks_round_one_from_the_page(stack: Stack) -> None:
     in_page = page.locator('#form-record_intent [data-error-for="intent"]')
     await expect(in_page).to_be_visible()
     client_says = await in_page.inner_text()
-    assert client_says == "Required."
+    assert client_says == "Field required"  # pydantic's words, as the API and the CLI say
     await page.eval_on_selector("#form-record_intent", "f => f.removeAttribute('data-validate')")
     await _submit(page, "form-record_intent")
     from_server = page.locator('#form-record_intent [data-error-for="intent"]')
@@ -391,7 +391,7 @@ async def test_page_and_server_find_the_same_mistakes_in_every_form(stack: Stack
     await form.locator('[name="explicitly_unassigned"]').check()
     await _submit(page, "form-add_action")
     await expect(page.locator("#form-add_action [data-form-general]")).to_have_text(
-        "give an owner or mark the action explicitly unassigned, not both"
+        "Value error, give an owner or mark the action explicitly unassigned, not both"
     )
     await expect(page.locator("#form-add_action [data-form-alert]")).to_be_hidden()
     assert await _journal_length(stack, SEEDED) == before
@@ -548,7 +548,7 @@ def test_forms_decode_nested_lists_and_say_what_is_wrong() -> None:
     )
     assert errors == {
         "id": ["Use lower-case letters, digits and hyphens, e.g. my-coalition."],
-        "partners.0.agenda.0.kind": ["Required."],
-        "partners.0.agenda.0.description": ["Required."],
+        "partners.0.agenda.0.kind": ["Field required"],
+        "partners.0.agenda.0.description": ["Field required"],
     }
     assert payload["partners"] == [{"name": "VNG", "kind": "government", "agenda": [{"on": "2027-01-01"}]}]

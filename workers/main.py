@@ -15,7 +15,6 @@ from temporalio.client import Client
 from temporalio.worker import Replayer, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from lemniscate.activities.bulk import BulkActivities
 from lemniscate.activities.notify import CHANNELS
 from lemniscate.activities.publish import PublishActivities
 from lemniscate.cluster import (
@@ -26,6 +25,8 @@ from lemniscate.cluster import (
     ensure_registered,
     observability,
 )
+from lemniscate.coalitions import CoalitionService
+from lemniscate.coalitions.bulk import BulkActivities
 from lemniscate.workers.activity_log import WorkflowActivityLog
 from lemniscate.workflows.bulk import BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
@@ -58,7 +59,7 @@ def create_replayer(workflows: Sequence[type] = WORKFLOWS) -> Replayer:
 
 def create_worker(client: Client, task_queue: str) -> Worker:
     bulk = BulkActivities(client, task_queue)
-    publish = PublishActivities(client)
+    publish = PublishActivities(CoalitionService(client, task_queue).subscriptions)
     return Worker(
         client,
         task_queue=task_queue,

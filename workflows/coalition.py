@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from lemniscate import states
     from lemniscate.activities.notify import CHANNELS, Notification
     from lemniscate.cluster import search_attributes as sa
+    from lemniscate.models import chain
     from lemniscate.models.coalition import Coalition
     from lemniscate.models.events import Event
     from lemniscate.models.journal import CoalitionStatus, FollowUpRecord, JournalEntry, TriggerRequest

@@ -1,4 +1,4 @@
-"""The side of a bulk operation that talks to other workflows: select, then fire.
+"""The activities of a bulk operation: select, then fire, through the service like any surface.
 
 Firing uses a request id derived from the bulk id, so a chunk retried after a crash applies
 each trigger at most once: Temporal answers a repeated update id with the first reply.
@@ -9,12 +9,9 @@ from __future__ import annotations
 from temporalio import activity
 from temporalio.client import Client
 
+from lemniscate.coalitions.errors import CoalitionError, CoalitionRefused
 from lemniscate.coalitions.portfolio import PortfolioFilter
-from lemniscate.coalitions.service import (
-    CoalitionError,
-    CoalitionRefused,
-    CoalitionService,
-)
+from lemniscate.coalitions.service import CoalitionService
 from lemniscate.models.bulk import BulkChunk, BulkFilter, BulkResult
 
 
@@ -53,6 +50,7 @@ class BulkActivities:
                     request.actor,
                     request.reason,
                     bulk_request_id(request.id),
+                    source="bulk",
                 )
                 results.append(BulkResult(coalition_id=target, outcome="accepted"))
             except CoalitionRefused as refused:

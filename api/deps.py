@@ -1,0 +1,54 @@
+"""What the API's routes, and the dashboard's pages, depend on: who calls, and the service.
+
+`api.app.create_app` keeps the key ring on `app.state` and hands the service factory to
+its routes; the dashboard, mounted on the same app by the composition root (`cli.web`),
+takes both from here too, so neither package needs the other's app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from lemniscate.api.auth import KeyRing
+from lemniscate.api.problems import Problem
+from lemniscate.coalitions import CoalitionService
+from lemniscate.models.events import Actor
+
+ServiceFactory = Callable[[], Awaitable[CoalitionService]]
+"""How routes get the service: `api.server.service_factory` connects on first use."""
+
+
+def key_ring(request: Request) -> KeyRing:
+    keys: KeyRing = request.app.state.keys
+    return keys
+
+
+async def authenticate(
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> Actor:
+    """The actor behind the key the request carries."""
+    presented = x_api_key
+    if authorization is not None:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Problem(401, "Unauthenticated", "use 'Authorization: Bearer <key>'", "unauthenticated")
+        presented = token
+    if not presented:
+        raise Problem(
+            401,
+            "Unauthenticated",
+            "this API needs a key: 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+            "unauthenticated",
+        )
+    identified = key_ring(request).identify(presented)
+    if identified is None:
+        raise Problem(401, "Unauthenticated", "the key is not known", "unauthenticated")
+    return identified
+
+
+Caller = Annotated[Actor, Depends(authenticate)]
