@@ -51,7 +51,7 @@ def may_fire(actor: Actor, spec: Trigger[Any], coalition: Coalition, payload: Re
             return []
 
 
-def may_attempt(actor: Actor, spec: TriggerSpec) -> list[str]:
+def may_attempt(actor: Actor, spec: Trigger[Any]) -> list[str]:
     """Why `actor` may never fire this trigger, whatever the coalition and the payload: what a
     surface asks before it reads or sends a request, so who asked is refused before what was
     asked. Says what `may_fire` would say; a partner at a partner trigger passes here, and

@@ -19,7 +19,6 @@ with workflow.unsafe.imports_passed_through():
     from lemniscate import states
     from lemniscate.activities.notify import CHANNELS, Notification
     from lemniscate.cluster import search_attributes as sa
-    from lemniscate.models import chain
     from lemniscate.models.coalition import Coalition
     from lemniscate.models.events import Event
     from lemniscate.models.journal import CoalitionStatus, FollowUpRecord, JournalEntry, TriggerRequest
@@ -66,7 +65,7 @@ class CoalitionWorkflow:
         self._changed = False
         self._ending = False
         self._decided: dict[str, states.Decision] = {}  # by update id, see _validate_fire
-        self._indexed: tuple[object, ...] = ()
+        self._indexed: sa.Values | None = None
         self._planned_for: tuple[Coalition, datetime, list[followups.FollowUp]] | None = None
         # Patch markers in this order, as runs recorded them.
         self._exact_night_candle = not workflow.patched(NIGHT_CANDLE_AT_DELIVERY_TIME)
@@ -283,32 +282,9 @@ class CoalitionWorkflow:
 
     def _upsert_search_attributes(self) -> None:
         """Keep what programme offices filter on current; unchanged values cost no event."""
-        c = self._run.coalition
         status = self._status()
-        values = (
-            c.state,
-            states.current_round(c).value,
-            states.STATE_INFO[c.state].side.value,
-            c.task.programme,
-            c.playbook.ref,
-            tuple(c.organisations()),
-            status.at_risk,
-            status.next_follow_up_at,
-        )
+        values = sa.values_of(self._run.coalition, status.at_risk, status.next_follow_up_at)
         if values == self._indexed:
             return
         self._indexed = values
-        workflow.upsert_search_attributes(
-            [
-                sa.STATE.value_set(c.state),
-                sa.ROUND.value_set(values[1]),
-                sa.SIDE.value_set(values[2]),
-                sa.PROGRAMME.value_set(c.task.programme) if c.task.programme else sa.PROGRAMME.value_unset(),
-                sa.PLAYBOOK.value_set(c.playbook.ref),
-                sa.ORGANISATIONS.value_set(c.organisations()),
-                sa.AT_RISK.value_set(status.at_risk),
-                sa.NEXT_FOLLOW_UP.value_set(status.next_follow_up_at)
-                if status.next_follow_up_at
-                else sa.NEXT_FOLLOW_UP.value_unset(),
-            ]
-        )
+        workflow.upsert_search_attributes(values.updates())

@@ -11,7 +11,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from lemniscate import states
-    from lemniscate.audit import chain
+    from lemniscate.models import chain
     from lemniscate.models.coalition import Coalition
     from lemniscate.models.events import Event, Role
     from lemniscate.models.journal import (
@@ -129,7 +129,7 @@ def seal(
 ) -> JournalEntry:
     """The journal entry for `event`, sealed into the hash chain after `previous`.
 
-    Only computes (hashlib over canonical JSON, see `audit.chain`): no commands, so histories
+    Only computes (hashlib over canonical JSON, see `models.chain`): no commands, so histories
     recorded before the chain replay unchanged."""
     prev_hash = (
         chain.GENESIS
