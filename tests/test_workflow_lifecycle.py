@@ -50,6 +50,7 @@ from lemniscate.workflows.coalition import (
     CoalitionWorkflow,
 )
 from lemniscate.workflows.io import REFUSED, CoalitionView, workflow_id
+from lemniscate.workflows.publisher import PUBLISH_AFTER
 
 AUDITOR = Actor(id="auditor-1", role=Role.auditor)
 ESIGN = Actor(id="esign", role=Role.integration, allowed_triggers=["sign_founding_basis"])
@@ -307,7 +308,9 @@ async def test_refused_updates_leave_no_event_in_the_history(dev_env: WorkflowEn
     wid = workflow_id(slug)
     async with running_worker(client) as service:
         await service.start(walks.taskforce_start(slug), COORDINATOR)
-        length = await settled_history_length(client, wid)
+        # Quiet for longer than the publisher's batching window: the start's event goes out
+        # after it, and those events belong before the length the refusals must keep.
+        length = await settled_history_length(client, wid, quiet=PUBLISH_AFTER.total_seconds() + 1)
         view = await service.view(slug)
 
         async def refused_by_service(trigger: str, payload: dict[str, Any], actor: Actor) -> list[str]:
