@@ -13,6 +13,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
+from lemniscate.states.names import StateName as S
 from lemniscate.states.table import STATES, Round, Side
 
 WIDTH, HEIGHT = 960, 560
@@ -35,7 +36,7 @@ ROUND_LABELS: dict[Round, str] = {
 }
 
 # Round 2's ik/wij/het steps are walked again in round 3 after an initiative founding.
-_REVISITED = ("content_elaboration", "collaboration_proposals", "proposal_completion")
+_REVISITED = (S.content_elaboration, S.collaboration_proposals, S.proposal_completion)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from lemniscate import states
 from lemniscate.models.coalition import ActionStatus, Coalition
 from lemniscate.models.events import Actor, Role
 from lemniscate.states import policy
+from lemniscate.states.names import TriggerName as T
 
 _OPEN = (ActionStatus.open, ActionStatus.in_progress, ActionStatus.stalled)
 
@@ -25,9 +26,9 @@ def offered(actor: Actor, trigger: str, coalition: Coalition) -> bool:
     if actor.role != Role.partner:
         return True
     # A partner reports only on actions it owns, and picks up only unowned ones.
-    if trigger == "report_progress":
+    if trigger == T.report_progress:
         return any(a.owner == actor.organisation for a in coalition.actions)
-    if trigger == "pick_up_action":
+    if trigger == T.pick_up_action:
         return any(a.owner is None and a.status in _OPEN for a in coalition.actions)
     return True
 
@@ -52,9 +53,9 @@ def choices(coalition: Coalition, actor: Actor, trigger: str) -> dict[str, list[
     partners = [p.name for p in c.partners]
     organisations = c.organisations()
     actions = c.actions
-    if actor.role == Role.partner and trigger == "report_progress":
+    if actor.role == Role.partner and trigger == T.report_progress:
         actions = [a for a in actions if a.owner == actor.organisation]
-    if trigger == "pick_up_action":
+    if trigger == T.pick_up_action:
         actions = [a for a in actions if a.owner is None and a.status in _OPEN]
     found: dict[str, list[Choice]] = {
         "partner": _plain(
@@ -72,11 +73,11 @@ def choices(coalition: Coalition, actor: Actor, trigger: str) -> dict[str, list[
         "rests_on": [Choice(r.id, f"{r.id} · cycle {r.cycle}") for r in c.monitoring_reports],
         "resolves": [Choice(i.id, f"{i.id} · {i.action}") for i in c.open_accountability()],
     }
-    if trigger == "map_topic":
+    if trigger == T.map_topic:
         found["partners"] = _plain(partners)
     for name in ("invitees", "inviters", "attended", "signatories", "contributors"):
         found[name] = _plain(organisations)
     # A new region, and a newly added partner, name new organisations: no choices there.
-    if trigger in ("spawn_region", "add_partner"):
+    if trigger in (T.spawn_region, T.add_partner):
         return {}
     return {name: options for name, options in found.items() if options}

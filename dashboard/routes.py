@@ -50,6 +50,7 @@ from lemniscate.dashboard.views import Submitted
 from lemniscate.models.events import Actor
 from lemniscate.states import policy
 from lemniscate.states.describe import method_description
+from lemniscate.states.names import TriggerName as T
 from lemniscate.workflows.io import CoalitionView
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
@@ -66,7 +67,7 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
 START_SPECS = fields(_DESCRIPTION["start"]["payload_schema"])
 STEPS = frozenset(t["name"] for t in _DESCRIPTION["triggers"] if t["kind"] == "step")
 # Steps that end or undo a coalition's course: shown last, and not as the obvious button.
-FINAL_STEPS = ("dissolve", "start_closing", "close", "return_to_round_one", "transform")
+FINAL_STEPS = (T.dissolve, T.start_closing, T.close, T.return_to_round_one, T.transform)
 
 
 @dataclass(frozen=True)
