@@ -16,8 +16,6 @@ from typing import Any
 
 import httpx
 import pytest
-from ports import free_ports
-from receivers import Webhooks, webhook_receiver
 
 from lemniscate.activities.notify import sign
 from lemniscate.api.app import create_app
@@ -26,6 +24,8 @@ from lemniscate.api.server import service_factory
 from lemniscate.cluster import ClusterSettings, EmbeddedServer
 from lemniscate.examples import walks
 from lemniscate.workers.main import create_worker
+from tests.support.ports import free_ports
+from tests.support.receivers import Webhooks, webhook_receiver
 
 KEYS: dict[str, dict[str, Any]] = {
     "coordinator": {"key": "coordinator-key-0123456789", "id": "anna", "role": "coordinator"},

@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from google.protobuf.timestamp_pb2 import Timestamp
-from temporal_env import eventually, running_worker, time_skipping_env, walk_service
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 
@@ -40,6 +39,8 @@ from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import CoalitionInput, workflow_id
+from tests.support.servers import running_worker, time_skipping_env
+from tests.support.workflows import eventually, walk_service
 
 LIFE = "audit-lifecycle"
 LONG = "audit-long"

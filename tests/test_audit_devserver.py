@@ -16,7 +16,6 @@ import httpx
 import pytest
 from click.testing import CliRunner, Result
 from fastapi import FastAPI
-from temporal_env import dev_server_env, eventually, running_worker, walk_service
 
 from lemniscate.api import problems
 from lemniscate.api.audit_routes import CHAIN_HEAD_HEADER, FINDINGS_HEADER, audit_router
@@ -26,6 +25,8 @@ from lemniscate.cli.audit import EXIT_MISMATCH, audit
 from lemniscate.coalitions import CoalitionService, PortfolioFilter
 from lemniscate.examples import walks
 from lemniscate.models.events import Role
+from tests.support.servers import dev_server_env, running_worker
+from tests.support.workflows import eventually, walk_service
 
 CLOSED, DISSOLVED, FRESH = "audit-closed", "audit-dissolved", "audit-fresh"
 KEYS = {

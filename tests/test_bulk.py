@@ -14,13 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from ports import free_ports
 from temporalio.service import RPCError
 
 from lemniscate.cluster import ClusterSettings, EmbeddedServer
 from lemniscate.coalitions import CoalitionService, PortfolioFilter
 from lemniscate.examples import walks
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
+from tests.support.ports import free_ports
 
 RES, OTHER = 150, 50
 SIGNAL = {

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from ports import free_ports
 
 from lemniscate.cli.main import cli
 from lemniscate.examples import walks
+from tests.support.ports import free_ports
 
 SLUG = "cli-taskforce"
 LEMNISCATE = str(Path(sys.executable).parent / "lemniscate")

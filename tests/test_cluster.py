@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from ports import free_ports
 from temporalio.api.operatorservice.v1 import RemoveSearchAttributesRequest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
@@ -26,6 +25,7 @@ from lemniscate.cluster.errors import (
     EmbeddedServerError,
 )
 from lemniscate.cluster.settings import ClusterSettings
+from tests.support.ports import free_ports
 
 EXPECTED_TYPES = {
     "LemniscateState": "Keyword",

@@ -29,7 +29,6 @@ import httpx
 import pytest
 import uvicorn
 from playwright.async_api import Browser, Page, async_playwright, expect
-from ports import free_ports
 
 from lemniscate.api.app import create_app
 from lemniscate.api.auth import KeyRing
@@ -43,6 +42,7 @@ from lemniscate.examples import walks
 from lemniscate.models.events import Actor, Role
 from lemniscate.states.describe import method_description
 from lemniscate.workers.main import create_worker
+from tests.support.ports import free_ports
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 KEYS: dict[str, dict[str, Any]] = {

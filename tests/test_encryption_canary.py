@@ -18,12 +18,12 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from ports import free_ports
-from processes import Up, python_command
 
 from lemniscate.cli.main import cli
 from lemniscate.cluster import find_temporal_cli
 from lemniscate.examples import walks
+from tests.support.ports import free_ports
+from tests.support.processes import Up, python_command
 
 SLUG = "canary-coalition"
 TOKEN = "canary-codec-token"

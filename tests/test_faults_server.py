@@ -18,7 +18,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from faults import (
+
+from tests.support.faults import (
     Burst,
     WorkerProcess,
     check_nothing_lost,

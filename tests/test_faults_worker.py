@@ -13,7 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
-from faults import (
+from tests.support.faults import (
     Burst,
     WorkerProcess,
     check_nothing_lost,

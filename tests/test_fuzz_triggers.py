@@ -34,7 +34,6 @@ import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from temporal_env import dev_server_env, running_worker
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
 
@@ -44,6 +43,7 @@ from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, partner_actor
 from lemniscate.models.events import Actor, Role
 from lemniscate.workflows.io import workflow_id
+from tests.support.servers import dev_server_env, running_worker
 
 T = TypeVar("T")
 Json = Any

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from pydantic import TypeAdapter
-from temporal_env import running_worker, time_skipping_env
 
 from lemniscate.examples import walks
 from lemniscate.models.events import Event
@@ -14,6 +13,7 @@ from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.states import replay
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import CoalitionInput, workflow_id
+from tests.support.servers import running_worker, time_skipping_env
 
 SLUG = "three-years"
 QUARTERS = 12

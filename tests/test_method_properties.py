@@ -14,17 +14,6 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from method_helpers import (
-    AT,
-    AUDITOR,
-    SYSTEM,
-    Walked,
-    city_steps,
-    integration,
-    sample_payload,
-    taskforce_steps,
-    walk,
-)
 
 from lemniscate import states
 from lemniscate.examples import walks
@@ -35,6 +24,17 @@ from lemniscate.models.coalition import BasisKind, Coalition, OptionKind
 from lemniscate.models.events import Actor, Event, Role
 from lemniscate.models.records import CommitmentLevel, ExecutionPower, Level, Record, Track
 from lemniscate.states.table import EXECUTION, ROUND_ONE, ROUND_THREE, ROUND_TWO
+from tests.support.method_helpers import (
+    AT,
+    AUDITOR,
+    SYSTEM,
+    Walked,
+    city_steps,
+    integration,
+    sample_payload,
+    taskforce_steps,
+    walk,
+)
 
 STATE_IDS = {s.id for s in states.STATES}
 STEP_TRIGGERS = tuple(dict.fromkeys(m.trigger for m in states.MOVES if m.is_step))

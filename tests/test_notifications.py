@@ -9,13 +9,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from receivers import Webhooks, smtp_server, webhook_receiver
-from temporal_env import running_worker, time_skipping_env
 from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
+from tests.support.receivers import Webhooks, smtp_server, webhook_receiver
+from tests.support.servers import running_worker, time_skipping_env
 
 SECRET = "test-secret"
 

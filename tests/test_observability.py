@@ -14,13 +14,14 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from ports import free_ports
-from processes import worker
-from temporal_env import dev_server_env, eventually, running_worker
 
 from lemniscate.cluster import ClusterConfigError, ClusterSettings, connect, observability
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
+from tests.support.ports import free_ports
+from tests.support.processes import worker
+from tests.support.servers import dev_server_env, running_worker
+from tests.support.workflows import eventually
 
 
 async def test_worker_serves_sdk_metrics_for_prometheus(tmp_path: Path) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from receivers import Webhooks, webhook_receiver
-from temporal_env import eventually, running_worker, time_skipping_env
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
@@ -17,6 +15,9 @@ from lemniscate.examples.walks import COORDINATOR
 from lemniscate.models.outbound import Subscription
 from lemniscate.workflows.coalition import AUDIENCE_RECHECK
 from lemniscate.workflows.io import workflow_id
+from tests.support.receivers import Webhooks, webhook_receiver
+from tests.support.servers import running_worker, time_skipping_env
+from tests.support.workflows import eventually
 
 
 async def publish_activities(client: Client, slug: str) -> int:

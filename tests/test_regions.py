@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from temporal_env import eventually, running_worker, time_skipping_env
 
 from lemniscate.coalitions import CoalitionNotFound, CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.workflows.io import CoalitionView
+from tests.support.servers import running_worker, time_skipping_env
+from tests.support.workflows import eventually
 
 
 def _region() -> dict[str, Any]:

@@ -11,8 +11,6 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from processes import Background, worker
-from temporal_env import dev_server_env, eventually
 from temporalio.api.enums.v1 import TaskQueueKind, TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
@@ -21,6 +19,9 @@ from temporalio.client import Client
 from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.workflows.io import workflow_id
+from tests.support.processes import Background, worker
+from tests.support.servers import dev_server_env
+from tests.support.workflows import eventually
 
 COALITIONS = 40
 TRIGGERS_EACH = 5

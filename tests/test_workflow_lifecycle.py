@@ -21,17 +21,6 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from temporal_env import (
-    dev_server_env,
-    eventually,
-    history_length,
-    running_worker,
-    search_attributes,
-    settled_history_length,
-    time_skipping_env,
-    walk_service,
-    workflow_status,
-)
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -50,6 +39,15 @@ from lemniscate.workflows.coalition import (
     CoalitionWorkflow,
 )
 from lemniscate.workflows.io import REFUSED, CoalitionView, workflow_id
+from tests.support.servers import dev_server_env, running_worker, time_skipping_env
+from tests.support.workflows import (
+    eventually,
+    history_length,
+    search_attributes,
+    settled_history_length,
+    walk_service,
+    workflow_status,
+)
 
 AUDITOR = Actor(id="auditor-1", role=Role.auditor)
 ESIGN = Actor(id="esign", role=Role.integration, allowed_triggers=["sign_founding_basis"])
@@ -555,7 +553,7 @@ async def test_continue_as_new_keeps_view_and_journal() -> None:
             assert states.replay([e.event for e in journal]) == current.coalition
             assert current.status.last_activity_at == journal[-1].event.at
             # The new runs index the coalition as the first did (the dev server's describe()
-            # decodes them fine; see temporal_env.describe for the test server).
+            # decodes them fine; see tests.support.workflows.describe for the test server).
             indexed = (await client.get_workflow_handle(wid).describe()).typed_search_attributes
             assert (indexed.get(sa.STATE), indexed.get(sa.ROUND), indexed.get(sa.SIDE)) == (
                 "doing",

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from ports import free_ports
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
@@ -30,6 +29,7 @@ from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR
 from lemniscate.workflows.io import workflow_id
+from tests.support.ports import free_ports
 
 LEMNISCATE = str(Path(sys.executable).parent / "lemniscate")
 TRIGGER = "record_intent"  # accepted any number of times in a coalition's first state
