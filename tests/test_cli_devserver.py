@@ -73,6 +73,7 @@ class Stack:
 
 @pytest.fixture()
 def stack(tmp_path: Path) -> Iterator[Stack]:
+    # A server of its own: `lemniscate up` starts its embedded one, and the test restarts it.
     stack = Stack(tmp_path / "data")
     yield stack
     if stack.process is not None:

@@ -29,11 +29,12 @@ import httpx
 import pytest
 import uvicorn
 from playwright.async_api import Browser, Page, async_playwright, expect
+from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.api.app import create_app
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.server import service_factory
-from lemniscate.cluster import ClusterSettings, EmbeddedServer
+from lemniscate.cluster import ClusterSettings
 from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRow
 from lemniscate.dashboard import portfolio
 from lemniscate.dashboard.forms import decode, fields, form_values
@@ -43,6 +44,7 @@ from lemniscate.models.events import Actor, Role
 from lemniscate.states.describe import method_description
 from lemniscate.workers.main import create_worker
 from tests.support.ports import free_ports
+from tests.support.servers import borrow
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 KEYS: dict[str, dict[str, Any]] = {
@@ -81,7 +83,9 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+async def stack(
+    tmp_path_factory: pytest.TempPathFactory, dev_server: WorkflowEnvironment
+) -> AsyncIterator[Stack]:
     chromium = shutil.which("chromium")
     assert chromium, "Debian's chromium is needed: apt-get install -y chromium"
     data = tmp_path_factory.mktemp("dashboard")
@@ -96,8 +100,11 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
     )
     key_path = data / "keys.json"
     key_path.write_text(json.dumps(list(KEYS.values())))
+    # The dashboard is configured as beside an embedded server, as `lemniscate up` runs it
+    # (its Web UI link names that server's UI port and the default namespace), while the
+    # coalitions are on the session's dev server, in its default namespace.
     async with (
-        EmbeddedServer(settings, headless=True) as server,
+        borrow(dev_server) as server,
         create_worker(server.client, settings.task_queue),
         async_playwright() as pw,
     ):

@@ -20,13 +20,13 @@ from lemniscate.cli.doctor import doctor
 from lemniscate.cluster import search_attributes as sa
 from lemniscate.workers.main import create_worker
 from tests.support.ports import free_ports
-from tests.support.servers import dev_server_env
+from tests.support.servers import borrow
 from tests.support.workflows import eventually
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    async with dev_server_env() as env:
+async def env(dev_server: WorkflowEnvironment) -> AsyncIterator[WorkflowEnvironment]:
+    async with borrow(dev_server) as env:
         yield env
 
 

@@ -30,6 +30,7 @@ TOKEN = "canary-codec-token"
 
 
 def _env(data_dir: Path, keys: str | None) -> dict[str, str]:
+    # A server of its own per run: the canary is looked for in its SQLite files.
     server_port, ui_port = free_ports(2)
     env = {
         "LEMNISCATE_DATA_DIR": str(data_dir),

@@ -38,6 +38,7 @@ STOP_AFTER = COALITIONS * TRIGGERS_EACH // 3  # acknowledged triggers before the
 @pytest.mark.parametrize("how", ["sigterm", "sigkill"])
 async def test_server_restart_mid_burst_loses_and_repeats_nothing(tmp_path: Path, how: str) -> None:
     began = time.monotonic()
+    # A server of its own: the test stops it and starts it again on the same SQLite file.
     settings = embedded_settings(tmp_path / "data")
     task_queue = f"faults-{uuid.uuid4().hex[:8]}"
     temporal = server(settings)

@@ -31,6 +31,8 @@ KILL_AFTER = COALITIONS * TRIGGERS_EACH // 3  # acknowledged triggers before the
 
 async def test_sigkill_worker_mid_burst_loses_and_repeats_nothing(tmp_path: Path) -> None:
     began = time.monotonic()
+    # A server of its own, as every fault test has: on a SQLite file as in production, loaded
+    # by the burst to its limit, with the killed worker's tasks left on it.
     settings = embedded_settings(tmp_path / "data")
     task_queue = f"faults-{uuid.uuid4().hex[:8]}"
     async with server(settings) as temporal:

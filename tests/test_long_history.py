@@ -20,6 +20,8 @@ QUARTERS = 12
 
 
 async def test_quarters_of_execution_across_continue_as_new() -> None:
+    # A server of its own: three years skipped would move every later test's clock past the
+    # example walks' dates.
     async with time_skipping_env() as env, running_worker(env.client) as service:
         start = TriggerRequest(trigger="start", payload=walks.taskforce_start(SLUG), actor=walks.COORDINATOR)
         handle = await env.client.start_workflow(

@@ -22,8 +22,8 @@ SECRET = "test-secret"
 
 @pytest.fixture()
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    # One server per test: a coalition left behind by another test, with no worker, would
-    # hold an outstanding task and keep the server from skipping time.
+    # One server per test: each skips weeks to months, and its reminders are due relative to
+    # the example walks' dates, which a clock moved by an earlier test would have passed.
     async with time_skipping_env() as environment:
         yield environment
 

@@ -43,6 +43,7 @@ def no_channels(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest_asyncio.fixture
 async def env() -> AsyncIterator[WorkflowEnvironment]:
+    # A server per test, not the shared one: see the module's docstring.
     async with time_skipping_env() as environment:
         yield environment
 

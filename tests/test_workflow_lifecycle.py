@@ -39,7 +39,7 @@ from lemniscate.workflows.coalition import (
     CoalitionWorkflow,
 )
 from lemniscate.workflows.io import REFUSED, CoalitionView, workflow_id
-from tests.support.servers import dev_server_env, running_worker, time_skipping_env
+from tests.support.servers import borrow, dev_server_env, running_worker
 from tests.support.workflows import (
     eventually,
     history_length,
@@ -88,14 +88,14 @@ def step_index(steps: list[Step], trigger: str) -> int:
 
 
 @pytest_asyncio.fixture(scope="module")
-async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with time_skipping_env() as env:
+async def ts_env(time_skipping: WorkflowEnvironment) -> AsyncIterator[WorkflowEnvironment]:
+    async with borrow(time_skipping) as env:
         yield env
 
 
 @pytest_asyncio.fixture(scope="module")
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with dev_server_env() as env:
+async def dev_env(dev_server: WorkflowEnvironment) -> AsyncIterator[WorkflowEnvironment]:
+    async with borrow(dev_server, own_namespace=True) as env:
         yield env
 
 
@@ -517,6 +517,7 @@ async def run_ids(client: Client, wid: str) -> list[str]:
 
 
 async def test_continue_as_new_keeps_view_and_journal() -> None:
+    # A server of its own: dynamic config that suggests continue-as-new far earlier.
     async with dev_server_env("--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=20") as env:
         client = env.client
         slug = unique("long-lived")
