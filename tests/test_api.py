@@ -242,6 +242,7 @@ async def test_portfolio_paging_and_count(stack: tuple[httpx.AsyncClient, Cluste
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "query.round"
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_no_server_error(tmp_path: Path) -> None:
     """Random requests to every route of the OpenAPI spec, against `lemniscate up`."""
     # A server of its own: `lemniscate up` as shipped starts its embedded dev server.

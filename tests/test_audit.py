@@ -341,6 +341,7 @@ def _chromium() -> str:
     return found
 
 
+@pytest.mark.browser
 async def test_html_report_read_in_headless_chromium(audited: Audited, tmp_path: Path) -> None:
     report = audited.lifecycle
     page = tmp_path / "trail.html"

@@ -91,6 +91,7 @@ async def _progress(service: CoalitionService, bulk_id: str) -> BulkProgress:
     return await service.bulk_progress(bulk_id)
 
 
+@pytest.mark.slow
 async def test_bulk_over_200_survives_a_killed_worker(
     server: tuple[WorkflowEnvironment, ClusterSettings], tmp_path: Path
 ) -> None:

@@ -97,6 +97,7 @@ def _wait_for(predicate_output: str, *args: str, stack: Stack, timeout: float = 
     raise AssertionError(f"{args} never showed {predicate_output!r}; last output:\n{output}")
 
 
+@pytest.mark.slow
 def test_walk_to_execution_and_survive_a_restart(stack: Stack) -> None:
     banner = stack.up("--no-demo")
     assert "embedded dev server" in banner and "temporal.db" in banner

@@ -185,6 +185,8 @@ async def _journal_length(stack: Stack, slug: str) -> int:
     return (await stack.service.view(slug)).status.journal_length
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 async def test_coordinator_walks_round_one_from_the_page(stack: Stack) -> None:
     page, errors = await _logged_in(stack, "coordinator")
 
@@ -308,6 +310,7 @@ async def test_coordinator_walks_round_one_from_the_page(stack: Stack) -> None:
     assert errors == []
 
 
+@pytest.mark.browser
 async def test_auditor_reads_everything_and_gets_no_form(stack: Stack) -> None:
     page, errors = await _logged_in(stack, "auditor")
     await expect(page.locator(f'[data-row="{SEEDED}"]')).to_be_visible()
@@ -334,6 +337,7 @@ async def test_auditor_reads_everything_and_gets_no_form(stack: Stack) -> None:
     assert errors == []
 
 
+@pytest.mark.browser
 async def test_partner_gets_only_its_own_records(stack: Stack) -> None:
     page, errors = await _logged_in(stack, "aedes", width=420)  # and the layout holds on a phone
     await page.goto(f"{stack.base}/dashboard/coalitions/{SEEDED}")
@@ -373,6 +377,8 @@ _FILL_AND_CHECK = """(form) => {
 }"""
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 async def test_page_and_server_find_the_same_mistakes_in_every_form(stack: Stack) -> None:
     schemas = {t["name"]: t["payload_schema"] for t in method_description()["triggers"]}
     schemas["start"] = method_description()["start"]["payload_schema"]
@@ -408,6 +414,7 @@ async def test_page_and_server_find_the_same_mistakes_in_every_form(stack: Stack
 # Without a browser: the session, the posting rules, and the forms' decoding.
 
 
+@pytest.mark.browser
 async def test_sessions_and_origin_checks(stack: Stack) -> None:
     async with httpx.AsyncClient(base_url=stack.base) as client:
         assert (await client.get("/dashboard/")).status_code == 303
@@ -432,6 +439,7 @@ async def test_sessions_and_origin_checks(stack: Stack) -> None:
         assert (await client.get("/dashboard/")).status_code == 303
 
 
+@pytest.mark.browser
 async def test_portfolio_pages_through_every_coalition(stack: Stack) -> None:
     slugs = [f"dash-page-{n}" for n in range(3)]
     for slug in slugs:

@@ -35,6 +35,7 @@ TRIGGERS_EACH = 5
 STOP_AFTER = COALITIONS * TRIGGERS_EACH // 3  # acknowledged triggers before the stop
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["sigterm", "sigkill"])
 async def test_server_restart_mid_burst_loses_and_repeats_nothing(tmp_path: Path, how: str) -> None:
     began = time.monotonic()

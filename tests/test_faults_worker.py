@@ -13,6 +13,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.support.faults import (
     Burst,
     WorkerProcess,
@@ -29,6 +31,7 @@ TRIGGERS_EACH = 5
 KILL_AFTER = COALITIONS * TRIGGERS_EACH // 3  # acknowledged triggers before the kill
 
 
+@pytest.mark.slow
 async def test_sigkill_worker_mid_burst_loses_and_repeats_nothing(tmp_path: Path) -> None:
     began = time.monotonic()
     # A server of its own, as every fault test has: on a SQLite file as in production, loaded

@@ -12,6 +12,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -331,6 +332,7 @@ SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=200)
 @given(start=starting_points(), data=st.data())
 def test_random_trigger_sequences_keep_the_invariants(

@@ -11,6 +11,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from temporalio.api.enums.v1 import TaskQueueKind, TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
@@ -50,6 +51,7 @@ def _handled(log: str) -> list[str]:
     return ids
 
 
+@pytest.mark.slow
 async def test_two_worker_processes_share_a_burst_and_survive_a_kill(
     tmp_path: Path, dev_server: WorkflowEnvironment
 ) -> None:

@@ -516,6 +516,7 @@ async def run_ids(client: Client, wid: str) -> list[str]:
     return runs
 
 
+@pytest.mark.slow
 async def test_continue_as_new_keeps_view_and_journal() -> None:
     # A server of its own: dynamic config that suggests continue-as-new far earlier.
     async with dev_server_env("--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=20") as env:
