@@ -184,10 +184,13 @@ def test_settings_in_the_compose_file_are_read_by_the_code_and_documented(compos
 
 
 def _packages() -> list[str]:
+    """The folders the wheel installs: `lemniscate`, found by setuptools, and the top-level
+    folders its links make `lemniscate.*`."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
-    packages = pyproject["tool"]["setuptools"]["packages"]
-    assert isinstance(packages, list)
-    return [str(p) for p in packages]
+    found = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert found == ["lemniscate", "lemniscate.*"], found
+    links = sorted(p for p in (ROOT / "lemniscate").iterdir() if p.is_symlink())
+    return ["lemniscate", *(link.resolve().relative_to(ROOT).as_posix() for link in links)]
 
 
 def test_dockerfile_installs_every_package_and_runs_lemniscate_unprivileged() -> None:
