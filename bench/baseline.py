@@ -3,7 +3,7 @@ trivial validator and handler and no method logic.
 
 It carries the same request shape (trigger, payload, actor, reason) through the same data
 converter, so what the comparison isolates is the method and the workflow's own machinery:
-pydantic models, `states.evaluate` and `apply`, the overview in every reply, the journal,
+pydantic models, `states.decide` and `apply`, the overview in every reply, the journal,
 timers, search attributes, activities and log lines.
 
 For the ablation (`bench/run.py --ablation`) the start request may name `features` that add,

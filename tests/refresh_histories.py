@@ -33,12 +33,12 @@ from pathlib import Path
 import structlog
 from temporalio.testing import WorkflowEnvironment
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from temporal_env import running_worker, time_skipping_env, walk_service
-
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: `tests` importable
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
 from lemniscate.workflows.io import workflow_id
+from tests.support.servers import running_worker, time_skipping_env
+from tests.support.workflows import walk_service
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
 

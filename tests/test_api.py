@@ -16,16 +16,18 @@ from typing import Any
 
 import httpx
 import pytest
-from ports import free_ports
-from receivers import Webhooks, webhook_receiver
+from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.activities.notify import sign
 from lemniscate.api.app import create_app
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.server import service_factory
-from lemniscate.cluster import ClusterSettings, EmbeddedServer
+from lemniscate.cluster import ClusterSettings
 from lemniscate.examples import walks
 from lemniscate.workers.main import create_worker
+from tests.support.ports import free_ports
+from tests.support.receivers import Webhooks, webhook_receiver
+from tests.support.servers import borrow
 
 KEYS: dict[str, dict[str, Any]] = {
     "coordinator": {"key": "coordinator-key-0123456789", "id": "anna", "role": "coordinator"},
@@ -46,25 +48,26 @@ def auth(who: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 async def stack(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, dev_server: WorkflowEnvironment
 ) -> AsyncIterator[tuple[httpx.AsyncClient, ClusterSettings, Path]]:
     data = tmp_path_factory.mktemp("api")
-    server_port, ui_port = free_ports(2)
-    settings = ClusterSettings.from_env(
-        {
-            "LEMNISCATE_DATA_DIR": str(data),
-            "LEMNISCATE_SERVER_PORT": str(server_port),
-            "LEMNISCATE_UI_PORT": str(ui_port),
-            "LEMNISCATE_TASK_QUEUE": f"api-{uuid.uuid4().hex[:6]}",
-        }
-    )
+    task_queue = f"api-{uuid.uuid4().hex[:6]}"
     key_path = data / "keys.json"
     key_path.write_text(json.dumps(list(KEYS.values())))
+    # A namespace of its own: the tests page through listings and list the subscriptions.
     async with (
-        EmbeddedServer(settings, headless=True) as server,
-        create_worker(server.client, settings.task_queue),
+        borrow(dev_server, own_namespace=True) as env,
+        create_worker(env.client, task_queue),
     ):
-        app = create_app(service_factory(settings, server.client), KeyRing.load(key_path))
+        settings = ClusterSettings.from_env(
+            {
+                "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                "TEMPORAL_NAMESPACE": env.client.namespace,
+                "LEMNISCATE_DATA_DIR": str(data),
+                "LEMNISCATE_TASK_QUEUE": task_queue,
+            }
+        )
+        app = create_app(service_factory(settings, env.client), KeyRing.load(key_path))
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
             yield client, settings, key_path
@@ -239,8 +242,10 @@ async def test_portfolio_paging_and_count(stack: tuple[httpx.AsyncClient, Cluste
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "query.round"
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_no_server_error(tmp_path: Path) -> None:
     """Random requests to every route of the OpenAPI spec, against `lemniscate up`."""
+    # A server of its own: `lemniscate up` as shipped starts its embedded dev server.
     server_port, ui_port, api_port = free_ports(3)
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")},

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from google.protobuf.timestamp_pb2 import Timestamp
-from temporal_env import eventually, running_worker, time_skipping_env, walk_service
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
+from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.audit.formats import FORMATS, render
 from lemniscate.audit.history import RunHistory, _Tasks, fetch_runs
@@ -40,6 +40,8 @@ from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import CoalitionInput, workflow_id
+from tests.support.servers import borrow, running_worker, time_skipping_env
+from tests.support.workflows import eventually, walk_service
 
 LIFE = "audit-lifecycle"
 LONG = "audit-long"
@@ -109,6 +111,8 @@ async def _long(service: CoalitionService) -> None:
 @pytest.fixture(scope="module")
 async def audited(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Audited]:
     log = tmp_path_factory.mktemp("audit") / "refusals.jsonl"
+    # A server of its own: the lifecycle skips 95 days, which on the shared server would move
+    # every later test's clock past the example walks' dates.
     async with time_skipping_env() as env, running_worker(env.client) as service:
         await _lifecycle(env.sleep, service, log)
         await _long(service)
@@ -314,11 +318,11 @@ async def test_dropped_history_event_and_forged_journal_are_mismatches(audited: 
 
 
 async def test_encrypted_history_is_decoded_through_the_codec(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, time_skipping: WorkflowEnvironment
 ) -> None:
     monkeypatch.setenv("LEMNISCATE_ENCRYPTION_KEYS", "audit:" + base64.b64encode(bytes(range(32))).decode())
     slug = "audit-sealed"
-    async with time_skipping_env() as env, running_worker(env.client) as service:
+    async with borrow(time_skipping) as env, running_worker(env.client) as service:
         await service.start(walks.city_start(slug), walks.COORDINATOR)
         await walk_service(service, slug, walks.city_to_execution()[:3])
         report = await build_report(service, slug, refusal_log=tmp_path / "none.jsonl")
@@ -337,6 +341,7 @@ def _chromium() -> str:
     return found
 
 
+@pytest.mark.browser
 async def test_html_report_read_in_headless_chromium(audited: Audited, tmp_path: Path) -> None:
     report = audited.lifecycle
     page = tmp_path / "trail.html"

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from click.testing import CliRunner, Result
 from fastapi import FastAPI
-from temporal_env import dev_server_env, eventually, running_worker, walk_service
+from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.api import problems
 from lemniscate.api.audit_routes import CHAIN_HEAD_HEADER, FINDINGS_HEADER, audit_router
@@ -26,6 +26,8 @@ from lemniscate.cli.audit import EXIT_MISMATCH, audit
 from lemniscate.coalitions import CoalitionService, PortfolioFilter
 from lemniscate.examples import walks
 from lemniscate.models.events import Role
+from tests.support.servers import borrow, running_worker
+from tests.support.workflows import eventually, walk_service
 
 CLOSED, DISSOLVED, FRESH = "audit-closed", "audit-dissolved", "audit-fresh"
 KEYS = {
@@ -48,9 +50,12 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+async def stack(
+    tmp_path_factory: pytest.TempPathFactory, dev_server: WorkflowEnvironment
+) -> AsyncIterator[Stack]:
     data = tmp_path_factory.mktemp("audit-dev")
-    async with dev_server_env() as env, running_worker(env.client) as service:
+    # A namespace of its own: the portfolio lists every coalition in it.
+    async with borrow(dev_server, own_namespace=True) as env, running_worker(env.client) as service:
         await service.start(walks.taskforce_start(CLOSED), walks.COORDINATOR)
         await walk_service(
             service,

@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from ports import free_ports
 from temporalio.service import RPCError
+from temporalio.testing import WorkflowEnvironment
 
-from lemniscate.cluster import ClusterSettings, EmbeddedServer
+from lemniscate.cluster import ClusterSettings
 from lemniscate.coalitions import CoalitionService, PortfolioFilter
 from lemniscate.examples import walks
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
+from tests.support.servers import borrow
 
 RES, OTHER = 150, 50
 SIGNAL = {
@@ -35,6 +36,7 @@ def worker_process(settings: ClusterSettings, log: Path) -> Iterator[subprocess.
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")},
         "TEMPORAL_ADDRESS": settings.target_address,
+        "TEMPORAL_NAMESPACE": settings.namespace,
         "LEMNISCATE_TASK_QUEUE": settings.task_queue,
     }
     with log.open("ab") as out:
@@ -50,18 +52,19 @@ def worker_process(settings: ClusterSettings, log: Path) -> Iterator[subprocess.
 
 
 @pytest.fixture()
-async def server(tmp_path: Path) -> AsyncIterator[tuple[EmbeddedServer, ClusterSettings]]:
-    server_port, ui_port = free_ports(2)
-    settings = ClusterSettings.from_env(
-        {
-            "LEMNISCATE_DATA_DIR": str(tmp_path),
-            "LEMNISCATE_SERVER_PORT": str(server_port),
-            "LEMNISCATE_UI_PORT": str(ui_port),
-            "LEMNISCATE_TASK_QUEUE": "bulk-test",
-        }
-    )
-    async with EmbeddedServer(settings, headless=True) as embedded:
-        yield embedded, settings
+async def server(
+    dev_server: WorkflowEnvironment, task_queue: str
+) -> AsyncIterator[tuple[WorkflowEnvironment, ClusterSettings]]:
+    # A namespace of its own: the bulk operation selects every coalition of a programme.
+    async with borrow(dev_server, own_namespace=True) as env:
+        settings = ClusterSettings.from_env(
+            {
+                "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                "TEMPORAL_NAMESPACE": env.client.namespace,
+                "LEMNISCATE_TASK_QUEUE": task_queue,
+            }
+        )
+        yield env, settings
 
 
 async def _start_all(service: CoalitionService) -> None:
@@ -88,8 +91,9 @@ async def _progress(service: CoalitionService, bulk_id: str) -> BulkProgress:
     return await service.bulk_progress(bulk_id)
 
 
+@pytest.mark.slow
 async def test_bulk_over_200_survives_a_killed_worker(
-    server: tuple[EmbeddedServer, ClusterSettings], tmp_path: Path
+    server: tuple[WorkflowEnvironment, ClusterSettings], tmp_path: Path
 ) -> None:
     embedded, settings = server
     service = CoalitionService(embedded.client, settings.task_queue)

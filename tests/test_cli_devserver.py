@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,10 +14,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from ports import free_ports
 
 from lemniscate.cli.main import cli
 from lemniscate.examples import walks
+from tests.support.ports import free_ports
+from tests.support.processes import interrupt, up_banner
 
 SLUG = "cli-taskforce"
 LEMNISCATE = str(Path(sys.executable).parent / "lemniscate")
@@ -47,23 +47,12 @@ class Stack:
             stderr=subprocess.DEVNULL,
             text=True,
         )
-        assert self.process.stdout is not None
-        lines: list[str] = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                raise AssertionError(f"lemniscate up exited early: {''.join(lines)}")
-            lines.append(line)
-            if line.strip().startswith("stop"):
-                self.banner = "".join(lines)
-                return self.banner
-        raise AssertionError("lemniscate up did not report ready within 60 s")
+        self.banner = up_banner(self.process, 60)
+        return self.banner
 
     def down(self) -> int:
         assert self.process is not None
-        self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout=30)
+        code = interrupt(self.process)
         self.process = None
         return code
 
@@ -73,6 +62,7 @@ class Stack:
 
 @pytest.fixture()
 def stack(tmp_path: Path) -> Iterator[Stack]:
+    # A server of its own: `lemniscate up` starts its embedded one, and the test restarts it.
     stack = Stack(tmp_path / "data")
     yield stack
     if stack.process is not None:
@@ -107,6 +97,7 @@ def _wait_for(predicate_output: str, *args: str, stack: Stack, timeout: float = 
     raise AssertionError(f"{args} never showed {predicate_output!r}; last output:\n{output}")
 
 
+@pytest.mark.slow
 def test_walk_to_execution_and_survive_a_restart(stack: Stack) -> None:
     banner = stack.up("--no-demo")
     assert "embedded dev server" in banner and "temporal.db" in banner

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from ports import free_ports
 from temporalio.api.operatorservice.v1 import RemoveSearchAttributesRequest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
@@ -26,6 +25,7 @@ from lemniscate.cluster.errors import (
     EmbeddedServerError,
 )
 from lemniscate.cluster.settings import ClusterSettings
+from tests.support.ports import free_ports
 
 EXPECTED_TYPES = {
     "LemniscateState": "Keyword",
@@ -40,6 +40,7 @@ EXPECTED_TYPES = {
 
 
 def embedded_settings(data_dir: Path) -> ClusterSettings:
+    # Each test here starts the embedded server it is about.
     server_port, ui_port = free_ports(2)
     return ClusterSettings.from_env(
         {
@@ -226,6 +227,7 @@ def test_search_attribute_keys() -> None:
 
 
 async def test_ensure_registered_on_time_skipping_server() -> None:
+    # A server of its own: registration must find none of the attributes there yet.
     cli = find_temporal_cli()
     test_server = cli.parent / "temporal-test-server"
     async with await WorkflowEnvironment.start_time_skipping(

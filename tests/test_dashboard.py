@@ -29,12 +29,12 @@ import httpx
 import pytest
 import uvicorn
 from playwright.async_api import Browser, Page, async_playwright, expect
-from ports import free_ports
+from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.server import service_factory
 from lemniscate.cli.web import create_app
-from lemniscate.cluster import ClusterSettings, EmbeddedServer
+from lemniscate.cluster import ClusterSettings
 from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRow
 from lemniscate.dashboard import portfolio
 from lemniscate.dashboard.forms import decode, fields, form_values
@@ -43,6 +43,8 @@ from lemniscate.examples import walks
 from lemniscate.models.events import Actor, Role
 from lemniscate.states.describe import method_description
 from lemniscate.workers.main import create_worker
+from tests.support.ports import free_ports
+from tests.support.servers import borrow
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 KEYS: dict[str, dict[str, Any]] = {
@@ -81,7 +83,9 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+async def stack(
+    tmp_path_factory: pytest.TempPathFactory, dev_server: WorkflowEnvironment
+) -> AsyncIterator[Stack]:
     chromium = shutil.which("chromium")
     assert chromium, "Debian's chromium is needed: apt-get install -y chromium"
     data = tmp_path_factory.mktemp("dashboard")
@@ -96,8 +100,11 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
     )
     key_path = data / "keys.json"
     key_path.write_text(json.dumps(list(KEYS.values())))
+    # The dashboard is configured as beside an embedded server, as `lemniscate up` runs it
+    # (its Web UI link names that server's UI port and the default namespace), while the
+    # coalitions are on the session's dev server, in its default namespace.
     async with (
-        EmbeddedServer(settings, headless=True) as server,
+        borrow(dev_server) as server,
         create_worker(server.client, settings.task_queue),
         async_playwright() as pw,
     ):
@@ -178,6 +185,8 @@ async def _journal_length(stack: Stack, slug: str) -> int:
     return (await stack.service.view(slug)).status.journal_length
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 async def test_coordinator_walks_round_one_from_the_page(stack: Stack) -> None:
     page, errors = await _logged_in(stack, "coordinator")
 
@@ -301,6 +310,7 @@ async def test_coordinator_walks_round_one_from_the_page(stack: Stack) -> None:
     assert errors == []
 
 
+@pytest.mark.browser
 async def test_auditor_reads_everything_and_gets_no_form(stack: Stack) -> None:
     page, errors = await _logged_in(stack, "auditor")
     await expect(page.locator(f'[data-row="{SEEDED}"]')).to_be_visible()
@@ -327,6 +337,7 @@ async def test_auditor_reads_everything_and_gets_no_form(stack: Stack) -> None:
     assert errors == []
 
 
+@pytest.mark.browser
 async def test_partner_gets_only_its_own_records(stack: Stack) -> None:
     page, errors = await _logged_in(stack, "aedes", width=420)  # and the layout holds on a phone
     await page.goto(f"{stack.base}/dashboard/coalitions/{SEEDED}")
@@ -366,6 +377,8 @@ _FILL_AND_CHECK = """(form) => {
 }"""
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 async def test_page_and_server_find_the_same_mistakes_in_every_form(stack: Stack) -> None:
     schemas = {t["name"]: t["payload_schema"] for t in method_description()["triggers"]}
     schemas["start"] = method_description()["start"]["payload_schema"]
@@ -401,6 +414,7 @@ async def test_page_and_server_find_the_same_mistakes_in_every_form(stack: Stack
 # Without a browser: the session, the posting rules, and the forms' decoding.
 
 
+@pytest.mark.browser
 async def test_sessions_and_origin_checks(stack: Stack) -> None:
     async with httpx.AsyncClient(base_url=stack.base) as client:
         assert (await client.get("/dashboard/")).status_code == 303
@@ -425,6 +439,7 @@ async def test_sessions_and_origin_checks(stack: Stack) -> None:
         assert (await client.get("/dashboard/")).status_code == 303
 
 
+@pytest.mark.browser
 async def test_portfolio_pages_through_every_coalition(stack: Stack) -> None:
     slugs = [f"dash-page-{n}" for n in range(3)]
     for slug in slugs:

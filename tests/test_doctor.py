@@ -11,8 +11,6 @@ from collections.abc import AsyncIterator, Mapping
 import pytest_asyncio
 from click.testing import CliRunner, Result
 from google.protobuf.duration_pb2 import Duration
-from ports import free_ports
-from temporal_env import dev_server_env, eventually
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
@@ -21,11 +19,14 @@ from temporalio.testing import WorkflowEnvironment
 from lemniscate.cli.doctor import doctor
 from lemniscate.cluster import search_attributes as sa
 from lemniscate.workers.main import create_worker
+from tests.support.ports import free_ports
+from tests.support.servers import borrow
+from tests.support.workflows import eventually
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    async with dev_server_env() as env:
+async def env(dev_server: WorkflowEnvironment) -> AsyncIterator[WorkflowEnvironment]:
+    async with borrow(dev_server) as env:
         yield env
 
 

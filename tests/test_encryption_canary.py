@@ -18,18 +18,19 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from ports import free_ports
-from processes import Up, python_command
 
 from lemniscate.cli.main import cli
 from lemniscate.cluster import find_temporal_cli
 from lemniscate.examples import walks
+from tests.support.ports import free_ports
+from tests.support.processes import Up, python_command
 
 SLUG = "canary-coalition"
 TOKEN = "canary-codec-token"
 
 
 def _env(data_dir: Path, keys: str | None) -> dict[str, str]:
+    # A server of its own per run: the canary is looked for in its SQLite files.
     server_port, ui_port = free_ports(2)
     env = {
         "LEMNISCATE_DATA_DIR": str(data_dir),

@@ -18,7 +18,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from faults import (
+
+from tests.support.faults import (
     Burst,
     WorkerProcess,
     check_nothing_lost,
@@ -34,9 +35,11 @@ TRIGGERS_EACH = 5
 STOP_AFTER = COALITIONS * TRIGGERS_EACH // 3  # acknowledged triggers before the stop
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["sigterm", "sigkill"])
 async def test_server_restart_mid_burst_loses_and_repeats_nothing(tmp_path: Path, how: str) -> None:
     began = time.monotonic()
+    # A server of its own: the test stops it and starts it again on the same SQLite file.
     settings = embedded_settings(tmp_path / "data")
     task_queue = f"faults-{uuid.uuid4().hex[:8]}"
     temporal = server(settings)

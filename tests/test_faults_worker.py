@@ -13,7 +13,9 @@ import time
 import uuid
 from pathlib import Path
 
-from faults import (
+import pytest
+
+from tests.support.faults import (
     Burst,
     WorkerProcess,
     check_nothing_lost,
@@ -29,8 +31,11 @@ TRIGGERS_EACH = 5
 KILL_AFTER = COALITIONS * TRIGGERS_EACH // 3  # acknowledged triggers before the kill
 
 
+@pytest.mark.slow
 async def test_sigkill_worker_mid_burst_loses_and_repeats_nothing(tmp_path: Path) -> None:
     began = time.monotonic()
+    # A server of its own, as every fault test has: on a SQLite file as in production, loaded
+    # by the burst to its limit, with the killed worker's tasks left on it.
     settings = embedded_settings(tmp_path / "data")
     task_queue = f"faults-{uuid.uuid4().hex[:8]}"
     async with server(settings) as temporal:

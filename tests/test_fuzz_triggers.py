@@ -34,16 +34,18 @@ import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from temporal_env import dev_server_env, running_worker
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
+from temporalio.testing import WorkflowEnvironment
 
 from lemniscate import states
+from lemniscate.cluster import data_converter
 from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, partner_actor
 from lemniscate.models.events import Actor, Role
 from lemniscate.workflows.io import workflow_id
+from tests.support.servers import borrow, running_worker
 
 T = TypeVar("T")
 Json = Any
@@ -216,10 +218,11 @@ def payloads(trigger: str) -> st.SearchStrategy[Json]:
 
 
 class Live:
-    """A dev server, a worker and two coalitions (one just started, one in execution), on
-    an event loop in a background thread."""
+    """A namespace on the session's dev server (at `address`), a worker and two coalitions
+    (one just started, one in execution), on an event loop in a background thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, address: str) -> None:
+        self.address = address
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.stack = contextlib.AsyncExitStack()
@@ -233,7 +236,10 @@ class Live:
         return asyncio.run_coroutine_threadsafe(work, self.loop).result(timeout)
 
     async def _open(self) -> None:
-        env = await self.stack.enter_async_context(dev_server_env())
+        # A client of its own: the session's belongs to the session's event loop.
+        connected = await Client.connect(self.address, data_converter=data_converter())
+        shared = WorkflowEnvironment.from_client(connected)
+        env = await self.stack.enter_async_context(borrow(shared, own_namespace=True))
         self.client = env.client
         self.service = await self.stack.enter_async_context(running_worker(env.client))
         new, doing = self.slugs
@@ -257,8 +263,8 @@ class Live:
 
 
 @pytest.fixture(scope="module")
-def live() -> Iterator[Live]:
-    with Live() as live:
+def live(dev_server: WorkflowEnvironment) -> Iterator[Live]:
+    with Live(dev_server.client.service_client.config.target_host) as live:
         yield live
 
 

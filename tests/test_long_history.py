@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from pydantic import TypeAdapter
-from temporal_env import running_worker, time_skipping_env
 
 from lemniscate.examples import walks
 from lemniscate.models.events import Event
@@ -14,12 +13,15 @@ from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.states import replay
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import CoalitionInput, workflow_id
+from tests.support.servers import running_worker, time_skipping_env
 
 SLUG = "three-years"
 QUARTERS = 12
 
 
 async def test_quarters_of_execution_across_continue_as_new() -> None:
+    # A server of its own: three years skipped would move every later test's clock past the
+    # example walks' dates.
     async with time_skipping_env() as env, running_worker(env.client) as service:
         start = TriggerRequest(trigger="start", payload=walks.taskforce_start(SLUG), actor=walks.COORDINATOR)
         handle = await env.client.start_workflow(

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from method_helpers import (
+
+from lemniscate import states
+from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR, Step, partner_actor
+from lemniscate.models.coalition import Coalition
+from lemniscate.models.playbook import CommunicationItem
+from lemniscate.states import guards as g
+from lemniscate.states.guards import Guard
+from tests.support.method_helpers import (
     AUDITOR,
     MESSAGE_HOUSE,
     POSITIONING,
@@ -26,14 +34,6 @@ from method_helpers import (
     the_partner,
     walk,
 )
-
-from lemniscate import states
-from lemniscate.examples import walks
-from lemniscate.examples.walks import COORDINATOR, Step, partner_actor
-from lemniscate.models.coalition import Coalition
-from lemniscate.models.playbook import CommunicationItem
-from lemniscate.states import guards as g
-from lemniscate.states.guards import Guard
 
 TASKFORCE = walks.taskforce_start()
 STRICT_TASKFORCE = walks.taskforce_start(playbook="strict")

@@ -3,11 +3,10 @@ from them, a decision made once and applied as made, never when stale."""
 
 from __future__ import annotations
 
-from method_helpers import decide, event, steps_before, taskforce_steps, walk
-
 from lemniscate import states
 from lemniscate.examples import walks
 from lemniscate.states.describe import mermaid
+from tests.support.method_helpers import decide, event, steps_before, taskforce_steps, walk
 
 
 def test_every_trigger_name_is_declared_exactly_once() -> None:

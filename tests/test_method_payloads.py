@@ -6,7 +6,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-from method_helpers import (
+
+from lemniscate import states
+from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR
+from lemniscate.models.coalition import Coalition
+from tests.support.method_helpers import (
     answers,
     decide,
     event,
@@ -20,11 +25,6 @@ from method_helpers import (
     the_partner,
     walk,
 )
-
-from lemniscate import states
-from lemniscate.examples import walks
-from lemniscate.examples.walks import COORDINATOR
-from lemniscate.models.coalition import Coalition
 
 TASKFORCE = walks.taskforce_start()
 TF = walks.taskforce_to_execution()

@@ -12,9 +12,20 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from method_helpers import (
+
+from lemniscate import states
+from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR, Step, partner_actor
+from lemniscate.models import coalition as cm
+from lemniscate.models import payloads as pm
+from lemniscate.models.coalition import BasisKind, Coalition, OptionKind
+from lemniscate.models.events import Actor, Event, Role
+from lemniscate.models.records import CommitmentLevel, ExecutionPower, Level, Record, Track
+from lemniscate.states.table import EXECUTION, ROUND_ONE, ROUND_THREE, ROUND_TWO
+from tests.support.method_helpers import (
     AT,
     AUDITOR,
     SYSTEM,
@@ -26,16 +37,6 @@ from method_helpers import (
     taskforce_steps,
     walk,
 )
-
-from lemniscate import states
-from lemniscate.examples import walks
-from lemniscate.examples.walks import COORDINATOR, Step, partner_actor
-from lemniscate.models import coalition as cm
-from lemniscate.models import payloads as pm
-from lemniscate.models.coalition import BasisKind, Coalition, OptionKind
-from lemniscate.models.events import Actor, Event, Role
-from lemniscate.models.records import CommitmentLevel, ExecutionPower, Level, Record, Track
-from lemniscate.states.table import EXECUTION, ROUND_ONE, ROUND_THREE, ROUND_TWO
 
 STATE_IDS = {s.id for s in states.STATES}
 STEP_TRIGGERS = tuple(name for name, spec in states.TRIGGERS.items() if spec.kind == "step")
@@ -333,6 +334,7 @@ SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=200)
 @given(start=starting_points(), data=st.data())
 def test_random_trigger_sequences_keep_the_invariants(

@@ -4,7 +4,13 @@ round and side along the way, and replay of the walks."""
 from __future__ import annotations
 
 import pytest
-from method_helpers import (
+
+from lemniscate import states
+from lemniscate.examples import walks
+from lemniscate.examples.walks import Step
+from lemniscate.models.coalition import ActionStatus, BasisKind
+from lemniscate.models.records import CommitmentLevel, Track
+from tests.support.method_helpers import (
     Walked,
     city_steps,
     decide,
@@ -19,12 +25,6 @@ from method_helpers import (
     the_action,
     walk,
 )
-
-from lemniscate import states
-from lemniscate.examples import walks
-from lemniscate.examples.walks import Step
-from lemniscate.models.coalition import ActionStatus, BasisKind
-from lemniscate.models.records import CommitmentLevel, Track
 
 ALL_STATE_IDS = {s.id for s in states.STATES}
 ROUND_ONE_AGAIN = [Step("map_domain"), Step("plan_collaboration"), Step("prepare_exploration_meeting")]

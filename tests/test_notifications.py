@@ -9,21 +9,21 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from receivers import Webhooks, smtp_server, webhook_receiver
-from temporal_env import running_worker, time_skipping_env
 from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
+from tests.support.receivers import Webhooks, smtp_server, webhook_receiver
+from tests.support.servers import running_worker, time_skipping_env
 
 SECRET = "test-secret"
 
 
 @pytest.fixture()
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    # One server per test: a coalition left behind by another test, with no worker, would
-    # hold an outstanding task and keep the server from skipping time.
+    # One server per test: each skips weeks to months, and its reminders are due relative to
+    # the example walks' dates, which a clock moved by an earlier test would have passed.
     async with time_skipping_env() as environment:
         yield environment
 

@@ -14,18 +14,22 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from ports import free_ports
-from processes import worker
-from temporal_env import dev_server_env, eventually, running_worker
+from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.cluster import ClusterConfigError, ClusterSettings, connect, observability
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
+from tests.support.ports import free_ports
+from tests.support.processes import worker
+from tests.support.servers import borrow, running_worker
+from tests.support.workflows import eventually
 
 
-async def test_worker_serves_sdk_metrics_for_prometheus(tmp_path: Path) -> None:
+async def test_worker_serves_sdk_metrics_for_prometheus(
+    tmp_path: Path, dev_server: WorkflowEnvironment
+) -> None:
     (port,) = free_ports(1)
-    async with dev_server_env() as env:
+    async with borrow(dev_server) as env:
         task_queue = f"metrics-{uuid.uuid4().hex[:8]}"
         process = worker(
             {
@@ -60,13 +64,15 @@ async def test_worker_serves_sdk_metrics_for_prometheus(tmp_path: Path) -> None:
     assert any(line.startswith("temporal_workflow_task_schedule_to_start_latency") for line in ours)
 
 
-async def test_tracing_spans_cover_start_run_and_triggers(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_tracing_spans_cover_start_run_and_triggers(
+    monkeypatch: pytest.MonkeyPatch, dev_server: WorkflowEnvironment
+) -> None:
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     # The global provider can be set once per process; the interceptor looks it up per span.
     trace.set_tracer_provider(provider)
-    async with dev_server_env() as env:
+    async with borrow(dev_server) as env:
         monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
         monkeypatch.setenv("LEMNISCATE_TRACING", "1")
         client = await connect(ClusterSettings.from_env())

@@ -7,16 +7,18 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from receivers import Webhooks, webhook_receiver
-from temporal_env import eventually, running_worker, time_skipping_env
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR
 from lemniscate.models.outbound import Subscription
 from lemniscate.workflows.coalition import AUDIENCE_RECHECK
 from lemniscate.workflows.io import workflow_id
+from tests.support.receivers import Webhooks, webhook_receiver
+from tests.support.servers import WorkerRunner, borrow
+from tests.support.workflows import eventually
 
 
 async def publish_activities(client: Client, slug: str) -> int:
@@ -29,9 +31,13 @@ async def publish_activities(client: Client, slug: str) -> int:
     )
 
 
-async def test_events_nobody_hears_are_dropped_until_the_audience_is_asked_again() -> None:
+async def test_events_nobody_hears_are_dropped_until_the_audience_is_asked_again(
+    time_skipping: WorkflowEnvironment, worker: WorkerRunner
+) -> None:
     slug = "quiet-publisher"
-    async with time_skipping_env() as env, running_worker(env.client) as service:
+    # A namespace of its own: the subscription register it creates (one per namespace) would
+    # outlive the test, and every later coalition would ask it for an audience in vain.
+    async with borrow(time_skipping, own_namespace=True) as env, worker(env.client) as service:
         await service.start(walks.taskforce_start(slug), COORDINATOR)
         await env.sleep(timedelta(seconds=5))  # the start goes out at once: nobody listens
         assert await publish_activities(env.client, slug) == 1

@@ -17,8 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from ports import free_ports
-from temporal_env import dev_server_env, eventually
+from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.api.auth import KeyEntry, KeyRing
 from lemniscate.api.server import service_factory
@@ -31,6 +30,8 @@ from lemniscate.examples import walks
 from lemniscate.models.bulk import BulkFilter, BulkRequest
 from lemniscate.models.events import Role
 from lemniscate.workers.main import create_worker
+from tests.support.ports import free_ports
+from tests.support.workflows import eventually
 
 KEYS = {"coordinator": "log-coordinator-key-0123", "auditor": "log-auditor-key-01234567"}
 PROGRAMME = "Refusal log"
@@ -61,7 +62,7 @@ def refusal_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-async def stack(refusal_log: Path) -> AsyncIterator[Stack]:
+async def stack(refusal_log: Path, dev_server: WorkflowEnvironment) -> AsyncIterator[Stack]:
     task_queue = f"refusals-{uuid.uuid4().hex[:6]}"
     settings = ClusterSettings.from_env({"LEMNISCATE_TASK_QUEUE": task_queue})
     keys = KeyRing(
@@ -70,7 +71,8 @@ async def stack(refusal_log: Path) -> AsyncIterator[Stack]:
             KeyEntry(key=KEYS["auditor"], id="els", role=Role.auditor),
         ]
     )
-    async with dev_server_env() as env, create_worker(env.client, task_queue):
+    env = dev_server  # the session's shared dev server; this module's own task queue
+    async with create_worker(env.client, task_queue):
         service = CoalitionService(env.client, task_queue)
         for slug in SLUGS:
             await service.start(walks.taskforce_start(slug, programme=PROGRAMME), walks.COORDINATOR)

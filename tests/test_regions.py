@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from temporal_env import eventually, running_worker, time_skipping_env
+from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.coalitions import CoalitionNotFound, CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.workflows.io import CoalitionView
+from tests.support.servers import WorkerRunner, borrow
+from tests.support.workflows import eventually
 
 
 def _region() -> dict[str, Any]:
@@ -32,8 +34,10 @@ async def _view_or_none(service: CoalitionService, slug: str) -> CoalitionView |
         return None
 
 
-async def test_region_is_its_own_coalition_and_signals_the_national_table() -> None:
-    async with time_skipping_env() as env, running_worker(env.client) as service:
+async def test_region_is_its_own_coalition_and_signals_the_national_table(
+    time_skipping: WorkflowEnvironment, worker: WorkerRunner
+) -> None:
+    async with borrow(time_skipping) as env, worker(env.client) as service:
         await service.start(walks.taskforce_start("national"), walks.COORDINATOR)
         spawned = await service.fire(
             "national",

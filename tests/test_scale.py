@@ -11,16 +11,19 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from processes import Background, worker
-from temporal_env import dev_server_env, eventually
+import pytest
 from temporalio.api.enums.v1 import TaskQueueKind, TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.workflows.io import workflow_id
+from tests.support.processes import Background, worker
+from tests.support.servers import borrow
+from tests.support.workflows import eventually
 
 COALITIONS = 40
 TRIGGERS_EACH = 5
@@ -48,8 +51,12 @@ def _handled(log: str) -> list[str]:
     return ids
 
 
-async def test_two_worker_processes_share_a_burst_and_survive_a_kill(tmp_path: Path) -> None:
-    async with dev_server_env() as env:
+@pytest.mark.slow
+async def test_two_worker_processes_share_a_burst_and_survive_a_kill(
+    tmp_path: Path, dev_server: WorkflowEnvironment
+) -> None:
+    # A namespace of its own, like every test that starts coalitions on the dev server.
+    async with borrow(dev_server, own_namespace=True) as env:
         client = env.client
         task_queue = f"scale-{uuid.uuid4().hex[:8]}"
         settings = {

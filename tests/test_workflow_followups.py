@@ -16,14 +16,6 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from temporal_env import (
-    eventually,
-    running_worker,
-    search_attributes,
-    shift_dates,
-    time_skipping_env,
-    walk_service,
-)
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
@@ -34,6 +26,8 @@ from lemniscate.models.events import Role
 from lemniscate.models.journal import FollowUpRecord
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import SYSTEM, CoalitionView, workflow_id
+from tests.support.servers import running_worker, time_skipping_env
+from tests.support.workflows import eventually, search_attributes, shift_dates, walk_service
 
 # The workflow wakes at the due moment; its clock may be a few milliseconds past it.
 PUNCTUAL = timedelta(seconds=5)
@@ -49,6 +43,7 @@ def no_channels(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest_asyncio.fixture
 async def env() -> AsyncIterator[WorkflowEnvironment]:
+    # A server per test, not the shared one: see the module's docstring.
     async with time_skipping_env() as environment:
         yield environment
 

@@ -21,17 +21,6 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from temporal_env import (
-    dev_server_env,
-    eventually,
-    history_length,
-    running_worker,
-    search_attributes,
-    settled_history_length,
-    time_skipping_env,
-    walk_service,
-    workflow_status,
-)
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -51,6 +40,15 @@ from lemniscate.workflows.coalition import (
 )
 from lemniscate.workflows.io import REFUSED, CoalitionView, workflow_id
 from lemniscate.workflows.publisher import PUBLISH_AFTER
+from tests.support.servers import borrow, dev_server_env, running_worker
+from tests.support.workflows import (
+    eventually,
+    history_length,
+    search_attributes,
+    settled_history_length,
+    walk_service,
+    workflow_status,
+)
 
 AUDITOR = Actor(id="auditor-1", role=Role.auditor)
 ESIGN = Actor(id="esign", role=Role.integration, allowed_triggers=["sign_founding_basis"])
@@ -91,14 +89,14 @@ def step_index(steps: list[Step], trigger: str) -> int:
 
 
 @pytest_asyncio.fixture(scope="module")
-async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with time_skipping_env() as env:
+async def ts_env(time_skipping: WorkflowEnvironment) -> AsyncIterator[WorkflowEnvironment]:
+    async with borrow(time_skipping) as env:
         yield env
 
 
 @pytest_asyncio.fixture(scope="module")
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with dev_server_env() as env:
+async def dev_env(dev_server: WorkflowEnvironment) -> AsyncIterator[WorkflowEnvironment]:
+    async with borrow(dev_server, own_namespace=True) as env:
         yield env
 
 
@@ -521,7 +519,9 @@ async def run_ids(client: Client, wid: str) -> list[str]:
     return runs
 
 
+@pytest.mark.slow
 async def test_continue_as_new_keeps_view_and_journal() -> None:
+    # A server of its own: dynamic config that suggests continue-as-new far earlier.
     async with dev_server_env("--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=20") as env:
         client = env.client
         slug = unique("long-lived")
@@ -558,7 +558,7 @@ async def test_continue_as_new_keeps_view_and_journal() -> None:
             assert states.replay([e.event for e in journal]) == current.coalition
             assert current.status.last_activity_at == journal[-1].event.at
             # The new runs index the coalition as the first did (the dev server's describe()
-            # decodes them fine; see temporal_env.describe for the test server).
+            # decodes them fine; see tests.support.workflows.describe for the test server).
             indexed = (await client.get_workflow_handle(wid).describe()).typed_search_attributes
             assert (indexed.get(sa.STATE), indexed.get(sa.ROUND), indexed.get(sa.SIDE)) == (
                 "doing",

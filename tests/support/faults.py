@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from ports import free_ports
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
@@ -30,6 +29,8 @@ from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR
 from lemniscate.workflows.io import workflow_id
+from tests.support.ports import free_ports
+from tests.support.processes import stop_or_kill
 
 LEMNISCATE = str(Path(sys.executable).parent / "lemniscate")
 TRIGGER = "record_intent"  # accepted any number of times in a coalition's first state
@@ -104,12 +105,7 @@ class WorkerProcess:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_or_kill(self.process, signal.SIGTERM, 15)
         self._close()
 
     def _close(self) -> None:

@@ -13,7 +13,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from ports import free_ports
+
+from tests.support.ports import free_ports
 
 
 @dataclass

@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 LEMNISCATE = str(Path(sys.executable).parent / "lemniscate")
 
@@ -37,22 +37,11 @@ class Up:
             stderr=subprocess.DEVNULL,
             text=True,
         )
-        assert self.process.stdout is not None
-        lines: list[str] = []
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                raise AssertionError(f"lemniscate up exited early: {''.join(lines)}")
-            lines.append(line)
-            if line.strip().startswith("stop"):
-                return "".join(lines)
-        raise AssertionError(f"lemniscate up did not report ready within {timeout:g} s")
+        return up_banner(self.process, timeout)
 
     def stop(self) -> int:
         assert self.process is not None
-        self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout=30)
+        code = interrupt(self.process)
         self.process = None
         return code
 
@@ -61,13 +50,39 @@ class Up:
         SIGKILLed `lemniscate up`, so ask politely first: `up` then stops it."""
         if self.process is None:
             return
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_or_kill(self.process, signal.SIGINT, 30)
         self.process = None
+
+
+def up_banner(process: subprocess.Popen[str], timeout: float) -> str:
+    """What `lemniscate up` printed until it said how to stop it: it is ready then."""
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            raise AssertionError(f"lemniscate up exited early: {''.join(lines)}")
+        lines.append(line)
+        if line.strip().startswith("stop"):
+            return "".join(lines)
+    raise AssertionError(f"lemniscate up did not report ready within {timeout:g} s")
+
+
+def interrupt(process: subprocess.Popen[Any], timeout: float = 30) -> int:
+    """Ctrl-C, as an operator stops `lemniscate up`; its exit code."""
+    process.send_signal(signal.SIGINT)
+    return process.wait(timeout=timeout)
+
+
+def stop_or_kill(process: subprocess.Popen[Any], sig: signal.Signals, timeout: float) -> None:
+    """`sig` first, so the process can stop what it started; SIGKILL if it does not exit."""
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 class Background:

@@ -1,19 +1,14 @@
-"""Real Temporal servers for tests: the time-skipping test server, the dev server, a worker
-on a fresh task queue, and helpers to read what a workflow recorded."""
+"""Driving a coalition and reading what its workflow recorded, on either server: the raw
+description, status, search attributes and history length, waiting for eventually
+consistent reads, and walks with their dates moved."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import re
-import shutil
-import sys
-import tempfile
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 from temporalio.api.common.v1 import SearchAttributes, WorkflowExecution
@@ -23,68 +18,12 @@ from temporalio.api.workflowservice.v1 import (
 )
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.converter import decode_typed_search_attributes
-from temporalio.testing import WorkflowEnvironment
 
-from lemniscate.cluster import data_converter, ensure_registered, find_temporal_cli
-from lemniscate.cluster import search_attributes as sa
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples.walks import Step
-from lemniscate.workers.main import create_worker
 from lemniscate.workflows.io import CoalitionView
 
 T = TypeVar("T")
-
-
-def time_skipping_server_path() -> str:
-    beside_python = Path(sys.executable).parent / "temporal-test-server"
-    path = str(beside_python) if beside_python.exists() else shutil.which("temporal-test-server")
-    if path is None:
-        raise RuntimeError("temporal-test-server not found: pip install -e '.[test]'")
-    return path
-
-
-@asynccontextmanager
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=time_skipping_server_path(), data_converter=data_converter()
-    )
-    try:
-        await ensure_registered(env.client)
-        yield env
-    finally:
-        await env.shutdown()
-
-
-@asynccontextmanager
-async def running_worker(client: Client) -> AsyncIterator[CoalitionService]:
-    """A worker on a fresh task queue, and the service that talks to it. The service logs
-    its refusals to a file of its own, not to the checkout's `.lemniscate/`."""
-    task_queue = f"test-{uuid.uuid4().hex[:8]}"
-    with tempfile.TemporaryDirectory(prefix="lemniscate-refusals-") as logs:
-        async with create_worker(client, task_queue):
-            yield CoalitionService(client, task_queue, refusal_log=Path(logs) / "refusals.jsonl")
-
-
-# Helpers for the workflow tests (test_workflow_*.py) -----------------------------------
-
-
-@asynccontextmanager
-async def dev_server_env(*extra_args: str) -> AsyncIterator[WorkflowEnvironment]:
-    """The real dev server (`temporal server start-dev`, in memory) with Lemniscate's search
-    attributes. Unlike the time-skipping test server it drops the speculative workflow task
-    of a rejected update, and it honours dynamic config (`--dynamic-config-value K=V`)."""
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(find_temporal_cli()),
-        data_converter=data_converter(),
-        search_attributes=list(sa.ALL),
-        dev_server_extra_args=list(extra_args),
-        dev_server_log_level="error",
-    )
-    try:
-        await ensure_registered(env.client)
-        yield env
-    finally:
-        await env.shutdown()
 
 
 async def describe(

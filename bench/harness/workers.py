@@ -1,0 +1,73 @@
+"""The embedded dev server the measurements share, and worker subprocesses on it."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from bench.harness import ROOT
+from lemniscate.cluster import ClusterSettings, EmbeddedServer
+from tests.support.ports import free_ports
+
+
+def dev_server(work: Path) -> EmbeddedServer:
+    """The dev server as `lemniscate up` runs it (headless), on a SQLite file under `work`."""
+    server_port, ui_port = free_ports(2)
+    settings = ClusterSettings(data_dir=work / "data", server_port=server_port, ui_port=ui_port)
+    return EmbeddedServer(settings, headless=True)
+
+
+class WorkerProcess:
+    """`python -m bench.worker` of one kind on one task queue, stopped on exit."""
+
+    def __init__(
+        self, kind: str, address: str, task_queue: str, log_dir: Path, max_cached: int | None = None
+    ) -> None:
+        self.kind, self.address, self.task_queue = kind, address, task_queue
+        self.max_cached = max_cached
+        self.log_path = log_dir / f"worker-{task_queue}.log"
+        self.process: asyncio.subprocess.Process | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    async def __aenter__(self) -> WorkerProcess:
+        command = [
+            sys.executable,
+            "-m",
+            "bench.worker",
+            "--kind",
+            self.kind,
+            "--address",
+            self.address,
+            "--task-queue",
+            self.task_queue,
+        ]
+        if self.max_cached is not None:
+            command += ["--max-cached", str(self.max_cached)]
+        with open(self.log_path, "ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                *command,
+                cwd=ROOT,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=log,
+                stdin=asyncio.subprocess.DEVNULL,
+            )
+        assert self.process.stdout is not None
+        line = await asyncio.wait_for(self.process.stdout.readline(), 60)
+        if line.strip() != b"ready":
+            raise RuntimeError(f"{self.kind} worker did not start; see {self.log_path}")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.process is None or self.process.returncode is not None:
+            return
+        self.process.terminate()  # graceful: the worker tells the server its sticky queue is gone
+        try:
+            await asyncio.wait_for(self.process.wait(), 30)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()

@@ -1,0 +1,1 @@
+"""The test suite; its helpers, shared with bench/, are in `tests.support`."""

@@ -1,0 +1,53 @@
+"""Temporal servers shared by the whole session, in the pattern of temporalio/samples-python's
+tests/conftest.py: one time-skipping test server and one dev server, each started on first
+use with Lemniscate's search attributes and data converter, and a fresh task queue per test
+with the project's worker on it.
+
+A test or module takes its share with `tests.support.servers.borrow(...)`, which cleans up
+after it. What starts coalitions borrows a namespace of its own too, so that listings, counts
+and the subscription register see only its own, unless it needs the default namespace (the
+dashboard's Web UI links name it; doctor and the observability tests configure only an
+address). Tests that restart, kill or configure their server, or that move the time-skipping
+server's clock by more than minutes (the clock only moves forward, and the example walks are
+dated in 2027), keep a server of their own and say so where they start it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import AsyncIterator
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from tests.support.servers import (
+    WorkerRunner,
+    dev_server_env,
+    fresh_task_queue,
+    running_worker,
+    time_skipping_env,
+)
+
+
+@pytest.fixture(scope="session")
+async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
+    async with time_skipping_env() as env:
+        yield env
+
+
+@pytest.fixture(scope="session")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    async with dev_server_env() as env:
+        yield env
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return fresh_task_queue()
+
+
+@pytest.fixture
+def worker(task_queue: str) -> WorkerRunner:
+    """`async with worker(client) as service:` runs the project's worker on this test's
+    task queue, with the service that talks to it."""
+    return functools.partial(running_worker, task_queue=task_queue)
