@@ -20,7 +20,6 @@ with workflow.unsafe.imports_passed_through():
     from lemniscate.activities.notify import CHANNELS, Notification
     from lemniscate.cluster import search_attributes as sa
     from lemniscate.models.coalition import Coalition
-    from lemniscate.models.events import Event
     from lemniscate.models.journal import CoalitionStatus, FollowUpRecord, JournalEntry, TriggerRequest
     from lemniscate.models.outbound import OutboundEvent
     from lemniscate.states import followups
@@ -37,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from lemniscate.workflows.log import workflow_logger
     from lemniscate.workflows.publisher import AUDIENCE_RECHECK, Publisher
-    from lemniscate.workflows.state import RunState
+    from lemniscate.workflows.state import RunState, stamped
 
 __all__ = [
     "AUDIENCE_RECHECK",
@@ -163,18 +162,12 @@ class CoalitionWorkflow:
 
     @workflow.query(name="delivered_follow_ups")
     def delivered_follow_ups(self) -> list[FollowUpRecord]:
-        return list(self._run.sent)
+        return list(self._run.sent_follow_ups)
 
     # Internals ---------------------------------------------------------------------------
 
     def _accept(self, request: TriggerRequest, decided: states.Decision | None = None) -> JournalEntry:
-        event = Event(
-            trigger=request.trigger,
-            payload=request.payload,
-            actor=request.actor,
-            at=workflow.now(),
-            reason=request.reason,
-        )
+        event = stamped(request)
         before = self._run.coalition
         try:
             after = states.apply(before, event, decided)
@@ -268,7 +261,7 @@ class CoalitionWorkflow:
             ),
             next_follow_up_at=self._next_follow_up_at(),
             journal_length=len(run.journal),
-            follow_ups_sent=len(run.sent),
+            follow_ups_sent=len(run.sent_follow_ups),
         )
 
     def _view(self) -> CoalitionView:

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from pydantic import ConfigDict, PrivateAttr
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
@@ -26,22 +27,23 @@ with workflow.unsafe.imports_passed_through():
     from lemniscate.workflows.io import CoalitionInput
 
 
-@dataclass
-class RunState:
-    coalition: Coalition
-    journal: list[JournalEntry]
-    last_activity_at: datetime
-    sent: list[FollowUpRecord]
-    failed_notifications: list[str]
-    refused_signals: list[str]
-    # Accepted facts whose consequences reach other workflows, sent from the run loop.
-    outbox: list[TriggerRequest]
-    # What happened and has not reached subscribed systems yet.
-    unpublished: list[OutboundEvent]
-    sent_keys: set[str] = field(init=False)
+# The snapshot's own fields, carried as they are; the journal travels packed.
+_CARRIED = tuple(name for name in CoalitionSnapshot.model_fields if name not in ("journal", "packed_journal"))
 
-    def __post_init__(self) -> None:
-        self.sent_keys = {f.key for f in self.sent}
+
+class RunState(CoalitionSnapshot):
+    """A run's record: the continue-as-new snapshot itself, changed in place while the run
+    lasts, with the journal unpacked in `journal` and packed again when it is handed on."""
+
+    model_config = ConfigDict(frozen=False)
+    _sent_keys: set[str] = PrivateAttr(default_factory=set)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._sent_keys = {f.key for f in self.sent_follow_ups}
+
+    @property
+    def sent_keys(self) -> set[str]:
+        return self._sent_keys
 
     @classmethod
     def begin(cls, input: CoalitionInput) -> RunState:
@@ -49,43 +51,24 @@ class RunState:
             return cls.of(input.snapshot)
         if input.start is None:
             raise ApplicationError("a coalition starts from a request or a snapshot", non_retryable=True)
-        start = input.start
-        event = Event(
-            trigger=states.START,
-            payload=start.payload,
-            actor=start.actor,
-            at=workflow.now(),
-            reason=start.reason,
-        )
+        event = stamped(input.start, trigger=states.START)
         coalition = states.genesis(event)
         entry = seal(1, event, None, coalition, previous=None)
-        return cls(coalition, [entry], event.at, [], [], [], [], [transition_event(entry)])
+        return cls(
+            coalition=coalition,
+            journal=[entry],
+            last_activity_at=event.at,
+            unpublished=[transition_event(entry)],
+        )
 
     @classmethod
     def of(cls, snapshot: CoalitionSnapshot) -> RunState:
-        return cls(
-            snapshot.coalition,
-            snapshot.entries(),
-            snapshot.last_activity_at,
-            list(snapshot.sent_follow_ups),
-            list(snapshot.failed_notifications),
-            list(snapshot.refused_signals),
-            list(snapshot.outbox),
-            list(snapshot.unpublished),
-        )
+        return cls(journal=snapshot.entries(), **{name: getattr(snapshot, name) for name in _CARRIED})
 
     def snapshot(self) -> CoalitionSnapshot:
         """The continue-as-new input: this record, with the journal packed."""
-        return CoalitionSnapshot(
-            coalition=self.coalition,
-            packed_journal=pack_journal(self.journal),
-            last_activity_at=self.last_activity_at,
-            sent_follow_ups=self.sent,
-            failed_notifications=self.failed_notifications,
-            refused_signals=self.refused_signals,
-            outbox=self.outbox,
-            unpublished=self.unpublished,
-        )
+        carried = {name: getattr(self, name) for name in _CARRIED}
+        return CoalitionSnapshot(packed_journal=pack_journal(self.journal), **carried)
 
     def record(self, event: Event, after: Coalition) -> JournalEntry:
         """`event` was accepted and made `after`: journal it and queue it for subscribers."""
@@ -106,9 +89,20 @@ class RunState:
 
     def mark_sent(self, follow_up: FollowUp, at: datetime) -> None:
         self.sent_keys.add(follow_up.key)
-        self.sent.append(
+        self.sent_follow_ups.append(
             FollowUpRecord(key=follow_up.key, kind=follow_up.kind.value, at=at, message=follow_up.message)
         )
+
+
+def stamped(request: TriggerRequest, trigger: str | None = None) -> Event:
+    """The event `request` becomes, at the workflow's time: nobody else stamps it."""
+    return Event(
+        trigger=trigger or request.trigger,
+        payload=request.payload,
+        actor=request.actor,
+        at=workflow.now(),
+        reason=request.reason,
+    )
 
 
 def transition_event(entry: JournalEntry) -> OutboundEvent:
