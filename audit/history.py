@@ -15,7 +15,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal, TypedDict, TypeVar
+from functools import partial
+from typing import Literal, TypeVar
 
 from temporalio.api.common.v1 import Payload, WorkflowExecution
 from temporalio.api.enums.v1 import EventType
@@ -134,15 +135,6 @@ class Occurrence:
         return self.kind != "update" or (self.completed and self.failure is None)
 
 
-class _Arrival(TypedDict):
-    """Where and when an occurrence arrived, and the tasks that may have handled it."""
-
-    position: Position
-    run_id: str
-    at: datetime
-    task_times: tuple[datetime, ...]
-
-
 @dataclass(frozen=True)
 class Wakeup:
     """A timer that fired or an activity that completed: what engine steps follow."""
@@ -253,28 +245,25 @@ async def _decode_run(index: int, run: RunHistory, converter: DataConverter, tim
             events=len(events),
         )
     )
-
-    def arrival(where: Position, event: HistoryEvent, task_times: tuple[datetime, ...]) -> _Arrival:
-        return _Arrival(position=where, run_id=run.run_id, at=_time(event), task_times=task_times)
-
     for event in events:
         where = Position(index, event.event_id)
+        arrived = partial(Occurrence, position=where, run_id=run.run_id, at=_time(event))
         kind = event.event_type
         if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
             attrs = event.workflow_execution_started_event_attributes
             start, error = await _decode(converter, attrs.input.payloads, CoalitionInput)
-            arrived = arrival(where, event, tasks.handling(event.event_id))
+            handled = tasks.handling(event.event_id)
             if start is not None and start.snapshot is not None:
                 timeline.occurrences.append(
-                    Occurrence(kind="snapshot", snapshot=start.snapshot.entries(), **arrived)
+                    arrived(kind="snapshot", task_times=handled, snapshot=start.snapshot.entries())
                 )
             else:
                 timeline.occurrences.append(
-                    Occurrence(
+                    arrived(
                         kind="start",
+                        task_times=handled,
                         request=start.start if start else None,
                         decode_error=error or (None if start and start.start else "no start request"),
-                        **arrived,
                     )
                 )
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
@@ -287,15 +276,15 @@ async def _decode_run(index: int, run: RunHistory, converter: DataConverter, tim
             )
             reply, failure, completed = await _outcome(converter, completions.get(update_id))
             timeline.occurrences.append(
-                Occurrence(
+                arrived(
                     kind="update",
+                    task_times=tasks.accepting(event.event_id),
                     request=request,
                     update_id=update_id,
                     reply=reply,
                     failure=failure,
                     completed=completed,
                     decode_error=error,
-                    **arrival(where, event, tasks.accepting(event.event_id)),
                 )
             )
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
@@ -304,11 +293,11 @@ async def _decode_run(index: int, run: RunHistory, converter: DataConverter, tim
                 continue
             request, error = await _decode(converter, signal.input.payloads, TriggerRequest)
             timeline.occurrences.append(
-                Occurrence(
+                arrived(
                     kind="signal",
+                    task_times=tasks.handling(event.event_id),
                     request=request,
                     decode_error=error,
-                    **arrival(where, event, tasks.handling(event.event_id)),
                 )
             )
         elif kind in _WAKEUPS:
