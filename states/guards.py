@@ -152,6 +152,8 @@ _vision_recorded = _fails_if(
 
 
 def _options_between_bounds(kind: OptionKind) -> Check:
+    """Initiative track: as many options of `kind` as the playbook's bounds allow."""
+
     def check(c: Coalition) -> str | None:
         count = len(c.options_of(kind))
         low, high = c.playbook.min_options, c.playbook.max_options
