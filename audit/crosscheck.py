@@ -76,7 +76,7 @@ def _close(a: datetime, times: Sequence[datetime]) -> bool:
     return any(abs(a - t) <= TOLERANCE for t in times)
 
 
-def _payload_keys(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+def _differing_keys(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return sorted(k for k in {*a, *b} if a.get(k) != b.get(k))
 
 
@@ -88,7 +88,7 @@ def differences(request: TriggerRequest, event: Event) -> list[str]:
     if request.actor != event.actor:
         found.append(f"actor is {event.actor} in the journal, {request.actor} in the history")
     if request.payload != event.payload:
-        keys = ", ".join(_payload_keys(request.payload, event.payload))
+        keys = ", ".join(_differing_keys(request.payload, event.payload))
         found.append(f"payload differs from the history in: {keys}")
     if request.reason != event.reason:
         found.append(f"reason is {event.reason!r} in the journal, {request.reason!r} in the history")
@@ -171,7 +171,7 @@ class _Matcher:
                 )
             for old, new in zip(carried, now, strict=False):
                 if old != new:
-                    fields = sorted(k for k in {*old, *new} if old.get(k) != new.get(k))
+                    fields = _differing_keys(old, new)
                     self.find(
                         "continue-as-new",
                         old.get("seq"),

@@ -15,7 +15,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, TypeVar
+from functools import partial
+from typing import Literal, TypeVar
 
 from temporalio.api.common.v1 import Payload, WorkflowExecution
 from temporalio.api.enums.v1 import EventType
@@ -246,27 +247,23 @@ async def _decode_run(index: int, run: RunHistory, converter: DataConverter, tim
     )
     for event in events:
         where = Position(index, event.event_id)
+        arrived = partial(Occurrence, position=where, run_id=run.run_id, at=_time(event))
         kind = event.event_type
         if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
             attrs = event.workflow_execution_started_event_attributes
             start, error = await _decode(converter, attrs.input.payloads, CoalitionInput)
-            common: dict[str, Any] = {
-                "position": where,
-                "run_id": run.run_id,
-                "at": _time(event),
-                "task_times": tasks.handling(event.event_id),
-            }
+            handled = tasks.handling(event.event_id)
             if start is not None and start.snapshot is not None:
                 timeline.occurrences.append(
-                    Occurrence(kind="snapshot", snapshot=start.snapshot.entries(), **common)
+                    arrived(kind="snapshot", task_times=handled, snapshot=start.snapshot.entries())
                 )
             else:
                 timeline.occurrences.append(
-                    Occurrence(
+                    arrived(
                         kind="start",
+                        task_times=handled,
                         request=start.start if start else None,
                         decode_error=error or (None if start and start.start else "no start request"),
-                        **common,
                     )
                 )
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
@@ -279,11 +276,8 @@ async def _decode_run(index: int, run: RunHistory, converter: DataConverter, tim
             )
             reply, failure, completed = await _outcome(converter, completions.get(update_id))
             timeline.occurrences.append(
-                Occurrence(
+                arrived(
                     kind="update",
-                    position=where,
-                    run_id=run.run_id,
-                    at=_time(event),
                     task_times=tasks.accepting(event.event_id),
                     request=request,
                     update_id=update_id,
@@ -299,11 +293,8 @@ async def _decode_run(index: int, run: RunHistory, converter: DataConverter, tim
                 continue
             request, error = await _decode(converter, signal.input.payloads, TriggerRequest)
             timeline.occurrences.append(
-                Occurrence(
+                arrived(
                     kind="signal",
-                    position=where,
-                    run_id=run.run_id,
-                    at=_time(event),
                     task_times=tasks.handling(event.event_id),
                     request=request,
                     decode_error=error,

@@ -12,32 +12,33 @@ from lemniscate.models.coalition import ActionStatus, Coalition, FundingClass, M
 from lemniscate.states.names import StateName as S
 
 
-def _unknown_partners(c: Coalition, names: Iterable[str], field: str) -> list[str]:
-    known = {q.name for q in c.partners}
+def _not_among(names: Iterable[str], known: set[str], field: str, not_what: str) -> list[str]:
+    """The sentence naming, once each, those of `names` that are not `known`."""
     missing = [n for n in dict.fromkeys(names) if n not in known]
     if not missing:
         return []
-    return [
-        f"{field}: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not a partner "
-        "of this coalition (add_partner first)."
-    ]
+    return [f"{field}: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} {not_what}"]
+
+
+def _unknown_partners(c: Coalition, names: Iterable[str], field: str) -> list[str]:
+    known = {q.name for q in c.partners}
+    return _not_among(names, known, field, "not a partner of this coalition (add_partner first).")
 
 
 def _unknown_organisations(c: Coalition, names: Iterable[str], field: str) -> list[str]:
-    known = set(c.organisations())
-    missing = [n for n in dict.fromkeys(names) if n not in known]
-    if not missing:
-        return []
-    return [
-        f"{field}: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} neither "
-        "initiator nor partner of this coalition."
-    ]
+    return _not_among(
+        names, set(c.organisations()), field, "neither initiator nor partner of this coalition."
+    )
+
+
+def _no_such(what: str, wanted: str, ids: Iterable[str]) -> list[str]:
+    """The sentence for a `what` (action, meeting, option) that the coalition does not have."""
+    return [f"{what}: there is no {what} {wanted!r} ({what}s: {', '.join(ids) or 'none yet'})."]
 
 
 def _unknown_action(c: Coalition, action_id: str) -> list[str]:
     if c.action(action_id) is None:
-        known = ", ".join(a.id for a in c.actions) or "none yet"
-        return [f"action: there is no action {action_id!r} (actions: {known})."]
+        return _no_such("action", action_id, (a.id for a in c.actions))
     return []
 
 
@@ -82,8 +83,7 @@ def plan_meeting(c: Coalition, x: p.PlanMeeting) -> list[str]:
 def _meeting_without_outcome(c: Coalition, meeting_id: str) -> list[str]:
     meeting = c.meeting(meeting_id)
     if meeting is None:
-        known = ", ".join(m.id for m in c.meetings) or "none yet"
-        return [f"meeting: there is no meeting {meeting_id!r} (meetings: {known})."]
+        return _no_such("meeting", meeting_id, (m.id for m in c.meetings))
     if meeting.outcome is not None:
         return [f"meeting: the outcome of {meeting_id} ({meeting.on}) is already recorded."]
     return []
@@ -134,8 +134,7 @@ def add_option(c: Coalition, x: p.AddOption) -> list[str]:
 
 def remove_option(c: Coalition, x: p.RemoveOption) -> list[str]:
     if not any(o.id == x.option for o in c.options):
-        known = ", ".join(o.id for o in c.options) or "none yet"
-        return [f"option: there is no option {x.option!r} (options: {known})."]
+        return _no_such("option", x.option, (o.id for o in c.options))
     return []
 
 

@@ -54,13 +54,19 @@ def _with_action(c: Coalition, action_id: str, **changes: Any) -> Coalition:
     return c.model_copy(update={"actions": actions})
 
 
-def partner_from(add: p.AddPartner, on: date) -> Partner:
+def _with_meeting(c: Coalition, meeting_id: str, **changes: Any) -> Coalition:
+    meetings = [m.model_copy(update=changes) if m.id == meeting_id else m for m in c.meetings]
+    return c.model_copy(update={"meetings": meetings})
+
+
+def partner_from(introduced: p.AddPartner | Partner, on: date) -> Partner:
+    """A partner as introduced (who it is, its address and agenda), approached from `on`."""
     return Partner(
-        name=add.name,
-        kind=add.kind,
-        representative=add.representative,
-        email=add.email,
-        agenda=add.agenda,
+        name=introduced.name,
+        kind=introduced.kind,
+        representative=introduced.representative,
+        email=introduced.email,
+        agenda=introduced.agenda,
         added_on=on,
     )
 
@@ -118,13 +124,11 @@ def plan_meeting(c: Coalition, x: p.PlanMeeting, e: Event) -> Coalition:
 
 
 def reschedule_meeting(c: Coalition, x: p.RescheduleMeeting, e: Event) -> Coalition:
-    meetings = [m.model_copy(update={"on": x.on}) if m.id == x.meeting else m for m in c.meetings]
-    return c.model_copy(update={"meetings": meetings})
+    return _with_meeting(c, x.meeting, on=x.on)
 
 
 def record_meeting_outcome(c: Coalition, x: p.RecordMeetingOutcome, e: Event) -> Coalition:
-    meetings = [m.model_copy(update={"outcome": x.outcome}) if m.id == x.meeting else m for m in c.meetings]
-    return c.model_copy(update={"meetings": meetings})
+    return _with_meeting(c, x.meeting, outcome=x.outcome)
 
 
 def record_vision(c: Coalition, x: p.RecordVision, e: Event) -> Coalition:
@@ -323,15 +327,7 @@ def begin_new_lemniscate(c: Coalition, x: p.Empty, e: Event) -> Coalition:
     archived = ArchivedApproach(task=c.task, actions=ended, founding_bases=c.founding_bases, cycles=c.cycle)
     partners = [
         # Approached anew for the new task, so their follow-ups count from today.
-        Partner(
-            name=q.name,
-            kind=q.kind,
-            representative=q.representative,
-            email=q.email,
-            agenda=q.agenda,
-            communication_advisor=q.communication_advisor,
-            added_on=e.at.date(),
-        )
+        partner_from(q, e.at.date()).model_copy(update={"communication_advisor": q.communication_advisor})
         for q in c.partners
     ]
     assert c.next_task is not None  # set by transform, the only way into this state

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from pydantic import Field
 
@@ -82,18 +82,15 @@ def plan(c: Coalition, last_activity_at: datetime, *, exact_night_candle: bool =
     if STATE_INFO[c.state].final:
         return []
     found = _reminders(c, last_activity_at, exact_night_candle)
-    office = [c.task.programme or c.coordinator]
     for reminder in [f for f in found if f.kind in _ESCALATES]:
         # Still in the plan after the delay means still not acted on: the fact is unchanged.
         found.append(
-            FollowUp(
-                key=f"escalation:{reminder.key}",
-                kind=FollowUpKind.escalation,
-                due_at=reminder.due_at + _days(c.playbook.follow_up.escalation_after),
-                audience=Audience.programme_office,
-                recipients=office,
-                message=f"Escalation for {c.name}: not acted on since {reminder.due_at:%Y-%m-%d}: "
-                f"{reminder.message}",
+            _to_office(
+                c,
+                FollowUpKind.escalation,
+                reminder.key,
+                reminder.due_at + _days(c.playbook.follow_up.escalation_after),
+                f"Escalation for {c.name}: not acted on since {reminder.due_at:%Y-%m-%d}: {reminder.message}",
             )
         )
     return sorted(
@@ -106,6 +103,63 @@ def _addresses(c: Coalition, names: list[str]) -> list[str]:
     return [address for name in names if (address := c.email_of(name))]
 
 
+class _Extras(TypedDict, total=False):
+    """What some follow-ups carry besides what, when and for whom."""
+
+    expires_at: datetime
+    system_trigger: str | None
+    system_payload: dict[str, Any]
+
+
+def _follow_up(
+    kind: FollowUpKind,
+    facts: str,
+    due_at: datetime,
+    audience: Audience,
+    recipients: list[str],
+    message: str,
+    **extras: Unpack[_Extras],
+) -> FollowUp:
+    """A follow-up keyed by its kind and the facts it rests on."""
+    return FollowUp(
+        key=f"{kind.value}:{facts}",
+        kind=kind,
+        due_at=due_at,
+        audience=audience,
+        recipients=recipients,
+        message=message,
+        **extras,
+    )
+
+
+def _to_coordinator(
+    c: Coalition, kind: FollowUpKind, facts: str, due_at: datetime, message: str, **extras: Unpack[_Extras]
+) -> FollowUp:
+    return _follow_up(kind, facts, due_at, Audience.coordinator, [c.coordinator], message, **extras)
+
+
+def _to_office(c: Coalition, kind: FollowUpKind, facts: str, due_at: datetime, message: str) -> FollowUp:
+    """To the task's programme office, or the coordinator when the task names none."""
+    return _follow_up(
+        kind, facts, due_at, Audience.programme_office, [c.task.programme or c.coordinator], message
+    )
+
+
+def _ahead_of(
+    kind: FollowUpKind,
+    facts: str,
+    day: date,
+    before: int,
+    audience: Audience,
+    recipients: list[str],
+    message: str,
+) -> FollowUp:
+    """A reminder `before` days ahead of `day`; stale once `day` has come."""
+    return _follow_up(
+        kind, facts, _at(day - _days(before)), audience, recipients, message, expires_at=_at(day)
+    )
+
+
 def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: bool) -> list[FollowUp]:
     days = c.playbook.follow_up
     found: list[FollowUp] = []
@@ -113,49 +167,47 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
     for partner in c.partners:
         if partner.interview is None and partner.not_reached_reason is None and partner.added_on:
             found.append(
-                FollowUp(
-                    key=f"interview_reminder:{partner.name}:{partner.added_on}",
-                    kind=FollowUpKind.interview_reminder,
-                    due_at=_at(partner.added_on + _days(days.interview_reminder)),
-                    audience=Audience.coordinator,
-                    recipients=[c.coordinator],
-                    message=f"{partner.name} was added on {partner.added_on} and has no interview "
+                _to_coordinator(
+                    c,
+                    FollowUpKind.interview_reminder,
+                    f"{partner.name}:{partner.added_on}",
+                    _at(partner.added_on + _days(days.interview_reminder)),
+                    f"{partner.name} was added on {partner.added_on} and has no interview "
                     "yet: interview it or mark it not reached.",
                 )
             )
 
     for meeting in c.meetings:
         if meeting.outcome is None:
+            planned = f"{meeting.id}:{meeting.on}"
             found.append(
-                FollowUp(
-                    key=f"meeting_reminder:{meeting.id}:{meeting.on}",
-                    kind=FollowUpKind.meeting_reminder,
-                    due_at=_at(meeting.on - _days(days.meeting_reminder_before)),
-                    audience=Audience.invitees,
-                    recipients=meeting.invitees or [c.coordinator],
-                    message=f"Reminder: {meeting.kind.value} meeting {meeting.id} on {meeting.on}.",
-                    expires_at=_at(meeting.on),
+                _ahead_of(
+                    FollowUpKind.meeting_reminder,
+                    planned,
+                    meeting.on,
+                    days.meeting_reminder_before,
+                    Audience.invitees,
+                    meeting.invitees or [c.coordinator],
+                    f"Reminder: {meeting.kind.value} meeting {meeting.id} on {meeting.on}.",
                 )
             )
             found.append(
-                FollowUp(
-                    key=f"outcome_reminder:{meeting.id}:{meeting.on}",
-                    kind=FollowUpKind.outcome_reminder,
-                    due_at=_at(meeting.on + _days(days.outcome_reminder)),
-                    audience=Audience.coordinator,
-                    recipients=[c.coordinator],
-                    message=f"The {meeting.kind.value} meeting {meeting.id} of {meeting.on} has no "
+                _to_coordinator(
+                    c,
+                    FollowUpKind.outcome_reminder,
+                    planned,
+                    _at(meeting.on + _days(days.outcome_reminder)),
+                    f"The {meeting.kind.value} meeting {meeting.id} of {meeting.on} has no "
                     "recorded outcome yet (record_meeting_outcome).",
                 )
             )
             found.append(
-                FollowUp(
-                    key=f"outcome_escalation:{meeting.id}:{meeting.on}",
-                    kind=FollowUpKind.outcome_escalation,
-                    due_at=_at(meeting.on + _days(days.outcome_escalation)),
-                    audience=Audience.programme_office,
-                    recipients=[c.task.programme or c.coordinator],
-                    message=f"Escalation: {days.outcome_escalation} days after the "
+                _to_office(
+                    c,
+                    FollowUpKind.outcome_escalation,
+                    planned,
+                    _at(meeting.on + _days(days.outcome_escalation)),
+                    f"Escalation: {days.outcome_escalation} days after the "
                     f"{meeting.kind.value} meeting {meeting.id} of {meeting.on} of "
                     f"{c.name}, its outcome is still not recorded.",
                 )
@@ -163,41 +215,38 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
         elif meeting.outcome.next_meeting_on is not None:
             next_on = meeting.outcome.next_meeting_on
             found.append(
-                FollowUp(
-                    key=f"meeting_reminder:{meeting.id}-next:{next_on}",
-                    kind=FollowUpKind.meeting_reminder,
-                    due_at=_at(next_on - _days(days.meeting_reminder_before)),
-                    audience=Audience.invitees,
-                    recipients=meeting.outcome.attended,
-                    message=f"Reminder: the next meeting agreed at {meeting.id} is on {next_on}.",
-                    expires_at=_at(next_on),
+                _ahead_of(
+                    FollowUpKind.meeting_reminder,
+                    f"{meeting.id}-next:{next_on}",
+                    next_on,
+                    days.meeting_reminder_before,
+                    Audience.invitees,
+                    meeting.outcome.attended,
+                    f"Reminder: the next meeting agreed at {meeting.id} is on {next_on}.",
                 )
             )
 
     if c.state in EXECUTION and c.execution_started_on is not None:
         since = c.last_review_on or c.execution_started_on
         found.append(
-            FollowUp(
-                key=f"progress_review:{since}",
-                kind=FollowUpKind.progress_review,
-                due_at=_at(since + _days(days.progress_review_every)),
-                audience=Audience.coordinator,
-                recipients=[c.coordinator],
-                message=f"Periodic progress review of {c.name} is due: a monitoring round opens "
-                "(start_monitoring).",
+            _to_coordinator(
+                c,
+                FollowUpKind.progress_review,
+                f"{since}",
+                _at(since + _days(days.progress_review_every)),
+                f"Periodic progress review of {c.name} is due: a monitoring round opens (start_monitoring).",
                 system_trigger=T.start_monitoring if c.state == S.doing else None,
             )
         )
         partner_meetings = [m.on for m in c.meetings if m.kind == MeetingKind.partner]
         last_meeting = max([c.execution_started_on, *partner_meetings])
         found.append(
-            FollowUp(
-                key=f"partner_meeting:{last_meeting}",
-                kind=FollowUpKind.partner_meeting,
-                due_at=_at(last_meeting + _days(days.partner_meeting_every)),
-                audience=Audience.coordinator,
-                recipients=[c.coordinator],
-                message=f"Plan the next partner meeting of {c.name}, around inspiring content "
+            _to_coordinator(
+                c,
+                FollowUpKind.partner_meeting,
+                f"{last_meeting}",
+                _at(last_meeting + _days(days.partner_meeting_every)),
+                f"Plan the next partner meeting of {c.name}, around inspiring content "
                 "(a speaker, a peer organisation, a partner's sub-project, a site visit).",
             )
         )
@@ -205,25 +254,26 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
             if action.due_on is None or action.status in (ActionStatus.done, ActionStatus.cancelled):
                 continue
             owner = [action.owner] if action.owner else [c.coordinator]
+            due = f"{action.id}:{action.due_on}"
             found.append(
-                FollowUp(
-                    key=f"action_due_reminder:{action.id}:{action.due_on}",
-                    kind=FollowUpKind.action_due_reminder,
-                    due_at=_at(action.due_on - _days(days.action_due_reminder_before)),
-                    audience=Audience.action_owner,
-                    recipients=owner,
-                    message=f"Action {action.id} '{action.title}' is due on {action.due_on}.",
-                    expires_at=_at(action.due_on),
+                _ahead_of(
+                    FollowUpKind.action_due_reminder,
+                    due,
+                    action.due_on,
+                    days.action_due_reminder_before,
+                    Audience.action_owner,
+                    owner,
+                    f"Action {action.id} '{action.title}' is due on {action.due_on}.",
                 )
             )
             found.append(
-                FollowUp(
-                    key=f"action_overdue:{action.id}:{action.due_on}",
-                    kind=FollowUpKind.action_overdue,
-                    due_at=_at(action.due_on),
-                    audience=Audience.coordinator,
-                    recipients=[c.coordinator, *owner],
-                    message=f"Action {action.id} '{action.title}' of {', '.join(owner)} is due "
+                _follow_up(
+                    FollowUpKind.action_overdue,
+                    due,
+                    _at(action.due_on),
+                    Audience.coordinator,
+                    [c.coordinator, *owner],
+                    f"Action {action.id} '{action.title}' of {', '.join(owner)} is due "
                     "today and not done: an accountability item is opened.",
                     system_trigger=T.open_accountability_item,
                     system_payload={"action": action.id},
@@ -231,13 +281,12 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
             )
 
     found.append(
-        FollowUp(
-            key=f"inactivity:{last_activity_at.isoformat()}",
-            kind=FollowUpKind.inactivity,
-            due_at=night_candle_at(c, last_activity_at, exact=exact_night_candle),
-            audience=Audience.programme_office,
-            recipients=[c.task.programme or c.coordinator],
-            message=f"Nothing happened in {c.name} for {days.inactivity} days: it is at risk of "
+        _to_office(
+            c,
+            FollowUpKind.inactivity,
+            last_activity_at.isoformat(),
+            night_candle_at(c, last_activity_at, exact=exact_night_candle),
+            f"Nothing happened in {c.name} for {days.inactivity} days: it is at risk of "
             "going out like a night candle.",
         )
     )

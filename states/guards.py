@@ -34,10 +34,28 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _intent_recorded(c: Coalition) -> str | None:
-    if c.intent is None:
-        return "The initiator's own intent is not recorded yet (record_intent)."
+def _fails_if(failing: Callable[[Coalition], bool], sentence: str) -> Check:
+    """A check that says `sentence` when `failing` is true of the coalition, and holds otherwise."""
+    return lambda c: sentence if failing(c) else None
+
+
+def _on_track(track: Track, check: Check) -> Check:
+    """`check` on `track`; on the other track, or before one is chosen, the guard holds."""
+    return lambda c: check(c) if c.track == track else None
+
+
+def _playbook_minimum(
+    c: Coalition, have: int, need: int, one: str, many: str, supply: str = ""
+) -> str | None:
+    """`have` counted as `one` or `many`, short of the playbook's minimum `need`."""
+    if have < need:
+        return f"{_plural(have, one, many)}; the playbook {c.playbook.ref} asks for at least {need}{supply}."
     return None
+
+
+_intent_recorded = _fails_if(
+    lambda c: c.intent is None, "The initiator's own intent is not recorded yet (record_intent)."
+)
 
 
 def _partners_interviewed_or_unreached(c: Coalition) -> str | None:
@@ -55,19 +73,15 @@ def _partners_interviewed_or_unreached(c: Coalition) -> str | None:
 
 def _enough_interviews(c: Coalition) -> str | None:
     done = sum(1 for p in c.partners if p.interview is not None)
-    need = c.playbook.min_interviews
-    if done < need:
-        return (
-            f"{_plural(done, 'partner is', 'partners are')} interviewed; "
-            f"the playbook {c.playbook.ref} asks for at least {need}."
-        )
-    return None
+    return _playbook_minimum(
+        c, done, c.playbook.min_interviews, "partner is interviewed", "partners are interviewed"
+    )
 
 
-def _shared_topic(c: Coalition) -> str | None:
-    if not any(len(set(t.partners)) >= 2 for t in c.topics):
-        return "No domain topic is shared by two or more partners yet (map_topic)."
-    return None
+_shared_topic = _fails_if(
+    lambda c: not any(len(set(t.partners)) >= 2 for t in c.topics),
+    "No domain topic is shared by two or more partners yet (map_topic).",
+)
 
 
 def _interviewed_partners_placed(c: Coalition) -> str | None:
@@ -80,10 +94,10 @@ def _interviewed_partners_placed(c: Coalition) -> str | None:
     return None
 
 
-def _exploration_meeting_planned(c: Coalition) -> str | None:
-    if c.exploration_meeting() is None:
-        return "No exploration meeting is planned (plan_meeting with kind 'exploration')."
-    return None
+_exploration_meeting_planned = _fails_if(
+    lambda c: c.exploration_meeting() is None,
+    "No exploration meeting is planned (plan_meeting with kind 'exploration').",
+)
 
 
 def _exploration_invitees(c: Coalition) -> str | None:
@@ -115,13 +129,11 @@ def _exploration_commitment(c: Coalition) -> CommitmentLevel | None:
     return meeting.outcome.commitment if meeting and meeting.outcome else None
 
 
-def _commitment_given(c: Coalition) -> str | None:
-    if _exploration_commitment(c) == CommitmentLevel.none:
-        return (
-            "The exploration meeting ended without commitment: go back to round 1 "
-            "(return_to_round_one) or stop (dissolve)."
-        )
-    return None
+_commitment_given = _fails_if(
+    lambda c: _exploration_commitment(c) == CommitmentLevel.none,
+    "The exploration meeting ended without commitment: go back to round 1 "
+    "(return_to_round_one) or stop (dissolve).",
+)
 
 
 def _commitment_absent(c: Coalition) -> str | None:
@@ -134,49 +146,48 @@ def _commitment_absent(c: Coalition) -> str | None:
     return None
 
 
-def _vision_recorded(c: Coalition) -> str | None:
-    if c.vision is None:
-        return "The shared vision is not worked out yet (record_vision)."
-    return None
+_vision_recorded = _fails_if(
+    lambda c: c.vision is None, "The shared vision is not worked out yet (record_vision)."
+)
 
 
-def _options_between_bounds(c: Coalition, kind: OptionKind) -> str | None:
-    if c.track != Track.initiative:
+def _options_between_bounds(kind: OptionKind) -> Check:
+    """Initiative track: as many options of `kind` as the playbook's bounds allow."""
+
+    def check(c: Coalition) -> str | None:
+        count = len(c.options_of(kind))
+        low, high = c.playbook.min_options, c.playbook.max_options
+        if not low <= count <= high:
+            return (
+                f"The initiative proposal needs {low} to {high} {kind.value} options; "
+                f"there {'is' if count == 1 else 'are'} {count} (add_option)."
+            )
         return None
-    count = len(c.options_of(kind))
-    low, high = c.playbook.min_options, c.playbook.max_options
-    if not low <= count <= high:
-        return (
-            f"The initiative proposal needs {low} to {high} {kind.value} options; "
-            f"there {'is' if count == 1 else 'are'} {count} (add_option)."
-        )
-    return None
+
+    return _on_track(Track.initiative, check)
 
 
-def _content_options(c: Coalition) -> str | None:
-    return _options_between_bounds(c, OptionKind.content)
+_content_options = _options_between_bounds(OptionKind.content)
+_collaboration_options = _options_between_bounds(OptionKind.collaboration)
+
+_plan_has_actions = _on_track(
+    Track.plan,
+    _fails_if(
+        lambda c: all(a.status == ActionStatus.cancelled for a in c.actions),
+        "The plan of approach has no actions yet (add_action).",
+    ),
+)
+
+_collaboration_model_chosen = _on_track(
+    Track.plan,
+    _fails_if(
+        lambda c: c.collaboration_model is None,
+        "No way of organising the collaboration is chosen (choose_collaboration_model).",
+    ),
+)
 
 
-def _collaboration_options(c: Coalition) -> str | None:
-    return _options_between_bounds(c, OptionKind.collaboration)
-
-
-def _plan_has_actions(c: Coalition) -> str | None:
-    live = [a for a in c.actions if a.status != ActionStatus.cancelled]
-    if c.track == Track.plan and not live:
-        return "The plan of approach has no actions yet (add_action)."
-    return None
-
-
-def _collaboration_model_chosen(c: Coalition) -> str | None:
-    if c.track == Track.plan and c.collaboration_model is None:
-        return "No way of organising the collaboration is chosen (choose_collaboration_model)."
-    return None
-
-
-def _actions_settled(c: Coalition) -> str | None:
-    if c.track != Track.plan:
-        return None
+def _unsettled_actions(c: Coalition) -> str | None:
     unsettled = [a.id for a in c.actions if a.status != ActionStatus.cancelled and not a.settled]
     if unsettled:
         return (
@@ -186,57 +197,49 @@ def _actions_settled(c: Coalition) -> str | None:
     return None
 
 
-def _basic_agreements(c: Coalition) -> str | None:
-    if c.track == Track.initiative and c.basic_agreements is None:
-        return "Basic agreements on funding and progress monitoring are missing (record_basic_agreements)."
-    return None
+_actions_settled = _on_track(Track.plan, _unsettled_actions)
 
+_basic_agreements = _on_track(
+    Track.initiative,
+    _fails_if(
+        lambda c: c.basic_agreements is None,
+        "Basic agreements on funding and progress monitoring are missing (record_basic_agreements).",
+    ),
+)
 
-def _founding_basis(c: Coalition) -> str | None:
-    if not c.founding_bases:
-        return (
-            "No founding basis is signed yet: a declaration of intent, plan of approach, "
-            "covenant or contract (sign_founding_basis)."
-        )
-    return None
+_founding_basis = _fails_if(
+    lambda c: not c.founding_bases,
+    "No founding basis is signed yet: a declaration of intent, plan of approach, "
+    "covenant or contract (sign_founding_basis).",
+)
 
 
 def _enough_committed(c: Coalition) -> str | None:
     have = len(c.committed_partners())
     need = c.playbook.min_committed_partners
-    if have < need:
-        return (
-            f"{_plural(have, 'partner has', 'partners have')} committed; "
-            f"the playbook {c.playbook.ref} asks for at least {need} (commit)."
-        )
-    return None
+    return _playbook_minimum(c, have, need, "partner has committed", "partners have committed", " (commit)")
 
 
-def _plan_of_approach_adopted(c: Coalition) -> str | None:
-    if not any(b.kind == BasisKind.plan_of_approach for b in c.founding_bases):
-        return (
-            "The plan of approach is not adopted yet: sign it as a founding basis of kind "
-            "'plan_of_approach' (sign_founding_basis)."
-        )
-    return None
+_plan_of_approach_adopted = _fails_if(
+    lambda c: not any(b.kind == BasisKind.plan_of_approach for b in c.founding_bases),
+    "The plan of approach is not adopted yet: sign it as a founding basis of kind "
+    "'plan_of_approach' (sign_founding_basis).",
+)
 
+_monitoring_this_cycle = _fails_if(
+    lambda c: not any(r.cycle == c.cycle for r in c.monitoring_reports),
+    "No monitoring report in this cycle yet (record_monitoring_report).",
+)
 
-def _monitoring_this_cycle(c: Coalition) -> str | None:
-    if not any(r.cycle == c.cycle for r in c.monitoring_reports):
-        return "No monitoring report in this cycle yet (record_monitoring_report)."
-    return None
+_decision_this_cycle = _fails_if(
+    lambda c: not any(d.cycle == c.cycle for d in c.decisions),
+    "No decision is recorded in this cycle yet (record_decision).",
+)
 
-
-def _decision_this_cycle(c: Coalition) -> str | None:
-    if not any(d.cycle == c.cycle for d in c.decisions):
-        return "No decision is recorded in this cycle yet (record_decision)."
-    return None
-
-
-def _not_founded(c: Coalition) -> str | None:
-    if c.founded:
-        return "The coalition is founded: close it deliberately (start_closing), do not dissolve it."
-    return None
+_not_founded = _fails_if(
+    lambda c: c.founded,
+    "The coalition is founded: close it deliberately (start_closing), do not dissolve it.",
+)
 
 
 def _everyone_credited(c: Coalition) -> str | None:
