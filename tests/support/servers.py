@@ -5,13 +5,12 @@ task queue."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import shutil
 import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -200,5 +199,5 @@ async def _terminate(client: Client, workflow_id: str) -> None:
     for child in described.pending_children:
         await _terminate(client, child.workflow_id)
     if described.workflow_execution_info.status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING:
-        with contextlib.suppress(RPCError):  # it closed in the meantime
+        with suppress(RPCError):  # it closed in the meantime
             await client.get_workflow_handle(workflow_id).terminate(reason="the test that started it is over")
