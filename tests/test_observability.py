@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -89,10 +90,14 @@ def test_tracing_and_metrics_are_off_by_default_and_import_nothing_extra() -> No
     assert observability.interceptors({}) == []
     assert observability.runtime({}) is None
     code = (
-        "import sys, cli.main, cli.doctor, cli.codec_server, workers.main, cluster;"
+        "import sys, lemniscate.cli.main, lemniscate.cli.doctor, lemniscate.cli.codec_server,"
+        " lemniscate.workers.main, lemniscate.cluster as cluster;"
         "cluster.connect; print(sorted(m for m in sys.modules if m.startswith('opentelemetry')))"
     )
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # From outside the checkout: the installed namespace, never the top-level folders.
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tempfile.gettempdir()
+    )
     assert loaded.stdout.strip() == "[]"
 
 
