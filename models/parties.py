@@ -1,0 +1,182 @@
+"""Who takes part and where they meet: partners with their agendas, interviews and
+placement, the domain's topics, and meetings with their outcomes (rounds 1 and 2)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from lemniscate.models.records import (
+    CommitmentLevel,
+    Email,
+    ExecutionPower,
+    Level,
+    Name,
+    Record,
+    Text,
+)
+
+
+class OrganisationKind(StrEnum):
+    government = "government"
+    civil_society = "civil_society"
+    business = "business"
+    knowledge = "knowledge"
+    residents = "residents"
+    other = "other"
+
+
+class AgendaKind(StrEnum):
+    decision_moment = "decision_moment"
+    budget_cycle = "budget_cycle"
+    council_meeting = "council_meeting"
+    other = "other"
+
+
+class Task(Record):
+    """The shared societal challenge (opgave)."""
+
+    title: Name
+    description: Text | None = None
+    programme: Name | None = Field(default=None, description="programme office that runs it")
+
+
+class AgendaItem(Record):
+    """A date on a partner's own agenda that plans should respect (timing principle)."""
+
+    on: date
+    kind: AgendaKind
+    description: Name
+
+
+class InterviewAnswers(Record):
+    """The seven questions of step 1, asked in a bilateral interview."""
+
+    drive: Text = Field(description="What drives the partner to (possibly) join?")
+    developments: Text = Field(
+        description="Other relevant developments, opportunities and threats for the partner"
+    )
+    expected_yield: Text = Field(description="What must joining yield to be worth the effort?")
+    willingness_to_adapt: Text = Field(
+        description="Will it adapt running activities and coming decisions to a shared vision?"
+    )
+    extra_efforts: Text = Field(description="Which extra efforts can and will it take on?")
+    worries_about_partners: Text = Field(
+        description="Worries about or questions for one or more other partners"
+    )
+    agreement_form: Text = Field(description="How does it want agreements recorded?")
+
+
+class Interview(Record):
+    answers: InterviewAnswers
+    held_on: date
+    interviewer: Name
+
+
+class Placement(Record):
+    """Where the partner sits in the coordinator's own collaboration plan (step 3)."""
+
+    role: Name
+    execution_power: ExecutionPower
+    interest: Level
+    influence: Level
+
+
+class ConstituencySupport(Record):
+    """Whether the people behind a partner back its participation."""
+
+    managers: bool
+    legal_staff: bool
+    executives: bool
+    note: Text | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.managers and self.legal_staff and self.executives
+
+
+class Partner(Record):
+    name: Name
+    kind: OrganisationKind = OrganisationKind.other
+    representative: Name | None = None
+    email: Email | None = Field(default=None, description="where its reminders go")
+    agenda: list[AgendaItem] = Field(default_factory=list)
+    interview: Interview | None = None
+    not_reached_reason: Text | None = None
+    placement: Placement | None = None
+    committed: bool = False
+    commitment_statement: Text | None = None
+    constituency: ConstituencySupport | None = None
+    communication_advisor: Name | None = None
+    contribution: Text | None = Field(default=None, description="credited at closing")
+    added_on: date | None = None
+
+
+class Topic(Record):
+    """A topic of the coalition's domain and the partners it matters to (figure 3)."""
+
+    name: Name
+    partners: list[Name] = Field(min_length=1)
+
+
+class MeetingKind(StrEnum):
+    exploration = "exploration"
+    founding = "founding"
+    adoption = "adoption"
+    partner = "partner"
+    other = "other"
+
+
+class PreInformation(StrEnum):
+    purpose_only = "purpose_only"
+    content_note = "content_note"
+
+
+class MeetingContent(StrEnum):
+    """What a partner meeting in execution is built around (step 10)."""
+
+    speaker = "speaker"
+    peer_organisation = "peer_organisation"
+    partner_presentation = "partner_presentation"
+    site_visit = "site_visit"
+    progress_report = "progress_report"
+
+
+class MeetingPart(StrEnum):
+    vision = "vision"
+    central = "central"
+    conclusion = "conclusion"
+    closing = "closing"
+
+
+class NextProduct(StrEnum):
+    discussion_note = "discussion_note"
+    initiative_proposal = "initiative_proposal"
+    plan_of_approach = "plan_of_approach"
+    programme_plan = "programme_plan"
+
+
+class MeetingOutcome(Record):
+    attended: list[Name] = Field(min_length=1)
+    parts_held: list[MeetingPart] = Field(default_factory=list)
+    statements: dict[Name, Text] = Field(default_factory=dict)
+    commitment: CommitmentLevel | None = None
+    next_product: NextProduct | None = None
+    next_meeting_on: date | None = None
+    notes: Text | None = None
+
+
+class Meeting(Record):
+    id: Name
+    kind: MeetingKind
+    on: date
+    invitees: list[Name] = Field(default_factory=list)
+    inviters: list[Name] = Field(default_factory=list, description="one lead or frontrunners")
+    pre_information: PreInformation | None = None
+    chair: Name | None = None
+    independent_chair: bool = False
+    content: MeetingContent | None = None
+    outcome: MeetingOutcome | None = None
+    lemniscate_pass: int = Field(default=1, description="the pass round the figure it was planned in")
