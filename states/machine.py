@@ -8,6 +8,7 @@ state, so the same events always give the same coalition.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Iterable, Mapping
@@ -97,12 +98,14 @@ class Decision:
 
 class _Probe:
     """What deciding hands the condition: where it writes whether the move was selected and
-    the sentences of the guards that do not hold."""
+    the sentences of the guards that do not hold. Without `explain` (the reply's list of
+    allowed triggers) the first guard that fails is enough."""
 
-    __slots__ = ("blockers", "selected")
+    __slots__ = ("blockers", "explain", "selected")
 
-    def __init__(self) -> None:
+    def __init__(self, explain: bool = True) -> None:
         self.selected = False
+        self.explain = explain
         self.blockers: list[str] = []
 
 
@@ -120,6 +123,8 @@ def _admits(ev: EventData) -> bool:
     probe.selected = all(select(coalition) for select in move.when)
     if not probe.selected:
         return False
+    if not probe.explain:
+        return all(guard(coalition) is None for guard in move.guards)
     probe.blockers = [reason for guard in move.guards if (reason := guard(coalition))]
     return not probe.blockers
 
@@ -161,9 +166,9 @@ def move_here(coalition: Coalition, trigger: str) -> tuple[bool, MoveTransition 
     return _select(MACHINE.events[trigger], _probe(coalition))
 
 
-def _probe(coalition: Coalition) -> EventData:
+def _probe(coalition: Coalition, explain: bool = True) -> EventData:
     # One EventData serves a whole pass: the condition reads the model and the probe only.
-    return EventData(None, None, MACHINE, _Cursor(coalition), (), {"probe": _Probe()})
+    return EventData(None, None, MACHINE, _Cursor(coalition), (), {"probe": _Probe(explain)})
 
 
 def _select(event: MachineEvent, probe: EventData) -> tuple[bool, MoveTransition | None, list[str]]:
@@ -195,6 +200,7 @@ def chosen_move(coalition: Coalition, trigger: str) -> Move | None:
     return transition.move if transition is not None else None
 
 
+@functools.cache
 def _applies_in(trigger: str) -> str:
     sources = {s for m in TRIGGERS[trigger].moves for s in m.sources}
     return ", ".join(s.id for s in STATES if s.id in sources)
@@ -273,14 +279,19 @@ def apply(coalition: Coalition, event: Event, decision: Decision | None = None) 
 
 def allowed_triggers(coalition: Coalition) -> list[str]:
     """The triggers whose guards hold now, in declaration order: one pass over the machine."""
-    probe, state = _probe(coalition), coalition.state
-    allowed = []
+    ev = _probe(coalition, explain=False)
+    state, allowed = coalition.state, []
     for name, event in MACHINE.events.items():
         transitions = event.transitions.get(state)
         if transitions:
-            transition, blockers = _first_selected(transitions, event, probe)
-            if transition is not None and not blockers:
-                allowed.append(name)
+            ev.event = event
+            for transition in transitions:
+                ev.transition = transition
+                (admits,) = transition.conditions
+                if admits.check(ev):
+                    allowed.append(name)
+                if ev.kwargs["probe"].selected:
+                    break  # the first selected move is the one that fires, or none does
     return allowed
 
 
