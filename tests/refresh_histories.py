@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
 from lemniscate.workflows.io import workflow_id
-from tests.support.servers import running_worker, time_skipping_env
+from tests.support.servers import running_worker, skip, time_skipping_env
 from tests.support.workflows import walk_service
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
@@ -51,7 +51,7 @@ async def taskforce(env: WorkflowEnvironment, service: CoalitionService) -> str:
     slug = walks.TASKFORCE_ID
     await service.start(walks.taskforce_start(slug), walks.COORDINATOR)
     await walk_service(service, slug, walks.taskforce_to_execution())
-    await env.sleep(timedelta(days=95))
+    await skip(env, timedelta(days=95))
     cycle = [s for s in walks.taskforce_one_cycle() if s.trigger != "start_monitoring"]
     await walk_service(service, slug, [*cycle, *walks.taskforce_closing()])
     return slug
@@ -63,7 +63,7 @@ async def city_centre(env: WorkflowEnvironment, service: CoalitionService) -> st
     slug = walks.CITY_ID
     await service.start(walks.city_start(slug), walks.COORDINATOR)
     await walk_service(service, slug, [*walks.city_to_execution(), *walks.city_transformation()])
-    await env.sleep(timedelta(days=40))
+    await skip(env, timedelta(days=40))
     await service.fire(slug, "dissolve", {"reason": "The new task found no commitment."}, walks.COORDINATOR)
     return slug
 

@@ -16,6 +16,7 @@ import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import CoalitionInput, workflow_id
-from tests.support.servers import borrow, running_worker, time_skipping_env
+from tests.support.servers import borrow, running_worker, skip, time_skipping_env
 from tests.support.workflows import eventually, walk_service
 
 LIFE = "audit-lifecycle"
@@ -114,7 +115,7 @@ async def audited(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Aud
     # A server of its own: the lifecycle skips 95 days, which on the shared server would move
     # every later test's clock past the example walks' dates.
     async with time_skipping_env() as env, running_worker(env.client) as service:
-        await _lifecycle(env.sleep, service, log)
+        await _lifecycle(partial(skip, env), service, log)
         await _long(service)
         gathered = await gather(service, LIFE)
         yield Audited(

@@ -13,7 +13,7 @@ from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.states import replay
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import CoalitionInput, workflow_id
-from tests.support.servers import running_worker, time_skipping_env
+from tests.support.servers import running_worker, skip, time_skipping_env
 
 SLUG = "three-years"
 QUARTERS = 12
@@ -38,7 +38,7 @@ async def test_quarters_of_execution_across_continue_as_new() -> None:
             # The engine opens the monitoring round itself when the review comes due. In
             # steps: one call that skips a whole quarter can outlast the RPC deadline.
             for _ in range(7):
-                await env.sleep(timedelta(days=13))
+                await skip(env, timedelta(days=13))
             assert (await service.view(SLUG)).overview.state == "monitoring", quarter
             report = (
                 await service.fire(

@@ -15,7 +15,7 @@ from lemniscate.activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
 from tests.support.receivers import Webhooks, smtp_server, webhook_receiver
-from tests.support.servers import running_worker, time_skipping_env
+from tests.support.servers import running_worker, skip, time_skipping_env
 
 SECRET = "test-secret"
 
@@ -54,10 +54,10 @@ async def test_reminder_and_escalation_reach_mail_and_webhook(
     mailbox, hooks = channels
     async with running_worker(env.client) as service:
         await service.start(_start("notify-mail"), walks.COORDINATOR)
-        await env.sleep(timedelta(days=20))
+        await skip(env, timedelta(days=20))
         assert mailbox.messages == [] and hooks.received == []
 
-        await env.sleep(timedelta(days=2))
+        await skip(env, timedelta(days=2))
         reminders = [m for m in mailbox.messages if "interview reminder" in m["Subject"]]
         assert len(reminders) == 2  # one per partner without an interview
         assert {m["X-Envelope-To"] for m in reminders} == {"coordinator@example.org"}
@@ -73,7 +73,7 @@ async def test_reminder_and_escalation_reach_mail_and_webhook(
             assert json.loads(body)["follow_up"]["kind"] == "interview_reminder"
 
         # Nobody acted: 14 days later the programme office hears of it.
-        await env.sleep(timedelta(days=14))
+        await skip(env, timedelta(days=14))
         escalations = [m for m in mailbox.messages if m["Subject"].endswith("escalation")]
         assert len(escalations) == 2
         assert all("office@example.org" in m["X-Envelope-To"] for m in escalations)
@@ -91,14 +91,14 @@ async def test_receiver_down_is_retried_and_bad_target_is_visible_not_stuck(
         start = _start("notify-retry")
         start["partners"] = [{"name": "Aedes"}]
         await service.start(start, walks.COORDINATOR)
-        await env.sleep(timedelta(days=22))
+        await skip(env, timedelta(days=22))
         statuses = [status for status, _, _ in hooks.received]
         assert statuses == [503, 503, 200]
         delivered_once = {headers[DELIVERY_HEADER] for headers, _ in hooks.accepted()}
         assert len(delivered_once) == 1
 
         hooks.statuses = [400]  # a target that refuses for good
-        await env.sleep(timedelta(days=14))
+        await skip(env, timedelta(days=14))
         view = await service.view("notify-retry")
         assert len(view.failed_notifications) == 1
         failure = view.failed_notifications[0]
@@ -131,7 +131,7 @@ async def test_overdue_action_opens_accountability_until_its_owner_reports(env: 
         await service.fire(slug, "update_action", {"action": "A3", "due_on": due}, walks.COORDINATOR)
         await service.fire(slug, "resume_doing", {}, walks.COORDINATOR)
 
-        await env.sleep(timedelta(days=11))
+        await skip(env, timedelta(days=11))
         view = await service.view(slug)
         items = view.coalition.open_accountability()
         assert [(i.action, i.owner) for i in items] == [("A3", "Aedes")]
@@ -154,9 +154,9 @@ async def test_progress_review_opens_a_monitoring_round(env: WorkflowEnvironment
         slug = "review"
         await service.start(walks.taskforce_start(slug), walks.COORDINATOR)
         await _walk(service, slug, walks.taskforce_to_execution())
-        await env.sleep(timedelta(days=89))
+        await skip(env, timedelta(days=89))
         assert (await service.view(slug)).overview.state == "doing"
-        await env.sleep(timedelta(days=2))
+        await skip(env, timedelta(days=2))
         view = await service.view(slug)
         assert view.overview.state == "monitoring"
         last = (await service.journal(slug))[-1]

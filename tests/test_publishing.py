@@ -17,7 +17,7 @@ from lemniscate.models.outbound import Subscription
 from lemniscate.workflows.coalition import AUDIENCE_RECHECK
 from lemniscate.workflows.io import workflow_id
 from tests.support.receivers import Webhooks, webhook_receiver
-from tests.support.servers import WorkerRunner, borrow
+from tests.support.servers import WorkerRunner, borrow, skip
 from tests.support.workflows import eventually
 
 
@@ -39,19 +39,19 @@ async def test_events_nobody_hears_are_dropped_until_the_audience_is_asked_again
     # outlive the test, and every later coalition would ask it for an audience in vain.
     async with borrow(time_skipping, own_namespace=True) as env, worker(env.client) as service:
         await service.start(walks.taskforce_start(slug), COORDINATOR)
-        await env.sleep(timedelta(seconds=5))  # the start goes out at once: nobody listens
+        await skip(env, timedelta(seconds=5))  # the start goes out at once: nobody listens
         assert await publish_activities(env.client, slug) == 1
 
         await service.fire(slug, "record_intent", {"intent": "Nobody hears this."}, COORDINATOR)
-        await env.sleep(timedelta(seconds=5))
+        await skip(env, timedelta(seconds=5))
         assert await publish_activities(env.client, slug) == 1  # dropped without asking
 
         hooks = Webhooks()
         with webhook_receiver(hooks) as url:
             await service.subscribe(Subscription(id="crm", url=url, secret="s" * 16, events=["transition"]))
-            await env.sleep(AUDIENCE_RECHECK)
+            await skip(env, AUDIENCE_RECHECK)
             await service.fire(slug, "record_intent", {"intent": "The CRM hears this."}, COORDINATOR)
-            await env.sleep(timedelta(seconds=5))
+            await skip(env, timedelta(seconds=5))
 
             async def received() -> list[str]:
                 return [json.loads(body)["id"] for _, body in hooks.accepted()]

@@ -26,7 +26,7 @@ from lemniscate.models.events import Role
 from lemniscate.models.journal import FollowUpRecord
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import SYSTEM, CoalitionView, workflow_id
-from tests.support.servers import running_worker, time_skipping_env
+from tests.support.servers import running_worker, skip, time_skipping_env
 from tests.support.workflows import eventually, search_attributes, shift_dates, walk_service
 
 # The workflow wakes at the due moment; its clock may be a few milliseconds past it.
@@ -102,7 +102,7 @@ async def view(env: WorkflowEnvironment, slug: str) -> CoalitionView:
 async def sleep_until(env: WorkflowEnvironment, moment: datetime) -> None:
     now = await env.get_current_time()
     assert moment > now, f"{moment} is not after the server's now {now}"
-    await env.sleep(moment - now)
+    await skip(env, moment - now)
 
 
 def assert_delivered(actual: list[Delivered], expected: list[tuple[str, str, datetime]]) -> None:
@@ -121,7 +121,7 @@ async def test_partner_not_interviewed_gets_one_reminder_after_21_days(env: Work
     async with running_worker(env.client) as service:
         await service.start(start_payload(slug, ("Alfa",)), COORDINATOR)
         await service.fire(slug, "record_interview", interview("Alfa"), COORDINATOR)
-        await env.sleep(days(3))
+        await skip(env, days(3))
         added = await service.fire(slug, "add_partner", {"name": "Bravo"}, COORDINATOR)
         added_on = added.coalition.partner("Bravo").added_on  # type: ignore[union-attr]
         assert added_on == added.status.last_activity_at.date()
@@ -136,7 +136,7 @@ async def test_partner_not_interviewed_gets_one_reminder_after_21_days(env: Work
         await sleep_until(env, due - timedelta(hours=1))
         assert await delivered(env, slug) == []
         assert (await view(env, slug)).status.next_follow_up_at == due
-        await env.sleep(timedelta(hours=2))
+        await skip(env, timedelta(hours=2))
         assert_delivered(await delivered(env, slug), [("interview_reminder", key, due)])
         [record] = await handle_of(env, slug).query(CoalitionWorkflow.delivered_follow_ups)
         assert record.message.startswith(f"Bravo was added on {added_on} and has no interview")
@@ -170,7 +170,7 @@ async def test_rescheduled_meeting_is_reminded_only_for_its_new_date(env: Workfl
         )
         assert planned.status.next_follow_up_at == at9(old - days(7))
 
-        await env.sleep(days(10))
+        await skip(env, days(10))
         moved = await service.fire(
             slug, "reschedule_meeting", {"meeting": "M1", "on": new.isoformat()}, COORDINATOR
         )
@@ -237,7 +237,7 @@ async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
         assert before.status.next_follow_up_at == night_candle
         assert (await search_attributes(env.client, wid))[sa.AT_RISK.name] is False
 
-        await env.sleep(timedelta(hours=2))
+        await skip(env, timedelta(hours=2))
         candle = await view(env, slug)
         assert candle.status.at_risk is True
         assert candle.status.next_follow_up_at is None

@@ -18,6 +18,7 @@ from typing import Any
 from google.protobuf.duration_pb2 import Duration
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import WorkflowExecutionStatus
+from temporalio.api.testservice.v1 import SleepRequest
 from temporalio.api.workflowservice.v1 import (
     DescribeWorkflowExecutionRequest,
     RegisterNamespaceRequest,
@@ -62,6 +63,18 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
         yield env
     finally:
         await env.shutdown()
+
+
+# Skipping weeks fires every durable timer due in them, and the server answers only when the
+# worker has handled each; on a busy machine that outlasts the client's default RPC deadline.
+SKIP_DEADLINE = timedelta(minutes=5)
+
+
+async def skip(env: WorkflowEnvironment, duration: timedelta) -> None:
+    """Move the time-skipping server's clock on by `duration`, waiting as long as it needs."""
+    request = SleepRequest()
+    request.duration.FromTimedelta(duration)
+    await env.client.test_service.unlock_time_skipping_with_sleep(request, timeout=SKIP_DEADLINE)
 
 
 @asynccontextmanager
