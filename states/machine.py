@@ -175,22 +175,24 @@ def _select(event: MachineEvent, probe: EventData) -> tuple[bool, MoveTransition
     transitions = event.transitions.get(probe.model.state)  # type: ignore[attr-defined]
     if not transitions:
         return False, None, []
-    return True, *_first_selected(transitions, event, probe)
+    transition, _, blockers = _first_selected(transitions, event, probe)
+    return True, transition, blockers
 
 
 def _first_selected(
     transitions: list[Transition], event: MachineEvent, ev: EventData
-) -> tuple[MoveTransition | None, list[str]]:
-    """The first transition whose move is selected for the coalition, with the sentences of
-    its guards that do not hold (none: it may fire)."""
+) -> tuple[MoveTransition | None, bool, list[str]]:
+    """The first transition whose move is selected for the coalition, whether it may fire,
+    and (when the probe explains) the sentences of its guards that do not hold."""
     probe: _Probe = ev.kwargs["probe"]
     ev.event = event
     for transition in transitions:
         ev.transition = transition
         (admits,) = transition.conditions
-        if admits.check(ev) or probe.selected:
-            return cast(MoveTransition, transition), probe.blockers
-    return None, []
+        admitted = admits.check(ev)
+        if admitted or probe.selected:
+            return cast(MoveTransition, transition), admitted, probe.blockers if probe.explain else []
+    return None, False, []
 
 
 def chosen_move(coalition: Coalition, trigger: str) -> Move | None:
@@ -279,19 +281,11 @@ def apply(coalition: Coalition, event: Event, decision: Decision | None = None) 
 
 def allowed_triggers(coalition: Coalition) -> list[str]:
     """The triggers whose guards hold now, in declaration order: one pass over the machine."""
-    ev = _probe(coalition, explain=False)
-    state, allowed = coalition.state, []
+    probe, state, allowed = _probe(coalition, explain=False), coalition.state, []
     for name, event in MACHINE.events.items():
         transitions = event.transitions.get(state)
-        if transitions:
-            ev.event = event
-            for transition in transitions:
-                ev.transition = transition
-                (admits,) = transition.conditions
-                if admits.check(ev):
-                    allowed.append(name)
-                if ev.kwargs["probe"].selected:
-                    break  # the first selected move is the one that fires, or none does
+        if transitions and _first_selected(transitions, event, probe)[1]:
+            allowed.append(name)
     return allowed
 
 
