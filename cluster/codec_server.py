@@ -90,7 +90,10 @@ def create_app(codec: EncryptionCodec, token: str, cors_origins: Sequence[str]) 
             )
         payloads = Payloads()
         try:  # the project's one JSON reader first: protobuf's own parser recurses unbounded
-            json_format.ParseDict(read_json(await request.body()), payloads)
+            body = read_json(await request.body())
+            if not isinstance(body, dict):
+                raise json_format.ParseError("a Payloads message is a JSON object")
+            json_format.ParseDict(body, payloads)
         except UnreadableJson as error:
             return _problem(400, "Body is not JSON", f"body: not valid JSON ({error.reason}).", "not-json")
         except json_format.ParseError as error:
