@@ -29,8 +29,9 @@ RETENTION: Final = timedelta(hours=24)
 gets the first reply, also after continue-as-new and worker restarts."""
 
 MAX_REMEMBERED: Final = 100
-"""Keyed requests a coalition remembers at most (the most recent): with replies of 1-2 KB,
-under 200 KB of the continue-as-new snapshot, well inside Temporal's 2 MB payload limit."""
+"""Keyed requests a coalition remembers at most (the most recent). A remembered reply is about
+1 KB, 3.3 KB at worst (every trigger allowed, long warnings, 200-character ids): at most
+some 330 KB of the continue-as-new snapshot, inside Temporal's 2 MB payload limit."""
 
 IdempotencyKey = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[!-~][ -~]*$")
