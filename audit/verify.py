@@ -61,7 +61,10 @@ class VerifyError(Exception):
 
 def verify_file(path: Path) -> Verification:
     try:
-        text = path.read_text("utf-8")
+        # Without newline translation: a CSV cell may hold a CR of its own (RFC 4180 quotes
+        # it), which universal newlines would turn into an LF and so into another value.
+        with path.open(encoding="utf-8", newline="") as file:
+            text = file.read()
     except OSError as error:
         raise VerifyError(f"cannot read {path}: {error.strerror}") from None
     except UnicodeDecodeError:

@@ -5,7 +5,9 @@ carriage return is a formula to Excel, LibreOffice and Google Sheets (`=HYPERLIN
 refusal reason becomes a live link), so such a cell is written with a leading `'`, which the
 spreadsheet shows as text. A cell that starts with `'` itself gets one too, so that reading
 back (`restore`) is exact and an export stays verifiable. Quoting, commas and line breaks
-inside cells are the `csv` module's (RFC 4180).
+inside cells are the `csv` module's, with RFC 4180's CRLF between records: with a bare LF
+as the terminator the module would leave a cell holding a lone CR unquoted, and a reader
+would split the record there.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def restore(cell: str) -> str:
 def write(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A header and rows of text cells, every cell neutralised."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
@@ -46,6 +48,6 @@ def write_dicts(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> st
 
 def read(text: str) -> tuple[tuple[str, ...], list[dict[str, str]]]:
     """The header and the rows by column name, each cell as it was before `neutralise`."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     rows = [{key: restore(value or "") for key, value in row.items() if key is not None} for row in reader]
     return tuple(reader.fieldnames or ()), rows
