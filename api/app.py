@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lemniscate import states
 from lemniscate.api import audit_routes, problems
@@ -29,6 +29,7 @@ from lemniscate.coalitions.errors import refuse_unless_allowed
 from lemniscate.coalitions.gate import Payload
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
 from lemniscate.models.journal import JournalEntry
+from lemniscate.models.json_input import UnreadableJson, read_json
 from lemniscate.models.outbound import ALL_EVENT_TYPES, EventType, Subscription
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
@@ -80,7 +81,7 @@ class BulkBody(BaseModel):
     reason: str | None = Field(default=None, min_length=1, max_length=2000)
 
 
-def _body_schema(model: type[Record], defs: dict[str, Any]) -> dict[str, Any]:
+def _body_schema(model: type[BaseModel], defs: dict[str, Any]) -> dict[str, Any]:
     schema = model.model_json_schema(ref_template=_SCHEMA_REF)
     defs.update(schema.pop("$defs", {}))
     defs[model.__name__] = schema
@@ -95,19 +96,34 @@ def _body_schema(model: type[Record], defs: dict[str, Any]) -> dict[str, Any]:
 async def _payload(request: Request) -> Payload:
     """The body as a JSON object, or why it is none, for the service to refuse (and log)."""
     try:
-        body = json.loads(await request.body() or b"{}")
-    except json.JSONDecodeError as error:
-        where = f"{error.msg} at line {error.lineno}, column {error.colno}"
-        return Unreadable([f"payload: not valid JSON ({where})."], not_json=True)
-    except UnicodeDecodeError:
-        return Unreadable(["payload: not valid JSON (the body is not UTF-8 text)."], not_json=True)
+        body = read_json(await request.body() or b"{}")
+    except UnreadableJson as error:
+        return Unreadable([f"payload: not valid JSON ({error.reason})."], not_json=True)
     if not isinstance(body, dict):
         return Unreadable(["payload: must be a JSON object"])
-    try:  # JSON may escape lone surrogates that no UTF-8 text, and so no record, can hold
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return Unreadable(["payload: invalid Unicode (a lone surrogate escape)"])
     return body
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
+    """A route's body as `model`, read by the one JSON reader (so depth, bytes and numbers
+    are refused as they are for triggers), with the errors worded by `describe_errors`."""
+
+    async def read(request: Request) -> M:
+        try:
+            data = read_json(await request.body())
+        except UnreadableJson as error:
+            raise Problem(
+                400, "Body is not JSON", f"body: not valid JSON ({error.reason}).", "not-json"
+            ) from None
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            raise problems.invalid("Invalid request", states.describe_errors(error, "body.")) from None
+
+    return read
 
 
 def _page_token(token: str | None) -> bytes | None:
@@ -184,8 +200,11 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         tags=["bulk"],
         status_code=202,
         summary="Apply one trigger to every running coalition matching a filter",
+        openapi_extra=_body_schema(BulkBody, extra_schemas),
     )
-    async def start_bulk(body: BulkBody, caller: Caller) -> BulkProgress:
+    async def start_bulk(
+        body: Annotated[BulkBody, Depends(json_body(BulkBody))], caller: Caller
+    ) -> BulkProgress:
         if body.trigger not in states.TRIGGERS:  # the body's form, like FastAPI's own checks
             raise Problem(
                 422,
@@ -213,8 +232,11 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         tags=["events"],
         status_code=201,
         summary="Receive every transition and follow-up at a webhook (signed)",
+        openapi_extra=_body_schema(SubscriptionBody, extra_schemas),
     )
-    async def subscribe(body: SubscriptionBody, caller: Caller) -> SubscriptionOut:
+    async def subscribe(
+        body: Annotated[SubscriptionBody, Depends(json_body(SubscriptionBody))], caller: Caller
+    ) -> SubscriptionOut:
         """Events are delivered from within a minute of subscribing: a coalition that found
         nobody subscribed asks again at most a minute later."""
         refuse_unless_allowed("subscribe", policy.may_manage_subscriptions(caller))
@@ -251,11 +273,11 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
             reason: Annotated[str | None, Query(min_length=1, max_length=2000)] = None,
             idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
         ) -> Accepted:
-            # Scoped by caller so two clients' keys can never collide in one coalition.
-            request_id = f"{caller.id}:{idempotency_key}" if idempotency_key else None
+            # The key is bound to the caller, this trigger and the body by the service and
+            # the coalition (models.idempotency); a reuse for another request is a 422.
             payload = await _payload(request)
             return await (await service()).trigger(
-                coalition_id, trigger, payload, caller, reason, request_id, source="api"
+                coalition_id, trigger, payload, caller, reason, idempotency_key, source="api"
             )
 
         app.post(
@@ -310,15 +332,18 @@ def portfolio_filter(
             "invalid",
             errors=[{"field": "query.due_before", "reason": "needs a time zone"}],
         )
-    return PortfolioFilter(
-        state=state,
-        round=round.value if round else None,
-        side=side.value if side else None,
-        programme=programme,
-        organisation=organisation,
-        at_risk=at_risk,
-        due_before=due_before,
-    )
+    try:
+        return PortfolioFilter(
+            state=state,
+            round=round.value if round else None,
+            side=side.value if side else None,
+            programme=programme,
+            organisation=organisation,
+            at_risk=at_risk,
+            due_before=due_before,
+        )
+    except ValidationError as error:  # a value the query builder cannot quote (FilterValue)
+        raise problems.invalid("Invalid request", states.describe_errors(error, "query.")) from None
 
 
 Portfolio = Annotated[PortfolioFilter, Depends(portfolio_filter)]

@@ -21,7 +21,7 @@ from lemniscate import states
 from lemniscate.cluster import ClusterUnavailableError
 from lemniscate.coalitions import errors
 from lemniscate.coalitions.errors import CoalitionError, CoalitionRefused
-from lemniscate.states.errors import fields_of
+from lemniscate.states.errors import bounded, fields_of, split_more
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -56,9 +56,13 @@ def problem_response(
 
 
 def invalid(title: str, sentences: Sequence[str], **extra: Any) -> Problem:
-    """The sentences as the detail, and as `errors`: the field each names, and what it says."""
-    named = [{"field": field, "reason": reason} for field, reason in fields_of(sentences)]
-    return Problem(422, title, "; ".join(sentences), "invalid", errors=named, **extra)
+    """The sentences as the detail, and as `errors`: the field each names, and what it says;
+    at most `states.errors.MAX_REASONS` of them, and `more_errors` counts the rest."""
+    shown = bounded(sentences)
+    named, more = split_more(shown)
+    errors = [{"field": field, "reason": reason} for field, reason in fields_of(named)]
+    counted = {"more_errors": more} if more else {}
+    return Problem(422, title, "; ".join(shown), "invalid", errors=errors, **counted, **extra)
 
 
 def problem_of(error: CoalitionError) -> Problem:
@@ -67,6 +71,8 @@ def problem_of(error: CoalitionError) -> Problem:
         about = {"trigger": error.trigger, "reasons": error.reasons}
         if error.forbidden:
             return Problem(403, "Not allowed for you", str(error), "forbidden", **about)
+        if isinstance(error, errors.IdempotencyKeyReused):
+            return Problem(422, "Idempotency key reused", str(error), "idempotency-key-reused", **about)
         if isinstance(error, errors.PayloadNotJson):
             return Problem(400, "Body is not JSON", " ".join(error.reasons), "not-json", **about)
         if isinstance(error, errors.InvalidPayload):

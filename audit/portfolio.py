@@ -9,8 +9,6 @@ journal, so this export (and nothing else) asks every coalition once, a few at a
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import json
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -20,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError
 
+from lemniscate.audit.formats import spreadsheet
 from lemniscate.coalitions import CoalitionError, CoalitionService, PortfolioFilter, PortfolioRow
 from lemniscate.models.events import Role
 from lemniscate.models.journal import JournalEntry
@@ -156,12 +155,10 @@ def _cell(value: object) -> str:
 
 
 def render_csv(lines: Sequence[PortfolioLine]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for line in lines:
-        writer.writerow([_cell(getattr(line, column)) for column in COLUMNS])
-    return out.getvalue()
+    """Names and programmes come from payloads: written by `spreadsheet`, never a formula."""
+    return spreadsheet.write(
+        COLUMNS, ([_cell(getattr(line, column)) for column in COLUMNS] for line in lines)
+    )
 
 
 def render_json(lines: Sequence[PortfolioLine]) -> str:

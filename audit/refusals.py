@@ -14,7 +14,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from lemniscate.coalitions.refusals import ENV_REFUSAL_LOG, FILENAME, Refusal, log_path, record_refusal
+from lemniscate.coalitions.refusals import (
+    ENV_REFUSAL_LOG,
+    FILENAME,
+    Refusal,
+    log_path,
+    record_refusal,
+    rotated,
+)
 
 __all__ = [
     "ENV_REFUSAL_LOG",
@@ -45,16 +52,21 @@ class RefusalLog(BaseModel):
 
 
 def read_refusals(coalition_id: str, path: Path | None = None) -> RefusalLog:
-    """The refusals logged for `coalition_id`, oldest first. A missing log is reported as
-    unavailable (this process never logged one), not as an error."""
+    """The refusals logged for `coalition_id`, oldest first, from the log and the files it
+    rotated into. A missing log is reported as unavailable (this process never logged one),
+    not as an error."""
     source = path or log_path()
-    try:
-        text = source.read_text("utf-8")
-    except FileNotFoundError:
+    texts = []
+    for file in rotated(source):
+        try:
+            texts.append(file.read_text("utf-8"))
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            _log.warning("could not read the refusal log %s: %s", file, error)
+    if not texts:
         return RefusalLog(available=False, path=str(source), items=[])
-    except OSError as error:
-        _log.warning("could not read the refusal log %s: %s", source, error)
-        return RefusalLog(available=False, path=str(source), items=[])
+    text = "".join(texts)
     items: list[Refusal] = []
     unreadable = 0
     for line in text.splitlines():

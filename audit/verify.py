@@ -19,7 +19,6 @@ again (`lemniscate audit ID`) and compare the chain heads.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -31,7 +30,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from lemniscate import states
-from lemniscate.audit.formats import csv_report, html_report, markdown_report
+from lemniscate.audit.formats import csv_report, html_report, markdown_report, spreadsheet
 from lemniscate.audit.formats.common import when
 from lemniscate.audit.report import REPORT_KIND, AuditReport, generator
 from lemniscate.audit.trail import read_journal
@@ -62,7 +61,10 @@ class VerifyError(Exception):
 
 def verify_file(path: Path) -> Verification:
     try:
-        text = path.read_text("utf-8")
+        # Without newline translation: a CSV cell may hold a CR of its own (RFC 4180 quotes
+        # it), which universal newlines would turn into an LF and so into another value.
+        with path.open(encoding="utf-8", newline="") as file:
+            text = file.read()
     except OSError as error:
         raise VerifyError(f"cannot read {path}: {error.strerror}") from None
     except UnicodeDecodeError:
@@ -287,11 +289,15 @@ def _verify_page(
 
 def _verify_csv(text: str, name: str) -> Verification:
     result = Verification(name, "csv")
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != csv_report.COLUMNS:
+    try:
+        columns, read_rows = spreadsheet.read(text)
+    except csv.Error as error:
+        result.problems.append(f"not readable as CSV ({error})")
+        return result
+    if columns != csv_report.COLUMNS:
         result.problems.append("the columns are not those of a lemniscate audit CSV")
         return result
-    rows = [r for r in reader if r.get("entry_json")]
+    rows = [r for r in read_rows if r.get("entry_json")]
     entries: list[dict[str, Any]] = []
     for position, row in enumerate(rows, start=1):
         try:

@@ -25,6 +25,7 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
 from lemniscate.cluster.codec import EncryptionCodec, PayloadDecryptionError
+from lemniscate.models.json_input import UnreadableJson, read_json
 
 COOKIE: Final = "lemniscate_codec"
 _LOGIN_PAGE: Final = """<!doctype html><meta charset="utf-8"><title>Lemniscate codec server</title>
@@ -88,16 +89,34 @@ def create_app(codec: EncryptionCodec, token: str, cors_origins: Sequence[str]) 
                 {"message": "missing or wrong codec token"}, 401, headers={"WWW-Authenticate": "Bearer"}
             )
         payloads = Payloads()
-        try:
-            json_format.Parse(await request.body(), payloads)
+        try:  # the project's one JSON reader first: protobuf's own parser recurses unbounded
+            body = read_json(await request.body())
+            if not isinstance(body, dict):
+                raise json_format.ParseError("a Payloads message is a JSON object")
+            json_format.ParseDict(body, payloads)
+        except UnreadableJson as error:
+            return _problem(400, "Body is not JSON", f"body: not valid JSON ({error.reason}).", "not-json")
         except json_format.ParseError as error:
-            return JSONResponse({"message": f"body is not Payloads as protobuf JSON: {error}"}, 400)
+            detail = f"body: not Payloads as protobuf JSON ({str(error)[:300]})."
+            return _problem(422, "Not payloads", detail, "invalid")
         try:
             converted = await (codec.encode if operation == "encode" else codec.decode)(payloads.payloads)
         except PayloadDecryptionError as error:
-            return JSONResponse({"message": str(error)}, 422)
+            return _problem(422, "Cannot decrypt", str(error), "undecryptable")
         return Response(
             json_format.MessageToJson(Payloads(payloads=converted)), media_type="application/json"
         )
 
     return app
+
+
+def _problem(status: int, title: str, detail: str, kind: str) -> JSONResponse:
+    """An RFC 9457 problem document; `message` too, which is what the Web UI shows."""
+    body = {
+        "type": f"/problems/{kind}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "message": detail,
+    }
+    return JSONResponse(body, status, media_type="application/problem+json")

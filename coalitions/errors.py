@@ -6,6 +6,7 @@ the CLI into exit codes, the API into problem documents, the dashboard into a me
   the `reasons` (sentences for the person who asked) and whether it was `forbidden` (for who
   asked, not for what the coalition lacks); it is a `states.Refused` as well. Nothing
   changed, and the refusal is in the refusal log.
+  - `IdempotencyKeyReused`: the caller's Idempotency-Key belongs to another request.
   - `InvalidPayload`: refused for the payload's form, each reason "field: what is wrong" as
     `states.describe_errors` words it; `PayloadNotJson`: a payload that was not JSON at all.
 - `InvalidRequest`, `CoalitionNotFound`, `CoalitionExists`, `CoalitionFinished`: the rest.
@@ -36,6 +37,12 @@ class InvalidPayload(CoalitionRefused):
 
 class PayloadNotJson(InvalidPayload):
     """A payload that could not even be read as JSON."""
+
+
+class IdempotencyKeyReused(CoalitionRefused):
+    """An Idempotency-Key the caller already used on this coalition for another request
+    (another payload, reason or trigger): refused, so nobody mistakes the first request's
+    reply for their new one's."""
 
 
 class InvalidRequest(CoalitionError):

@@ -1,4 +1,9 @@
-"""The portfolio view: filters as visibility queries over the custom search attributes."""
+"""The portfolio view: filters as visibility queries over the custom search attributes.
+
+`PortfolioFilter.query` is the one builder of a visibility query from what a person asked:
+every value is typed (a known name, a bool, a datetime) and goes in as a quoted literal. A
+string that could not be quoted safely never gets here: `models.bulk.FilterValue` refuses it
+(422, the filter named) when the filter is made."""
 
 from __future__ import annotations
 
@@ -34,15 +39,21 @@ class PortfolioFilter(BulkFilter):
         if self.at_risk is not None:
             clauses.append(f"{sa.AT_RISK.name} = {'true' if self.at_risk else 'false'}")
         if self.due_before is not None:
-            clauses.append(f"{sa.NEXT_FOLLOW_UP.name} <= {_quote(self.due_before.isoformat())}")
+            clauses.append(f"{sa.NEXT_FOLLOW_UP.name} <= {quote_time(self.due_before)}")
         if self.running_only:
             clauses.append("ExecutionStatus = 'Running'")
         return " AND ".join(clauses)
 
 
 def _quote(value: str) -> str:
-    # Visibility queries are SQL-like; a quote inside a value must not end the literal.
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    """A string literal of Temporal's SQL-like list filter. A quote inside is doubled, as SQL
+    has it (a backslash escape would be read differently by the stores); backslashes, double
+    quotes and control characters are refused before (`FilterValue`)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def quote_time(moment: datetime) -> str:
+    return _quote(moment.isoformat())
 
 
 class PortfolioRow(BaseModel):

@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from pydantic import ValidationError
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
@@ -32,6 +33,7 @@ from lemniscate.coalitions.errors import (
     CoalitionFinished,
     CoalitionNotFound,
     CoalitionRefused,
+    IdempotencyKeyReused,
     InvalidRequest,
 )
 from lemniscate.coalitions.gate import Gate, Payload
@@ -42,6 +44,7 @@ from lemniscate.coalitions.portfolio import (
     row_from_execution,
 )
 from lemniscate.coalitions.refusals import Source
+from lemniscate.models import idempotency
 from lemniscate.models.bulk import BulkProgress, BulkRequest
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, TriggerRequest
@@ -50,6 +53,7 @@ from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import (
     FORBIDDEN,
+    KEY_REUSED,
     REFUSED,
     Accepted,
     CoalitionInput,
@@ -67,11 +71,28 @@ def _refusal(trigger: str, error: BaseException) -> CoalitionRefused | None:
     """The refusal inside an update failure, if it was one."""
     cause: BaseException | None = error
     while cause is not None:
-        if isinstance(cause, ApplicationError) and cause.type in (REFUSED, FORBIDDEN):
+        if isinstance(cause, ApplicationError) and cause.type in (REFUSED, FORBIDDEN, KEY_REUSED):
             reasons = [str(d) for d in cause.details] or [cause.message]
+            if cause.type == KEY_REUSED:
+                return IdempotencyKeyReused(trigger, reasons)
             return CoalitionRefused(trigger, reasons, forbidden=cause.type == FORBIDDEN)
         cause = cause.__cause__
     return None
+
+
+def _keyed(request: TriggerRequest, key: str | None) -> tuple[TriggerRequest, str | None]:
+    """The request bound to the caller's idempotency key, and its update id (`None`, None
+    without a key)."""
+    if key is None:
+        return request, None
+    try:
+        checked = idempotency.KEY.validate_python(key)
+    except ValidationError:
+        raise InvalidRequest(
+            "Idempotency-Key: use 1 to 200 printable ASCII characters, e.g. a UUID."
+        ) from None
+    keyed = request.model_copy(update={"idempotency_key": checked})
+    return keyed, idempotency.update_id(keyed)
 
 
 class CoalitionService:
@@ -142,8 +163,9 @@ class CoalitionService:
         *,
         source: Source = "cli",
     ) -> Accepted:
-        """Fire one trigger. `request_id` makes a retried request apply once, and the retry
-        gets the first reply."""
+        """Fire one trigger. `request_id` is the caller's idempotency key: a retry of the same
+        request applies once and gets the first reply; the key with another request is
+        refused (`IdempotencyKeyReused`). See `models.idempotency`."""
         request = self.gate.trigger_request(slug, trigger, payload, actor, reason, source=source)
         return await self.send(slug, request, request_id, source=source)
 
@@ -151,8 +173,9 @@ class CoalitionService:
         self, slug: str, request: TriggerRequest, request_id: str | None = None, *, source: Source = "cli"
     ) -> Accepted:
         """Send a request the gate let through (`self.gate.trigger_request`)."""
+        request, update_id = _keyed(request, request_id)
         try:
-            return await self._handle(slug).execute_update(CoalitionWorkflow.fire, request, id=request_id)
+            return await self._handle(slug).execute_update(CoalitionWorkflow.fire, request, id=update_id)
         except WorkflowUpdateFailedError as error:
             refusal = _refusal(request.trigger, error)
             if refusal is None:

@@ -18,9 +18,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from pydantic import ValidationError
+
 from lemniscate import states
 from lemniscate.cluster import search_attributes as sa
 from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRow
+from lemniscate.coalitions.portfolio import quote_time
 from lemniscate.dashboard.lemniscate import NODES
 
 _REVISITED = tuple(
@@ -47,7 +50,7 @@ class _Band(PortfolioFilter):
         if self.not_due_before is None:
             return query
         key = sa.NEXT_FOLLOW_UP.name
-        return f"{query} AND ({key} > '{self.not_due_before.isoformat()}' OR {key} IS NULL)"
+        return f"{query} AND ({key} > {quote_time(self.not_due_before)} OR {key} IS NULL)"
 
 
 def bands(where: PortfolioFilter, now: datetime) -> list[PortfolioFilter]:
@@ -146,6 +149,26 @@ async def counts(service: CoalitionService, where: PortfolioFilter, now: datetim
     return Counts(numbers["total"], numbers["at_risk"], numbers["due"], by_node)
 
 
+_NAMED = ("programme", "organisation")  # the filters a person types rather than picks
+UNQUOTABLE_NOTE = (
+    "The {name} filter cannot hold double quotes, backslashes or control characters; it was left out."
+)
+
+
+def is_refusal(note: str) -> bool:
+    """Whether a note of `filter_from_query` says a filter was refused, not merely stale."""
+    return note in {UNQUOTABLE_NOTE.format(name=name) for name in _NAMED}
+
+
+def unquotable(name: str, value: str) -> str:
+    """The note for a filter value `PortfolioFilter` refuses, or "" when it takes it."""
+    try:
+        PortfolioFilter.model_validate({name: value})
+    except ValidationError:
+        return UNQUOTABLE_NOTE.format(name=name)
+    return ""
+
+
 def link(filters: dict[str, str], **extra: str) -> str:
     """The portfolio page with these filters (and `extra`, e.g. a page token)."""
     return "/dashboard/?" + urlencode({**filters, **extra})
@@ -155,13 +178,17 @@ def filter_from_query(
     query: Mapping[str, str], now: datetime
 ) -> tuple[PortfolioFilter, dict[str, str], list[str]]:
     """The filter a query string asks for, the query string to keep in links, and notes on
-    what was not understood: a stale bookmark should still open the page, minus the filter."""
+    what was not understood: a stale bookmark should still open the page, minus the filter.
+    A value the query builder refuses (`unquotable`) is left out with a note that names the
+    filter, and the page answers 422."""
     kept: dict[str, str] = {}
     notes: list[str] = []
     picked: dict[str, Any] = {}
-    for name in ("programme", "organisation"):
+    for name in _NAMED:
         value = query.get(name, "").strip()[:200]
-        if value:
+        if value and unquotable(name, value):
+            notes.append(unquotable(name, value))
+        elif value:
             picked[name] = kept[name] = value
     for name, allowed in (
         ("round", [r.value for r in states.Round]),

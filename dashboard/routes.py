@@ -210,6 +210,8 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
     ) -> Response:
         now = datetime.now(UTC)
         where, filters, notes = portfolio.filter_from_query(request.query_params, now)
+        if any(portfolio.is_refusal(note) for note in notes):
+            status = 422  # asked for what no query can say: shown without it, and said so
         svc = await service()
         token = request.query_params.get("page")
         asked = request.query_params.get("size", "")

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import unicodedata
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from lemniscate.models.events import Actor
 from lemniscate.models.records import Name, Record, Text
+
+# Characters a visibility filter cannot match literally on every store: on the dev server's
+# SQLite a `"` matches nothing in a Keyword and breaks the query of a KeywordList
+# ("unterminated string"), a backslash is taken as an escape, and control characters (NUL,
+# newline) match nothing. Refused with the filter named, rather than answered wrongly.
+_UNQUOTABLE = frozenset('"\\')
+
+
+def _literal(value: str) -> str:
+    if any(c in _UNQUOTABLE or unicodedata.category(c) in ("Cc", "Cs") for c in value):
+        raise ValueError("a filter cannot hold double quotes, backslashes or control characters")
+    return value
+
+
+FilterValue = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_literal)]
+"""A name to filter on, matched literally (`coalitions.portfolio` quotes it)."""
 
 
 class BulkFilter(BaseModel):
@@ -15,11 +32,11 @@ class BulkFilter(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    state: str | None = None
-    round: str | None = None
-    side: str | None = None
-    programme: str | None = None
-    organisation: str | None = None
+    state: FilterValue | None = None
+    round: FilterValue | None = None
+    side: FilterValue | None = None
+    programme: FilterValue | None = None
+    organisation: FilterValue | None = None
     at_risk: bool | None = None
 
 

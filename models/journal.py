@@ -22,6 +22,33 @@ class TriggerRequest(Record):
     payload: dict[str, Any] = Field(default_factory=dict)
     actor: Actor
     reason: Text | None = None
+    # The caller's Idempotency-Key (see `models.idempotency`); None for a request sent once.
+    idempotency_key: str | None = Field(default=None, max_length=200)
+
+
+class Accepted(Record):
+    """The reply to an accepted trigger. Small on purpose: Temporal keeps every update's
+    reply in the history, and a retried request with the same key gets this same reply."""
+
+    seq: int
+    trigger: str
+    from_state: str | None
+    state: str
+    round: str
+    side: str
+    allowed: list[str]
+    warnings: list[str]
+
+
+class Remembered(Record):
+    """A keyed request the coalition answered: whose key, the request's fingerprint, when,
+    and the reply a retry gets (`models.idempotency`)."""
+
+    actor_id: str
+    key: str
+    fingerprint: str
+    at: datetime
+    reply: Accepted
 
 
 class JournalEntry(Record):
@@ -73,6 +100,8 @@ class CoalitionSnapshot(Record):
     refused_signals: list[str] = Field(default_factory=list)
     outbox: list[TriggerRequest] = Field(default_factory=list)
     unpublished: list[OutboundEvent] = Field(default_factory=list)
+    # Recent keyed requests, oldest first, bounded by `models.idempotency`.
+    remembered: list[Remembered] = Field(default_factory=list)
 
     def entries(self) -> list[JournalEntry]:
         if self.packed_journal is None:

@@ -8,35 +8,81 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Final
 
 from pydantic import ValidationError
 
+# What one answer may say about a request, wherever it is shown (problem document, CLI,
+# dashboard, refusal log): a payload with 100,000 wrong items gets twenty sentences and a
+# count, not 100,000 sentences. Twenty is more than any form shows at once; 300 characters
+# hold the longest guard sentence of the method with room to spare.
+MAX_REASONS: Final = 20
+MAX_SENTENCE: Final = 300
+MAX_NAME: Final = 60  # one part of a field path as the sender named it (a dict key)
+_CLIPPED: Final = "…"
+_MORE = re.compile(r"… and (\d+) more problems?\.")
+
+
+def more_problems(count: int) -> str:
+    """The sentence that stands for the reasons left out."""
+    return f"… and {count} more problem{'' if count == 1 else 's'}."
+
+
+def clip(text: str, limit: int = MAX_SENTENCE) -> str:
+    return text if len(text) <= limit else text[: limit - len(_CLIPPED)] + _CLIPPED
+
+
+def split_more(reasons: Sequence[str]) -> tuple[list[str], int]:
+    """The reasons shown, and how many were left out (from a closing `more_problems`)."""
+    shown = list(reasons)
+    if shown and (match := _MORE.fullmatch(shown[-1])):
+        return shown[:-1], int(match.group(1))
+    return shown, 0
+
+
+def bounded(reasons: Sequence[str], left_out: int = 0) -> list[str]:
+    """At most `MAX_REASONS` sentences of at most `MAX_SENTENCE` characters each, then one
+    `more_problems` for the rest (`left_out` more besides the ones given). Bounding what is
+    already bounded changes nothing."""
+    shown, more = split_more(reasons)
+    more += left_out + max(0, len(shown) - MAX_REASONS)
+    kept = [clip(sentence) for sentence in shown[:MAX_REASONS]]
+    return kept + [more_problems(more)] if more else kept
+
 
 class Refused(Exception):
-    """A trigger that may not fire now. `reasons` are sentences for the person who tried;
-    `forbidden` says it was refused for who asked, not for what the coalition lacks."""
+    """A trigger that may not fire now. `reasons` are sentences for the person who tried,
+    always `bounded`; `forbidden` says it was refused for who asked, not for what the
+    coalition lacks."""
 
-    def __init__(self, trigger: str, reasons: list[str], forbidden: bool = False) -> None:
-        super().__init__(f"{trigger} refused: " + " ".join(reasons))
+    def __init__(self, trigger: str, reasons: Sequence[str], forbidden: bool = False) -> None:
+        self.reasons = bounded(reasons)
+        super().__init__(f"{trigger} refused: " + " ".join(self.reasons))
         self.trigger = trigger
-        self.reasons = reasons
         self.forbidden = forbidden
 
 
+def _part(part: str | int) -> str:
+    # A field name comes from the sender: quote any that is not a plain name, so a control
+    # character never reaches a terminal or a log line as it was sent, and clip it, so a
+    # megabyte of key is not repeated back.
+    text = str(part)
+    if isinstance(part, int) or (text.isidentifier() and len(text) <= MAX_NAME):
+        return text
+    return json.dumps(clip(text, MAX_NAME))
+
+
 def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
-    """One line per problem: the field path and the reason."""
+    """One line per problem: the field path and the reason; `bounded`, and only as many
+    problems are worded as are shown."""
     lines = []
-    for item in error.errors():
-        # A field name comes from the sender: quote any that is not a plain name, so a
-        # control character never reaches a terminal or a log line as it was sent.
-        path = ".".join(
-            str(part) if str(part).isidentifier() or isinstance(part, int) else json.dumps(str(part))
-            for part in item["loc"]
-        )
+    # Without input, context and URL: a message never echoes the value that was sent.
+    for item in error.errors(include_url=False, include_input=False, include_context=False)[:MAX_REASONS]:
+        path = ".".join(_part(part) for part in item["loc"])
         where = f"{prefix}{path}" if path else prefix.rstrip(".") or "payload"
         lines.append(f"{where}: {item['msg']}")
-    return lines
+    return bounded(lines, error.error_count() - len(lines))
 
 
 # One part of a path as `describe_errors` writes it: a name, an index, or a quoted string.

@@ -31,6 +31,7 @@ from lemniscate.cluster import search_attributes as sa
 from lemniscate.coalitions import CoalitionFinished, CoalitionRefused
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, Step, partner_actor
+from lemniscate.models import idempotency
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.workflows.coalition import (
@@ -399,9 +400,17 @@ async def test_refused_updates_leave_no_event_in_the_history(dev_env: WorkflowEn
             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
         ]
-        assert (
-            updates[0].workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
-            == "intent-1"
+        # The update id binds the key to the caller and the request (models.idempotency).
+        keyed = TriggerRequest(
+            trigger="record_intent",
+            payload={"intent": "Act together."},
+            actor=COORDINATOR,
+            idempotency_key="intent-1",
+        )
+        assert updates[
+            0
+        ].workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id == (
+            idempotency.update_id(keyed)
         )
 
         # Retrying with the same request id applies it once.

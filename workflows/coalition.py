@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from lemniscate import states
     from lemniscate.activities.notify import CHANNELS, Notification
     from lemniscate.cluster import search_attributes as sa
+    from lemniscate.models import idempotency
     from lemniscate.models.coalition import Coalition
     from lemniscate.models.journal import CoalitionStatus, FollowUpRecord, JournalEntry, TriggerRequest
     from lemniscate.models.outbound import OutboundEvent
@@ -32,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         Accepted,
         CoalitionInput,
         CoalitionView,
+        key_reused,
         refusal,
     )
     from lemniscate.workflows.log import workflow_logger
@@ -110,8 +112,13 @@ class CoalitionWorkflow:
     def fire(self, request: TriggerRequest) -> Accepted:
         update = workflow.current_update_info()
         decided = self._decided.pop(update.id, None) if update else None
+        # A retry of a keyed request from an earlier run (the server remembers update ids
+        # per run only): the first reply, nothing applied again.
+        kept = self._run.recall(request, workflow.now())
+        if kept is not None and kept.fingerprint == idempotency.fingerprint(request):
+            return kept.reply
         entry = self._accept(request, decided)
-        return Accepted(
+        reply = Accepted(
             seq=entry.seq,
             trigger=entry.event.trigger,
             from_state=entry.from_state,
@@ -121,11 +128,18 @@ class CoalitionWorkflow:
             allowed=states.allowed_triggers(self._run.coalition),
             warnings=states.warnings(self._run.coalition),
         )
+        self._run.remember(request, reply, workflow.now())
+        return reply
 
     @fire.validator
     def _validate_fire(self, request: TriggerRequest) -> None:
         if denied := states.policy.may_request(request.actor):
             raise refusal(request.trigger, denied, forbidden=True)
+        kept = self._run.recall(request, workflow.now())
+        if kept is not None:
+            if kept.fingerprint != idempotency.fingerprint(request):
+                raise key_reused(request.trigger, kept.reply.trigger)
+            return  # a retry: the handler answers with the first reply
         decision = states.decide(self._run.coalition, request)
         if not decision.allowed:
             raise refusal(request.trigger, decision.reasons, decision.forbidden)

@@ -8,12 +8,15 @@ from temporalio.exceptions import ApplicationError
 from lemniscate import states
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor, Role
+from lemniscate.models.journal import Accepted as Accepted  # the reply, kept with the snapshot
 from lemniscate.models.journal import CoalitionSnapshot, CoalitionStatus, TriggerRequest
 from lemniscate.models.records import Record
+from lemniscate.states.errors import bounded
 
 WORKFLOW_NAME = "Coalition"
 REFUSED = "Refused"  # the ApplicationError type of a refused trigger
 FORBIDDEN = "Forbidden"  # ... of a trigger refused because of who fired it
+KEY_REUSED = "IdempotencyKeyReused"  # ... of a key reused for another request
 WORKFLOW_ID_PREFIX = "coalition/"
 SYSTEM = Actor(id="lemniscate", role=Role.system)  # follow-ups the engine acts on itself
 
@@ -39,20 +42,6 @@ class CoalitionInput(Record):
     )
 
 
-class Accepted(Record):
-    """The reply to an accepted trigger. Small on purpose: Temporal keeps every update's
-    reply in the history, and a retried request with the same id gets this same reply."""
-
-    seq: int
-    trigger: str
-    from_state: str | None
-    state: str
-    round: str
-    side: str
-    allowed: list[str]
-    warnings: list[str]
-
-
 class CoalitionView(Record):
     """What a query, and every accepted update, returns."""
 
@@ -64,10 +53,22 @@ class CoalitionView(Record):
 
 
 def refusal(trigger: str, reasons: list[str] | tuple[str, ...], forbidden: bool = False) -> ApplicationError:
-    """The error a refused trigger fails with; its details are the reasons, one each."""
+    """The error a refused trigger fails with; its details are the reasons, one each, as
+    many and as long as a refusal shows (`states.errors.bounded`)."""
+    shown = bounded(reasons)
     return ApplicationError(
-        f"{trigger} refused: " + " ".join(reasons),
-        *reasons,
+        f"{trigger} refused: " + " ".join(shown),
+        *shown,
         type=FORBIDDEN if forbidden else REFUSED,
         non_retryable=True,
     )
+
+
+def key_reused(trigger: str, first_trigger: str) -> ApplicationError:
+    """The error of a key used again for another request (IETF draft: 422)."""
+    reason = (
+        f"this Idempotency-Key was already used by you on this coalition for another request "
+        f"({first_trigger}, with another payload or reason, or another trigger); a retry must "
+        "send the same request again, a new request needs a new key."
+    )
+    return ApplicationError(f"{trigger} refused: {reason}", reason, type=KEY_REUSED, non_retryable=True)

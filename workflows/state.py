@@ -12,13 +12,15 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from lemniscate import states
-    from lemniscate.models import chain
+    from lemniscate.models import chain, idempotency
     from lemniscate.models.coalition import Coalition
     from lemniscate.models.events import Event, Role
     from lemniscate.models.journal import (
+        Accepted,
         CoalitionSnapshot,
         FollowUpRecord,
         JournalEntry,
+        Remembered,
         TriggerRequest,
         pack_journal,
     )
@@ -86,6 +88,38 @@ class RunState(CoalitionSnapshot):
                 )
             )
         return entry
+
+    def recall(self, request: TriggerRequest, now: datetime) -> Remembered | None:
+        """The remembered answer to the caller's key, if the request has one still kept."""
+        if request.idempotency_key is None:
+            return None
+        since = now - idempotency.RETENTION
+        for kept in reversed(self.remembered):
+            if kept.actor_id == request.actor.id and kept.key == request.idempotency_key:
+                return kept if kept.at >= since else None
+        return None
+
+    def remember(self, request: TriggerRequest, reply: Accepted, now: datetime) -> None:
+        """Keep the reply to a keyed request, for `RETENTION` and the last `MAX_REMEMBERED`.
+        State only, no commands: runs recorded before it replay unchanged."""
+        if request.idempotency_key is None:
+            return
+        since = now - idempotency.RETENTION
+        kept = [
+            r
+            for r in self.remembered
+            if r.at >= since and (r.actor_id, r.key) != (request.actor.id, request.idempotency_key)
+        ]
+        kept.append(
+            Remembered(
+                actor_id=request.actor.id,
+                key=request.idempotency_key,
+                fingerprint=idempotency.fingerprint(request),
+                at=now,
+                reply=reply,
+            )
+        )
+        self.remembered = kept[-idempotency.MAX_REMEMBERED :]
 
     def mark_sent(self, follow_up: FollowUp, at: datetime) -> None:
         self.sent_keys.add(follow_up.key)

@@ -3,15 +3,15 @@
 `entry_json` holds the entry exactly as hashed, so even a spreadsheet export can be
 verified (`lemniscate audit --verify FILE.csv`). `problems` carries the cross-check
 findings of that entry; findings that belong to no entry get a row of their own with an
-empty seq.
+empty seq. Cells are written by `spreadsheet` (formulas neutralised), which `audit.verify`
+reads back with the same module and these `COLUMNS`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
+from lemniscate.audit.formats import spreadsheet
 from lemniscate.audit.formats.common import source, when
 from lemniscate.audit.report import AuditReport
 
@@ -39,14 +39,12 @@ COLUMNS = (
 
 
 def render(report: AuditReport) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    rows: list[dict[str, str]] = []
     for row in report.entries:
         e, event = row.entry, row.entry.event
-        writer.writerow(
+        rows.append(
             {
-                "seq": e.seq,
+                "seq": str(e.seq),
                 "at": when(event.at),
                 "actor_id": event.actor.id,
                 "actor_role": event.actor.role.value,
@@ -70,7 +68,9 @@ def render(report: AuditReport) -> str:
                 ),
             }
         )
-    for finding in report.findings:
-        if finding.seq is None:
-            writer.writerow({"problems": f"[{finding.check}] {finding.message}"})
-    return out.getvalue()
+    rows += [
+        {"problems": f"[{finding.check}] {finding.message}"}
+        for finding in report.findings
+        if finding.seq is None
+    ]
+    return spreadsheet.write_dicts(COLUMNS, rows)

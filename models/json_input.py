@@ -1,0 +1,77 @@
+"""The one reader of JSON that comes from outside: request bodies of the API and of the codec
+server. Whatever the bytes, it returns the value or raises `UnreadableJson` with one sentence
+that names the reason; it never lets `RecursionError`, `UnicodeDecodeError` or the integer
+digit limit's `ValueError` through to become a 500.
+
+Depth is bounded because everything after the parse recurses too (pydantic, `json.dumps`,
+the data converter, Temporal's own protobuf); no payload of the method nests deeper than a
+handful of levels, and Temporal's protobuf JSON of payloads is four deep.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+MAX_DEPTH: Final = 32
+"""Arrays and objects inside each other; the method's payloads need fewer than ten."""
+
+
+class UnreadableJson(ValueError):
+    """Bytes that are not a JSON text this project reads; `reason` says why, in a few words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _no_constant(name: str) -> Any:
+    raise UnreadableJson(f"{name} is not a JSON value")
+
+
+def read_json(raw: bytes | str) -> Any:
+    """The JSON value of `raw` (strict UTF-8 text, standard JSON only), at most `MAX_DEPTH`
+    levels deep and free of lone surrogate escapes, or `UnreadableJson`."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as error:
+        raise UnreadableJson(f"the body is not UTF-8 text (byte {error.start})") from None
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as error:
+        raise UnreadableJson(f"{error.msg} at line {error.lineno}, column {error.colno}") from None
+    except RecursionError:
+        raise UnreadableJson(f"nested deeper than {MAX_DEPTH} levels") from None
+    except UnreadableJson:
+        raise
+    except ValueError:  # an integer longer than Python's digit limit (4,300 digits)
+        raise UnreadableJson("a number is too long") from None
+    _check(value)
+    return value
+
+
+def _check(value: Any) -> None:
+    """Depth and Unicode, without recursion: a depth just under the parser's own limit must
+    not overflow here instead."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            _check_text(item)
+        elif isinstance(item, dict | list):
+            if depth >= MAX_DEPTH:
+                raise UnreadableJson(f"nested deeper than {MAX_DEPTH} levels")
+            if isinstance(item, dict):
+                for key, inner in item.items():
+                    _check_text(key)
+                    pending.append((inner, depth + 1))
+            else:
+                pending.extend((inner, depth + 1) for inner in item)
+
+
+def _check_text(text: str) -> None:
+    # JSON may escape lone surrogates ("\ud800") that no UTF-8 text, and so no record, holds.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnreadableJson("invalid Unicode (a lone surrogate escape)") from None
