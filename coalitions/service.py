@@ -27,12 +27,15 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from lemniscate.activities.targets import TargetRefused, check_target_async
 from lemniscate.coalitions.errors import (
     CoalitionExists,
     CoalitionFinished,
     CoalitionNotFound,
     CoalitionRefused,
+    InvalidPayload,
     InvalidRequest,
+    refuse_unless_allowed,
 )
 from lemniscate.coalitions.gate import Gate, Payload
 from lemniscate.coalitions.portfolio import (
@@ -46,6 +49,7 @@ from lemniscate.models.bulk import BulkProgress, BulkRequest
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.models.outbound import Subscription
+from lemniscate.states import policy
 from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import (
@@ -238,7 +242,12 @@ class CoalitionService:
         return self._client.get_workflow_handle_for(SubscriptionsWorkflow.run, SUBSCRIPTIONS_ID)
 
     async def subscribe(self, subscription: Subscription) -> Subscription:
-        """Register a webhook for outbound events; the register starts on first use."""
+        """Register a webhook for outbound events; the register starts on first use. A target
+        the worker must not call (`activities.targets`) is refused, naming the field."""
+        try:
+            await check_target_async(subscription.url)
+        except TargetRefused as refused:
+            raise InvalidPayload("subscribe", [f"url: {refused}"]) from None
         await self._client.start_workflow(
             SubscriptionsWorkflow.run,
             [],
@@ -256,7 +265,12 @@ class CoalitionService:
                 return []
             raise
 
-    async def unsubscribe(self, subscription_id: str) -> None:
+    async def unsubscribe(self, subscription_id: str, actor: Actor) -> None:
+        """Remove a subscription: its own maker's, or any for a coordinator (`states.policy`)."""
+        known = {s.id: s for s in await self.subscriptions()}
+        if subscription_id not in known:
+            raise CoalitionNotFound(f"there is no subscription {subscription_id!r}.")
+        refuse_unless_allowed("unsubscribe", policy.may_remove_subscription(actor, known[subscription_id]))
         try:
             await self._subscriptions().execute_update(SubscriptionsWorkflow.unsubscribe, subscription_id)
         except (WorkflowUpdateFailedError, RPCError):
