@@ -27,6 +27,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from lemniscate import states
 from lemniscate.activities.targets import TargetRefused, check_target_async
 from lemniscate.coalitions.errors import (
     CoalitionExists,
@@ -102,6 +103,8 @@ class CoalitionService:
         self, payload: Payload, actor: Actor, reason: str | None = None, *, source: Source = "cli"
     ) -> CoalitionView:
         request, coalition = self.gate.start_request(payload, actor, reason, source=source)
+        if coalition.parent is not None:
+            await self._require_parent(coalition.parent, coalition.id, actor, source)
         try:
             await self._client.start_workflow(
                 CoalitionWorkflow.run,
@@ -119,6 +122,22 @@ class CoalitionService:
         # Through the retrying query: under load the first answer can time out although
         # the coalition exists, and a retried start would then be refused as a duplicate.
         return await self.view(coalition.id)
+
+    async def _require_parent(self, parent: str, slug: str, actor: Actor, source: Source) -> None:
+        """A region's national coalition must exist and run: the region reports to it. Only
+        Temporal knows, so this is the service's check, after the gate's."""
+        try:
+            description = await self._handle(parent).describe()
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+            reason = f"parent: there is no coalition {parent!r}; start it first, or leave parent out."
+        else:
+            if description.status == WorkflowExecutionStatus.RUNNING:
+                return
+            status = description.status.name.lower() if description.status else "finished"
+            reason = f"parent: coalition {parent!r} is {status}; a region needs a running one."
+        raise self.gate.refused(InvalidPayload(states.START, [reason]), slug, actor, source)
 
     async def fire(
         self,
