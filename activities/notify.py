@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from lemniscate.cluster.codec import ENV_ENCRYPTION_KEYS
 from lemniscate.models.records import Record
 from lemniscate.states.followups import Audience, FollowUp
 
@@ -97,16 +98,18 @@ def _bound(n: Notification, channel: str) -> structlog.typing.FilteringBoundLogg
     return bound
 
 
+def encrypted() -> bool:
+    """Whether payloads are encrypted: then what they hide stays out of the logs too."""
+    return bool(os.environ.get(ENV_ENCRYPTION_KEYS, "").strip())
+
+
 @activity.defn(name="log_follow_up")
 def log_follow_up(n: Notification) -> None:
     f = n.follow_up
-    _bound(n, "log").info(
-        "follow-up",
-        audience=f.audience.value,
-        recipients=f.recipients,
-        due_at=f.due_at.isoformat(),
-        message=f.message,
-    )
+    # A log is no encrypted store: with encryption on, the line says that a follow-up is
+    # due and which, and the message (partner names, action titles) stays in the history.
+    content = {} if encrypted() else {"recipients": f.recipients, "message": f.message}
+    _bound(n, "log").info("follow-up", audience=f.audience.value, due_at=f.due_at.isoformat(), **content)
 
 
 @activity.defn(name="email_follow_up")

@@ -13,6 +13,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from lemniscate.activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
+from lemniscate.activities.targets import TargetRefused, check_target
 from lemniscate.models.outbound import OutboundEvent, Subscription
 
 log = structlog.get_logger("lemniscate.publish")
@@ -35,9 +36,27 @@ class PublishActivities:
         # Asked per batch, not cached: a new subscription must see the very next event.
         subscriptions = await self._subscriptions()
         for subscription in subscriptions:
-            for event in [e for e in events if e.type in subscription.events]:
+            wanted = [e for e in events if e.type in subscription.events]
+            try:  # again at delivery: the name may resolve elsewhere than when it was subscribed
+                if wanted:
+                    await asyncio.to_thread(check_target, subscription.url)
+            except TargetRefused as refused:
+                # Skipped, not failed: one refused target must not hold back the others.
+                log.warning("event not delivered", subscription=subscription.id, reason=str(refused))
+                continue
+            for event in wanted:
                 await asyncio.to_thread(_post, subscription, event)
         return len(subscriptions)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect could lead to an address the target check refuses: it is an error."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def _post(subscription: Subscription, event: OutboundEvent) -> None:
@@ -53,10 +72,11 @@ def _post(subscription: Subscription, event: OutboundEvent) -> None:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=30):
+        with _OPENER.open(request, timeout=30):
             pass
     except urllib.error.HTTPError as error:
-        if 400 <= error.code < 500 and error.code not in (408, 429):
+        # A redirect (not followed, see `_NoRedirects`) will not change on a retry either.
+        if 300 <= error.code < 500 and error.code not in (408, 429):
             raise ApplicationError(
                 f"{subscription.url} refused event {event.id}: HTTP {error.code}", non_retryable=True
             ) from error

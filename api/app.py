@@ -263,7 +263,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
     )
     async def unsubscribe(subscription_id: str, caller: Caller) -> None:
         refuse_unless_allowed("unsubscribe", policy.may_manage_subscriptions(caller))
-        await (await service()).unsubscribe(subscription_id)
+        await (await service()).unsubscribe(subscription_id, caller)
 
     def fire_route(trigger: str, model: type[Record]) -> None:
         async def fire(

@@ -10,6 +10,11 @@ Keys come from a JSON file (`LEMNISCATE_API_KEYS_FILE`, default `<data dir>/api-
 
 Give `key_sha256` (the hex SHA-256 of the key) in production so the file holds no secret.
 A request carries its key as `Authorization: Bearer <key>` or `X-API-Key: <key>`.
+
+The file is read again whenever it changes (checked on every request, a `stat`), so a key
+removed or changed there stops working at once, for the API and for the dashboard's
+sessions, without a restart. A file that has become unreadable or invalid accepts no key
+at all until it is fixed: an edit half done must not leave a removed key working.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
+import structlog
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from lemniscate.models.events import Actor, Role
@@ -45,7 +52,7 @@ class KeyEntry(BaseModel):
 
     @property
     def digest(self) -> str:
-        return self.key_sha256 or _sha256(self.key or "")
+        return self.key_sha256 or key_digest(self.key or "")
 
     def actor(self) -> Actor:
         return Actor(
@@ -57,28 +64,71 @@ class KeyFileError(Exception):
     pass
 
 
-def _sha256(key: str) -> str:
+log = structlog.get_logger("lemniscate.auth")
+
+
+def key_digest(key: str) -> str:
+    """The hex SHA-256 of a presented key: what the ring is indexed by."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _read(path: Path) -> list[KeyEntry]:
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        return TypeAdapter(list[KeyEntry]).validate_python(raw)
+    except FileNotFoundError:
+        raise KeyFileError(f"API key file {path} does not exist (LEMNISCATE_API_KEYS_FILE)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise KeyFileError(f"API key file {path} cannot be read: {error}") from None
+    except (json.JSONDecodeError, ValidationError) as error:
+        raise KeyFileError(f"API key file {path} is not valid: {error}") from None
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_size, status.st_ino)
+
+
 class KeyRing:
-    def __init__(self, entries: list[KeyEntry]) -> None:
+    """The known keys; from `load`, kept in step with the file."""
+
+    def __init__(self, entries: list[KeyEntry], source: Path | None = None) -> None:
         self._by_digest = {e.digest: e for e in entries}
+        self._source = source
+        self._stamp = _stamp(source) if source is not None else None
 
     @classmethod
     def load(cls, path: Path) -> KeyRing:
+        return cls(_read(path), path)
+
+    def _refresh(self) -> None:
+        if self._source is None:
+            return
+        stamp = _stamp(self._source)
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
         try:
-            raw = json.loads(path.read_text("utf-8"))
-            return cls(TypeAdapter(list[KeyEntry]).validate_python(raw))
-        except FileNotFoundError:
-            raise KeyFileError(f"API key file {path} does not exist (LEMNISCATE_API_KEYS_FILE)") from None
-        except (json.JSONDecodeError, ValidationError) as error:
-            raise KeyFileError(f"API key file {path} is not valid: {error}") from None
+            self._by_digest = {e.digest: e for e in _read(self._source)}
+        except KeyFileError as error:
+            self._by_digest = {}  # fail closed: see the module's docstring
+            log.error("API key file unusable; no key is accepted until it is fixed", reason=str(error))
 
     def identify(self, presented: str) -> Actor | None:
-        digest = _sha256(presented)
+        return self.actor_of_digest(key_digest(presented))
+
+    def actor_of_digest(self, digest: str) -> Actor | None:
+        return self.actor_matching(lambda known: hmac.compare_digest(known, digest))
+
+    def actor_matching(self, matches: Callable[[str], bool]) -> Actor | None:
+        """The actor of the key whose digest `matches`, as the file says now, or None if it
+        is gone: what a dashboard session is checked against on every request."""
+        self._refresh()
         for known, entry in self._by_digest.items():
-            if hmac.compare_digest(known, digest):
+            if matches(known):
                 return entry.actor()
         return None
 

@@ -36,7 +36,7 @@ def codec_server(host: str, port: int) -> None:
 
     import uvicorn
 
-    from lemniscate.cluster.codec_server import create_app
+    from lemniscate.cluster.codec_server import CorsOriginsError, check_origins, create_app
     from lemniscate.workers.logs import configure_logging
 
     token = os.environ.get(ENV_CODEC_TOKEN, "").strip()
@@ -59,6 +59,10 @@ def codec_server(host: str, port: int) -> None:
         for o in os.environ.get(ENV_CODEC_CORS_ORIGINS, DEFAULT_CORS_ORIGINS).split(",")
         if o.strip()
     ]
+    try:
+        check_origins(origins)
+    except CorsOriginsError as error:
+        _fail(str(error))
     configure_logging()
     logging.getLogger("uvicorn.error").setLevel(logging.INFO)  # startup and shutdown lines
     click.echo(

@@ -9,11 +9,19 @@ as `Authorization: Bearer <token>` (the `temporal` CLI's `--codec-auth`, scripts
 or as the cookie that `/login` sets after the token was typed in once: the Web UI sends
 cookies to the codec endpoint when TEMPORAL_CODEC_INCLUDE_CREDENTIALS=true, but it cannot
 add a header of its own choosing.
+
+The cookie holds a signed, expiring session (`cluster.signed`), never the token: a copied
+cookie cannot be used as the token elsewhere, ends after `SESSION_SECONDS`, and ends at once
+when the token is changed (the session is signed with a key derived from the token).
+Origins allowed with credentials are listed one by one: `*` with cookies would let every
+web page read decoded partner data through a signed-in browser, so it is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import secrets
 from collections.abc import Sequence
 from typing import Final
 from urllib.parse import parse_qs
@@ -24,10 +32,37 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
+from lemniscate.cluster import signed
 from lemniscate.cluster.codec import EncryptionCodec, PayloadDecryptionError
 from lemniscate.models.json_input import UnreadableJson, read_json
 
 COOKIE: Final = "lemniscate_codec"
+SESSION_SECONDS: Final = 8 * 3600
+_PURPOSE: Final = "codec-session"
+
+
+class CorsOriginsError(ValueError):
+    """The allowed browser origins cannot be used with the Web UI's cookie."""
+
+
+def check_origins(origins: Sequence[str]) -> list[str]:
+    """The origins as given, or why they cannot be: every one an exact scheme://host[:port]."""
+    for origin in origins:
+        if origin == "*" or "*" in origin:
+            raise CorsOriginsError(
+                "LEMNISCATE_CODEC_CORS_ORIGINS may not contain '*': the codec server accepts "
+                "the Web UI's sign-in cookie, and with credentials any web page the user opens "
+                "could read decoded payloads; list the Web UI's origins, e.g. "
+                "https://temporal-ui.example.org,http://localhost:8080"
+            )
+        if origin == "null" or "://" not in origin or origin.count("/") > 2:
+            raise CorsOriginsError(
+                f"LEMNISCATE_CODEC_CORS_ORIGINS: {origin!r} is not an origin; give "
+                "scheme://host[:port], e.g. http://localhost:8080"
+            )
+    return list(origins)
+
+
 _LOGIN_PAGE: Final = """<!doctype html><meta charset="utf-8"><title>Lemniscate codec server</title>
 <form method="post" action="login"><label>Codec token <input name="token" type="password"
 autofocus></label> <button>Sign in</button></form><p>{message}</p>"""
@@ -36,10 +71,13 @@ autofocus></label> <button>Sign in</button></form><p>{message}</p>"""
 def create_app(codec: EncryptionCodec, token: str, cors_origins: Sequence[str]) -> FastAPI:
     if not token:
         raise ValueError("the codec server needs a non-empty token")
+    allowed = check_origins(cors_origins)
+    # Derived from the token: changing the token ends every session signed with the old one.
+    session_key = hmac.new(token.encode(), b"lemniscate codec sessions", hashlib.sha256).digest()
     app = FastAPI(title="Lemniscate codec server", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(
         CORSMiddleware,
-        allow_origins=list(cors_origins),
+        allow_origins=allowed,
         allow_credentials=True,  # the Web UI's cookie mode
         allow_methods=["POST", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "X-Namespace"],
@@ -48,9 +86,9 @@ def create_app(codec: EncryptionCodec, token: str, cors_origins: Sequence[str]) 
     def authorised(request: Request) -> bool:
         header = request.headers.get("authorization", "")
         scheme, _, presented = header.partition(" ")
-        if scheme.lower() != "bearer":
-            presented = request.cookies.get(COOKIE, "")
-        return hmac.compare_digest(presented.strip().encode(), token.encode())
+        if scheme.lower() == "bearer":
+            return hmac.compare_digest(presented.strip().encode(), token.encode())
+        return signed.verify(session_key, _PURPOSE, request.cookies.get(COOKIE)) is not None
 
     @app.get("/health")
     async def health() -> dict[str, str]:
@@ -71,11 +109,11 @@ def create_app(codec: EncryptionCodec, token: str, cors_origins: Sequence[str]) 
         )
         response.set_cookie(
             COOKIE,
-            token,
+            signed.sign(session_key, _PURPOSE, {"n": signed.b64(secrets.token_bytes(12))}, SESSION_SECONDS),
             httponly=True,
             samesite="lax",
             secure=request.url.scheme == "https",
-            max_age=8 * 3600,
+            max_age=SESSION_SECONDS,
         )
         return response
 

@@ -44,6 +44,10 @@ STARTUP_TIMEOUT: Final = 30.0
 STOP_TIMEOUT: Final = 10.0
 _POLL_INTERVAL: Final = 0.1
 _LOG_TAIL_LINES: Final = 8
+# The database holds every coalition's history in the clear (unless payloads are encrypted):
+# only the user who runs Lemniscate may read it, whatever the umask says.
+DIR_MODE: Final = 0o700
+FILE_MODE: Final = 0o600
 
 
 def find_temporal_cli() -> Path:
@@ -217,8 +221,16 @@ class EmbeddedServer:
 
     def _prepare_data_dir(self) -> None:
         try:
-            self._data_dir.mkdir(parents=True, exist_ok=True)
+            self._data_dir.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            # Also an existing directory: one made by an older version is world-readable.
+            self._data_dir.chmod(DIR_MODE)
+            # A new database is made 0600 by the server's umask (see `_spawn`); it cannot be
+            # made here, since the server sets up its schema only for a file that is not
+            # there yet. SQLite gives its -wal and -shm files the database's mode.
+            if self.db_path.exists():
+                self.db_path.chmod(FILE_MODE)
             self._lock = open(self._data_dir / LOCK_FILENAME, "wb")  # noqa: SIM115
+            os.chmod(self._lock.fileno(), FILE_MODE)
         except OSError as exc:
             raise EmbeddedServerError(
                 f"Cannot use {ENV_DATA_DIR}={str(self._data_dir)!r}: {exc.strerror}"
@@ -251,6 +263,7 @@ class EmbeddedServer:
 
     async def _spawn(self, command: list[str]) -> None:
         self._log = open(self.log_path, "ab")  # noqa: SIM115
+        os.chmod(self._log.fileno(), FILE_MODE)  # the server's log can quote payloads too
         self._log_start = self._log.tell()
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
         self._log.write(f"--- {stamp} lemniscate: {' '.join(command)}\n".encode())
@@ -264,6 +277,8 @@ class EmbeddedServer:
                 # Own process group: Ctrl-C reaches only us, so we stop the server after
                 # the workers have drained instead of both dying at once.
                 start_new_session=True,
+                # Whatever else the server creates in the data directory is private too.
+                umask=0o077,
             )
         except OSError as exc:
             raise EmbeddedServerError(

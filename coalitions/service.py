@@ -28,13 +28,17 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from lemniscate import states
+from lemniscate.activities.targets import TargetRefused, check_target_async
 from lemniscate.coalitions.errors import (
     CoalitionExists,
     CoalitionFinished,
     CoalitionNotFound,
     CoalitionRefused,
     IdempotencyKeyReused,
+    InvalidPayload,
     InvalidRequest,
+    refuse_unless_allowed,
 )
 from lemniscate.coalitions.gate import Gate, Payload
 from lemniscate.coalitions.portfolio import (
@@ -49,6 +53,7 @@ from lemniscate.models.bulk import BulkProgress, BulkRequest
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.models.outbound import Subscription
+from lemniscate.states import policy
 from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import (
@@ -119,6 +124,8 @@ class CoalitionService:
         self, payload: Payload, actor: Actor, reason: str | None = None, *, source: Source = "cli"
     ) -> CoalitionView:
         request, coalition = self.gate.start_request(payload, actor, reason, source=source)
+        if coalition.parent is not None:
+            await self._require_parent(coalition.parent, coalition.id, actor, source)
         try:
             await self._client.start_workflow(
                 CoalitionWorkflow.run,
@@ -136,6 +143,22 @@ class CoalitionService:
         # Through the retrying query: under load the first answer can time out although
         # the coalition exists, and a retried start would then be refused as a duplicate.
         return await self.view(coalition.id)
+
+    async def _require_parent(self, parent: str, slug: str, actor: Actor, source: Source) -> None:
+        """A region's national coalition must exist and run: the region reports to it. Only
+        Temporal knows, so this is the service's check, after the gate's."""
+        try:
+            description = await self._handle(parent).describe()
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+            reason = f"parent: there is no coalition {parent!r}; start it first, or leave parent out."
+        else:
+            if description.status == WorkflowExecutionStatus.RUNNING:
+                return
+            status = description.status.name.lower() if description.status else "finished"
+            reason = f"parent: coalition {parent!r} is {status}; a region needs a running one."
+        raise self.gate.refused(InvalidPayload(states.START, [reason]), slug, actor, source)
 
     async def fire(
         self,
@@ -261,7 +284,12 @@ class CoalitionService:
         return self._client.get_workflow_handle_for(SubscriptionsWorkflow.run, SUBSCRIPTIONS_ID)
 
     async def subscribe(self, subscription: Subscription) -> Subscription:
-        """Register a webhook for outbound events; the register starts on first use."""
+        """Register a webhook for outbound events; the register starts on first use. A target
+        the worker must not call (`activities.targets`) is refused, naming the field."""
+        try:
+            await check_target_async(subscription.url)
+        except TargetRefused as refused:
+            raise InvalidPayload("subscribe", [f"url: {refused}"]) from None
         await self._client.start_workflow(
             SubscriptionsWorkflow.run,
             [],
@@ -279,7 +307,12 @@ class CoalitionService:
                 return []
             raise
 
-    async def unsubscribe(self, subscription_id: str) -> None:
+    async def unsubscribe(self, subscription_id: str, actor: Actor) -> None:
+        """Remove a subscription: its own maker's, or any for a coordinator (`states.policy`)."""
+        known = {s.id: s for s in await self.subscriptions()}
+        if subscription_id not in known:
+            raise CoalitionNotFound(f"there is no subscription {subscription_id!r}.")
+        refuse_unless_allowed("unsubscribe", policy.may_remove_subscription(actor, known[subscription_id]))
         try:
             await self._subscriptions().execute_update(SubscriptionsWorkflow.unsubscribe, subscription_id)
         except (WorkflowUpdateFailedError, RPCError):

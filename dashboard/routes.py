@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from lemniscate import states
+from lemniscate.api.auth import key_digest
 from lemniscate.api.deps import ServiceFactory, key_ring
 from lemniscate.cluster import ClusterConfigError, ClusterSettings, ClusterUnavailableError
 from lemniscate.coalitions import (
@@ -44,6 +45,7 @@ from lemniscate.dashboard.forms import (
     fields,
     item_indices,
 )
+from lemniscate.dashboard.headers import SecurityHeaders
 from lemniscate.dashboard.messages import MESSAGES
 from lemniscate.dashboard.session import Sessions
 from lemniscate.dashboard.views import Submitted
@@ -130,7 +132,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
         return templates.TemplateResponse(
-            request, name, {"actor": sessions.of(request), **context}, status_code=status
+            request, name, {"actor": sessions.of(request, key_ring(request)), **context}, status_code=status
         )
 
     def problem(request: Request, status: int, title: str, detail: str) -> Response:
@@ -162,7 +164,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
     router = APIRouter(prefix="/dashboard", include_in_schema=False, route_class=PageRoute)
 
     def actor_of(request: Request) -> Actor:
-        actor = sessions.of(request)
+        actor = sessions.of(request, key_ring(request))
         if actor is None:
             query = f"?{request.url.query}" if request.url.query else ""
             raise web.LoginRequired(request.url.path + query)
@@ -172,7 +174,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
 
     @router.get("/login", response_class=HTMLResponse)
     async def login_form(request: Request, next: str | None = None) -> Response:
-        if sessions.of(request) is not None:
+        if sessions.of(request, key_ring(request)) is not None:
             return RedirectResponse(web.safe_next(next), 303)
         return page(request, "login.html", next=web.safe_next(next), error=None)
 
@@ -180,8 +182,8 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
     async def login(request: Request) -> Response:
         values = await web.posted(request)
         target = web.safe_next(web.first(values, "next"))
-        actor = key_ring(request).identify(web.first(values, "key"))
-        if actor is None:
+        presented = web.first(values, "key")
+        if key_ring(request).identify(presented) is None:
             return page(
                 request,
                 "login.html",
@@ -190,13 +192,13 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
                 error="That key is not known. Ask whoever runs Lemniscate for yours.",
             )
         response = RedirectResponse(target, 303)
-        sessions.login(response, request, actor)
+        sessions.login(response, request, key_digest(presented))
         return response
 
     @router.post("/logout")
     async def logout(request: Request) -> Response:
         response = RedirectResponse("/dashboard/login", 303)
-        sessions.logout(response)
+        sessions.logout(response, request)
         return response
 
     # The portfolio -----------------------------------------------------------------------
@@ -353,4 +355,5 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
         )
 
     app.include_router(router)
+    app.add_middleware(SecurityHeaders)
     app.mount("/dashboard/static", StaticFiles(directory=HERE / "static"), name="dashboard-static")

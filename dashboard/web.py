@@ -26,12 +26,32 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(scheme: str, host: str | None, port: int | None) -> tuple[str, str, int | None] | None:
+    scheme = scheme.lower()
+    if not host or scheme not in _DEFAULT_PORTS:
+        return None
+    return scheme, host.lower().rstrip("."), port or _DEFAULT_PORTS[scheme]
+
+
 def same_origin(request: Request) -> bool:
-    """Defence in depth beside SameSite=Strict: a browser names the page a POST came from."""
+    """Defence in depth beside SameSite=Strict: a browser names the page a POST came from,
+    and it must be this dashboard's origin, scheme, host and port alike (an http:// page
+    on the same host is another origin, and may be anyone's on the network path)."""
     origin = request.headers.get("origin")
     if origin is None:
         return True  # not a browser, or an old one; the cookie's SameSite still holds
-    return origin != "null" and urlsplit(origin).netloc == request.headers.get("host")
+    try:
+        parts = urlsplit(origin)
+        theirs = _origin(parts.scheme, parts.hostname, parts.port)
+        if parts.path or parts.query or parts.fragment or parts.username is not None:
+            return False  # an Origin header is only scheme://host[:port]
+    except ValueError:  # a port that is no number, a malformed IPv6 address
+        return False
+    ours = _origin(request.url.scheme, request.url.hostname, request.url.port)
+    return theirs is not None and theirs == ours
 
 
 async def posted(request: Request) -> dict[str, list[str]]:

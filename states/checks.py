@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from lemniscate.models import payloads as p
 from lemniscate.models.coalition import ActionStatus, Coalition, FundingClass, MeetingKind, OptionKind
+from lemniscate.models.names import name_key
 from lemniscate.states.names import StateName as S
 
 
@@ -59,6 +60,9 @@ def partner_named(
 def add_partner(c: Coalition, x: p.AddPartner) -> list[str]:
     if c.partner(x.name) is not None:
         return [f"name: {x.name} is already a partner of this coalition."]
+    same = next((q.name for q in c.partners if name_key(q.name) == name_key(x.name)), None)
+    if same is not None:
+        return [f"name: {x.name} is the same name as the partner {same} (ignoring case); use {same}."]
     return []
 
 

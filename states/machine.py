@@ -21,6 +21,7 @@ from transitions import EventData, Machine, Transition
 
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor, Event, Role
+from lemniscate.models.names import name_key
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
 from lemniscate.states import playbooks, policy
@@ -306,6 +307,11 @@ def genesis(event: Event) -> Coalition:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise Refused(START, [f"partners: {', '.join(duplicates)} listed more than once."])
+    first_of: dict[str, str] = {}
+    for name in names:  # spelt differently, yet one name (models.names)
+        first = first_of.setdefault(name_key(name), name)
+        if first != name:
+            raise Refused(START, [f"partners: {name} is the same name as {first} (ignoring case)."])
     return Coalition(
         id=start.id,
         name=start.name,

@@ -13,6 +13,7 @@ from lemniscate.models.events import Actor, Role
 
 if TYPE_CHECKING:
     from lemniscate.models.coalition import Coalition
+    from lemniscate.models.outbound import Subscription
     from lemniscate.models.records import Record
     from lemniscate.states.triggers import Trigger
 
@@ -95,6 +96,17 @@ def may_manage_subscriptions(actor: Actor) -> list[str]:
     if actor.role in (Role.coordinator, Role.integration):
         return []
     return [f"{actor} may not subscribe or remove webhooks."]
+
+
+def may_remove_subscription(actor: Actor, subscription: Subscription) -> list[str]:
+    """A caller removes only the webhooks it made; a coordinator any (an integration must
+    not silence another system's feed)."""
+    denied = may_manage_subscriptions(actor)
+    if denied or actor.role == Role.coordinator or subscription.created_by == actor.id:
+        return denied
+    return [
+        f"{actor} may remove only its own webhooks; {subscription.id} was made by {subscription.created_by}."
+    ]
 
 
 def may_read_audit(actor: Actor) -> list[str]:

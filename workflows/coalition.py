@@ -157,7 +157,8 @@ class CoalitionWorkflow:
             self._accept(request)
         except ApplicationError as refused:
             self._run.refused_signals.append(refused.message)
-            self._log.warning("signal refused", trigger=request.trigger, reason=refused.message)
+            # Not the reason: its sentences can quote the payload, which encryption would hide.
+            self._log.warning("signal refused", trigger=request.trigger)
 
     # Queries -----------------------------------------------------------------------------
 

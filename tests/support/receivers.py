@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from lemniscate.activities.targets import ALLOW_PRIVATE_ENV
 from tests.support.ports import free_ports
 
 
@@ -59,7 +61,11 @@ class Webhooks:
 
 
 @contextmanager
-def webhook_receiver(hooks: Webhooks) -> Iterator[str]:
+def webhook_receiver(hooks: Webhooks, *, allow_private: bool = True) -> Iterator[str]:
+    """A receiver on 127.0.0.1; while it runs, subscriptions and deliveries may target
+    loopback addresses (`LEMNISCATE_WEBHOOK_ALLOW_PRIVATE`), as an operator would allow them
+    for receivers on the same machine. `allow_private=False` leaves the default."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -75,8 +81,15 @@ def webhook_receiver(hooks: Webhooks) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    before = os.environ.get(ALLOW_PRIVATE_ENV)
+    if allow_private:
+        os.environ[ALLOW_PRIVATE_ENV] = "1"
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/hook"
     finally:
+        if before is None:
+            os.environ.pop(ALLOW_PRIVATE_ENV, None)
+        else:
+            os.environ[ALLOW_PRIVATE_ENV] = before
         server.shutdown()
         server.server_close()

@@ -1,0 +1,69 @@
+"""The web app (the API with the dashboard mounted) on a borrowed share of a real Temporal
+server, with a key file the test can edit, called in process through httpx's ASGI transport
+(the same app uvicorn would serve, without a port)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from temporalio.testing import WorkflowEnvironment
+
+from lemniscate.api.auth import KeyRing
+from lemniscate.api.server import service_factory
+from lemniscate.cli.web import create_app
+from lemniscate.cluster import ClusterSettings
+from lemniscate.coalitions import CoalitionService
+from tests.support.servers import borrow, fresh_task_queue, running_worker
+
+BASE = "http://dash.test"
+
+
+@dataclass
+class Web:
+    client: httpx.AsyncClient
+    key_file: Path
+    service: CoalitionService
+
+    def write_keys(self, keys: list[dict[str, Any]]) -> None:
+        self.key_file.write_text(json.dumps(keys), "utf-8")
+
+    async def log_in(self, key: str) -> httpx.Response:
+        """Log in from the dashboard's own page, as a browser would (with its Origin); the
+        client keeps no cookie, each test passes the one it means."""
+        response = await self.client.post(
+            "/dashboard/login",
+            data={"key": key, "next": "/dashboard/"},
+            headers={"Origin": BASE},
+        )
+        self.client.cookies.clear()
+        return response
+
+
+def session_cookie(response: httpx.Response) -> str:
+    match = re.search(r"lemniscate_session=([^;]+)", response.headers.get("set-cookie", ""))
+    assert match, response.headers
+    return match.group(1)
+
+
+@asynccontextmanager
+async def web_app(
+    shared: WorkflowEnvironment, data_dir: Path, keys: list[dict[str, Any]]
+) -> AsyncIterator[Web]:
+    key_file = data_dir / "api-keys.json"
+    key_file.write_text(json.dumps(keys), "utf-8")
+    queue = fresh_task_queue("web")
+    settings = ClusterSettings.from_env(
+        {"LEMNISCATE_DATA_DIR": str(data_dir), "LEMNISCATE_TASK_QUEUE": queue}
+    )
+    async with borrow(shared, own_namespace=True) as env, running_worker(env.client, queue) as service:
+        app = create_app(service_factory(settings, env.client), KeyRing.load(key_file), settings)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+            yield Web(client, key_file, service)
