@@ -8,8 +8,8 @@
   another coalition's engine sent (a region's signal to its national coalition).
 - Each entry's time stamp is the start of the workflow task that handled its source:
   that is what `workflow.now()` returned when the entry was written.
-- A run that continued as new started with the journal so far: it must equal the journal's
-  first entries now.
+- A run that continued as new started with journal entries of the run before (all so far,
+  or that run's own): each must equal the journal's entry of the same number now.
 
 And the other way round: an accepted update without an entry is a finding; a signal
 without one is fine only if the method refuses it at that point (the workflow logged it as
@@ -156,25 +156,27 @@ class _Matcher:
         return self.result
 
     def _snapshots(self) -> None:
-        now = [e.model_dump(mode="json") for e in self.journal]
+        # A run starts with the entries the run before handed on: all so far, or (in
+        # segments) the ones that run recorded. Either way each must be the journal's entry
+        # of the same number, as it is now.
+        now = {e.seq: e.model_dump(mode="json") for e in self.journal}
         for occurrence in self.timeline.occurrences:
             if occurrence.snapshot is None:
                 continue
             run = occurrence.position.run
-            carried = [e.model_dump(mode="json") for e in occurrence.snapshot]
-            if len(carried) > len(now):
-                self.find(
-                    "continue-as-new",
-                    None,
-                    f"run {run} started with {len(carried)} "
-                    f"journal entries; the journal now has only {len(now)}",
-                )
-            for old, new in zip(carried, now, strict=False):
-                if old != new:
+            for entry in occurrence.snapshot:
+                old, new = entry.model_dump(mode="json"), now.get(entry.seq)
+                if new is None:
+                    self.find(
+                        "continue-as-new",
+                        entry.seq,
+                        f"run {run} started with this entry; the journal now has no entry #{entry.seq}",
+                    )
+                elif old != new:
                     fields = _differing_keys(old, new)
                     self.find(
                         "continue-as-new",
-                        old.get("seq"),
+                        entry.seq,
                         f"run {run} started with this entry as it was then; it differs "
                         f"from the journal now in: {', '.join(fields)}",
                     )

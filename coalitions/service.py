@@ -41,6 +41,7 @@ from lemniscate.coalitions.errors import (
     refuse_unless_allowed,
 )
 from lemniscate.coalitions.gate import Gate, Payload
+from lemniscate.coalitions.journal import whole_journal
 from lemniscate.coalitions.portfolio import (
     PortfolioFilter,
     PortfolioRow,
@@ -214,10 +215,12 @@ class CoalitionService:
         )
 
     async def journal(self, slug: str, since: int = 0) -> builtins.list[JournalEntry]:
+        """The entries after `since`, from every run of the coalition."""
         handle = self._handle(slug)
-        return await self._query(
-            slug, lambda: handle.query(CoalitionWorkflow.journal, since, rpc_timeout=QUERY_TIMEOUT)
+        page = await self._query(
+            slug, lambda: handle.query(CoalitionWorkflow.journal_page, since, rpc_timeout=QUERY_TIMEOUT)
         )
+        return await whole_journal(self._client, workflow_id(slug), page, since)
 
     async def _query(self, slug: str, ask: Callable[[], Awaitable[Q]]) -> Q:
         for attempt in range(QUERY_ATTEMPTS):

@@ -33,7 +33,9 @@ JOURNAL_SEGMENT_BUDGET = PAYLOAD_LIMIT // 4
 ENTRY_OVERHEAD = 1024
 
 MAX_ITEMS = 200  # in any one list of a payload: more partners or agenda items than any table seats
-MAX_NESTING = 16  # levels of JSON objects and arrays; the deepest model needs five
+# Levels of JSON arrays and objects inside each other, in a body and in a payload: what comes
+# after the parse recurses too (pydantic, the data converter, protobuf); the method needs five.
+MAX_NESTING = 32
 
 EARLIEST_DAY = date(1950, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
@@ -45,5 +47,11 @@ Few = Annotated[list[T], Field(max_length=MAX_ITEMS)]
 # A day a payload names: inside the window, so the planner's arithmetic cannot overflow.
 Day = Annotated[
     date,
-    Field(ge=EARLIEST_DAY, le=LATEST_DAY, description=f"between {EARLIEST_DAY} and {LATEST_DAY}"),
+    Field(
+        ge=EARLIEST_DAY,
+        le=LATEST_DAY,
+        description=f"between {EARLIEST_DAY} and {LATEST_DAY}",
+        # JSON Schema bounds numbers only; forms and validators that know dates read these.
+        json_schema_extra={"formatMinimum": str(EARLIEST_DAY), "formatMaximum": str(LATEST_DAY)},
+    ),
 ]

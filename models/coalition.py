@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 
 from pydantic import Field, model_validator
 
+from lemniscate.models.bounds import MAX_ITEMS, Day, Few
 from lemniscate.models.parties import (
     AgendaItem,
     AgendaKind,
@@ -125,7 +125,7 @@ class Action(Record):
     explicitly_unassigned: bool = False
     funding: FundingClass | None = None
     funding_source: FundingSource | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
     status: ActionStatus = ActionStatus.open
     last_report: Text | None = None
 
@@ -147,8 +147,8 @@ class AccountabilityItem(Record):
     id: Name
     action: Name
     owner: Name | None
-    opened_on: date
-    closed_on: date | None = None
+    opened_on: Day
+    closed_on: Day | None = None
     closed_by: str | None = Field(default=None, description="'progress report' or a decision id")
 
     @property
@@ -165,8 +165,8 @@ class BasisKind(StrEnum):
 
 class FoundingBasis(Record):
     kind: BasisKind
-    signatories: list[Name] = Field(min_length=1)
-    signed_on: date
+    signatories: Few[Name] = Field(min_length=1)
+    signed_on: Day
     reference: Name | None = Field(default=None, description="document id in another system")
 
 
@@ -181,28 +181,28 @@ class MonitoringReport(Record):
     id: Name
     cycle: int
     summary: Text
-    action_status: dict[Name, Text] = Field(default_factory=dict)
-    survey_results: list[Text] = Field(default_factory=list)
+    action_status: dict[Name, Text] = Field(default_factory=dict, max_length=MAX_ITEMS)
+    survey_results: Few[Text] = Field(default_factory=list)
 
 
 class Decision(Record):
     id: Name
     cycle: int
     decision: Text
-    rests_on: list[Name] = Field(min_length=1, description="ids of monitoring reports")
+    rests_on: Few[Name] = Field(min_length=1, description="ids of monitoring reports")
 
 
 class Funder(Record):
     name: Name
     contribution: Text
-    actions: list[Name] = Field(default_factory=list)
+    actions: Few[Name] = Field(default_factory=list)
 
 
 class MessageHouse(Record):
     umbrella_story: Text
-    key_messages: list[Text] = Field(min_length=1, max_length=7)
-    substantiation: list[Text] = Field(min_length=1)
-    contributors: list[Name] = Field(min_length=1)
+    key_messages: Few[Text] = Field(min_length=1, max_length=7)
+    substantiation: Few[Text] = Field(min_length=1)
+    contributors: Few[Name] = Field(min_length=1)
 
 
 class PositioningChoice(StrEnum):
@@ -223,7 +223,7 @@ class Positioning(Record):
 class Communication(Record):
     message_house: MessageHouse | None = None
     positioning: Positioning | None = None
-    toolkit: list[Text] = Field(default_factory=list)
+    toolkit: Few[Text] = Field(default_factory=list)
 
 
 class SignalKind(StrEnum):
@@ -277,8 +277,8 @@ class Coalition(Record):
     basic_agreements: BasicAgreements | None = None
     founding_bases: list[FoundingBasis] = Field(default_factory=list)
     cycle: int = Field(default=0, description="execution cycles completed")
-    execution_started_on: date | None = None
-    last_review_on: date | None = None
+    execution_started_on: Day | None = None
+    last_review_on: Day | None = None
     monitoring_reports: list[MonitoringReport] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     accountability: list[AccountabilityItem] = Field(default_factory=list)

@@ -102,6 +102,9 @@ class CoalitionSnapshot(Record):
     unpublished: list[OutboundEvent] = Field(default_factory=list)
     # Recent keyed requests, oldest first, bounded by `models.idempotency`.
     remembered: list[Remembered] = Field(default_factory=list)
+    # The run whose input holds the journal entries before these (None: these start at the
+    # first). Older entries stay in the histories of the runs that recorded them.
+    journal_continues_in: str | None = None
 
     def entries(self) -> list[JournalEntry]:
         if self.packed_journal is None:

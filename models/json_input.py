@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-MAX_DEPTH: Final = 32
-"""Arrays and objects inside each other; the method's payloads need fewer than ten."""
+from lemniscate.models.bounds import MAX_NESTING
+
+MAX_DEPTH: Final = MAX_NESTING
+"""Arrays and objects inside each other (see `models.bounds`)."""
 
 
 class UnreadableJson(ValueError):

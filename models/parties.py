@@ -3,11 +3,11 @@ placement, the domain's topics, and meetings with their outcomes (rounds 1 and 2
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 
 from pydantic import Field
 
+from lemniscate.models.bounds import MAX_ITEMS, Day, Few
 from lemniscate.models.records import (
     CommitmentLevel,
     Email,
@@ -46,7 +46,7 @@ class Task(Record):
 class AgendaItem(Record):
     """A date on a partner's own agenda that plans should respect (timing principle)."""
 
-    on: date
+    on: Day
     kind: AgendaKind
     description: Name
 
@@ -71,7 +71,7 @@ class InterviewAnswers(Record):
 
 class Interview(Record):
     answers: InterviewAnswers
-    held_on: date
+    held_on: Day
     interviewer: Name
 
 
@@ -102,7 +102,7 @@ class Partner(Record):
     kind: OrganisationKind = OrganisationKind.other
     representative: Name | None = None
     email: Email | None = Field(default=None, description="where its reminders go")
-    agenda: list[AgendaItem] = Field(default_factory=list)
+    agenda: Few[AgendaItem] = Field(default_factory=list)
     interview: Interview | None = None
     not_reached_reason: Text | None = None
     placement: Placement | None = None
@@ -111,14 +111,14 @@ class Partner(Record):
     constituency: ConstituencySupport | None = None
     communication_advisor: Name | None = None
     contribution: Text | None = Field(default=None, description="credited at closing")
-    added_on: date | None = None
+    added_on: Day | None = None
 
 
 class Topic(Record):
     """A topic of the coalition's domain and the partners it matters to (figure 3)."""
 
     name: Name
-    partners: list[Name] = Field(min_length=1)
+    partners: Few[Name] = Field(min_length=1)
 
 
 class MeetingKind(StrEnum):
@@ -159,21 +159,21 @@ class NextProduct(StrEnum):
 
 
 class MeetingOutcome(Record):
-    attended: list[Name] = Field(min_length=1)
-    parts_held: list[MeetingPart] = Field(default_factory=list)
-    statements: dict[Name, Text] = Field(default_factory=dict)
+    attended: Few[Name] = Field(min_length=1)
+    parts_held: Few[MeetingPart] = Field(default_factory=list)
+    statements: dict[Name, Text] = Field(default_factory=dict, max_length=MAX_ITEMS)
     commitment: CommitmentLevel | None = None
     next_product: NextProduct | None = None
-    next_meeting_on: date | None = None
+    next_meeting_on: Day | None = None
     notes: Text | None = None
 
 
 class Meeting(Record):
     id: Name
     kind: MeetingKind
-    on: date
-    invitees: list[Name] = Field(default_factory=list)
-    inviters: list[Name] = Field(default_factory=list, description="one lead or frontrunners")
+    on: Day
+    invitees: Few[Name] = Field(default_factory=list)
+    inviters: Few[Name] = Field(default_factory=list, description="one lead or frontrunners")
     pre_information: PreInformation | None = None
     chair: Name | None = None
     independent_chair: bool = False

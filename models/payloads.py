@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field, model_validator
 
+from lemniscate.models.bounds import MAX_ITEMS, Day, Few
 from lemniscate.models.coalition import (
     ActionStatus,
     AgendaItem,
@@ -39,12 +38,12 @@ class StartCoalition(Record):
     id: Slug = Field(description="slug; the workflow id becomes coalition/<id>")
     name: Name
     task: Task
-    initiators: list[Name] = Field(min_length=1)
+    initiators: Few[Name] = Field(min_length=1)
     coordinator: Name
     coordinator_email: Email | None = None
     playbook: Name = "default"
     playbook_version: int | None = Field(default=None, ge=1, description="latest when omitted")
-    partners: list[AddPartner] = Field(default_factory=list)
+    partners: Few[AddPartner] = Field(default_factory=list)
     parent: Slug | None = Field(
         default=None, description="the national coalition, for a regional or local mini-alliance"
     )
@@ -73,13 +72,13 @@ class AddPartner(Record):
     kind: OrganisationKind = OrganisationKind.other
     representative: Name | None = None
     email: Email | None = None
-    agenda: list[AgendaItem] = Field(default_factory=list)
+    agenda: Few[AgendaItem] = Field(default_factory=list)
 
 
 class RecordInterview(Record):
     partner: Name
     answers: InterviewAnswers
-    held_on: date
+    held_on: Day
     interviewer: Name
 
 
@@ -90,12 +89,12 @@ class MarkNotReached(Record):
 
 class UpdateAgenda(Record):
     partner: Name
-    agenda: list[AgendaItem]
+    agenda: Few[AgendaItem]
 
 
 class MapTopic(Record):
     topic: Name
-    partners: list[Name] = Field(min_length=1)
+    partners: Few[Name] = Field(min_length=1)
 
 
 class PlacePartner(Record):
@@ -109,9 +108,9 @@ class SketchCollaboration(Record):
 
 class PlanMeeting(Record):
     kind: MeetingKind
-    on: date
-    invitees: list[Name] = Field(default_factory=list)
-    inviters: list[Name] = Field(default_factory=list)
+    on: Day
+    invitees: Few[Name] = Field(default_factory=list)
+    inviters: Few[Name] = Field(default_factory=list)
     pre_information: str | None = Field(default=None, pattern="^(purpose_only|content_note)$")
     chair: Name | None = None
     independent_chair: bool = False
@@ -120,7 +119,7 @@ class PlanMeeting(Record):
 
 class RescheduleMeeting(Record):
     meeting: Name
-    on: date
+    on: Day
 
 
 class RecordMeetingOutcome(Record):
@@ -130,8 +129,8 @@ class RecordMeetingOutcome(Record):
 
 class RecordVision(Record):
     vision: Text
-    goals: list[Text] = Field(default_factory=list)
-    working_forms: list[WorkingForm] = Field(default_factory=list)
+    goals: Few[Text] = Field(default_factory=list)
+    working_forms: Few[WorkingForm] = Field(default_factory=list)
 
 
 class AddOption(Record):
@@ -155,7 +154,7 @@ class AddAction(Record):
     explicitly_unassigned: bool = False
     funding: FundingClass | None = None
     funding_source: FundingSource | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
 
     @model_validator(mode="after")
     def _owner_or_unassigned(self) -> AddAction:
@@ -172,7 +171,7 @@ class UpdateAction(Record):
     explicitly_unassigned: bool | None = None
     funding: FundingClass | None = None
     funding_source: FundingSource | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
     cancel: bool = False
 
 
@@ -183,8 +182,8 @@ class RecordBasicAgreements(Record):
 
 class SignFoundingBasis(Record):
     kind: BasisKind
-    signatories: list[Name] = Field(min_length=1)
-    signed_on: date
+    signatories: Few[Name] = Field(min_length=1)
+    signed_on: Day
     reference: Name | None = None
 
 
@@ -213,19 +212,19 @@ class PickUpAction(Record):
 class RecordFunder(Record):
     name: Name
     contribution: Text
-    actions: list[Name] = Field(default_factory=list)
+    actions: Few[Name] = Field(default_factory=list)
 
 
 class RecordMonitoringReport(Record):
     summary: Text
-    action_status: dict[Name, Text] = Field(default_factory=dict)
-    survey_results: list[Text] = Field(default_factory=list)
+    action_status: dict[Name, Text] = Field(default_factory=dict, max_length=MAX_ITEMS)
+    survey_results: Few[Text] = Field(default_factory=list)
 
 
 class RecordDecision(Record):
     decision: Text
-    rests_on: list[Name] = Field(min_length=1, description="monitoring report ids it rests on")
-    resolves: list[Name] = Field(
+    rests_on: Few[Name] = Field(min_length=1, description="monitoring report ids it rests on")
+    resolves: Few[Name] = Field(
         default_factory=list, description="accountability item ids this decision settles"
     )
 
@@ -248,7 +247,7 @@ class RecordConstituencySupport(Record):
 
 
 class PublishToolkit(Record):
-    items: list[Text] = Field(min_length=1)
+    items: Few[Text] = Field(min_length=1)
 
 
 class JoinCommunicationCoalition(Record):

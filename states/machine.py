@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from transitions import Event as MachineEvent
 from transitions import EventData, Machine, Transition
 
+from lemniscate.models import bounds
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor, Event, Role
 from lemniscate.models.names import name_key
@@ -79,6 +80,7 @@ class Decision:
     payload: Record | None = None
     forbidden: bool = False  # refused for who asked, not for what the coalition lacks
     transition: MoveTransition | None = None
+    size: int = 0  # of the payload's JSON, for the workflow's budget of what it carries
 
     @property
     def trigger(self) -> str:
@@ -224,13 +226,44 @@ def _unknown_trigger(trigger: str) -> str:
     return f"there is no trigger {trigger!r}; see `lemniscate method` for the list."
 
 
-def _validate(model: type[M], raw: Mapping[str, Any], trigger: str) -> M:
+def _validate(model: type[M], raw: Mapping[str, Any], trigger: str) -> tuple[M, int]:
+    """The parsed payload and the UTF-8 bytes of its JSON: what it weighs wherever it is kept."""
     try:
         # Through JSON, where strict mode accepts ISO dates; `default=str` lets Python
         # callers pass date objects.
-        return model.model_validate_json(json.dumps(raw, default=str))
+        text = json.dumps(raw, default=str, ensure_ascii=False)
+        size = len(text.encode())
+    except (RecursionError, ValueError, TypeError):  # a lone surrogate fails to encode
+        raise Refused(trigger, [f"payload: {_UNREADABLE}"]) from None
+    if size > bounds.MAX_PAYLOAD_BYTES:
+        raise Refused(trigger, [f"payload: {_too_large(size)}"])
+    if _depth(raw) > bounds.MAX_NESTING:
+        raise Refused(trigger, [f"payload: nested deeper than {bounds.MAX_NESTING} levels."])
+    try:
+        return model.model_validate_json(text), size
     except ValidationError as error:
         raise Refused(trigger, describe_errors(error)) from None
+
+
+_UNREADABLE = "not readable as JSON (nested too deeply, or a value JSON cannot hold)."
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"{size:,} bytes as JSON; a trigger carries at most {bounds.MAX_PAYLOAD_BYTES:,}. "
+        "Shorten the texts, or split the change over several triggers."
+    )
+
+
+def _depth(value: object, level: int = 0) -> int:
+    """How deeply `value` nests, counted no further than one past the bound."""
+    if level > bounds.MAX_NESTING:
+        return level
+    if isinstance(value, Mapping):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
 
 
 def spec_of(trigger: str) -> Trigger[Any]:
@@ -242,7 +275,7 @@ def spec_of(trigger: str) -> Trigger[Any]:
 
 def parse_payload(trigger: str, raw: Mapping[str, Any]) -> Record:
     """Validate a trigger's JSON payload; refuses with field paths and reasons."""
-    payload: Record = _validate(spec_of(trigger).payload, raw, trigger)
+    payload: Record = _validate(spec_of(trigger).payload, raw, trigger)[0]
     return payload
 
 
@@ -250,7 +283,7 @@ def decide(coalition: Coalition, command: Command) -> Decision:
     """May `command` fire on `coalition` now? Every reason why not, or none."""
     try:
         spec = spec_of(command.trigger)
-        parsed = _validate(spec.payload, command.payload, command.trigger)
+        parsed, size = _validate(spec.payload, command.payload, command.trigger)
     except Refused as refused:
         return Decision(command, coalition, tuple(refused.reasons))
     denied = policy.may_fire(command.actor, spec, coalition, parsed)
@@ -262,7 +295,7 @@ def decide(coalition: Coalition, command: Command) -> Decision:
         return Decision(command, coalition, (reason(coalition, command.trigger),), parsed)
     if spec.check is not None:
         blockers += spec.check(coalition, parsed)
-    return Decision(command, coalition, tuple(blockers), parsed, transition=transition)
+    return Decision(command, coalition, tuple(blockers), parsed, transition=transition, size=size)
 
 
 def apply(coalition: Coalition, event: Event, decision: Decision | None = None) -> Coalition:
@@ -298,7 +331,7 @@ def genesis(event: Event) -> Coalition:
     # by the engine for whoever fired spawn_region, so only the roles are checked here.
     if event.actor.role not in (Role.coordinator, Role.integration, Role.system):
         raise Refused(START, [f"{event.actor} may not start a coalition."], forbidden=True)
-    start = _validate(StartCoalition, event.payload, START)
+    start = _validate(StartCoalition, event.payload, START)[0]
     try:
         playbook = playbooks.resolve(start.playbook, start.playbook_version)
     except playbooks.UnknownPlaybookError as error:

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         Accepted,
         CoalitionInput,
         CoalitionView,
+        JournalPage,
         key_reused,
         refusal,
     )
@@ -42,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
 
 __all__ = [
     "AUDIENCE_RECHECK",
+    "JOURNAL_IN_SEGMENTS",
     "NIGHT_CANDLE_AT_DELIVERY_TIME",
     "PUBLISH_AT_ONCE_TO_AN_AUDIENCE",
     "CoalitionWorkflow",
@@ -53,6 +55,9 @@ __all__ = [
 # nobody has subscribed.
 NIGHT_CANDLE_AT_DELIVERY_TIME = "night-candle-at-delivery-time"
 PUBLISH_AT_ONCE_TO_AN_AUDIENCE = "publish-at-once-to-an-audience"
+# A run hands on only the journal entries it recorded, and continues as new once they weigh
+# a quarter of Temporal's payload limit (see `models.bounds`).
+JOURNAL_IN_SEGMENTS = "journal-in-segments"
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -72,6 +77,7 @@ class CoalitionWorkflow:
         self._exact_night_candle = not workflow.patched(NIGHT_CANDLE_AT_DELIVERY_TIME)
         self._lean_publishing = workflow.patched(PUBLISH_AT_ONCE_TO_AN_AUDIENCE)
         self._publisher = Publisher(self._run, self._deliveries, lambda: self._ending, self._lean_publishing)
+        self._in_segments = workflow.patched(JOURNAL_IN_SEGMENTS)
 
     @workflow.run
     async def run(self, input: CoalitionInput) -> CoalitionView:
@@ -83,15 +89,19 @@ class CoalitionWorkflow:
             if (
                 info.is_continue_as_new_suggested()
                 or info.get_current_history_length() >= input.history_limit
+                or (self._in_segments and self._run.budget.segment_full)
             ):
                 await self._quiesce()
                 self._log.info(
                     "continuing as new",
-                    journal_length=len(self._run.journal),
+                    journal_length=self._run.journal_length,
                     history_length=workflow.info().get_current_history_length(),
                 )
                 workflow.continue_as_new(
-                    CoalitionInput(snapshot=self._run.snapshot(), history_limit=input.history_limit)
+                    CoalitionInput(
+                        snapshot=self._run.snapshot(info.run_id, in_segments=self._in_segments),
+                        history_limit=input.history_limit,
+                    )
                 )
             if self._lean_publishing:
                 self._publisher.publish()
@@ -143,6 +153,12 @@ class CoalitionWorkflow:
         decision = states.decide(self._run.coalition, request)
         if not decision.allowed:
             raise refusal(request.trigger, decision.reasons, decision.forbidden)
+        coalition = self._run.coalition
+        too_large = self._run.budget.refusal(
+            decision.size, lambda: states.apply(coalition, stamped(request), decision)
+        )
+        if too_large is not None:
+            raise refusal(request.trigger, [too_large])
         # Handed to the handler, which runs next, so the method decides once. Nothing depends
         # on it: on replay no validator runs and the handler decides again, to the same end.
         update = workflow.current_update_info()
@@ -168,7 +184,18 @@ class CoalitionWorkflow:
 
     @workflow.query(name="journal")
     def journal(self, since: int = 0) -> list[JournalEntry]:
+        """The entries after `since` that this run holds; `journal_page` says where the
+        earlier ones are."""
         return [e for e in self._run.journal if e.seq > since]
+
+    @workflow.query(name="journal_page")
+    def journal_page(self, since: int = 0) -> JournalPage:
+        held = self._run.journal
+        return JournalPage(
+            entries=[e for e in held if e.seq > since],
+            first_seq=held[0].seq,
+            continues_in=self._run.journal_continues_in,
+        )
 
     @workflow.query(name="follow_ups")
     def follow_ups(self) -> list[followups.FollowUp]:
@@ -184,12 +211,16 @@ class CoalitionWorkflow:
     def _accept(self, request: TriggerRequest, decided: states.Decision | None = None) -> JournalEntry:
         event = stamped(request)
         before = self._run.coalition
+        decision = decided if decided is not None else states.decide(before, request)
         try:
-            after = states.apply(before, event, decided)
+            after = states.apply(before, event, decision)
         except states.Refused as refused:
             # The validator passed moments ago; only a signal can get here.
             raise refusal(request.trigger, refused.reasons) from None
-        entry = self._run.record(event, after)
+        too_large = self._run.budget.refusal(decision.size, lambda: after)
+        if too_large is not None:  # as above: only a signal gets here
+            raise refusal(request.trigger, [too_large])
+        entry = self._run.record(event, after, decision.size)
         self._changed = True
         update = workflow.current_update_info()
         self._log.info(
@@ -275,7 +306,7 @@ class CoalitionWorkflow:
                 exact_night_candle=self._exact_night_candle,
             ),
             next_follow_up_at=self._next_follow_up_at(),
-            journal_length=len(run.journal),
+            journal_length=run.journal_length,
             follow_ups_sent=len(run.sent_follow_ups),
         )
 

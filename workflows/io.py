@@ -9,7 +9,7 @@ from lemniscate import states
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import Accepted as Accepted  # the reply, kept with the snapshot
-from lemniscate.models.journal import CoalitionSnapshot, CoalitionStatus, TriggerRequest
+from lemniscate.models.journal import CoalitionSnapshot, CoalitionStatus, JournalEntry, TriggerRequest
 from lemniscate.models.records import Record
 from lemniscate.states.errors import bounded
 
@@ -50,6 +50,15 @@ class CoalitionView(Record):
     status: CoalitionStatus
     refused_signals: list[str] = Field(default_factory=list)
     failed_notifications: list[str] = Field(default_factory=list)
+
+
+class JournalPage(Record):
+    """A run's share of the journal: the entries it holds after the `since` asked for, the
+    number of the first it holds, and the run whose input holds the ones before that."""
+
+    entries: list[JournalEntry]
+    first_seq: int
+    continues_in: str | None
 
 
 def refusal(trigger: str, reasons: list[str] | tuple[str, ...], forbidden: bool = False) -> ApplicationError:

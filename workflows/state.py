@@ -26,8 +26,12 @@ with workflow.unsafe.imports_passed_through():
     )
     from lemniscate.models.outbound import OutboundEvent
     from lemniscate.states.followups import FollowUp
+    from lemniscate.workflows.budget import Budget
     from lemniscate.workflows.io import CoalitionInput
 
+
+# Notes of refused signals and failed notifications a snapshot keeps: the latest.
+KEPT_NOTES = 50
 
 # The snapshot's own fields, carried as they are; the journal travels packed.
 _CARRIED = tuple(name for name in CoalitionSnapshot.model_fields if name not in ("journal", "packed_journal"))
@@ -39,9 +43,16 @@ class RunState(CoalitionSnapshot):
 
     model_config = ConfigDict(frozen=False)
     _sent_keys: set[str] = PrivateAttr(default_factory=set)
+    _budget: Budget = PrivateAttr()
+    _own_from: int = PrivateAttr(default=0)  # where this run's own journal entries begin
 
     def model_post_init(self, context: Any, /) -> None:
         self._sent_keys = {f.key for f in self.sent_follow_ups}
+        self._budget = Budget(self.coalition)
+
+    @property
+    def budget(self) -> Budget:
+        return self._budget
 
     @property
     def sent_keys(self) -> set[str]:
@@ -65,19 +76,37 @@ class RunState(CoalitionSnapshot):
 
     @classmethod
     def of(cls, snapshot: CoalitionSnapshot) -> RunState:
-        return cls(journal=snapshot.entries(), **{name: getattr(snapshot, name) for name in _CARRIED})
+        run = cls(journal=snapshot.entries(), **{name: getattr(snapshot, name) for name in _CARRIED})
+        run._own_from = len(run.journal)
+        return run
 
-    def snapshot(self) -> CoalitionSnapshot:
-        """The continue-as-new input: this record, with the journal packed."""
+    def snapshot(self, run_id: str, *, in_segments: bool) -> CoalitionSnapshot:
+        """The continue-as-new input: this record, with the journal packed.
+
+        `in_segments`, only the entries this run recorded travel on (with the last before
+        them, when it recorded none, so the hash chain goes on): the earlier ones are in
+        this run's own input, which `journal_continues_in` names for whoever reads them."""
         carried = {name: getattr(self, name) for name in _CARRIED}
-        return CoalitionSnapshot(packed_journal=pack_journal(self.journal), **carried)
+        carried["refused_signals"] = self.refused_signals[-KEPT_NOTES:]
+        carried["failed_notifications"] = self.failed_notifications[-KEPT_NOTES:]
+        entries = self.journal
+        if in_segments and len(self.journal) > self._own_from:
+            entries = self.journal[self._own_from :]
+            carried["journal_continues_in"] = run_id
+        return CoalitionSnapshot(packed_journal=pack_journal(entries), **carried)
 
-    def record(self, event: Event, after: Coalition) -> JournalEntry:
+    @property
+    def journal_length(self) -> int:
+        """Entries so far, in every run: the last one's number."""
+        return self.journal[-1].seq
+
+    def record(self, event: Event, after: Coalition, payload_size: int) -> JournalEntry:
         """`event` was accepted and made `after`: journal it and queue it for subscribers."""
         before = self.coalition
-        entry = seal(len(self.journal) + 1, event, before.state, after, self.journal[-1])
+        entry = seal(self.journal_length + 1, event, before.state, after, self.journal[-1])
         self.coalition = after
         self.journal.append(entry)
+        self._budget.recorded(after, payload_size)
         self.unpublished.append(transition_event(entry))
         if event.actor.role != Role.system:
             self.last_activity_at = event.at
