@@ -73,11 +73,14 @@ async def test_quarters_of_execution_across_continue_as_new(
         # The latest run's history is small; the whole story is in the journal.
         history = await handle.fetch_history()
         assert len(history.events) < 400
-        # The latest run started with the journal so far, packed to a fraction of its JSON.
+        # The latest run started with the entries the run before recorded (and names the
+        # run whose input holds the ones before those), packed to a fraction of their JSON.
         started = history.events[0].workflow_execution_started_event_attributes
         [carried] = await env.client.data_converter.decode(started.input.payloads, [CoalitionInput])
         assert carried.snapshot is not None and carried.snapshot.journal == []
+        assert carried.snapshot.journal_continues_in in run_ids
         packed = carried.snapshot.entries()
-        assert packed == journal[: len(packed)] and len(packed) > 100
+        assert packed == [e for e in journal if e.seq in {p.seq for p in packed}]
+        assert 0 < len(packed) < len(journal) // 2
         plain = TypeAdapter(list[JournalEntry]).dump_json(packed)
-        assert len(carried.snapshot.packed_journal or "") < len(plain) / 4
+        assert len(carried.snapshot.packed_journal or "") < len(plain) / 2

@@ -35,6 +35,7 @@ from lemniscate.models import idempotency
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.workflows.coalition import (
+    JOURNAL_IN_SEGMENTS,
     NIGHT_CANDLE_AT_DELIVERY_TIME,
     PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
     CoalitionWorkflow,
@@ -56,7 +57,13 @@ ESIGN = Actor(id="esign", role=Role.integration, allowed_triggers=["sign_foundin
 
 # The SDK's own index of the patches a run took: operators see which runs carry which
 # behaviour before they retire a patch.
-PATCHES = {"TemporalChangeVersion": [NIGHT_CANDLE_AT_DELIVERY_TIME, PUBLISH_AT_ONCE_TO_AN_AUDIENCE]}
+PATCHES = {
+    "TemporalChangeVersion": [
+        JOURNAL_IN_SEGMENTS,
+        NIGHT_CANDLE_AT_DELIVERY_TIME,
+        PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
+    ]
+}
 
 
 def unique(prefix: str) -> str:
