@@ -28,6 +28,8 @@ from pydantic import Field
 PAYLOAD_LIMIT = 2 * 1024 * 1024  # Temporal's limit.blobSize.error, the same on the dev server
 MAX_PAYLOAD_BYTES = PAYLOAD_LIMIT // 32
 STATE_BUDGET = PAYLOAD_LIMIT // 2
+# A request body: a payload and what comes with it (reason, filters); the API reads no more.
+MAX_BODY_BYTES = MAX_PAYLOAD_BYTES * 4
 JOURNAL_SEGMENT_BUDGET = PAYLOAD_LIMIT // 4
 # What a journal entry adds beyond its payload (actor, time, states, hashes), rounded up.
 ENTRY_OVERHEAD = 1024
