@@ -15,10 +15,11 @@ from pydantic import ValidationError
 
 # What one answer may say about a request, wherever it is shown (problem document, CLI,
 # dashboard, refusal log): a payload with 100,000 wrong items gets twenty sentences and a
-# count, not 100,000 sentences. Twenty is more than any form shows at once; 300 characters
-# hold the longest guard sentence of the method with room to spare.
+# count, not 100,000 sentences. Twenty is more than any form shows at once; 1,000 characters
+# hold the longest guard sentence of the method (a playbook's list of what is missing, or
+# the states a trigger applies in) whole: input is clipped where it is quoted (`_part`).
 MAX_REASONS: Final = 20
-MAX_SENTENCE: Final = 300
+MAX_SENTENCE: Final = 1_000
 MAX_NAME: Final = 60  # one part of a field path as the sender named it (a dict key)
 _CLIPPED: Final = "…"
 _MORE = re.compile(r"… and (\d+) more problems?\.")

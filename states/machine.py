@@ -27,7 +27,7 @@ from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
 from lemniscate.states import playbooks, policy
 from lemniscate.states.effects import partner_from
-from lemniscate.states.errors import Refused, describe_errors
+from lemniscate.states.errors import Refused, bounded, describe_errors
 from lemniscate.states.names import START
 from lemniscate.states.table import INITIAL_STATE, STATE_INFO, STATES
 from lemniscate.states.triggers import TRIGGERS, Move, Trigger
@@ -295,7 +295,9 @@ def decide(coalition: Coalition, command: Command) -> Decision:
         return Decision(command, coalition, (reason(coalition, command.trigger),), parsed)
     if spec.check is not None:
         blockers += spec.check(coalition, parsed)
-    return Decision(command, coalition, tuple(blockers), parsed, transition=transition, size=size)
+    # As a refusal shows them (`Refused` bounds its reasons the same way).
+    reasons = tuple(bounded(blockers)) if blockers else ()
+    return Decision(command, coalition, reasons, parsed, transition=transition, size=size)
 
 
 def apply(coalition: Coalition, event: Event, decision: Decision | None = None) -> Coalition:
