@@ -27,6 +27,7 @@ from tests.support.servers import (
     running_worker,
     time_skipping_env,
 )
+from tests.support.web_stack import WebStack, web_stack
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +52,13 @@ def worker(task_queue: str) -> WorkerRunner:
     """`async with worker(client) as service:` runs the project's worker on this test's
     task queue, with the service that talks to it."""
     return functools.partial(running_worker, task_queue=task_queue)
+
+
+@pytest.fixture(scope="module")
+async def web(
+    tmp_path_factory: pytest.TempPathFactory, dev_server: WorkflowEnvironment
+) -> AsyncIterator[WebStack]:
+    """The API with its dashboard and a worker on a namespace of its own, for one module,
+    logging refusals to a file of that module's."""
+    async with web_stack(dev_server, tmp_path_factory.mktemp("web") / "refusals.jsonl") as stack:
+        yield stack

@@ -25,7 +25,7 @@ from lemniscate.cluster.errors import (
     EmbeddedServerError,
 )
 from lemniscate.cluster.settings import ClusterSettings
-from tests.support.ports import free_ports
+from tests.support.ports import embedded_settings, free_ports
 
 EXPECTED_TYPES = {
     "LemniscateState": "Keyword",
@@ -37,18 +37,6 @@ EXPECTED_TYPES = {
     "LemniscateAtRisk": "Bool",
     "LemniscateNextFollowUp": "Datetime",
 }
-
-
-def embedded_settings(data_dir: Path) -> ClusterSettings:
-    # Each test here starts the embedded server it is about.
-    server_port, ui_port = free_ports(2)
-    return ClusterSettings.from_env(
-        {
-            "LEMNISCATE_DATA_DIR": str(data_dir),
-            "LEMNISCATE_SERVER_PORT": str(server_port),
-            "LEMNISCATE_UI_PORT": str(ui_port),
-        }
-    )
 
 
 @pytest.fixture

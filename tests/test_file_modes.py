@@ -11,20 +11,8 @@ from pathlib import Path
 
 from temporalio.api.workflowservice.v1 import ListNamespacesRequest
 
-from lemniscate.cluster import ClusterSettings
 from lemniscate.cluster.devserver import EmbeddedServer
-from tests.support.ports import free_ports
-
-
-def _settings(data_dir: Path) -> ClusterSettings:
-    server_port, ui_port = free_ports(2)
-    return ClusterSettings.from_env(
-        {
-            "LEMNISCATE_DATA_DIR": str(data_dir),
-            "LEMNISCATE_SERVER_PORT": str(server_port),
-            "LEMNISCATE_UI_PORT": str(ui_port),
-        }
-    )
+from tests.support.ports import embedded_settings
 
 
 def _mode(path: Path) -> int:
@@ -35,7 +23,7 @@ async def test_data_directory_and_database_are_private_whatever_the_umask(tmp_pa
     data = tmp_path / "fresh" / ".lemniscate"
     before = os.umask(0o022)  # the usual umask, under which files are world-readable
     try:
-        async with EmbeddedServer(_settings(data), headless=True) as server:
+        async with EmbeddedServer(embedded_settings(data), headless=True) as server:
             namespaces = await server.client.workflow_service.list_namespaces(ListNamespacesRequest())
             assert namespaces.namespaces  # made under the server's own umask, and working
             assert _mode(data) == 0o700
@@ -48,7 +36,7 @@ async def test_data_directory_and_database_are_private_whatever_the_umask(tmp_pa
 
 async def test_an_existing_world_readable_directory_is_tightened(tmp_path: Path) -> None:
     data = tmp_path / "old"
-    settings = _settings(data)
+    settings = embedded_settings(data)
     async with EmbeddedServer(settings, headless=True):
         pass  # a database with its schema, as an older version left it
     data.chmod(0o755)

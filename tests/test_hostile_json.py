@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
 from lemniscate import states
 from lemniscate.cluster.codec import EncryptionCodec, EncryptionKeys
@@ -18,7 +16,7 @@ from lemniscate.cluster.codec_server import create_app as codec_app
 from lemniscate.examples import walks
 from lemniscate.models.json_input import MAX_DEPTH, UnreadableJson, read_json
 from lemniscate.states import policy
-from tests.support.web_stack import WebStack, auth, web_stack
+from tests.support.web_stack import WebStack, auth, start_taskforce
 
 SLUG = "hostile-json"
 PROBLEM = "application/problem+json"
@@ -45,15 +43,9 @@ FIRED_BY_A_COORDINATOR = [
 
 
 @pytest.fixture(scope="module")
-async def stack(
-    tmp_path_factory: pytest.TempPathFactory, dev_server: WorkflowEnvironment
-) -> AsyncIterator[WebStack]:
-    async with web_stack(dev_server, tmp_path_factory.mktemp("hostile") / "refusals.jsonl") as stack:
-        started = await stack.http.post(
-            "/coalitions", json=walks.taskforce_start(SLUG), headers=auth("coordinator")
-        )
-        assert started.status_code == 201, started.text
-        yield stack
+async def stack(web: WebStack) -> WebStack:
+    await start_taskforce(web, SLUG)
+    return web
 
 
 def _assert_problem(response: httpx.Response, words: str) -> None:

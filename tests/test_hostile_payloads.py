@@ -6,31 +6,22 @@ reach no history, and the coalition keeps answering."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.testing import WorkflowEnvironment
 
-from lemniscate.examples import walks
 from lemniscate.models import bounds
 from lemniscate.workflows.io import workflow_id
-from tests.support.web_stack import WebStack, auth, web_stack
+from tests.support.web_stack import WebStack, auth, start_taskforce
 
 SLUG = f"hostile-payloads-{uuid.uuid4().hex[:6]}"
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture(scope="module")
-async def stack(
-    tmp_path_factory: pytest.TempPathFactory, dev_server: WorkflowEnvironment
-) -> AsyncIterator[WebStack]:
-    async with web_stack(dev_server, tmp_path_factory.mktemp("payloads") / "refusals.jsonl") as stack:
-        started = await stack.http.post(
-            "/coalitions", json=walks.taskforce_start(SLUG), headers=auth("coordinator")
-        )
-        assert started.status_code == 201, started.text
-        yield stack
+async def stack(web: WebStack) -> WebStack:
+    await start_taskforce(web, SLUG)
+    return web
 
 
 async def _history_length(stack: WebStack) -> int:

@@ -5,36 +5,24 @@ own; and a retry is still recognised after continue-as-new and a worker restart.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.coalitions import IdempotencyKeyReused, InvalidRequest
 from lemniscate.examples import walks
 from lemniscate.workflows.io import workflow_id
 from tests.support.servers import borrow, dev_server_env, running_worker
-from tests.support.web_stack import WebStack, auth, web_stack
+from tests.support.web_stack import WebStack, auth, start_taskforce
 
 REUSED = "/problems/idempotency-key-reused"
 
 
 @pytest.fixture(scope="module")
-async def stack(
-    tmp_path_factory: pytest.TempPathFactory, dev_server: WorkflowEnvironment
-) -> AsyncIterator[WebStack]:
-    async with web_stack(dev_server, tmp_path_factory.mktemp("idem") / "refusals.jsonl") as stack:
-        yield stack
-
-
-async def _start(stack: WebStack, slug: str) -> None:
-    started = await stack.http.post(
-        "/coalitions", json=walks.taskforce_start(slug), headers=auth("coordinator")
-    )
-    assert started.status_code == 201, started.text
+def stack(web: WebStack) -> WebStack:
+    return web
 
 
 async def _fire(
@@ -55,7 +43,7 @@ async def _triggers(stack: WebStack, slug: str) -> list[str]:
 
 
 async def test_a_retry_with_the_same_body_gets_the_first_reply_once(stack: WebStack) -> None:
-    await _start(stack, "idem-same")
+    await start_taskforce(stack, "idem-same")
     first = await _fire(stack, "idem-same", "add_partner", {"name": "Woonbond"}, "k-1")
     again = await _fire(stack, "idem-same", "add_partner", {"name": "Woonbond"}, "k-1")
     assert first.status_code == again.status_code == 200, again.text
@@ -64,7 +52,7 @@ async def test_a_retry_with_the_same_body_gets_the_first_reply_once(stack: WebSt
 
 
 async def test_the_same_key_with_another_body_is_refused(stack: WebStack) -> None:
-    await _start(stack, "idem-body")
+    await start_taskforce(stack, "idem-body")
     first = await _fire(stack, "idem-body", "record_intent", {"intent": "Act together."}, "k-2")
     assert first.status_code == 200
     other = await _fire(stack, "idem-body", "record_intent", {"intent": "Something else."}, "k-2")
@@ -84,7 +72,7 @@ async def test_the_same_key_with_another_body_is_refused(stack: WebStack) -> Non
 
 
 async def test_the_same_key_on_another_trigger_is_refused(stack: WebStack) -> None:
-    await _start(stack, "idem-route")
+    await start_taskforce(stack, "idem-route")
     assert (await _fire(stack, "idem-route", "record_intent", {"intent": "Act."}, "k-3")).status_code == 200
     other = await _fire(stack, "idem-route", "add_partner", {"name": "Woonbond"}, "k-3")
     assert other.status_code == 422 and other.json()["type"] == REUSED
@@ -93,7 +81,7 @@ async def test_the_same_key_on_another_trigger_is_refused(stack: WebStack) -> No
 
 
 async def test_keys_belong_to_their_caller(stack: WebStack) -> None:
-    await _start(stack, "idem-callers")
+    await start_taskforce(stack, "idem-callers")
     mine = await _fire(stack, "idem-callers", "add_partner", {"name": "Woonbond"}, "shared-key")
     theirs = await _fire(stack, "idem-callers", "add_partner", {"name": "LSA"}, "shared-key", who="other")
     assert mine.status_code == theirs.status_code == 200, theirs.text
@@ -102,7 +90,7 @@ async def test_keys_belong_to_their_caller(stack: WebStack) -> None:
 
 
 async def test_a_key_that_is_no_printable_ascii_is_refused(stack: WebStack) -> None:
-    await _start(stack, "idem-form")
+    await start_taskforce(stack, "idem-form")
     wrong = await _fire(stack, "idem-form", "record_intent", {"intent": "Act."}, " \t ")
     assert wrong.status_code == 422 and "Idempotency-Key" in wrong.json()["detail"]
     assert await _triggers(stack, "idem-form") == ["start"]

@@ -20,6 +20,7 @@ from lemniscate.cli.web import create_app
 from lemniscate.cluster import ClusterSettings
 from lemniscate.coalitions import CoalitionService
 from lemniscate.coalitions.refusals import ENV_REFUSAL_LOG
+from lemniscate.examples import walks
 from lemniscate.models.events import Role
 from lemniscate.workers.main import create_worker
 from tests.support.servers import borrow
@@ -55,6 +56,14 @@ class WebStack:
         login = await client.post("/dashboard/login", data={"key": KEYS[who]["key"]})
         assert login.status_code == 303, login.text
         return client
+
+
+async def start_taskforce(stack: WebStack, slug: str) -> None:
+    """The example taskforce started as `slug`, through the API, by its coordinator."""
+    started = await stack.http.post(
+        "/coalitions", json=walks.taskforce_start(slug), headers=auth("coordinator")
+    )
+    assert started.status_code == 201, started.text
 
 
 @asynccontextmanager
