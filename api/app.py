@@ -22,12 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from lemniscate import states
 from lemniscate.api import audit_routes, problems
 from lemniscate.api.auth import KeyRing
-from lemniscate.api.deps import Caller, ServiceFactory
+from lemniscate.api.deps import Caller, ServiceFactory, read_body
 from lemniscate.api.problems import Problem
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
 from lemniscate.coalitions.errors import refuse_unless_allowed
 from lemniscate.coalitions.gate import Payload
-from lemniscate.models import bounds
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
 from lemniscate.models.journal import JournalEntry
 from lemniscate.models.json_input import UnreadableJson, read_json
@@ -94,33 +93,10 @@ def _body_schema(model: type[BaseModel], defs: dict[str, Any]) -> dict[str, Any]
     }
 
 
-async def _body(request: Request) -> bytes:
-    """The request's body, read no further than `MAX_BODY_BYTES`: a larger one is refused
-    before it is held in memory (413), whatever its Content-Length claims."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > bounds.MAX_BODY_BYTES:
-        raise _body_too_large(int(declared))
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > bounds.MAX_BODY_BYTES:
-            raise _body_too_large(size)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _body_too_large(size: int) -> Problem:
-    detail = (
-        f"body: {size:,} bytes or more; at most {bounds.MAX_BODY_BYTES:,} "
-        f"(a trigger's payload at most {bounds.MAX_PAYLOAD_BYTES:,})."
-    )
-    return Problem(413, "Body too large", detail, "body-too-large")
-
-
 async def _payload(request: Request) -> Payload:
     """The body as a JSON object, or why it is none, for the service to refuse (and log)."""
     try:
-        body = read_json(await _body(request) or b"{}")
+        body = read_json(await read_body(request) or b"{}")
     except UnreadableJson as error:
         return Unreadable([f"payload: not valid JSON ({error.reason})."], not_json=True)
     if not isinstance(body, dict):
@@ -137,7 +113,7 @@ def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
 
     async def read(request: Request) -> M:
         try:
-            data = read_json(await _body(request))
+            data = read_json(await read_body(request))
         except UnreadableJson as error:
             raise Problem(
                 400, "Body is not JSON", f"body: not valid JSON ({error.reason}).", "not-json"

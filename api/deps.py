@@ -15,6 +15,7 @@ from fastapi import Depends, Header, Request
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.problems import Problem
 from lemniscate.coalitions import CoalitionService
+from lemniscate.models import bounds
 from lemniscate.models.events import Actor
 
 ServiceFactory = Callable[[], Awaitable[CoalitionService]]
@@ -52,3 +53,27 @@ async def authenticate(
 
 
 Caller = Annotated[Actor, Depends(authenticate)]
+
+
+async def read_body(request: Request) -> bytes:
+    """The request's body, read no further than `MAX_BODY_BYTES`: a larger one is refused
+    before it is held in memory (413), whatever its Content-Length claims. The API's bodies
+    and the dashboard's forms are read here alike."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > bounds.MAX_BODY_BYTES:
+        raise _body_too_large(int(declared))
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > bounds.MAX_BODY_BYTES:
+            raise _body_too_large(size)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _body_too_large(size: int) -> Problem:
+    detail = (
+        f"body: {size:,} bytes or more; at most {bounds.MAX_BODY_BYTES:,} "
+        f"(a trigger's payload at most {bounds.MAX_PAYLOAD_BYTES:,})."
+    )
+    return Problem(413, "Body too large", detail, "body-too-large")

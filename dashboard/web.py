@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import Request
 
+from lemniscate.api.deps import read_body
 from lemniscate.dashboard.forms import RESERVED_PREFIX, form_values
 
 REASON = f"{RESERVED_PREFIX}reason"  # the event's "why", beside every payload's own fields
@@ -57,7 +58,7 @@ def same_origin(request: Request) -> bool:
 async def posted(request: Request) -> dict[str, list[str]]:
     """The form as path -> values. Forms post application/x-www-form-urlencoded; parsed here
     so no multipart package is needed for what is never a file upload."""
-    body = (await request.body()).decode("utf-8", "replace")
+    body = (await read_body(request)).decode("utf-8", "replace")
     return form_values(parse_qsl(body, keep_blank_values=True))
 
 
