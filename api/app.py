@@ -20,7 +20,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lemniscate import states
-from lemniscate.api import audit_routes, problems
+from lemniscate.api import audit_routes, key_routes, problems
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.deps import Caller, ServiceFactory, read_body
 from lemniscate.api.problems import Problem
@@ -292,6 +292,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         fire_route(name, spec.payload)
 
     app.include_router(audit_routes.audit_router(service))
+    app.include_router(key_routes.key_router())
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -1,6 +1,8 @@
 """API keys: each bound to a role of METHOD.md, and the actor the journal will name.
 
-Keys come from a JSON file (`LEMNISCATE_API_KEYS_FILE`, default `<data dir>/api-keys.json`):
+Keys come from a JSON file (`LEMNISCATE_API_KEYS_FILE`, default `<data dir>/api-keys.json`),
+made and changed with `lemniscate keys add|list|revoke` or the API's `/keys` (both through
+`api.keystore`, which stores only the hash of a new key), not by hand. Its entries:
 
     [{"key": "...", "id": "anna", "role": "coordinator"},
      {"key_sha256": "<hex>", "id": "aedes-rep", "role": "partner", "organisation": "Aedes"},
@@ -8,7 +10,8 @@ Keys come from a JSON file (`LEMNISCATE_API_KEYS_FILE`, default `<data dir>/api-
       "allowed_triggers": ["start", "add_partner", "sign_founding_basis"]},
      {"key": "...", "id": "els", "role": "auditor"}]
 
-Give `key_sha256` (the hex SHA-256 of the key) in production so the file holds no secret.
+`key_sha256` is the hex SHA-256 of the key, so the file holds no secret; entries with a
+plain `key` (hand-written before `lemniscate keys`) are still accepted.
 A request carries its key as `Authorization: Bearer <key>` or `X-API-Key: <key>`.
 
 The file is read again whenever it changes (checked on every request, a `stat`), so a key
@@ -22,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,6 +102,11 @@ class KeyRing:
         self._source = source
         self._stamp = _stamp(source) if source is not None else None
 
+    @property
+    def source(self) -> Path | None:
+        """The key file this ring follows; None for keys given in code (tests)."""
+        return self._source
+
     @classmethod
     def load(cls, path: Path) -> KeyRing:
         return cls(_read(path), path)
@@ -131,16 +138,3 @@ class KeyRing:
             if matches(known):
                 return entry.actor()
         return None
-
-
-def ensure_dev_key_file(path: Path) -> str | None:
-    """For the embedded default: a coordinator key, created once. Returns it if created."""
-    if path.exists():
-        return None
-    key = secrets.token_urlsafe(24)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps([{"key": key, "id": "coordinator", "role": "coordinator"}], indent=2) + "\n", "utf-8"
-    )
-    path.chmod(0o600)
-    return key

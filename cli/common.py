@@ -103,6 +103,7 @@ ACTOR_OPTION = click.option(
     "as_",
     default=lambda: os.environ.get("LEMNISCATE_ACTOR", "coordinator"),
     show_default="coordinator, or $LEMNISCATE_ACTOR",
-    help="Who acts: coordinator, partner:ORGANISATION or auditor.",
+    help="Who acts: coordinator, partner:ORGANISATION or auditor (the operator's word; the API "
+    "and the dashboard know who acts from a key).",
 )
 ACTOR_ID_OPTION = click.option("--actor-id", default=None, help="Your name in the journal (default: $USER).")

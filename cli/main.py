@@ -32,6 +32,7 @@ from lemniscate.cli.common import (
     service,
 )
 from lemniscate.cli.doctor import doctor
+from lemniscate.cli.keys import keys
 from lemniscate.cluster import ClusterSettings
 from lemniscate.coalitions import Gate, PortfolioFilter
 from lemniscate.states.describe import mermaid, method_description
@@ -51,6 +52,12 @@ def cli() -> None:
       lemniscate list                    the portfolio
       lemniscate show taskforce-wonen-zorg
       lemniscate do taskforce-wonen-zorg plan_collaboration
+      lemniscate keys add --id aedes-piet --role partner --organisation Aedes
+
+    The CLI is the operator's tool, on the server: it talks to Temporal directly and says
+    who acts with --as (nothing checks that claim but access to Temporal). People and
+    integrations use the dashboard and the HTTP API, each with a key of its own from
+    `lemniscate keys`.
 
     Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* as
     for any Temporal client; unset TEMPORAL_ADDRESS means the embedded server of
@@ -297,7 +304,8 @@ async def _until_signalled(body: Callable[[asyncio.Event], Awaitable[None]]) -> 
 async def api(host: str, port: int) -> None:
     """Serve the HTTP API (OpenAPI at /docs and /openapi.json) against the cluster in
     TEMPORAL_ADDRESS, or the embedded server of a running `lemniscate up`. Keys and roles
-    come from LEMNISCATE_API_KEYS_FILE (default <data dir>/api-keys.json).
+    come from LEMNISCATE_API_KEYS_FILE (default <data dir>/api-keys.json), managed with
+    `lemniscate keys` or the API's /keys; changes apply at once, without a restart.
 
     \b
     Example:
@@ -359,6 +367,7 @@ cli.add_command(bulk)
 cli.add_command(audit)
 cli.add_command(doctor)
 cli.add_command(codec_server)
+cli.add_command(keys)
 
 
 def main() -> None:

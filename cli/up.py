@@ -9,7 +9,7 @@ from typing import Any
 
 from temporalio.client import Client
 
-from lemniscate.api.auth import ensure_dev_key_file
+from lemniscate.api.keystore import ensure_dev_key_file
 from lemniscate.api.server import key_file
 from lemniscate.cli.web import serve_web
 from lemniscate.cluster import ClusterSettings, EmbeddedServer, connect, ensure_registered
@@ -86,9 +86,15 @@ async def run_up(
             await _first_of(ready.wait(), serving)
             api_lines = [
                 f"  dashboard    http://{API_HOST}:{api_port}/dashboard/",
-                f"  HTTP API     http://{API_HOST}:{api_port}/docs  (keys: "
-                f"{key_file(settings)}" + (", a coordinator key was created)" if new_key else ")"),
+                f"  HTTP API     http://{API_HOST}:{api_port}/docs  (keys: {key_file(settings)})",
             ]
+            if new_key:
+                # Only its hash is stored: this banner is the one place the secret appears.
+                api_lines += [
+                    f"  login key    {new_key}",
+                    "               (coordinator; shown this once, only its hash is kept; "
+                    "more: lemniscate keys add --help)",
+                ]
         lines = [
             "Lemniscate is up.",
             f"  Temporal     {settings.target_address}  namespace {settings.namespace}"

@@ -131,3 +131,11 @@ def may_ever_fire(actor: Actor, spec: Trigger[Any]) -> bool:
             return spec.partner_scope is not None
         case _:
             return False
+
+
+def may_manage_keys(actor: Actor) -> list[str]:
+    """Who adds, lists and revokes API keys through the API. A coordinator, until an office
+    admin role exists; the operator on the server uses `lemniscate keys`."""
+    if actor.role == Role.coordinator:
+        return []
+    return [f"{actor}: API keys are managed by a coordinator."]

@@ -1,0 +1,111 @@
+"""`/keys`: API keys added, listed and revoked over HTTP, by a coordinator
+(`states.policy.may_manage_keys`), through the same `api.keystore` as `lemniscate keys`.
+
+Registered by api/app.py's `create_app`. The key file is the one the app's `KeyRing`
+follows, so a key added here opens the API at once and a revoked one is refused at once,
+also in dashboard sessions opened with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from lemniscate.api import problems
+from lemniscate.api.auth import KeyFileError
+from lemniscate.api.deps import Caller, key_ring
+from lemniscate.api.keystore import KeyNotFound, KeyRefused, KeyStore, key_out
+from lemniscate.api.problems import Problem
+from lemniscate.coalitions.errors import refuse_unless_allowed
+from lemniscate.models.bounds import Few
+from lemniscate.states import policy
+
+
+class NewKeyBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Plain strings, checked by `keystore.check_new_key`: the API refuses with the sentences
+    # the CLI prints.
+    id: str = Field(max_length=80, description="the key's name, which the journal shows")
+    role: str = Field(max_length=40, description="coordinator, partner, auditor or integration")
+    organisation: str | None = Field(default=None, max_length=200, description="for a partner")
+    triggers: Few[Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=list, description="for an integration: the triggers it may fire"
+    )
+
+
+class KeyOut(BaseModel):
+    id: str
+    role: str
+    organisation: str | None
+    triggers: list[str]
+    stored: str = Field(description="sha256, or plaintext for a hand-written entry to rotate")
+
+
+class NewKeyOut(KeyOut):
+    key: str = Field(description="the secret: shown in this response only, nowhere stored")
+
+
+def _store(request: Request) -> KeyStore:
+    source: Path | None = key_ring(request).source
+    if source is None:
+        detail = "this API's keys were given at start, not in a key file"
+        raise Problem(409, "Keys not managed here", detail, "keys-fixed")
+    return KeyStore(source)
+
+
+def _file_problem(error: KeyFileError) -> Problem:
+    return Problem(503, "Key file unusable", str(error), "key-file")
+
+
+def key_router() -> APIRouter:
+    router = APIRouter(tags=["keys"])
+    # Imported here: api.app imports this module, and its one JSON body reader is wanted.
+    from lemniscate.api.app import json_body
+
+    @router.post(
+        "/keys", status_code=201, summary="Add an API key; its secret is in this response only (coordinators)"
+    )
+    async def add_key(
+        request: Request, body: Annotated[NewKeyBody, Depends(json_body(NewKeyBody))], caller: Caller
+    ) -> NewKeyOut:
+        refuse_unless_allowed("keys add", policy.may_manage_keys(caller))
+        store = _store(request)
+        try:
+            made = await asyncio.to_thread(store.add, body.id, body.role, body.organisation, body.triggers)
+        except KeyRefused as refused:
+            if refused.exists:
+                raise Problem(409, "Already exists", refused.reasons[0], "exists") from None
+            raise problems.invalid("Invalid request", [f"body.{r}" for r in refused.reasons]) from None
+        except KeyFileError as error:
+            raise _file_problem(error) from None
+        return NewKeyOut(**key_out(made.entry), key=made.secret)
+
+    @router.get("/keys", summary="The API keys, without their secrets (coordinators)")
+    async def list_keys(request: Request, caller: Caller) -> list[KeyOut]:
+        refuse_unless_allowed("keys list", policy.may_manage_keys(caller))
+        try:
+            entries = await asyncio.to_thread(_store(request).entries)
+        except KeyFileError as error:
+            raise _file_problem(error) from None
+        return [KeyOut(**key_out(entry)) for entry in entries]
+
+    @router.delete("/keys/{key_id}", status_code=204, summary="Revoke an API key at once (coordinators)")
+    async def revoke_key(request: Request, key_id: str, caller: Caller) -> None:
+        refuse_unless_allowed("keys revoke", policy.may_manage_keys(caller))
+        if key_id == caller.id:
+            # Revoking the key in hand could leave nobody to manage keys over the API.
+            detail = "a key cannot revoke itself; use another coordinator's key, or `lemniscate keys revoke`"
+            raise Problem(409, "Own key", detail, "own-key")
+        try:
+            await asyncio.to_thread(_store(request).revoke, key_id)
+        except KeyNotFound as missing:
+            raise Problem(404, "No such key", str(missing), "not-found") from None
+        except KeyFileError as error:
+            raise _file_problem(error) from None
+
+    return router

@@ -1,0 +1,218 @@
+"""The key file, changed only through here: by `lemniscate keys` and by the API's `/keys`.
+
+A new key's secret is made here, handed back once, and only its SHA-256 is written
+(`key_sha256`). Each change is a read-check-write under an exclusive lock on a lock file
+beside the key file, so two processes (two CLI calls, the CLI and a running API) never lose
+each other's change; the new file is written to a temporary file in the same directory,
+fsynced and moved over the old one with `os.replace`, so a reader (`auth.KeyRing`, on every
+request) sees the old file or the new one, never half of one. The move gives the file a new
+inode, which is what makes a running ring notice it at once.
+
+Entries already in the file are kept as they were written (also hand-written ones with a
+plain `key`), so a change touches only the entry it is about.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import secrets
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from lemniscate import states
+from lemniscate.api.auth import KeyEntry, KeyFileError, key_digest
+from lemniscate.models.events import Role
+from lemniscate.states.names import START
+
+KEY_ROLES = tuple(role.value for role in Role if role != Role.system)
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,79}")
+SECRET_PREFIX = "lmn_"  # lets secret scanners and people recognise a leaked key
+
+
+class KeyRefused(Exception):
+    """A request to change the keys that was not carried out; `reasons` say why, each
+    naming its field ("role: ...") as the payload errors do."""
+
+    def __init__(self, reasons: Sequence[str], *, exists: bool = False) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = list(reasons)
+        self.exists = exists
+
+
+class KeyNotFound(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class NewKey:
+    entry: KeyEntry
+    secret: str  # shown once; nowhere stored
+
+
+def key_out(entry: KeyEntry) -> dict[str, Any]:
+    """What is shown of a key, by the CLI and the API alike: never its secret, nor its hash
+    (a hash of a short secret could be guessed); `stored` says whether the file holds the
+    secret itself (a hand-written entry, to be rotated)."""
+    return {
+        "id": entry.id,
+        "role": entry.role.value,
+        "organisation": entry.organisation,
+        "triggers": entry.allowed_triggers,
+        "stored": "sha256" if entry.key_sha256 else "plaintext",
+    }
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+def check_new_key(
+    key_id: str, role: str, organisation: str | None, triggers: Sequence[str], taken: set[str]
+) -> list[str]:
+    """Why this key may not be made (empty: it may), in sentences for the person who asked."""
+    reasons = []
+    if not ID_PATTERN.fullmatch(key_id):
+        reasons.append(
+            f"id: {key_id!r} is not an id; use 1-80 letters, digits and . _ @ -, "
+            "starting with a letter or digit (e.g. crm or aedes-piet)"
+        )
+    elif key_id in taken:
+        reasons.append(f"id: a key {key_id!r} exists already; revoke it first, or choose another id")
+    if role == Role.system:
+        reasons.append("role: the system role belongs to the engine itself, never to a key")
+    elif role not in KEY_ROLES:
+        reasons.append(f"role: unknown role {role!r}; use one of {', '.join(KEY_ROLES)}")
+    if organisation is not None and not organisation.strip():
+        reasons.append("organisation: must not be empty")
+    elif role == Role.partner and organisation is None:
+        reasons.append("organisation: a partner key acts for one organisation; give it, e.g. Aedes")
+    if triggers and role != Role.integration:
+        reasons.append(
+            f"triggers: only an integration key has a list of triggers; a {role} key may do what its role may"
+        )
+    # `start` is not a trigger of a coalition but the policy's name for starting one.
+    unknown = [t for t in triggers if t not in states.TRIGGERS and t != START]
+    if unknown:
+        reasons.append(
+            f"triggers: no trigger {', '.join(map(repr, unknown))}; `lemniscate method` lists them"
+        )
+    return reasons
+
+
+class KeyStore:
+    """The key file at `path`; a missing file holds no keys and is made by the first `add`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def entries(self) -> list[KeyEntry]:
+        return [entry for _, entry in self._read()]
+
+    def add(
+        self,
+        key_id: str,
+        role: str,
+        organisation: str | None = None,
+        triggers: Sequence[str] = (),
+    ) -> NewKey:
+        """A new key with a fresh secret; raises `KeyRefused` with every reason at once."""
+        with self._locked():
+            return self._add(key_id, role, organisation, triggers)
+
+    def add_first(self, key_id: str, role: str) -> NewKey | None:
+        """A first key for a file that does not exist yet; None if it exists, whatever it holds."""
+        with self._locked():
+            return None if self.path.exists() else self._add(key_id, role, None, ())
+
+    def _add(self, key_id: str, role: str, organisation: str | None, triggers: Sequence[str]) -> NewKey:
+        raw = self._read()
+        taken = {entry.id for _, entry in raw}
+        reasons = check_new_key(key_id, role, organisation, triggers, taken)
+        if reasons:
+            raise KeyRefused(reasons, exists=key_id in taken and len(reasons) == 1)
+        secret = new_secret()
+        stored: dict[str, Any] = {"key_sha256": key_digest(secret), "id": key_id, "role": role}
+        if organisation is not None:
+            stored["organisation"] = organisation.strip()
+        if triggers:
+            stored["allowed_triggers"] = list(dict.fromkeys(triggers))
+        entry = KeyEntry.model_validate(stored)
+        self._write([*(item for item, _ in raw), stored])
+        return NewKey(entry, secret)
+
+    def revoke(self, key_id: str) -> KeyEntry:
+        """Remove the key `key_id` (every entry of that id, should the file hold several)."""
+        with self._locked():
+            raw = self._read()
+            gone = [entry for _, entry in raw if entry.id == key_id]
+            if not gone:
+                raise KeyNotFound(f"there is no key {key_id!r}; `lemniscate keys list` shows them")
+            self._write([item for item, entry in raw if entry.id != key_id])
+        return gone[0]
+
+    def _read(self) -> list[tuple[Any, KeyEntry]]:
+        try:
+            raw = json.loads(self.path.read_text("utf-8"))
+        except FileNotFoundError:
+            return []
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            # Changing a file that cannot be read would lose the keys in it.
+            raise KeyFileError(
+                f"API key file {self.path} cannot be read, so it is left as it is: {error}"
+            ) from None
+        try:
+            entries = TypeAdapter(list[KeyEntry]).validate_python(raw)
+        except ValidationError as error:
+            raise KeyFileError(
+                f"API key file {self.path} is not valid, so it is left as it is: {error}"
+            ) from None
+        return list(zip(raw, entries, strict=True))
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        # A lock file of its own: the key file itself is replaced, and a lock on a replaced
+        # inode would no longer exclude anyone.
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(lock)  # closing releases the lock
+
+    def _write(self, items: list[Any]) -> None:
+        text = json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+        folder, name = self.path.parent, self.path.name
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                os.fchmod(out.fileno(), 0o600)  # mkstemp makes it 0600; said here, not assumed
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+        directory = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)  # the rename itself survives a crash
+        finally:
+            os.close(directory)
+
+
+def ensure_dev_key_file(path: Path) -> str | None:
+    """For the embedded default: a coordinator key, created once, stored hashed like every
+    other. Returns its secret if it was created now (the only time it can be shown)."""
+    created = KeyStore(path).add_first("coordinator", Role.coordinator)
+    return created.secret if created else None
