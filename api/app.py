@@ -11,9 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.openapi.utils import get_openapi
@@ -22,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from lemniscate import states
 from lemniscate.api import audit_routes, key_routes, problems
 from lemniscate.api.auth import KeyRing
-from lemniscate.api.deps import Caller, ServiceFactory, read_body
+from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
 from lemniscate.api.problems import Problem
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
 from lemniscate.coalitions.errors import refuse_unless_allowed
@@ -102,28 +101,6 @@ async def _payload(request: Request) -> Payload:
     if not isinstance(body, dict):
         return Unreadable(["payload: must be a JSON object"])
     return body
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
-    """A route's body as `model`, read by the one JSON reader (so depth, bytes and numbers
-    are refused as they are for triggers), with the errors worded by `describe_errors`."""
-
-    async def read(request: Request) -> M:
-        try:
-            data = read_json(await read_body(request))
-        except UnreadableJson as error:
-            raise Problem(
-                400, "Body is not JSON", f"body: not valid JSON ({error.reason}).", "not-json"
-            ) from None
-        try:
-            return model.model_validate(data)
-        except ValidationError as error:
-            raise problems.invalid("Invalid request", states.describe_errors(error, "body.")) from None
-
-    return read
 
 
 def _page_token(token: str | None) -> bytes | None:

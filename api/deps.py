@@ -8,15 +8,18 @@ takes both from here too, so neither package needs the other's app.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Request
+from pydantic import BaseModel, ValidationError
 
+from lemniscate import states
 from lemniscate.api.auth import KeyRing
-from lemniscate.api.problems import Problem
+from lemniscate.api.problems import Problem, invalid
 from lemniscate.coalitions import CoalitionService
 from lemniscate.models import bounds
 from lemniscate.models.events import Actor
+from lemniscate.models.json_input import UnreadableJson, read_json
 
 ServiceFactory = Callable[[], Awaitable[CoalitionService]]
 """How routes get the service: `api.server.service_factory` connects on first use."""
@@ -77,3 +80,25 @@ def _body_too_large(size: int) -> Problem:
         f"(a trigger's payload at most {bounds.MAX_PAYLOAD_BYTES:,})."
     )
     return Problem(413, "Body too large", detail, "body-too-large")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
+    """A route's body as `model`, read by the one JSON reader (so depth, bytes and numbers
+    are refused as they are for triggers), with the errors worded by `describe_errors`."""
+
+    async def read(request: Request) -> M:
+        try:
+            data = read_json(await read_body(request))
+        except UnreadableJson as error:
+            raise Problem(
+                400, "Body is not JSON", f"body: not valid JSON ({error.reason}).", "not-json"
+            ) from None
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            raise invalid("Invalid request", states.describe_errors(error, "body.")) from None
+
+    return read

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lemniscate.api import problems
 from lemniscate.api.auth import KeyFileError
-from lemniscate.api.deps import Caller, key_ring
+from lemniscate.api.deps import Caller, json_body, key_ring
 from lemniscate.api.keystore import KeyNotFound, KeyRefused, KeyStore, key_out
 from lemniscate.api.problems import Problem
 from lemniscate.coalitions.errors import refuse_unless_allowed
@@ -64,8 +64,6 @@ def _file_problem(error: KeyFileError) -> Problem:
 
 def key_router() -> APIRouter:
     router = APIRouter(tags=["keys"])
-    # Imported here: api.app imports this module, and its one JSON body reader is wanted.
-    from lemniscate.api.app import json_body
 
     @router.post(
         "/keys", status_code=201, summary="Add an API key; its secret is in this response only (coordinators)"

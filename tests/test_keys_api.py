@@ -53,7 +53,7 @@ async def test_an_added_key_works_at_once_and_a_revoked_one_stops_at_once(
         )
         assert started.status_code == 201, started.text
         journal = await web.client.get("/coalitions/keys-api-crm/journal", headers=bearer(secret))
-        assert journal.json()[0]["actor"]["id"] == "crm"
+        assert journal.json()[0]["event"]["actor"]["id"] == "crm"
 
         listed = await web.client.get("/keys", headers=bearer(ANNA["key"]))
         assert listed.status_code == 200
@@ -111,12 +111,13 @@ async def test_refusals_are_problem_documents(dev_server: WorkflowEnvironment, t
         assert fields == {"body.role", "body.triggers"}
         assert "unknown role 'admin'" in unknown.json()["detail"]
 
-        for body, field in [
+        cases: list[tuple[dict[str, Any], str]] = [
             ({"id": "x", "role": "system"}, "body.role"),
             ({"id": "x", "role": "partner"}, "body.organisation"),
             ({"id": "x", "role": "auditor", "triggers": ["start"]}, "body.triggers"),
             ({"id": "x", "role": "auditor", "secret": "mine"}, "body.secret"),
-        ]:
+        ]
+        for body, field in cases:
             refused = await _add(web, body)
             assert refused.status_code == 422, (body, refused.text)
             assert [e["field"] for e in refused.json()["errors"]] == [field]
