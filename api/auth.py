@@ -109,6 +109,12 @@ class KeyRing:
 
     @classmethod
     def load(cls, path: Path) -> KeyRing:
+        """The ring of the file at `path`. A file that does not exist yet accepts no key
+        until the first `lemniscate keys add` makes it (so a deployment starts, then gets
+        its keys); a file that exists but is invalid stops the start, loudly."""
+        if not path.exists():
+            log.warning("no API key file yet; no key is accepted until one is added", path=str(path))
+            return cls([], path)
         return cls(_read(path), path)
 
     def _refresh(self) -> None:

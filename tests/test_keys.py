@@ -56,6 +56,15 @@ def test_add_prints_the_secret_once_and_stores_only_its_hash(tmp_path: Path) -> 
     assert secret not in listed.stdout and key_digest(secret) not in listed.stdout
 
 
+def test_an_api_started_before_its_key_file_takes_the_first_key_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    ring = KeyRing.load(path)  # as `lemniscate api` starts in a fresh deployment
+    assert ring.identify("lmn_anything-at-all-0123") is None
+    secret = json.loads(keys(path, "add", "--id", "anna", "--role", "coordinator", "--json").stdout)["key"]
+    actor = ring.identify(secret)
+    assert actor is not None and actor.id == "anna"
+
+
 def test_json_output_shapes(tmp_path: Path) -> None:
     path = tmp_path / "keys.json"
     added = keys(path, "add", "--id", "aedes-piet", "--role", "partner", "--organisation", "Aedes", "--json")
