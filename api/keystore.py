@@ -31,10 +31,12 @@ from pydantic import TypeAdapter, ValidationError
 from lemniscate import states
 from lemniscate.api.auth import KeyEntry, KeyFileError, key_digest
 from lemniscate.models.events import Role
+from lemniscate.models.records import Name
 from lemniscate.states.names import START
 
 KEY_ROLES = tuple(role.value for role in Role if role != Role.system)
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,79}")
+_NAME: TypeAdapter[str] = TypeAdapter(Name)
 SECRET_PREFIX = "lmn_"  # lets secret scanners and people recognise a leaked key
 
 
@@ -91,9 +93,12 @@ def check_new_key(
         reasons.append("role: the system role belongs to the engine itself, never to a key")
     elif role not in KEY_ROLES:
         reasons.append(f"role: unknown role {role!r}; use one of {', '.join(KEY_ROLES)}")
-    if organisation is not None and not organisation.strip():
-        reasons.append("organisation: must not be empty")
-    elif role == Role.partner and organisation is None:
+    if organisation is not None:
+        try:
+            _NAME.validate_python(organisation)
+        except ValidationError as error:
+            reasons.append(f"organisation: {error.errors()[0]['msg'].removeprefix('Value error, ')}")
+    elif role == Role.partner:
         reasons.append("organisation: a partner key acts for one organisation; give it, e.g. Aedes")
     if triggers and role != Role.integration:
         reasons.append(
@@ -142,10 +147,12 @@ class KeyStore:
         secret = new_secret()
         stored: dict[str, Any] = {"key_sha256": key_digest(secret), "id": key_id, "role": role}
         if organisation is not None:
-            stored["organisation"] = organisation.strip()
+            # As the method's records name organisations (normalised), so that they compare equal.
+            stored["organisation"] = _NAME.validate_python(organisation)
         if triggers:
             stored["allowed_triggers"] = list(dict.fromkeys(triggers))
         entry = KeyEntry.model_validate(stored)
+        entry.actor()  # what every request will build from it: it must not fail there
         self._write([*(item for item, _ in raw), stored])
         return NewKey(entry, secret)
 

@@ -112,6 +112,8 @@ REFUSALS = [
     (["--id", "x", "--role", "coordinator", "--triggers", "start"], "triggers: only an integration key"),
     (["--id", "x", "--role", "integration", "--triggers", "start,fly"], "triggers: no trigger 'fly'"),
     (["--id", "two words", "--role", "auditor"], "id: 'two words' is not an id"),
+    (["--id", "x", "--role", "partner", "--organisation", "Ae\ndes"], "organisation: a name is one line"),
+    (["--id", "x", "--role", "partner", "--organisation", " "], "organisation: "),
 ]
 
 
