@@ -35,6 +35,19 @@ KEYS: dict[str, dict[str, Any]] = {
         "organisation": "Aedes",
     },
     "auditor": {"key": "hard-auditor-key-01234567", "id": "els", "role": Role.auditor},
+    "actiz": {
+        "key": "hard-actiz-key-0123456789",
+        "id": "ria",
+        "role": Role.partner,
+        "organisation": "ActiZ",
+    },
+    # An organisation in none of the example coalitions.
+    "outsider": {
+        "key": "hard-woonbond-key-012345678",
+        "id": "kees",
+        "role": Role.partner,
+        "organisation": "Woonbond",
+    },
 }
 
 
