@@ -40,6 +40,7 @@ from lemniscate.dashboard import portfolio
 from lemniscate.dashboard.forms import decode, fields, form_values
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR as READER
+from lemniscate.models.events import Actor
 from lemniscate.states.describe import method_description
 from lemniscate.workers.main import create_worker
 from tests.support.ports import free_ports
@@ -473,7 +474,7 @@ class _Visibility:
         self.bands = bands
 
     async def list(
-        self, where: PortfolioFilter, limit: int, token: bytes | None
+        self, where: PortfolioFilter, reader: Actor, limit: int, token: bytes | None
     ) -> tuple[list[PortfolioRow], bytes | None]:
         band = "at_risk" if where.at_risk else "due" if where.due_before else "rest"
         start = int(token or b"0")
