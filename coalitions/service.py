@@ -203,17 +203,19 @@ class CoalitionService:
     ) -> Accepted:
         """Send a request the gate let through (`self.gate.trigger_request`)."""
         request, update_id = _keyed(request, request_id)
-        if policy.member_scope(request.actor) is not None:
-            # A non-member hears what it would hear of a coalition that does not exist, not
-            # the policy's refusal, which would tell it the coalition is there.
-            await self.view(slug, request.actor)
         try:
             return await self._handle(slug).execute_update(CoalitionWorkflow.fire, request, id=update_id)
         except WorkflowUpdateFailedError as error:
             refusal = _refusal(request.trigger, error)
             if refusal is None:
                 raise
-            raise self.gate.refused(refusal, slug, request.actor, source) from None
+            refused = self.gate.refused(refusal, slug, request.actor, source)  # logged as ever
+            if policy.member_scope(request.actor) is not None:
+                # A non-member hears what it would of a coalition that does not exist, not
+                # the coalition's refusal, which would tell it the coalition is there. Asked
+                # only once refused: a member's accepted trigger costs no extra query.
+                await self.view(slug, request.actor)
+            raise refused from None
         except RPCError as error:
             raise await self._explain(slug, error) from None
 
