@@ -8,19 +8,26 @@ a response's raw bytes is found, whatever the shape it leaked in."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
+from temporalio.testing import ActivityEnvironment
 
+from lemniscate.activities.notify import Notification, email_follow_up
 from lemniscate.audit.portfolio import portfolio_lines
+from lemniscate.cli.main import cli
 from lemniscate.examples import walks
 from lemniscate.models import chain
 from lemniscate.models.coalition import InterviewAnswers
 from lemniscate.models.events import Actor, Role
+from lemniscate.states.followups import Audience, FollowUp, FollowUpKind
 from lemniscate.states.redaction import REDACTED
-from tests.support.receivers import Webhooks, webhook_receiver
+from tests.support.receivers import Webhooks, smtp_server, webhook_receiver
 from tests.support.web_stack import WebStack, auth
 from tests.support.workflows import eventually
 
@@ -187,3 +194,55 @@ async def test_the_service_every_surface_reads_through(stack: tuple[WebStack, We
     journal = await web.service.journal(SLUG, AEDES_READER)
     seen = view.model_dump_json().encode() + b"".join(e.model_dump_json().encode() for e in journal)
     assert ACTIZ not in seen and ZN not in seen and f"{AEDES} drive".encode() in seen
+
+
+async def test_the_cli_acts_as_its_as(stack: tuple[WebStack, Webhooks]) -> None:
+    """The operator's tool reads through the same service, as whom `--as` names."""
+    web, _ = stack
+    env = {
+        "TEMPORAL_ADDRESS": web.env.client.service_client.config.target_host,
+        "TEMPORAL_NAMESPACE": web.env.client.namespace,
+        "LEMNISCATE_TASK_QUEUE": web.task_queue,
+    }
+
+    async def run(*args: str) -> Result:
+        # In a thread: the command runs its own event loop.
+        return await asyncio.to_thread(CliRunner().invoke, cli, list(args), env=env, catch_exceptions=False)
+
+    for command in (("show", SLUG, "--json"), ("history", SLUG, "--json", "--full")):
+        partner = await run(*command, "--as", "partner:Aedes")
+        assert partner.exit_code == 0, partner.output
+        assert ACTIZ.decode() not in partner.output and f"{AEDES} drive" in partner.output
+        coordinator = await run(*command)
+        assert ACTIZ.decode() in coordinator.output
+        outsider = await run(*command, "--as", "partner:Woonbond")
+        assert outsider.exit_code == 1 and f"there is no coalition '{SLUG}'" in outsider.output
+    listed = await run("list", "--json", "--as", "partner:Woonbond")
+    assert listed.exit_code == 0 and json.loads(listed.output) == []
+
+
+def test_a_follow_up_to_several_partners_does_not_show_them_each_others_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    addresses = ["aedes@example.org", ACTIZ_EMAIL]
+    follow_up = FollowUp(
+        key="k",
+        kind=FollowUpKind.meeting_reminder,
+        due_at=datetime.now(UTC),
+        audience=Audience.invitees,
+        recipients=["Aedes", "ActiZ"],
+        message="Reminder: exploration meeting m1 on 2027-03-01.",
+        addresses=addresses,
+    )
+    notification = Notification(
+        coalition_id=SLUG, coalition_name="Taskforce", workflow_id=f"coalition/{SLUG}", follow_up=follow_up
+    )
+    with smtp_server() as (port, mailbox):
+        monkeypatch.setenv("LEMNISCATE_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("LEMNISCATE_SMTP_PORT", str(port))
+        assert ActivityEnvironment().run(email_follow_up, notification) == "sent"
+    (message,) = mailbox.messages
+    assert message["X-Envelope-To"] == ", ".join(addresses)  # each one receives it
+    headers = "".join(f"{k}: {v}\n" for k, v in message.items() if k != "X-Envelope-To")
+    assert ACTIZ_EMAIL not in headers and "aedes@example.org" not in headers
+    assert "undisclosed-recipients" in headers
