@@ -120,6 +120,9 @@ async def test_the_coalition_view(stack: tuple[WebStack, Webhooks]) -> None:
 
     whole = await _get(web, "coordinator", f"/coalitions/{SLUG}")
     assert ACTIZ in whole and ZN in whole and ACTIZ_EMAIL.encode() in whole
+    # An integration reads every coalition of the office, but is no party to the interviews.
+    system = await _get(web, "integration", f"/coalitions/{SLUG}")
+    assert ACTIZ not in system and AEDES.encode() not in system and ACTIZ_EMAIL.encode() not in system
     own = await _get(web, "actiz", f"/coalitions/{SLUG}")
     assert ACTIZ in own and ACTIZ_EMAIL.encode() in own and AEDES.encode() not in own
 
@@ -138,6 +141,9 @@ async def test_the_journal(stack: tuple[WebStack, Webhooks]) -> None:
     assert own["redacted"] is None and own["event"]["payload"]["answers"] == _answers(AEDES)
     # An entry shown whole still verifies against its seal, for a partner too.
     assert all(chain.entry_hash(e) == e["hash"] for e in entries if not e["redacted"])
+
+    system = await _get(web, "integration", f"/coalitions/{SLUG}/journal")
+    assert ACTIZ not in system and AEDES.encode() not in system
 
     whole = json.loads(await _get(web, "coordinator", f"/coalitions/{SLUG}/journal"))
     assert ACTIZ in json.dumps(whole).encode()

@@ -56,6 +56,7 @@ async def _listed(stack: WebStack, who: str, **params: Any) -> tuple[set[str], i
         ("outsider", set()),
         ("coordinator", ALL),  # office-wide readers keep today's reads
         ("auditor", ALL),
+        ("integration", ALL),
     ],
 )
 async def test_list_and_count_show_only_the_member_coalitions(

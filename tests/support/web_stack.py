@@ -41,6 +41,12 @@ KEYS: dict[str, dict[str, Any]] = {
         "role": Role.partner,
         "organisation": "ActiZ",
     },
+    "integration": {
+        "key": "hard-crm-key-0123456789ab",
+        "id": "crm",
+        "role": Role.integration,
+        "allowed_triggers": ["record_intent"],
+    },
     # An organisation in none of the example coalitions.
     "outsider": {
         "key": "hard-woonbond-key-012345678",
