@@ -124,7 +124,10 @@ def email_follow_up(n: Notification) -> str:
         return "skipped"
     message = EmailMessage()
     message["From"] = settings.smtp_from
-    message["To"] = ", ".join(dict.fromkeys(to))
+    recipients = list(dict.fromkeys(to))
+    # Partners' addresses are theirs (`states.redaction` withholds them from other readers):
+    # a follow-up to several goes to each without showing them the others'.
+    message["To"] = recipients[0] if len(recipients) == 1 else "undisclosed-recipients:;"
     message["Subject"] = f"[{n.coalition_name}] {n.follow_up.kind.value.replace('_', ' ')}"
     message["Message-ID"] = f"<{hashlib.sha256(n.delivery_id.encode()).hexdigest()}@lemniscate>"
     message.set_content(
@@ -136,8 +139,8 @@ def email_follow_up(n: Notification) -> str:
             smtp.starttls()
         if settings.smtp_user and settings.smtp_password:
             smtp.login(settings.smtp_user, settings.smtp_password)
-        refused = smtp.send_message(message)
-    bound.info("e-mail sent", to=message["To"], refused=sorted(refused))
+        refused = smtp.send_message(message, to_addrs=recipients)
+    bound.info("e-mail sent", to=", ".join(recipients), refused=sorted(refused))
     return "sent"
 
 

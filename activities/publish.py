@@ -15,6 +15,7 @@ from temporalio.exceptions import ApplicationError
 from lemniscate.activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
 from lemniscate.activities.targets import TargetRefused, check_target
 from lemniscate.models.outbound import OutboundEvent, Subscription
+from lemniscate.states import redaction
 
 log = structlog.get_logger("lemniscate.publish")
 
@@ -60,7 +61,9 @@ _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def _post(subscription: Subscription, event: OutboundEvent) -> None:
-    body = event.model_dump_json().encode()
+    # Shaped for the subscriber here, at the edge: what the coalition keeps to publish (and
+    # carries across continue-as-new) stays as it was.
+    body = redaction.event_for_subscriber(event).model_dump_json().encode()
     request = urllib.request.Request(
         subscription.url,
         data=body,

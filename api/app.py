@@ -27,7 +27,7 @@ from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
 from lemniscate.coalitions.errors import refuse_unless_allowed
 from lemniscate.coalitions.gate import Payload
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
-from lemniscate.models.journal import JournalEntry
+from lemniscate.models.journal import ReadEntry
 from lemniscate.models.json_input import UnreadableJson, read_json
 from lemniscate.models.outbound import ALL_EVENT_TYPES, EventType, Subscription
 from lemniscate.models.payloads import StartCoalition
@@ -155,22 +155,23 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         page_token: Annotated[str | None, Query(max_length=4000)] = None,
     ) -> Page:
-        rows, token = await (await service()).list(where, limit, _page_token(page_token))
+        rows, token = await (await service()).list(where, caller, limit, _page_token(page_token))
         return Page(items=rows, next_page_token=base64.urlsafe_b64encode(token).decode() if token else None)
 
     @app.get("/coalitions/count", tags=["portfolio"], summary="Count coalitions")
     async def count_coalitions(caller: Caller, where: Portfolio) -> Count:
-        return Count(count=await (await service()).count(where))
+        return Count(count=await (await service()).count(where, caller))
 
     @app.get("/coalitions/{coalition_id}", tags=["coalitions"], summary="Where a coalition stands")
     async def get_coalition(coalition_id: str, caller: Caller) -> CoalitionView:
-        return await (await service()).view(coalition_id)
+        return await (await service()).view(coalition_id, caller)
 
     @app.get("/coalitions/{coalition_id}/journal", tags=["coalitions"], summary="Who did what, when and why")
     async def get_journal(
         coalition_id: str, caller: Caller, since: Annotated[int, Query(ge=0)] = 0
-    ) -> list[JournalEntry]:
-        return await (await service()).journal(coalition_id, since)
+    ) -> list[ReadEntry]:
+        entries = await (await service()).journal(coalition_id, caller, since)
+        return [ReadEntry.of(e) for e in entries]
 
     @app.post(
         "/bulk",
@@ -202,7 +203,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
     @app.get("/bulk/{bulk_id}", tags=["bulk"], summary="Progress and per-coalition results")
     async def get_bulk(bulk_id: str, caller: Caller) -> BulkProgress:
-        return await (await service()).bulk_progress(bulk_id)
+        return await (await service()).bulk_progress(bulk_id, caller)
 
     @app.post(
         "/subscriptions",

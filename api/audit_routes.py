@@ -14,8 +14,6 @@ from fastapi import APIRouter, Query, Response
 from lemniscate.api.deps import Caller, ServiceFactory
 from lemniscate.audit.formats import MEDIA_TYPES, Format, render
 from lemniscate.audit.report import build_report
-from lemniscate.coalitions.errors import refuse_unless_allowed
-from lemniscate.states import policy
 
 FINDINGS_HEADER = "X-Lemniscate-Audit-Findings"
 CHAIN_HEAD_HEADER = "X-Lemniscate-Chain-Head"
@@ -43,8 +41,9 @@ def audit_router(service: ServiceFactory) -> APIRouter:
     async def get_audit(
         coalition_id: str, caller: Caller, format: Annotated[Format, Query()] = "json"
     ) -> Response:
-        refuse_unless_allowed("audit", policy.may_read_audit(caller))
-        report = await build_report(await service(), coalition_id)
+        # build_report asks membership first (a non-member's 404, as for no coalition), then
+        # whether the caller may read audits at all (403).
+        report = await build_report(await service(), coalition_id, caller)
         return Response(
             render(report, format),
             media_type=MEDIA_TYPES[format],

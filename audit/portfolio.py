@@ -20,7 +20,7 @@ from temporalio.service import RPCError
 
 from lemniscate.audit.formats import spreadsheet
 from lemniscate.coalitions import CoalitionError, CoalitionService, PortfolioFilter, PortfolioRow
-from lemniscate.models.events import Role
+from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry
 from lemniscate.states.names import StateName as S
 from lemniscate.states.names import TriggerName as T
@@ -54,11 +54,11 @@ class PortfolioLine(BaseModel):
 COLUMNS = tuple(PortfolioLine.model_fields)
 
 
-async def _all_rows(service: CoalitionService) -> list[PortfolioRow]:
+async def _all_rows(service: CoalitionService, reader: Actor) -> list[PortfolioRow]:
     rows: list[PortfolioRow] = []
     token: bytes | None = None
     while True:
-        page, token = await service.list(PortfolioFilter(), limit=PAGE_SIZE, page_token=token)
+        page, token = await service.list(PortfolioFilter(), reader, limit=PAGE_SIZE, page_token=token)
         rows += page
         if not token:
             return rows
@@ -105,8 +105,8 @@ def key_dates(journal: Sequence[JournalEntry]) -> KeyDates:
     )
 
 
-async def portfolio_lines(service: CoalitionService) -> list[PortfolioLine]:
-    """Every coalition, oldest first."""
+async def portfolio_lines(service: CoalitionService, reader: Actor) -> list[PortfolioLine]:
+    """Every coalition `reader` may see (the service narrows the listing), oldest first."""
     limit = asyncio.Semaphore(CONCURRENT_QUERIES)
 
     async def line(row: PortfolioRow, started: datetime) -> PortfolioLine:
@@ -123,7 +123,7 @@ async def portfolio_lines(service: CoalitionService) -> list[PortfolioLine]:
         }
         try:
             async with limit:
-                journal = await service.journal(row.id)
+                journal = await service.journal(row.id, reader)
         except (CoalitionError, RPCError, WorkflowQueryFailedError) as error:
             # One unreadable coalition must not cost the whole export: listed, with why.
             return PortfolioLine(
@@ -138,7 +138,7 @@ async def portfolio_lines(service: CoalitionService) -> list[PortfolioLine]:
             )
         return PortfolioLine(**base, **key_dates(journal).model_dump())
 
-    chosen = _one_per_coalition(await _all_rows(service))
+    chosen = _one_per_coalition(await _all_rows(service, reader))
     return list(await asyncio.gather(*(line(row, started) for row, started in chosen)))
 
 

@@ -21,8 +21,11 @@ from lemniscate.audit.history import RunHistory, decode_runs, fetch_runs
 from lemniscate.audit.refusals import Refusal, read_refusals
 from lemniscate.audit.trail import EntryKind, GuardCheck, Reading, read_journal
 from lemniscate.coalitions import CoalitionService
+from lemniscate.coalitions.errors import refuse_unless_allowed
 from lemniscate.models import chain
+from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry
+from lemniscate.states import policy
 from lemniscate.workflows.io import CoalitionView, workflow_id
 
 REPORT_KIND: Final = "lemniscate-audit"
@@ -122,9 +125,13 @@ class Gathered:
     converter: DataConverter  # the client's: it decodes what that client's side encoded
 
 
-async def gather(service: CoalitionService, slug: str) -> Gathered:
-    view = await service.view(slug)  # first: it turns a wrong slug into CoalitionNotFound
-    journal = await service.journal(slug)
+async def gather(service: CoalitionService, slug: str, reader: Actor) -> Gathered:
+    # The view first: it turns a wrong slug, or one `reader` is no member of, into
+    # CoalitionNotFound, before the policy says whether `reader` may read audits at all
+    # (an audit reads the raw histories: only confidants may, see `states.policy`).
+    view = await service.view(slug, reader)
+    refuse_unless_allowed("audit", policy.may_read_audit(reader))
+    journal = await service.journal(slug, reader)
     # The service's own connection: the same converter and codec decode the histories.
     client = service.client
     runs = await fetch_runs(client, workflow_id(slug))
@@ -222,7 +229,8 @@ async def assemble(
 
 
 async def build_report(
-    service: CoalitionService, slug: str, *, refusal_log: Path | None = None
+    service: CoalitionService, slug: str, reader: Actor, *, refusal_log: Path | None = None
 ) -> AuditReport:
-    """The audit report of coalition `slug`, from its journal and its whole history."""
-    return await assemble(await gather(service, slug), refusal_log=refusal_log)
+    """The audit report of coalition `slug`, from its journal and its whole history, for
+    `reader` (refused unless `policy.may_read_audit`; 404 first for a non-member)."""
+    return await assemble(await gather(service, slug, reader), refusal_log=refusal_log)

@@ -17,7 +17,8 @@ from lemniscate.audit.formats import FORMATS, SUFFIXES, render
 from lemniscate.audit.portfolio import portfolio_lines, render_csv, render_json
 from lemniscate.audit.report import AuditReport, build_report
 from lemniscate.audit.verify import Verification, VerifyError, verify_file
-from lemniscate.cli.common import EXIT_ERROR, handles_errors, service
+from lemniscate.cli.common import ACTOR_OPTION, EXIT_ERROR, actor_from, handles_errors, service
+from lemniscate.models.events import Actor
 
 EXIT_MISMATCH = 4
 
@@ -74,14 +75,14 @@ def _verified(result: Verification) -> int:
     return EXIT_MISMATCH
 
 
-async def _report(coalition_id: str, fmt: str, output: Path | None) -> int:
-    report = await build_report(await service(), coalition_id)
+async def _report(coalition_id: str, fmt: str, output: Path | None, reader: Actor) -> int:
+    report = await build_report(await service(), coalition_id, reader)
     _write(render(report, fmt), output)
     return _summary(report, output)
 
 
-async def _portfolio(fmt: str, output: Path | None) -> int:
-    lines = await portfolio_lines(await service())
+async def _portfolio(fmt: str, output: Path | None, reader: Actor) -> int:
+    lines = await portfolio_lines(await service(), reader)
     _write(render_json(lines) if fmt == "json" else render_csv(lines), output)
     click.echo(
         f"portfolio: {len(lines)} coalition(s)" + (f" written to {output}" if output else ""), err=True
@@ -118,8 +119,14 @@ async def _portfolio(fmt: str, output: Path | None) -> int:
 @click.option(
     "--portfolio", is_flag=True, help="Every coalition with state and key dates (csv or json), not one trail."
 )
+@ACTOR_OPTION
 def audit(
-    coalition_id: str | None, fmt: str | None, output: Path | None, verify_path: Path | None, portfolio: bool
+    coalition_id: str | None,
+    fmt: str | None,
+    output: Path | None,
+    verify_path: Path | None,
+    portfolio: bool,
+    as_: str,
 ) -> None:
     """The audit trail of a coalition: every accepted change in order, with who, when,
     round and side, the payload in plain words, the reason, and for every step the guards
@@ -148,9 +155,10 @@ def audit(
         chosen_format = _format(fmt, output, "csv")
         if chosen_format not in ("csv", "json"):
             raise click.UsageError("--portfolio exports csv or json.")
-        code = handles_errors(_portfolio)(chosen_format, output) or 0
+        code = handles_errors(_portfolio)(chosen_format, output, actor_from(as_, None)) or 0
     else:
         assert coalition_id is not None
-        code = handles_errors(_report)(coalition_id, _format(fmt, output, "md"), output) or 0
+        reader = actor_from(as_, None)
+        code = handles_errors(_report)(coalition_id, _format(fmt, output, "md"), output, reader) or 0
     if code:
         sys.exit(code)

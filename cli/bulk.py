@@ -75,21 +75,22 @@ async def run(
     progress = await svc.start_bulk(request, source="cli")
     click.echo(f"bulk operation {request.id} started: {trigger}")
     if wait:
-        progress = await _follow(svc.bulk_progress, request.id, progress)
+        progress = await _follow(lambda i: svc.bulk_progress(i, request.actor), request.id, progress)
     click.echo(render.bulk(progress))
 
 
 @bulk.command()
 @click.argument("bulk_id")
+@ACTOR_OPTION
 @handles_errors
-async def status(bulk_id: str) -> None:
+async def status(bulk_id: str, as_: str) -> None:
     """Progress and per-coalition results of a bulk operation.
 
     \b
     Example:
       lemniscate bulk status 3f2a9c1b7d4e
     """
-    click.echo(render.bulk(await (await service()).bulk_progress(bulk_id)))
+    click.echo(render.bulk(await (await service()).bulk_progress(bulk_id, actor_from(as_, None))))
 
 
 async def _follow(read: Any, bulk_id: str, progress: BulkProgress) -> BulkProgress:

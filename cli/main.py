@@ -59,6 +59,10 @@ def cli() -> None:
     integrations use the dashboard and the HTTP API, each with a key of its own from
     `lemniscate keys`.
 
+    The CLI is the operator's tool on the server: it talks to Temporal directly and acts
+    as whom `--as` names (a partner reads only its organisation's coalitions, without
+    others' confidential records). People and integrations use the dashboard and the API.
+
     Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* as
     for any Temporal client; unset TEMPORAL_ADDRESS means the embedded server of
     `lemniscate up` (data in LEMNISCATE_DATA_DIR, default ./.lemniscate).
@@ -154,8 +158,9 @@ async def do(
 @cli.command()
 @click.argument("coalition_id")
 @click.option("--json", "as_json", is_flag=True, help="The whole record and overview as JSON.")
+@ACTOR_OPTION
 @handles_errors
-async def show(coalition_id: str, as_json: bool) -> None:
+async def show(coalition_id: str, as_json: bool, as_: str) -> None:
     """Where a coalition stands: state, round, side, blockers, warnings, the steps it can
     take, partners and open actions.
 
@@ -163,7 +168,7 @@ async def show(coalition_id: str, as_json: bool) -> None:
     Example:
       lemniscate show taskforce-wonen-zorg
     """
-    view = await (await service()).view(coalition_id)
+    view = await (await service()).view(coalition_id, actor_from(as_, None))
     click.echo(view.model_dump_json(indent=2) if as_json else render.coalition(view))
 
 
@@ -171,15 +176,16 @@ async def show(coalition_id: str, as_json: bool) -> None:
 @click.argument("coalition_id")
 @click.option("--full", is_flag=True, help="Include every payload.")
 @click.option("--json", "as_json", is_flag=True, help="The journal as JSON.")
+@ACTOR_OPTION
 @handles_errors
-async def history(coalition_id: str, full: bool, as_json: bool) -> None:
+async def history(coalition_id: str, full: bool, as_json: bool, as_: str) -> None:
     """The journal: who did what, when, why, and where the coalition stood after it.
 
     \b
     Example:
       lemniscate history taskforce-wonen-zorg --full
     """
-    entries = await (await service()).journal(coalition_id)
+    entries = await (await service()).journal(coalition_id, actor_from(as_, None))
     if as_json:
         click.echo(json.dumps([e.model_dump(mode="json") for e in entries], indent=2, ensure_ascii=False))
     else:
@@ -237,8 +243,9 @@ def _portfolio_filter(
 @_filter_options
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--json", "as_json", is_flag=True)
+@ACTOR_OPTION
 @handles_errors
-async def list_(limit: int, as_json: bool, **filters: Any) -> None:
+async def list_(limit: int, as_json: bool, as_: str, **filters: Any) -> None:
     """List coalitions from Temporal visibility (never by asking each workflow).
 
     \b
@@ -247,7 +254,7 @@ async def list_(limit: int, as_json: bool, **filters: Any) -> None:
       lemniscate list --at-risk
       lemniscate list --organisation Aedes --due-before 2027-02-01
     """
-    rows, _ = await (await service()).list(_portfolio_filter(**filters), limit=limit)
+    rows, _ = await (await service()).list(_portfolio_filter(**filters), actor_from(as_, None), limit=limit)
     if as_json:
         click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
     else:
@@ -256,15 +263,16 @@ async def list_(limit: int, as_json: bool, **filters: Any) -> None:
 
 @cli.command()
 @_filter_options
+@ACTOR_OPTION
 @handles_errors
-async def count(**filters: Any) -> None:
+async def count(as_: str, **filters: Any) -> None:
     """Count coalitions matching the filters.
 
     \b
     Example:
       lemniscate count --state doing --programme "Wonen en Zorg"
     """
-    click.echo(await (await service()).count(_portfolio_filter(**filters)))
+    click.echo(await (await service()).count(_portfolio_filter(**filters), actor_from(as_, None)))
 
 
 @cli.command()

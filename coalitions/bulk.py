@@ -13,10 +13,17 @@ from lemniscate.coalitions.errors import CoalitionError, CoalitionRefused
 from lemniscate.coalitions.portfolio import PortfolioFilter
 from lemniscate.coalitions.service import CoalitionService
 from lemniscate.models.bulk import BulkChunk, BulkFilter, BulkResult
+from lemniscate.models.events import Actor, Role
 
 
 def bulk_request_id(bulk_id: str) -> str:
     return f"bulk:{bulk_id}"
+
+
+# Who selects a bulk operation's targets. Only office-wide actors may run one (the gate asks
+# `policy.may_run_bulk` before it starts), and the activity's input, fixed in running
+# operations' histories, carries only the filter: the engine reads office-wide for them.
+SELECTOR = Actor(id="bulk", role=Role.system)
 
 
 class BulkActivities:
@@ -31,7 +38,7 @@ class BulkActivities:
         targets: list[str] = []
         token: bytes | None = None
         while True:
-            rows, token = await self._service.list(portfolio, limit=500, page_token=token)
+            rows, token = await self._service.list(portfolio, SELECTOR, limit=500, page_token=token)
             targets += [row.id for row in rows]
             activity.heartbeat(len(targets))
             if not token:

@@ -8,13 +8,14 @@ string that could not be quoted safely never gets here: `models.bulk.FilterValue
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict
 from temporalio.client import WorkflowExecution
 from temporalio.common import TypedSearchAttributes
 
 from lemniscate.cluster import search_attributes as sa
-from lemniscate.models.bulk import BulkFilter
+from lemniscate.models.bulk import BulkFilter, FilterValue
 from lemniscate.models.coalition import Coalition
 from lemniscate.workflows.io import WORKFLOW_NAME, slug_of
 
@@ -24,6 +25,17 @@ class PortfolioFilter(BulkFilter):
 
     due_before: datetime | None = None
     running_only: bool = False
+    # The reader's own organisation, for a reader who sees only its coalitions (a partner):
+    # set by the service from who asks (`visible_to`), never from what was asked.
+    member: FilterValue | None = None
+
+    def visible_to(self, organisation: str | None) -> Self:
+        """This filter narrowed to the coalitions `organisation` is a member of (an initiator
+        or a partner, as the organisations search attribute holds them); None: unchanged."""
+        if organisation is None:
+            return self
+        # Validated, not copied: the name goes through FilterValue like any other value.
+        return type(self).model_validate({**self.model_dump(), "member": organisation})
 
     def query(self) -> str:
         clauses = [f"WorkflowType = {_quote(WORKFLOW_NAME)}"]
@@ -33,6 +45,7 @@ class PortfolioFilter(BulkFilter):
             (sa.SIDE, self.side),
             (sa.PROGRAMME, self.programme),
             (sa.ORGANISATIONS, self.organisation),
+            (sa.ORGANISATIONS, self.member),
         ):
             if value is not None:
                 clauses.append(f"{key.name} = {_quote(value)}")

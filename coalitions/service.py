@@ -54,7 +54,7 @@ from lemniscate.models.bulk import BulkProgress, BulkRequest
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.models.outbound import Subscription
-from lemniscate.states import policy
+from lemniscate.states import policy, redaction
 from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import (
@@ -84,6 +84,11 @@ def _refusal(trigger: str, error: BaseException) -> CoalitionRefused | None:
             return CoalitionRefused(trigger, reasons, forbidden=cause.type == FORBIDDEN)
         cause = cause.__cause__
     return None
+
+
+def _missing(slug: str) -> CoalitionNotFound:
+    """What a missing coalition, and one the reader may not read, are answered with alike."""
+    return CoalitionNotFound(f"there is no coalition {slug!r} (lemniscate list shows them all).")
 
 
 def _keyed(request: TriggerRequest, key: str | None) -> tuple[TriggerRequest, str | None]:
@@ -143,7 +148,7 @@ class CoalitionService:
             ) from None
         # Through the retrying query: under load the first answer can time out although
         # the coalition exists, and a retried start would then be refused as a duplicate.
-        return await self.view(coalition.id)
+        return await self.view(coalition.id, actor)
 
     async def _require_parent(self, parent: str, slug: str, actor: Actor, source: Source) -> None:
         """A region's national coalition must exist and run: the region reports to it. Only
@@ -174,7 +179,7 @@ class CoalitionService:
     ) -> CoalitionView:
         """Fire one trigger and read where the coalition stands after it."""
         await self.trigger(slug, trigger, payload, actor, reason, request_id, source=source)
-        return await self.view(slug)
+        return await self.view(slug, actor)
 
     async def trigger(
         self,
@@ -204,23 +209,52 @@ class CoalitionService:
             refusal = _refusal(request.trigger, error)
             if refusal is None:
                 raise
-            raise self.gate.refused(refusal, slug, request.actor, source) from None
+            refused = self.gate.refused(refusal, slug, request.actor, source)  # logged as ever
+            if policy.member_scope(request.actor) is not None:
+                # A non-member hears what it would of a coalition that does not exist, not
+                # the coalition's refusal, which would tell it the coalition is there. Asked
+                # only once refused: a member's accepted trigger costs no extra query.
+                await self.view(slug, request.actor)
+            raise refused from None
         except RPCError as error:
             raise await self._explain(slug, error) from None
 
-    async def view(self, slug: str) -> CoalitionView:
-        handle = self._handle(slug)
-        return await self._query(
-            slug, lambda: handle.query(CoalitionWorkflow.view, rpc_timeout=QUERY_TIMEOUT)
+    async def view(self, slug: str, reader: Actor) -> CoalitionView:
+        """Where the coalition stands, as `reader` may see it (`states.redaction`); a
+        coalition `reader` may not read is answered as one that does not exist."""
+        view = await self._view(slug, reader)
+        if reader.role in policy.CONFIDANTS:
+            return view
+        return view.model_copy(
+            update={
+                "coalition": redaction.for_reader(view.coalition, reader),
+                # The office's own troubles (addresses that bounced, refused signals).
+                "refused_signals": [] if policy.member_scope(reader) else view.refused_signals,
+                "failed_notifications": [] if policy.member_scope(reader) else view.failed_notifications,
+            }
         )
 
-    async def journal(self, slug: str, since: int = 0) -> builtins.list[JournalEntry]:
-        """The entries after `since`, from every run of the coalition."""
+    async def _view(self, slug: str, reader: Actor) -> CoalitionView:
+        """The whole view, once the policy has let `reader` read this coalition."""
+        handle = self._handle(slug)
+        view = await self._query(
+            slug, lambda: handle.query(CoalitionWorkflow.view, rpc_timeout=QUERY_TIMEOUT)
+        )
+        if not policy.may_read(reader, view.coalition):
+            raise _missing(slug)
+        return view
+
+    async def journal(self, slug: str, reader: Actor, since: int = 0) -> builtins.list[JournalEntry]:
+        """The entries after `since`, from every run of the coalition, as `reader` may see
+        them (confidential payloads blanked, `states.redaction`)."""
+        if policy.member_scope(reader) is not None:
+            await self._view(slug, reader)  # membership is the coalition's: ask it first
         handle = self._handle(slug)
         page = await self._query(
             slug, lambda: handle.query(CoalitionWorkflow.journal_page, since, rpc_timeout=QUERY_TIMEOUT)
         )
-        return await whole_journal(self._client, workflow_id(slug), page, since)
+        entries = await whole_journal(self._client, workflow_id(slug), page, since)
+        return redaction.journal_for_reader(entries, reader)
 
     async def _query(self, slug: str, ask: Callable[[], Awaitable[Q]]) -> Q:
         for attempt in range(QUERY_ATTEMPTS):
@@ -237,11 +271,14 @@ class CoalitionService:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def list(
-        self, where: PortfolioFilter, limit: int = 50, page_token: bytes | None = None
+        self, where: PortfolioFilter, reader: Actor, limit: int = 50, page_token: bytes | None = None
     ) -> tuple[list[PortfolioRow], bytes | None]:
-        """One page of coalitions matching `where`, from visibility, never per workflow."""
+        """One page of the coalitions matching `where` that `reader` may see, from visibility,
+        never per workflow: the visibility query itself is narrowed to the reader's
+        memberships (`policy.member_scope`), so no row of another coalition is fetched."""
+        query = where.visible_to(policy.member_scope(reader)).query()
         iterator = self._client.list_workflows(
-            where.query(), page_size=limit, next_page_token=page_token, limit=limit
+            query, page_size=limit, next_page_token=page_token, limit=limit
         )
         try:
             rows = [row_from_execution(e) async for e in iterator]
@@ -254,8 +291,10 @@ class CoalitionService:
             raise
         return rows, iterator.next_page_token
 
-    async def count(self, where: PortfolioFilter) -> int:
-        return (await self._client.count_workflows(where.query())).count
+    async def count(self, where: PortfolioFilter, reader: Actor) -> int:
+        """How many coalitions match `where` among those `reader` may see (as `list`)."""
+        query = where.visible_to(policy.member_scope(reader)).query()
+        return (await self._client.count_workflows(query)).count
 
     async def start_bulk(self, request: BulkRequest, *, source: Source = "cli") -> BulkProgress:
         """Start a durable bulk operation; refused at once if no coalition could accept it.
@@ -274,7 +313,11 @@ class CoalitionService:
             raise CoalitionExists(f"a bulk operation {request.id!r} already exists.") from None
         return await handle.query(BulkOperationWorkflow.progress)
 
-    async def bulk_progress(self, bulk_id: str) -> BulkProgress:
+    async def bulk_progress(self, bulk_id: str, reader: Actor) -> BulkProgress:
+        """A bulk operation's results name coalitions across the office: a reader who sees
+        only its own (a partner, who runs none) is told there is no such operation."""
+        if policy.member_scope(reader) is not None:
+            raise CoalitionNotFound(f"there is no bulk operation {bulk_id!r}.")
         handle = self._client.get_workflow_handle_for(BulkOperationWorkflow.run, f"{BULK_ID_PREFIX}{bulk_id}")
         try:
             return await handle.query(BulkOperationWorkflow.progress)
@@ -327,7 +370,7 @@ class CoalitionService:
             description = await self._handle(slug).describe()
         except RPCError as rpc:
             if rpc.status == RPCStatusCode.NOT_FOUND:
-                return CoalitionNotFound(f"there is no coalition {slug!r} (lemniscate list shows them all).")
+                return _missing(slug)
             return error
         if description.status != WorkflowExecutionStatus.RUNNING:
             status = description.status.name.lower() if description.status else "finished"

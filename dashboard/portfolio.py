@@ -25,6 +25,7 @@ from lemniscate.cluster import search_attributes as sa
 from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRow
 from lemniscate.coalitions.portfolio import quote_time
 from lemniscate.dashboard.lemniscate import NODES
+from lemniscate.models.events import Actor
 
 _REVISITED = tuple(
     sorted(
@@ -92,13 +93,18 @@ def _decode(text: str | None) -> tuple[int, bytes | None]:
 
 
 async def page(
-    service: CoalitionService, where: PortfolioFilter, now: datetime, size: int, token: str | None
+    service: CoalitionService,
+    where: PortfolioFilter,
+    reader: Actor,
+    now: datetime,
+    size: int,
+    token: str | None,
 ) -> Page:
     band_filters = bands(where, now)
     band, inner = _decode(token)
     rows: list[PortfolioRow] = []
     while band < len(band_filters) and len(rows) < size:
-        found, inner = await service.list(band_filters[band], size - len(rows), inner)
+        found, inner = await service.list(band_filters[band], reader, size - len(rows), inner)
         # Within a band, the soonest follow-up first; visibility returns newest first.
         rows += sorted(found, key=lambda r: r.next_follow_up_at or datetime.max.replace(tzinfo=UTC))
         if inner is None:
@@ -115,7 +121,7 @@ class Counts:
     by_node: dict[str, int]  # Node.key -> coalitions there
 
 
-async def counts(service: CoalitionService, where: PortfolioFilter, now: datetime) -> Counts:
+async def counts(service: CoalitionService, where: PortfolioFilter, reader: Actor, now: datetime) -> Counts:
     """Counts per place on the lemniscate, all queried at once."""
     base = where.model_dump()
     week = end_of_week(now)
@@ -134,7 +140,7 @@ async def counts(service: CoalitionService, where: PortfolioFilter, now: datetim
     if where.state is not None:  # the other states are then zero by definition
         queries = {k: q for k, q in queries.items() if ":" not in k or k.split(":", 1)[1] == where.state}
     numbers = dict(
-        zip(queries, await asyncio.gather(*(service.count(q) for q in queries.values())), strict=True)
+        zip(queries, await asyncio.gather(*(service.count(q, reader) for q in queries.values())), strict=True)
     )
     by_node: dict[str, int] = {}
     for node in NODES:

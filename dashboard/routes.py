@@ -220,11 +220,11 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
         size = min(int(asked), MAX_PAGE_SIZE) if asked.isdigit() and int(asked) else PAGE_SIZE
         sized = {"size": str(size)} if size != PAGE_SIZE else {}
         try:
-            listed = await portfolio.page(svc, where, now, size, token)
+            listed = await portfolio.page(svc, where, actor, now, size, token)
         except InvalidRequest:  # a page link from before a restart of the cluster
             notes.append("That page link no longer works; here is the first page.")
-            listed, token = await portfolio.page(svc, where, now, size, None), None
-        counted = await portfolio.counts(svc, where, now)
+            listed, token = await portfolio.page(svc, where, actor, now, size, None), None
+        counted = await portfolio.counts(svc, where, actor, now)
         week = portfolio.end_of_week(now)
         return page(
             request,
@@ -285,8 +285,8 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
         view: CoalitionView | None = None,
     ) -> Response:
         svc = await service()
-        view = view or await svc.view(slug)
-        journal = await svc.journal(slug, max(0, view.status.journal_length - JOURNAL_SHOWN))
+        view = view or await svc.view(slug, actor)
+        journal = await svc.journal(slug, actor, max(0, view.status.journal_length - JOURNAL_SHOWN))
         c, o = view.coalition, view.overview
         forms = [
             TriggerForm(
@@ -335,7 +335,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
         if not web.same_origin(request):
             return problem(request, 403, "Refused", "This form was posted from another site.")
         svc = await service()
-        view = await svc.view(slug)
+        view = await svc.view(slug, actor)
         values = await web.posted(request)
         payload, errors = decode(SPECS[trigger], values)
         try:

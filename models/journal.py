@@ -67,6 +67,22 @@ class JournalEntry(Record):
     hash: str | None = None
 
 
+class ReadEntry(JournalEntry):
+    """A journal entry as a reader received it (`states.redaction`): `redacted` is true when
+    confidential parts of its payload were blanked for this reader; such an entry carries no
+    `hash`, since it no longer is what was sealed. Null otherwise, which the chain's hash
+    leaves out, so an entry shown whole still verifies."""
+
+    redacted: bool | None = None
+
+    @classmethod
+    def of(cls, entry: JournalEntry) -> ReadEntry:
+        if isinstance(entry, ReadEntry):
+            return entry
+        # Fields taken as they are: the entry was validated when it was made.
+        return cls.model_construct(**dict(entry))
+
+
 class FollowUpRecord(Record):
     """A follow-up that was delivered: never delivered twice."""
 

@@ -21,6 +21,10 @@ from lemniscate.states.names import START
 
 CHANGERS = (Role.coordinator, Role.partner, Role.integration)
 AUDIT_READERS = (Role.auditor, Role.coordinator)
+# Who reads every organisation's confidential records (`states.redaction`): the coordinator,
+# who held the bilateral interviews, the auditor, who must reconstruct every step, and the
+# engine itself. Integrations are other systems of the office, not a party to the interviews.
+CONFIDANTS = (Role.coordinator, Role.auditor, Role.system)
 
 
 def _integration_may(actor: Actor, trigger: str) -> list[str]:
@@ -107,6 +111,29 @@ def may_remove_subscription(actor: Actor, subscription: Subscription) -> list[st
     return [
         f"{actor} may remove only its own webhooks; {subscription.id} was made by {subscription.created_by}."
     ]
+
+
+def member_scope(actor: Actor) -> str | None:
+    """The organisation whose coalitions alone `actor` may read, or None for an office-wide
+    reader (coordinators, auditors, integrations: the office and programme roles of the
+    membership model come later). Listing and counting narrow the visibility query by it."""
+    return actor.organisation if actor.role == Role.partner else None
+
+
+def may_read(actor: Actor, coalition: Coalition) -> bool:
+    """Whether `actor` may read this coalition at all: a partner only when its organisation
+    is a member (an initiator, or on the partner list). Surfaces answer a non-member as they
+    answer a coalition that does not exist, so that its existence does not leak."""
+    scope = member_scope(actor)
+    return scope is None or scope in coalition.organisations()
+
+
+def sees_confidential(actor: Actor, organisation: str) -> bool:
+    """Whether `actor` reads `organisation`'s confidential records (its interview answers,
+    its constituency's notes): the confidants, and that organisation's own representatives."""
+    if actor.role in CONFIDANTS:
+        return True
+    return actor.role == Role.partner and actor.organisation == organisation
 
 
 def may_read_audit(actor: Actor) -> list[str]:

@@ -36,6 +36,7 @@ from lemniscate.audit.wording import sentence
 from lemniscate.cli.audit import EXIT_MISMATCH, audit
 from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models import chain
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
@@ -58,7 +59,7 @@ class Audited:
 
 
 async def _signal(service: CoalitionService, slug: str, request: TriggerRequest, accepted: bool) -> None:
-    before = await service.view(slug)
+    before = await service.view(slug, READER)
     handle = service._client.get_workflow_handle(workflow_id(slug))
     await handle.signal(CoalitionWorkflow.external_fact, request)
 
@@ -68,7 +69,7 @@ async def _signal(service: CoalitionService, slug: str, request: TriggerRequest,
         return len(view.refused_signals) > len(before.refused_signals)
 
     # Handled before the next update, so the journal's order is the one the test means.
-    await eventually(lambda: service.view(slug), handled)
+    await eventually(lambda: service.view(slug, READER), handled)
 
 
 async def _lifecycle(env_sleep: Any, service: CoalitionService, log: Path) -> None:
@@ -117,12 +118,12 @@ async def audited(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Aud
     async with time_skipping_env() as env, running_worker(env.client) as service:
         await _lifecycle(partial(skip, env), service, log)
         await _long(service)
-        gathered = await gather(service, LIFE)
+        gathered = await gather(service, LIFE, READER)
         yield Audited(
             service=service,
             gathered=gathered,
             lifecycle=await assemble(gathered, refusal_log=log),
-            long=await build_report(service, LONG, refusal_log=log),
+            long=await build_report(service, LONG, READER, refusal_log=log),
             refusal_log=log,
         )
 
@@ -326,7 +327,7 @@ async def test_encrypted_history_is_decoded_through_the_codec(
     async with borrow(time_skipping) as env, running_worker(env.client) as service:
         await service.start(walks.city_start(slug), walks.COORDINATOR)
         await walk_service(service, slug, walks.city_to_execution()[:3])
-        report = await build_report(service, slug, refusal_log=tmp_path / "none.jsonl")
+        report = await build_report(service, slug, READER, refusal_log=tmp_path / "none.jsonl")
         runs = await fetch_runs(env.client, workflow_id(slug))
     started = runs[0].events[0].workflow_execution_started_event_attributes.input.payloads[0]
     assert started.metadata["encoding"] == b"binary/encrypted"  # the server saw ciphertext

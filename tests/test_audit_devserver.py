@@ -25,6 +25,7 @@ from lemniscate.audit.refusals import ENV_REFUSAL_LOG, record_refusal
 from lemniscate.cli.audit import EXIT_MISMATCH, audit
 from lemniscate.coalitions import CoalitionService, PortfolioFilter
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.events import Role
 from tests.support.servers import borrow, running_worker
 from tests.support.workflows import eventually, walk_service
@@ -67,7 +68,7 @@ async def stack(
         await service.start(walks.city_start(FRESH), walks.COORDINATOR)
         # Visibility is eventually consistent: wait until it shows all three as they are.
         await eventually(
-            lambda: service.list(PortfolioFilter(running_only=True)),
+            lambda: service.list(PortfolioFilter(running_only=True), READER),
             lambda page: [r.id for r in page[0]] == [FRESH],
         )
         yield Stack(
@@ -125,7 +126,7 @@ async def test_portfolio_csv_lists_every_coalition_with_key_dates(stack: Stack, 
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(path.read_text()))}
     assert set(rows) == {CLOSED, DISSOLVED, FRESH}
 
-    journal = await stack.service.journal(CLOSED)
+    journal = await stack.service.journal(CLOSED, READER)
     found_on = next(e.event.at.date() for e in journal if e.event.trigger == "found")
     closed = rows[CLOSED]
     assert (closed["name"], closed["state"], closed["round"], closed["side"]) == (

@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from lemniscate.cluster import ClusterSettings
 from lemniscate.coalitions import CoalitionService, PortfolioFilter
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
 from tests.support.servers import borrow
 
@@ -85,10 +86,10 @@ async def _progress(service: CoalitionService, bulk_id: str) -> BulkProgress:
     routes it to the new worker, so keep asking for a while."""
     for _ in range(30):
         try:
-            return await service.bulk_progress(bulk_id)
+            return await service.bulk_progress(bulk_id, READER)
         except RPCError:
             await asyncio.sleep(1)
-    return await service.bulk_progress(bulk_id)
+    return await service.bulk_progress(bulk_id, READER)
 
 
 @pytest.mark.slow
@@ -101,7 +102,7 @@ async def test_bulk_over_200_survives_a_killed_worker(
     with worker_process(settings, log) as first:
         await _start_all(service)
         for _ in range(100):  # visibility catches up within a few seconds
-            if await service.count(PortfolioFilter(programme="RES", running_only=True)) == RES:
+            if await service.count(PortfolioFilter(programme="RES", running_only=True), READER) == RES:
                 break
             await asyncio.sleep(0.2)
         request = BulkRequest(
@@ -135,7 +136,7 @@ async def test_bulk_over_200_survives_a_killed_worker(
         assert sorted(r.coalition_id for r in progress.results) == [f"bulk-{n:03d}" for n in range(RES)]
 
         async def signals(n: int) -> int:
-            journal = await service.journal(f"bulk-{n:03d}")
+            journal = await service.journal(f"bulk-{n:03d}", READER)
             return sum(1 for e in journal if e.event.trigger == "record_signal")
 
         counts = await asyncio.gather(*(signals(n) for n in range(RES + OTHER)))

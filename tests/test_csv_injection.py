@@ -18,6 +18,7 @@ from lemniscate.audit.portfolio import PortfolioLine, render_csv
 from lemniscate.audit.report import build_report
 from lemniscate.audit.verify import verify_file, verify_text
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from tests.support.servers import borrow, running_worker
 
 HOSTILE = [
@@ -76,7 +77,7 @@ async def test_an_audit_csv_with_formulas_is_inert_and_still_verifies(
         await service.start(walks.taskforce_start(slug), walks.COORDINATOR, reason=HOSTILE[0])
         for value in HOSTILE[1:4]:
             await service.fire(slug, "record_intent", {"intent": value}, walks.COORDINATOR, reason=value)
-        report = await build_report(service, slug, refusal_log=tmp_path / "none.jsonl")
+        report = await build_report(service, slug, READER, refusal_log=tmp_path / "none.jsonl")
     text = render(report, "csv")
     rows = _cells(text)
     assert tuple(rows[0]) == COLUMNS

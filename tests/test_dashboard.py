@@ -39,6 +39,8 @@ from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRo
 from lemniscate.dashboard import portfolio
 from lemniscate.dashboard.forms import decode, fields, form_values
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
+from lemniscate.models.events import Actor
 from lemniscate.states.describe import method_description
 from lemniscate.workers.main import create_worker
 from tests.support.ports import free_ports
@@ -185,7 +187,7 @@ def _interview(partner: str) -> dict[str, str]:
 
 
 async def _journal_length(stack: Stack, slug: str) -> int:
-    return (await stack.service.view(slug)).status.journal_length
+    return (await stack.service.view(slug, READER)).status.journal_length
 
 
 @pytest.mark.slow
@@ -472,7 +474,7 @@ class _Visibility:
         self.bands = bands
 
     async def list(
-        self, where: PortfolioFilter, limit: int, token: bytes | None
+        self, where: PortfolioFilter, reader: Actor, limit: int, token: bytes | None
     ) -> tuple[list[PortfolioRow], bytes | None]:
         band = "at_risk" if where.at_risk else "due" if where.due_before else "rest"
         start = int(token or b"0")
@@ -504,12 +506,12 @@ async def test_portfolio_lists_at_risk_then_due_then_the_rest() -> None:
     assert portfolio.end_of_week(now) == datetime(2027, 1, 11, tzinfo=UTC)
     pages, token = [], None
     while True:
-        listed = await portfolio.page(service, PortfolioFilter(), now, 2, token)
+        listed = await portfolio.page(service, PortfolioFilter(), READER, now, 2, token)
         pages.append([r.id for r in listed.rows])
         if (token := listed.next_token) is None:
             break
     assert pages == [["r1", "r2"], ["r3", "d1"], ["o1", "o2"]]
-    only_risky = await portfolio.page(service, PortfolioFilter(at_risk=True), now, 10, None)
+    only_risky = await portfolio.page(service, PortfolioFilter(at_risk=True), READER, now, 10, None)
     assert [r.id for r in only_risky.rows] == ["r1", "r2", "r3"]
     rest = portfolio.bands(PortfolioFilter(programme="P"), now)[-1].query()
     assert (

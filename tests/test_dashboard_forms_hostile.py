@@ -13,6 +13,7 @@ from temporalio.api.enums.v1 import EventType
 from lemniscate import states
 from lemniscate.dashboard.routes import SPECS, START_SPECS
 from lemniscate.dashboard.web import REASON
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models import bounds
 from lemniscate.workflows.io import workflow_id
 from tests.support.web_stack import WebStack, start_taskforce
@@ -96,4 +97,4 @@ async def test_no_form_post_answers_a_server_error(web: WebStack) -> None:
     assert answers.get(422, 0) > sum(answers.values()) * 3 // 4, answers
     history = await web.env.client.get_workflow_handle(workflow_id(SLUG)).fetch_history()
     assert not [e for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
-    assert (await web.service.view(SLUG)).overview.state  # still answering
+    assert (await web.service.view(SLUG, READER)).overview.state  # still answering

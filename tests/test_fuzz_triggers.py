@@ -43,6 +43,7 @@ from lemniscate.cluster import data_converter
 from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, partner_actor
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.events import Actor, Role
 from lemniscate.workflows.io import workflow_id
 from tests.support.servers import borrow, running_worker
@@ -308,7 +309,7 @@ def test_service_accepts_per_schema_or_refuses_with_reasons(live: Live, trigger:
                 return
             assert accepted.trigger == trigger
             _assert_valid(trigger, payload)
-            journal = await live.service.journal(slug, since=accepted.seq - 1)
+            journal = await live.service.journal(slug, READER, since=accepted.seq - 1)
             assert [e.event.trigger for e in journal] == [trigger]
             live.outcomes[(trigger, "accepted")] += 1
 
@@ -366,7 +367,7 @@ def test_no_workflow_task_failed_and_still_running(live: Live) -> None:
             ]
             assert not failed, f"{slug}: workflow task failed: {failed}"
             assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
-            view = await live.service.view(slug)
+            view = await live.service.view(slug, READER)
             assert view.coalition.id == slug
 
     live.run(check())

@@ -13,6 +13,7 @@ from temporalio.api.enums.v1 import EventType
 
 from lemniscate.coalitions import IdempotencyKeyReused, InvalidRequest
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.workflows.io import workflow_id
 from tests.support.servers import borrow, dev_server_env, running_worker
 from tests.support.web_stack import WebStack, auth, start_taskforce
@@ -130,9 +131,9 @@ async def test_a_retry_is_recognised_across_continue_as_new_and_a_worker_restart
                 await service.trigger(
                     slug, "record_intent", {"intent": "x"}, walks.COORDINATOR, request_id="é"
                 )
-            journal = await service.journal(slug)
+            journal = await service.journal(slug, READER)
             assert [e.event.payload.get("intent") for e in journal].count("The first.") == 1
-            assert (await service.view(slug)).coalition.intent == f"Step {n}."
+            assert (await service.view(slug, READER)).coalition.intent == f"Step {n}."
             # The retry answered from memory: no workflow task failed on the way.
             history = await handle.fetch_history()
             failed = [e for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]

@@ -14,6 +14,7 @@ from pydantic import TypeAdapter
 from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.events import Event
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.states import replay
@@ -43,7 +44,7 @@ async def test_quarters_of_execution_across_continue_as_new(
         run_ids = {(await handle.describe()).run_id}
         for quarter in range(QUARTERS):
             await service.fire(SLUG, "start_monitoring", {}, walks.COORDINATOR)
-            assert (await service.view(SLUG)).overview.state == "monitoring", quarter
+            assert (await service.view(SLUG, READER)).overview.state == "monitoring", quarter
             report = (
                 await service.fire(
                     SLUG,
@@ -61,10 +62,10 @@ async def test_quarters_of_execution_across_continue_as_new(
             run_ids.add((await handle.describe()).run_id)
 
         assert len(run_ids) >= 3, "the workflow should have continued as new several times"
-        view = await service.view(SLUG)
+        view = await service.view(SLUG, READER)
         assert view.coalition.cycle == QUARTERS
         assert len(view.coalition.monitoring_reports) == QUARTERS
-        journal = await service.journal(SLUG)
+        journal = await service.journal(SLUG, READER)
         assert [e.seq for e in journal] == list(range(1, len(journal) + 1))
         assert journal[0].event.trigger == "start"
         # The carried journal alone rebuilds the carried state.

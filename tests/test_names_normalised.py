@@ -15,6 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 from lemniscate import states
 from lemniscate.coalitions import CoalitionRefused, InvalidPayload
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.names import name_key, normalised_name
 from lemniscate.models.payloads import AddPartner
@@ -71,7 +72,7 @@ async def test_a_look_alike_partner_is_refused_naming_the_existing_one(
                 )
             assert any(existing in r for r in refused.value.reasons), refused.value.reasons
             assert refused.value.reasons[0].startswith("name: ")
-        view = await service.view(slug)
+        view = await service.view(slug, READER)
         assert [p.name for p in view.coalition.partners] == [p["name"] for p in start["partners"]]
 
         # In one start payload too.

@@ -14,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 from lemniscate.activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from tests.support.receivers import Webhooks, smtp_server, webhook_receiver
 from tests.support.servers import running_worker, skip, time_skipping_env
 
@@ -77,7 +78,7 @@ async def test_reminder_and_escalation_reach_mail_and_webhook(
         escalations = [m for m in mailbox.messages if m["Subject"].endswith("escalation")]
         assert len(escalations) == 2
         assert all("office@example.org" in m["X-Envelope-To"] for m in escalations)
-        view = await service.view("notify-mail")
+        view = await service.view("notify-mail", READER)
         assert view.failed_notifications == []
         assert view.status.follow_ups_sent == 4
 
@@ -99,7 +100,7 @@ async def test_receiver_down_is_retried_and_bad_target_is_visible_not_stuck(
 
         hooks.statuses = [400]  # a target that refuses for good
         await skip(env, timedelta(days=14))
-        view = await service.view("notify-retry")
+        view = await service.view("notify-retry", READER)
         assert len(view.failed_notifications) == 1
         failure = view.failed_notifications[0]
         assert "webhook_follow_up" in failure and "HTTP 400" in failure
@@ -132,10 +133,10 @@ async def test_overdue_action_opens_accountability_until_its_owner_reports(env: 
         await service.fire(slug, "resume_doing", {}, walks.COORDINATOR)
 
         await skip(env, timedelta(days=11))
-        view = await service.view(slug)
+        view = await service.view(slug, READER)
         items = view.coalition.open_accountability()
         assert [(i.action, i.owner) for i in items] == [("A3", "Aedes")]
-        journal = await service.journal(slug)
+        journal = await service.journal(slug, READER)
         opened = [e for e in journal if e.event.trigger == "open_accountability_item"]
         assert len(opened) == 1 and opened[0].event.actor.role.value == "system"
 
@@ -145,7 +146,7 @@ async def test_overdue_action_opens_accountability_until_its_owner_reports(env: 
             {"action": "A3", "status": "in_progress", "note": "Permits delayed."},
             walks.partner_actor("Aedes"),
         )
-        closed = (await service.view(slug)).coalition.accountability
+        closed = (await service.view(slug, READER)).coalition.accountability
         assert closed[0].closed_by == "progress report" and not closed[0].open
 
 
@@ -155,10 +156,10 @@ async def test_progress_review_opens_a_monitoring_round(env: WorkflowEnvironment
         await service.start(walks.taskforce_start(slug), walks.COORDINATOR)
         await _walk(service, slug, walks.taskforce_to_execution())
         await skip(env, timedelta(days=89))
-        assert (await service.view(slug)).overview.state == "doing"
+        assert (await service.view(slug, READER)).overview.state == "doing"
         await skip(env, timedelta(days=2))
-        view = await service.view(slug)
+        view = await service.view(slug, READER)
         assert view.overview.state == "monitoring"
-        last = (await service.journal(slug))[-1]
+        last = (await service.journal(slug, READER))[-1]
         assert last.event.trigger == "start_monitoring"
         assert last.event.actor.role.value == "system"

@@ -16,6 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from lemniscate.audit.history import fetch_runs
 from lemniscate.coalitions import CoalitionRefused
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models import bounds
 from lemniscate.models.chain import verify_chain
 from lemniscate.workflows.io import workflow_id
@@ -57,7 +58,7 @@ async def test_the_largest_payloads_repeated_continue_as_new_and_never_fail_a_ta
         assert refusal is not None, "the record grew past its budget unrefused"
         [reason] = refusal.reasons
         assert f"past the {bounds.STATE_BUDGET:,}" in reason and "document" in reason
-        view = await service.view(slug)
+        view = await service.view(slug, READER)
         assert len(view.coalition.partners) == len(walks.taskforce_start(slug)["partners"]) + added
         assert len(view.coalition.model_dump_json()) <= bounds.STATE_BUDGET
 
@@ -74,8 +75,8 @@ async def test_the_largest_payloads_repeated_continue_as_new_and_never_fail_a_ta
         ]
         assert failed == []
 
-        journal = await service.journal(slug)
+        journal = await service.journal(slug, READER)
         assert [e.seq for e in journal] == list(range(1, 1 + 1 + 30 + added + 1))
         assert verify_chain([e.model_dump(mode="json") for e in journal]) == []
         # Asked from the middle, the journal starts right after it, also in an earlier run.
-        assert [e.seq for e in await service.journal(slug, since=5)][:2] == [6, 7]
+        assert [e.seq for e in await service.journal(slug, READER, since=5)][:2] == [6, 7]

@@ -27,6 +27,7 @@ from lemniscate.cli.web import create_app
 from lemniscate.cluster import ClusterSettings
 from lemniscate.coalitions import CoalitionService, PortfolioFilter
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.bulk import BulkFilter, BulkRequest
 from lemniscate.models.events import Role
 from lemniscate.workers.main import create_worker
@@ -143,7 +144,7 @@ async def test_the_dashboard_s_refusals_reach_the_log(stack: Stack) -> None:
 
 async def test_a_bulk_operation_s_refusals_reach_the_log_per_coalition(stack: Stack) -> None:
     everything = PortfolioFilter(programme=PROGRAMME, running_only=True)
-    await eventually(lambda: stack.service.count(everything), lambda n: n == len(SLUGS))
+    await eventually(lambda: stack.service.count(everything, READER), lambda n: n == len(SLUGS))
     before = {slug: len(_lines(stack.log, slug)) for slug in SLUGS}
     request = BulkRequest(
         id=f"too-early-{uuid.uuid4().hex[:6]}",
@@ -153,7 +154,7 @@ async def test_a_bulk_operation_s_refusals_reach_the_log_per_coalition(stack: St
     )
     await stack.service.start_bulk(request, source="api")
     progress = await eventually(
-        lambda: stack.service.bulk_progress(request.id), lambda p: p.finished, timeout=30
+        lambda: stack.service.bulk_progress(request.id, READER), lambda p: p.finished, timeout=30
     )
     assert progress.count("refused") == len(SLUGS)
     for slug in SLUGS:

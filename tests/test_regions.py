@@ -10,6 +10,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.coalitions import CoalitionNotFound, CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.workflows.io import CoalitionView
 from tests.support.servers import WorkerRunner, borrow
 from tests.support.workflows import eventually
@@ -29,7 +30,7 @@ def _region() -> dict[str, Any]:
 async def _view_or_none(service: CoalitionService, slug: str) -> CoalitionView | None:
     """The national coalition starts its region right after the update; it may lag."""
     try:
-        return await service.view(slug)
+        return await service.view(slug, READER)
     except CoalitionNotFound:
         return None
 
@@ -65,13 +66,13 @@ async def test_region_is_its_own_coalition_and_signals_the_national_table(
         )
 
         async def national_signals() -> list[Any]:
-            return (await service.view("national")).coalition.signals
+            return (await service.view("national", READER)).coalition.signals
 
         signals = await eventually(national_signals, lambda s: len(s) == 1)
         assert signals[0].from_coalition == "regio-utrecht"
         assert signals[0].region == "Wonen en Zorg regio Utrecht"
         assert signals[0].kind.value == "bottleneck"
-        journal = await service.journal("national")
+        journal = await service.journal("national", READER)
         assert journal[-1].event.trigger == "record_signal"
         assert journal[-1].event.actor.role.value == "system"
 

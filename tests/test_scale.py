@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.workflows.io import workflow_id
 from tests.support.processes import Background, worker
 from tests.support.servers import borrow
@@ -116,7 +117,7 @@ async def test_two_worker_processes_share_a_burst_and_survive_a_kill(
 
             # Every acknowledged trigger is in its coalition's journal exactly once.
             for slug in slugs:
-                journal = await service.journal(slug)
+                journal = await service.journal(slug, READER)
                 reasons = [e.event.reason or "" for e in journal]
                 markers = Counter(r for r in reasons if r.startswith("burst:"))
                 assert markers == Counter({f"burst:{slug}:{n}": 1 for n in range(TRIGGERS_EACH)}), slug

@@ -13,6 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.coalitions import PortfolioFilter
 from lemniscate.examples import walks
+from lemniscate.examples.walks import COORDINATOR as READER
 from tests.support.web_stack import WebStack, auth, web_stack
 
 PROGRAMME = "O'Brien's programme"
@@ -31,7 +32,7 @@ async def stack(
             created = await stack.http.post("/coalitions", json=start, headers=auth("coordinator"))
             assert created.status_code == 201, created.text
         for _ in range(100):  # visibility is eventually consistent
-            if await stack.service.count(PortfolioFilter()) == 2:
+            if await stack.service.count(PortfolioFilter(), READER) == 2:
                 break
             await asyncio.sleep(0.1)
         yield stack

@@ -22,6 +22,7 @@ from temporalio.testing import WorkflowEnvironment
 from lemniscate.cluster import search_attributes as sa
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, Step
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.events import Role
 from lemniscate.models.journal import FollowUpRecord
 from lemniscate.workflows.coalition import CoalitionWorkflow
@@ -313,7 +314,7 @@ async def test_execution_reviews_partner_meetings_and_action_deadlines(env: Work
         # The progress review opened the monitoring round in `doing`.
         assert reviewed.overview.state == "monitoring"
         assert reviewed.coalition.last_review_on == started_on + days(90)
-        journal = await service.journal(slug, found.status.journal_length)
+        journal = await service.journal(slug, READER, found.status.journal_length)
         assert [(e.event.trigger, e.event.actor, e.event.payload) for e in journal] == [
             ("open_accountability_item", SYSTEM, {"action": "A2"}),
             ("start_monitoring", SYSTEM, {}),

@@ -31,6 +31,7 @@ from lemniscate.cluster import search_attributes as sa
 from lemniscate.coalitions import CoalitionFinished, CoalitionRefused
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, Step, partner_actor
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models import idempotency
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
@@ -199,7 +200,7 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
         }
 
         # The journal of the finished coalition, read by query (the worker replays it).
-        journal = await service.journal(slug)
+        journal = await service.journal(slug, READER)
         steps = [*to_execution, *cycle, *closing]
         assert_journal_in_order(journal, ["start", *(s.trigger for s in steps)])
         assert result.status.journal_length == len(journal) == 1 + len(steps)
@@ -278,7 +279,7 @@ async def test_city_centre_initiative_track_then_new_lemniscate(ts_env: Workflow
         assert len(c.archived[0].founding_bases) == 2
 
         steps = [*to_execution, *transformation]
-        journal = await service.journal(slug)
+        journal = await service.journal(slug, READER)
         assert_journal_in_order(journal, ["start", *(s.trigger for s in steps)])
         assert renewed.status.journal_length == len(journal)
         assert [t[:3] for t in transitions(journal)][-7:] == [
@@ -317,7 +318,7 @@ async def test_refused_updates_leave_no_event_in_the_history(dev_env: WorkflowEn
         # Quiet for longer than the publisher's batching window: the start's event goes out
         # after it, and those events belong before the length the refusals must keep.
         length = await settled_history_length(client, wid, quiet=PUBLISH_AFTER.total_seconds() + 1)
-        view = await service.view(slug)
+        view = await service.view(slug, READER)
 
         async def refused_by_service(trigger: str, payload: dict[str, Any], actor: Actor) -> list[str]:
             with pytest.raises(CoalitionRefused) as refused:
@@ -374,7 +375,7 @@ async def test_refused_updates_leave_no_event_in_the_history(dev_env: WorkflowEn
         ]
 
         assert await settled_history_length(client, wid) == length
-        assert await service.view(slug) == view
+        assert await service.view(slug, READER) == view
         history = await client.get_workflow_handle(wid).fetch_history()
         assert not [
             e
@@ -425,7 +426,7 @@ async def test_refused_updates_leave_no_event_in_the_history(dev_env: WorkflowEn
             slug, "record_intent", {"intent": "Act together."}, COORDINATOR, request_id="intent-1"
         )
         assert again.status.journal_length == accepted.status.journal_length
-        assert len(await service.journal(slug)) == accepted.status.journal_length
+        assert len(await service.journal(slug, READER)) == accepted.status.journal_length
         await client.get_workflow_handle(wid).terminate("test done")
 
 
@@ -444,7 +445,7 @@ async def test_concurrent_conflicting_triggers_apply_once(dev_env: WorkflowEnvir
         assert {tuple(r.reasons) for r in refused} == {
             ("name: Woonbond is already a partner of this coalition.",)
         }
-        current = await service.view(slug)
+        current = await service.view(slug, READER)
         assert [p.name for p in current.coalition.partners].count("Woonbond") == 1
         assert current.status.journal_length == 2
         history = await client.get_workflow_handle(workflow_id(slug)).fetch_history()
@@ -466,7 +467,7 @@ async def test_external_fact_signals_apply_or_are_noted(ts_env: WorkflowEnvironm
         await service.start(walks.taskforce_start(slug), COORDINATOR)
         await walk_service(service, slug, steps[:signing])
         handle = client.get_workflow_handle_for(CoalitionWorkflow.run, workflow_id(slug))
-        before = await service.view(slug)
+        before = await service.view(slug, READER)
         assert before.overview.state == "founding" and before.coalition.founding_bases == []
 
         fact = TriggerRequest(
@@ -477,12 +478,13 @@ async def test_external_fact_signals_apply_or_are_noted(ts_env: WorkflowEnvironm
         )
         await handle.signal(CoalitionWorkflow.external_fact, fact)
         after = await eventually(
-            lambda: service.view(slug), lambda v: v.status.journal_length == before.status.journal_length + 1
+            lambda: service.view(slug, READER),
+            lambda v: v.status.journal_length == before.status.journal_length + 1,
         )
         assert after.refused_signals == []
         [basis] = after.coalition.founding_bases
         assert (basis.kind, basis.signatories) == ("plan_of_approach", ["VWS", "VNG", "Aedes", "ActiZ"])
-        entry = (await service.journal(slug, before.status.journal_length))[0]
+        entry = (await service.journal(slug, READER, before.status.journal_length))[0]
         assert (entry.seq, entry.event.trigger, entry.event.actor) == (
             after.status.journal_length,
             "sign_founding_basis",
@@ -500,7 +502,7 @@ async def test_external_fact_signals_apply_or_are_noted(ts_env: WorkflowEnvironm
         )
         for request in (not_allowed, unknown):
             await handle.signal(CoalitionWorkflow.external_fact, request)
-        noted = await eventually(lambda: service.view(slug), lambda v: len(v.refused_signals) == 2)
+        noted = await eventually(lambda: service.view(slug, READER), lambda v: len(v.refused_signals) == 2)
         expected = [
             "found refused: esign as integration may fire only: sign_founding_basis.",
             "sign_founding_basis refused: signatories: Nobody is neither initiator nor "
@@ -514,7 +516,7 @@ async def test_external_fact_signals_apply_or_are_noted(ts_env: WorkflowEnvironm
         assert noted.coalition == after.coalition
         assert noted.status.journal_length == after.status.journal_length
         assert noted.status.last_activity_at == after.status.last_activity_at
-        assert len(await service.journal(slug)) == after.status.journal_length
+        assert len(await service.journal(slug, READER)) == after.status.journal_length
         await handle.terminate("test done")
 
 
@@ -561,11 +563,11 @@ async def test_continue_as_new_keeps_view_and_journal() -> None:
                 assert await history_length(client, wid, run) < 80
 
             n = 1 + len(steps)
-            journal = await service.journal(slug)
+            journal = await service.journal(slug, READER)
             assert_journal_in_order(journal, ["start", *(s.trigger for s in steps)])
             assert len(journal) == n
             assert [e.event.payload for e in journal[1:]] == [s.payload for s in steps]
-            current = await service.view(slug)
+            current = await service.view(slug, READER)
             assert where(current) == ("doing", "execution", "het")
             assert current.coalition.cycle == 1
             assert current.status.journal_length == n
@@ -603,12 +605,12 @@ async def test_continue_as_new_keeps_view_and_journal() -> None:
                         for i in range(8)
                     )
                 )
-            signalled = await service.view(slug)
+            signalled = await service.view(slug, READER)
             assert sorted(s.region for s in signalled.coalition.signals) == sorted(
                 f"Regio {b}-{i}" for b in range(2) for i in range(8)
             )
             n += 16
-            assert [e.seq for e in await service.journal(slug)] == list(range(1, n + 1))
+            assert [e.seq for e in await service.journal(slug, READER)] == list(range(1, n + 1))
 
             await walk_service(service, slug, walks.taskforce_closing())
             handle = client.get_workflow_handle_for(CoalitionWorkflow.run, wid)

@@ -25,6 +25,7 @@ from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.coalitions.portfolio import initial_search_attributes
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, Step
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.events import Event
 from lemniscate.models.journal import TriggerRequest
 from lemniscate.workflows.coalition import CoalitionWorkflow
@@ -150,7 +151,7 @@ class Driver:
     async def _seq(self, slug: str) -> int:
         if self.kind == "lemniscate":
             # The journal counts the start too.
-            return (await self.service.view(slug)).status.journal_length - 1
+            return (await self.service.view(slug, READER)).status.journal_length - 1
         view = await self.handle(slug).query("view")
         return int(view["seq"])
 

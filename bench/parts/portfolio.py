@@ -13,6 +13,7 @@ from bench.baseline import BASELINE_NAME
 from bench.harness.measure import percentiles
 from bench.harness.progress import say
 from lemniscate.coalitions import CoalitionService, PortfolioFilter
+from lemniscate.examples.walks import COORDINATOR as READER
 
 
 async def portfolio(client: Client, expected: int, repeats: int = 20) -> dict[str, Any]:
@@ -22,12 +23,12 @@ async def portfolio(client: Client, expected: int, repeats: int = 20) -> dict[st
     one_programme = PortfolioFilter(programme="Programme 3", state="intent_and_interests")
     everything = PortfolioFilter()
     say(f"portfolio: waiting until visibility shows all {expected:,} coalitions")
-    await _until(lambda: service.count(everything), expected)
+    await _until(lambda: service.count(everything, READER), expected)
     base_query = f"WorkflowType = '{BASELINE_NAME}'"
     await _until(lambda: _count(client, base_query), expected)
 
     async def lemniscate_list() -> int:
-        return len((await service.list(one_programme, limit=50))[0])
+        return len((await service.list(one_programme, READER, limit=50))[0])
 
     async def baseline_list() -> int:
         return len([e async for e in client.list_workflows(base_query, page_size=50, limit=50)])
@@ -37,15 +38,15 @@ async def portfolio(client: Client, expected: int, repeats: int = 20) -> dict[st
 
     calls: dict[str, Callable[[], Awaitable[int]]] = {
         "lemniscate_list_filtered_page": lemniscate_list,
-        "lemniscate_count_filtered": lambda: service.count(one_programme),
-        "lemniscate_count_all": lambda: service.count(everything),
+        "lemniscate_count_filtered": lambda: service.count(one_programme, READER),
+        "lemniscate_count_all": lambda: service.count(everything, READER),
         "lemniscate_list_filtered_all_pages": lambda: all_pages(one_programme.query()),
         "baseline_list_page": baseline_list,
         "baseline_count_all": lambda: _count(client, base_query),
         "baseline_list_all_pages": lambda: all_pages(base_query),
     }
     results: dict[str, Any] = {
-        "coalitions": await service.count(everything),
+        "coalitions": await service.count(everything, READER),
         "baseline_workflows": await _count(client, base_query),
         "filter": one_programme.query(),
     }

@@ -18,6 +18,7 @@ from lemniscate.cluster import data_converter
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, Step, partner_actor
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.journal import TriggerRequest
 from lemniscate.workers.main import create_replayer, create_worker
 from lemniscate.workflows.coalition import CoalitionWorkflow
@@ -70,7 +71,7 @@ async def replay(years: int, history_limit: int) -> dict[str, Any]:
             progress = Progress("replay: quarters", quarters, "quarters", every=5)
             for quarter in range(quarters):
                 await env.sleep(timedelta(days=91))  # the engine opens monitoring itself
-                view = await service.view(slug)
+                view = await service.view(slug, READER)
                 if view.overview.state != "monitoring":
                     raise AssertionError(f"quarter {quarter}: in {view.overview.state}")
                 view = await service.fire(

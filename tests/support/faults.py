@@ -28,6 +28,7 @@ from lemniscate.cluster import ClusterSettings, EmbeddedServer, connect
 from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR
+from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.workflows.io import workflow_id
 from tests.support.ports import free_ports
 from tests.support.processes import stop_or_kill
@@ -210,7 +211,7 @@ async def check_nothing_lost(client: Client, burst: Burst) -> None:
             await check_one(slug)
 
     async def check_one(slug: str) -> None:
-        journal = await service.journal(slug)
+        journal = await service.journal(slug, READER)
         assert [e.seq for e in journal] == list(range(1, len(journal) + 1)), slug
         applied = Counter(e.event.reason for e in journal[1:])
         twice = {rid: n for rid, n in applied.items() if n > 1}
@@ -220,7 +221,7 @@ async def check_nothing_lost(client: Client, burst: Burst) -> None:
         assert mine <= set(applied), f"acknowledged but lost: {sorted(mine - set(applied))}"
         assert set(applied) <= expected, f"unexpected entries: {set(applied) - expected}"
         # Not stuck: it answers a query, then accepts and shows one more trigger.
-        view = await asyncio.wait_for(service.view(slug), 20)
+        view = await asyncio.wait_for(service.view(slug, READER), 20)
         assert view.status.journal_length == len(journal)
         accepted = await asyncio.wait_for(
             service.trigger(

@@ -35,6 +35,25 @@ KEYS: dict[str, dict[str, Any]] = {
         "organisation": "Aedes",
     },
     "auditor": {"key": "hard-auditor-key-01234567", "id": "els", "role": Role.auditor},
+    "actiz": {
+        "key": "hard-actiz-key-0123456789",
+        "id": "ria",
+        "role": Role.partner,
+        "organisation": "ActiZ",
+    },
+    "integration": {
+        "key": "hard-crm-key-0123456789ab",
+        "id": "crm",
+        "role": Role.integration,
+        "allowed_triggers": ["record_intent"],
+    },
+    # An organisation in none of the example coalitions.
+    "outsider": {
+        "key": "hard-woonbond-key-012345678",
+        "id": "kees",
+        "role": Role.partner,
+        "organisation": "Woonbond",
+    },
 }
 
 
