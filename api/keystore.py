@@ -30,6 +30,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from lemniscate import states
 from lemniscate.api.auth import KeyEntry, KeyFileError, key_digest
+from lemniscate.cluster import ClusterSettings
 from lemniscate.models.events import Role
 from lemniscate.models.records import Name
 from lemniscate.states.names import START
@@ -216,6 +217,13 @@ class KeyStore:
             os.fsync(directory)  # the rename itself survives a crash
         finally:
             os.close(directory)
+
+
+def key_file(settings: ClusterSettings) -> Path:
+    """Where the keys are: `LEMNISCATE_API_KEYS_FILE`, or `api-keys.json` in the data directory.
+    Here, not beside the web server, so the CLI reads it without importing the web stack."""
+    configured = os.environ.get("LEMNISCATE_API_KEYS_FILE")
+    return Path(configured) if configured else settings.data_dir / "api-keys.json"
 
 
 def ensure_dev_key_file(path: Path) -> str | None:

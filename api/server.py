@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -26,11 +24,6 @@ class _Server(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
-
-
-def key_file(settings: ClusterSettings) -> Path:
-    configured = os.environ.get("LEMNISCATE_API_KEYS_FILE")
-    return Path(configured) if configured else settings.data_dir / "api-keys.json"
 
 
 def service_factory(settings: ClusterSettings, client: Client | None = None) -> ServiceFactory:

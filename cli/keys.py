@@ -15,8 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from lemniscate.api.auth import KeyEntry, KeyFileError
-from lemniscate.api.keystore import KEY_ROLES, KeyNotFound, KeyRefused, KeyStore, key_out
-from lemniscate.api.server import key_file
+from lemniscate.api.keystore import KEY_ROLES, KeyNotFound, KeyRefused, KeyStore, key_file, key_out
 from lemniscate.cli import render
 from lemniscate.cli.common import EXIT_REFUSED, fail
 from lemniscate.cluster import ClusterSettings

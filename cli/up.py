@@ -9,8 +9,7 @@ from typing import Any
 
 from temporalio.client import Client
 
-from lemniscate.api.keystore import ensure_dev_key_file
-from lemniscate.api.server import key_file
+from lemniscate.api.keystore import ensure_dev_key_file, key_file
 from lemniscate.cli.web import serve_web
 from lemniscate.cluster import ClusterSettings, EmbeddedServer, connect, ensure_registered
 from lemniscate.coalitions import CoalitionExists, CoalitionService

@@ -15,7 +15,8 @@ from temporalio.client import Client
 from lemniscate.api import app as api
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.deps import ServiceFactory
-from lemniscate.api.server import key_file, serve, service_factory
+from lemniscate.api.keystore import key_file
+from lemniscate.api.server import serve, service_factory
 from lemniscate.cluster import ClusterSettings
 from lemniscate.dashboard import mount
 
