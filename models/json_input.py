@@ -48,24 +48,26 @@ def read_json(raw: bytes | str) -> Any:
         raise
     except ValueError:  # an integer longer than Python's digit limit (4,300 digits)
         raise UnreadableJson("a number is too long") from None
-    _check(value)
+    check_value(value)
     return value
 
 
-def _check(value: Any) -> None:
-    """Depth and Unicode, without recursion: a depth just under the parser's own limit must
-    not overflow here instead."""
+def check_value(value: Any, *, texts: bool = True) -> None:
+    """Depth (and, with `texts`, Unicode) of a JSON value however it came, without recursion:
+    a depth just under the parser's own limit must not overflow here instead."""
     pending: list[tuple[Any, int]] = [(value, 0)]
     while pending:
         item, depth = pending.pop()
         if isinstance(item, str):
-            _check_text(item)
+            if texts:
+                _check_text(item)
         elif isinstance(item, dict | list):
             if depth >= MAX_DEPTH:
                 raise UnreadableJson(f"nested deeper than {MAX_DEPTH} levels")
             if isinstance(item, dict):
                 for key, inner in item.items():
-                    _check_text(key)
+                    if texts:
+                        _check_text(key)
                     pending.append((inner, depth + 1))
             else:
                 pending.extend((inner, depth + 1) for inner in item)

@@ -22,6 +22,7 @@ from transitions import EventData, Machine, Transition
 from lemniscate.models import bounds
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor, Event, Role
+from lemniscate.models.json_input import UnreadableJson, check_value
 from lemniscate.models.names import name_key
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
@@ -237,8 +238,10 @@ def _validate(model: type[M], raw: Mapping[str, Any], trigger: str) -> tuple[M, 
         raise Refused(trigger, [f"payload: {_UNREADABLE}"]) from None
     if size > bounds.MAX_PAYLOAD_BYTES:
         raise Refused(trigger, [f"payload: {_too_large(size)}"])
-    if _depth(raw) > bounds.MAX_NESTING:
-        raise Refused(trigger, [f"payload: nested deeper than {bounds.MAX_NESTING} levels."])
+    try:  # the text is known to be UTF-8 by now: only the depth is left to check
+        check_value(raw, texts=False)
+    except UnreadableJson as unreadable:
+        raise Refused(trigger, [f"payload: {unreadable.reason}."]) from None
     try:
         return model.model_validate_json(text), size
     except ValidationError as error:
@@ -253,17 +256,6 @@ def _too_large(size: int) -> str:
         f"{size:,} bytes as JSON; a trigger carries at most {bounds.MAX_PAYLOAD_BYTES:,}. "
         "Shorten the texts, or split the change over several triggers."
     )
-
-
-def _depth(value: object, level: int = 0) -> int:
-    """How deeply `value` nests, counted no further than one past the bound."""
-    if level > bounds.MAX_NESTING:
-        return level
-    if isinstance(value, Mapping):
-        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level + 1)
-    return level
 
 
 def spec_of(trigger: str) -> Trigger[Any]:
