@@ -54,6 +54,7 @@ from lemniscate.models.bulk import BulkProgress, BulkRequest
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.models.outbound import Subscription
+from lemniscate.models.sentence import from_wire
 from lemniscate.states import policy, redaction
 from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
@@ -78,7 +79,7 @@ def _refusal(trigger: str, error: BaseException) -> CoalitionRefused | None:
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, ApplicationError) and cause.type in (REFUSED, FORBIDDEN, KEY_REUSED):
-            reasons = [str(d) for d in cause.details] or [cause.message]
+            reasons = [from_wire(d) for d in cause.details] or [cause.message]
             if cause.type == KEY_REUSED:
                 return IdempotencyKeyReused(trigger, reasons)
             return CoalitionRefused(trigger, reasons, forbidden=cause.type == FORBIDDEN)

@@ -12,6 +12,9 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails, PydanticKnownError
+
+from lemniscate.models.sentence import Sentence
 
 # What one answer may say about a request, wherever it is shown (problem document, CLI,
 # dashboard, refusal log): a payload with 100,000 wrong items gets twenty sentences and a
@@ -27,10 +30,13 @@ _MORE = re.compile(r"… and (\d+) more problems?\.")
 
 def more_problems(count: int) -> str:
     """The sentence that stands for the reasons left out."""
-    return f"… and {count} more problem{'' if count == 1 else 's'}."
+    return Sentence(
+        "more-problems", "… and {count} more problem.", "… and {count} more problems.", count=count
+    )
 
 
 def clip(text: str, limit: int = MAX_SENTENCE) -> str:
+    """`text` whole when it fits (a Sentence stays one), else cut with an ellipsis."""
     return text if len(text) <= limit else text[: limit - len(_CLIPPED)] + _CLIPPED
 
 
@@ -77,13 +83,41 @@ def _part(part: str | int) -> str:
 def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
     """One line per problem: the field path and the reason; `bounded`, and only as many
     problems are worded as are shown."""
-    lines = []
-    # Without input, context and URL: a message never echoes the value that was sent.
-    for item in error.errors(include_url=False, include_input=False, include_context=False)[:MAX_REASONS]:
+    lines: list[str] = []
+    # Without input and URL: a message never echoes the value that was sent (the context
+    # holds the rule, such as a maximum length, which the sentence is made of).
+    for item in error.errors(include_url=False, include_input=False)[:MAX_REASONS]:
         path = ".".join(_part(part) for part in item["loc"])
         where = f"{prefix}{path}" if path else prefix.rstrip(".") or "payload"
-        lines.append(f"{where}: {item['msg']}")
+        lines.append(Sentence("field", "{field}: {reason}", field=where, reason=_reason(item)))
     return bounded(lines, error.error_count() - len(lines))
+
+
+def _reason(item: ErrorDetails) -> str:
+    """Pydantic's message for one problem, as a Sentence made from pydantic's own template
+    (its error type is the code), so it can be said in Dutch; what our own models'
+    validators say is put in as their Sentence; anything else stays pydantic's text."""
+    context = item.get("ctx") or {}
+    inner = context.get("error")
+    if isinstance(inner, Exception) and inner.args and isinstance(inner.args[0], Sentence):
+        return Sentence("pydantic.value_error", "Value error, {error}", error=inner.args[0])
+    try:
+        template = PydanticKnownError(item["type"], context or None).message_template  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return item["msg"]
+    values: dict[str, str | int] = {
+        name: value if isinstance(value, int) and not isinstance(value, bool) else clip(str(value), MAX_NAME)
+        for name, value in context.items()
+    }
+    if "{expected_plural}" in template:
+        values["expected_plural"] = "" if next(iter(context.values()), 0) == 1 else "s"
+    try:
+        code = "pydantic." + item["type"]
+        made = Sentence(code, template, **values)
+    except (KeyError, IndexError, ValueError):
+        return item["msg"]
+    # Only when it says what pydantic says: the English must never change by being made so.
+    return made if made == item["msg"] else item["msg"]
 
 
 # One part of a path as `describe_errors` writes it: a name, an index, or a quoted string.

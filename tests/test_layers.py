@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("workflows",),
     ("activities",),  # side effects, run by the workflows
     ("cluster",),  # reaching or running Temporal; search attribute values of a coalition
+    ("language",),  # Dutch and English: catalogs, the language of a request, dates
     ("examples",),  # step lists written in the core's records
     ("states",),
     ("models",),

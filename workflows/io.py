@@ -11,6 +11,7 @@ from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import Accepted as Accepted  # the reply, kept with the snapshot
 from lemniscate.models.journal import CoalitionSnapshot, CoalitionStatus, JournalEntry, TriggerRequest
 from lemniscate.models.records import Record
+from lemniscate.models.sentence import Sentence
 from lemniscate.states.errors import bounded
 
 WORKFLOW_NAME = "Coalition"
@@ -67,7 +68,8 @@ def refusal(trigger: str, reasons: list[str] | tuple[str, ...], forbidden: bool 
     shown = bounded(reasons)
     return ApplicationError(
         f"{trigger} refused: " + " ".join(shown),
-        *shown,
+        # As data, so the client can say each sentence in the reader's language.
+        *(reason.wire() if isinstance(reason, Sentence) else reason for reason in shown),
         type=FORBIDDEN if forbidden else REFUSED,
         non_retryable=True,
     )
