@@ -22,6 +22,8 @@ import socket
 from typing import Final
 from urllib.parse import urlsplit
 
+from lemniscate.models.sentence import Sentence
+
 ALLOW_PRIVATE_ENV: Final = "LEMNISCATE_WEBHOOK_ALLOW_PRIVATE"
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
@@ -39,11 +41,17 @@ def _host_and_port(url: str) -> tuple[str, int]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise TargetRefused(f"{url!r} is not a valid URL.") from None
+        raise TargetRefused(Sentence("target.not-url", "{url} is not a valid URL.", url=repr(url))) from None
     if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise TargetRefused("only http:// and https:// URLs with a host name are called.")
+        raise TargetRefused(
+            Sentence("target.scheme", "only http:// and https:// URLs with a host name are called.")
+        )
     if parts.username is not None or parts.password is not None:
-        raise TargetRefused("credentials in the URL are not sent; authenticate with the signature.")
+        raise TargetRefused(
+            Sentence(
+                "target.credentials", "credentials in the URL are not sent; authenticate with the signature."
+            )
+        )
     return parts.hostname, port or _DEFAULT_PORTS[parts.scheme]
 
 
@@ -57,21 +65,25 @@ def _refusal(host: str, address: str) -> str | None:
         (
             name
             for name, flag in (
-                ("loopback", ip.is_loopback),
-                ("link-local", ip.is_link_local),
-                ("multicast", ip.is_multicast),
-                ("unspecified", ip.is_unspecified),
-                ("private", ip.is_private),
-                ("reserved", ip.is_reserved),
+                (Sentence("target.loopback", "loopback"), ip.is_loopback),
+                (Sentence("target.link-local", "link-local"), ip.is_link_local),
+                (Sentence("target.multicast", "multicast"), ip.is_multicast),
+                (Sentence("target.unspecified", "unspecified"), ip.is_unspecified),
+                (Sentence("target.private", "private"), ip.is_private),
+                (Sentence("target.reserved", "reserved"), ip.is_reserved),
             )
             if flag
         ),
-        "non-public",
+        Sentence("target.non-public", "non-public"),
     )
     shown = host if host == str(ip) else f"{host} ({ip})"
-    return (
-        f"{shown} is a {kind} address; webhooks go only to public addresses "
-        f"(an operator can allow private ones with {ALLOW_PRIVATE_ENV}=1)."
+    return Sentence(
+        "target.not-public",
+        "{address} is a {kind} address; webhooks go only to public addresses "
+        "(an operator can allow private ones with {setting}=1).",
+        address=shown,
+        kind=kind,
+        setting=ALLOW_PRIVATE_ENV,
     )
 
 
@@ -83,7 +95,9 @@ def _addresses(host: str, port: int) -> list[str]:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise TargetRefused(f"the host {host!r} cannot be resolved.") from None
+        raise TargetRefused(
+            Sentence("target.unresolved", "the host {host} cannot be resolved.", host=repr(host))
+        ) from None
     return sorted({str(info[4][0]) for info in found})
 
 

@@ -22,7 +22,6 @@ from lemniscate import states
 from lemniscate.api import audit_routes, key_routes, problems
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
-from lemniscate.api.problems import Problem
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
 from lemniscate.coalitions.errors import refuse_unless_allowed
 from lemniscate.coalitions.gate import Payload
@@ -32,6 +31,7 @@ from lemniscate.models.json_input import UnreadableJson, read_json
 from lemniscate.models.outbound import ALL_EVENT_TYPES, EventType, Subscription
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
+from lemniscate.models.sentence import Sentence
 from lemniscate.states import policy
 from lemniscate.states.describe import method_description
 from lemniscate.workflows.io import Accepted, CoalitionView
@@ -97,9 +97,10 @@ async def _payload(request: Request) -> Payload:
     try:
         body = read_json(await read_body(request) or b"{}")
     except UnreadableJson as error:
-        return Unreadable([f"payload: not valid JSON ({error.reason})."], not_json=True)
+        said = Sentence("payload.not-json", "payload: not valid JSON ({reason}).", reason=error.reason)
+        return Unreadable([said], not_json=True)
     if not isinstance(body, dict):
-        return Unreadable(["payload: must be a JSON object"])
+        return Unreadable([Sentence("payload.not-object", "payload: must be a JSON object")])
     return body
 
 
@@ -109,12 +110,8 @@ def _page_token(token: str | None) -> bytes | None:
     try:
         return base64.urlsafe_b64decode(token.encode())
     except (binascii.Error, ValueError):
-        raise Problem(
-            422,
-            "Invalid request",
-            "page_token: not a token this API gave out",
-            "invalid",
-            errors=[{"field": "query.page_token", "reason": "not a token this API gave out"}],
+        raise problems.field_problem(
+            "query.page_token", Sentence("query.page-token", "not a token this API gave out")
         ) from None
 
 
@@ -184,13 +181,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         body: Annotated[BulkBody, Depends(json_body(BulkBody))], caller: Caller
     ) -> BulkProgress:
         if body.trigger not in states.TRIGGERS:  # the body's form, like FastAPI's own checks
-            raise Problem(
-                422,
-                "Invalid request",
-                f"trigger: there is no trigger {body.trigger!r}",
-                "invalid",
-                errors=[{"field": "body.trigger", "reason": "unknown trigger"}],
-            )
+            raise problems.field_problem("body.trigger", Sentence("body.unknown-trigger", "unknown trigger"))
         request = BulkRequest(
             id=body.id or uuid.uuid4().hex[:12],
             where=body.where,
@@ -296,20 +287,10 @@ def portfolio_filter(
 ) -> PortfolioFilter:
     """The portfolio filter from query parameters, for listing and counting alike."""
     if state is not None and state not in states.STATE_INFO:
-        raise Problem(
-            422,
-            "Invalid request",
-            f"state: unknown state {state!r}",
-            "invalid",
-            errors=[{"field": "query.state", "reason": "unknown state"}],
-        )
+        raise problems.field_problem("query.state", Sentence("query.unknown-state", "unknown state"))
     if due_before is not None and due_before.tzinfo is None:
-        raise Problem(
-            422,
-            "Invalid request",
-            "due_before: give a time zone, e.g. 2027-01-31T00:00:00Z",
-            "invalid",
-            errors=[{"field": "query.due_before", "reason": "needs a time zone"}],
+        raise problems.field_problem(
+            "query.due_before", Sentence("query.time-zone", "give a time zone, e.g. 2027-01-31T00:00:00Z")
         )
     try:
         return PortfolioFilter(
@@ -322,7 +303,7 @@ def portfolio_filter(
             due_before=due_before,
         )
     except ValidationError as error:  # a value the query builder cannot quote (FilterValue)
-        raise problems.invalid("Invalid request", states.describe_errors(error, "query.")) from None
+        raise problems.invalid(problems.INVALID_REQUEST, states.describe_errors(error, "query.")) from None
 
 
 Portfolio = Annotated[PortfolioFilter, Depends(portfolio_filter)]

@@ -15,11 +15,12 @@ from pydantic import BaseModel, ValidationError
 
 from lemniscate import states
 from lemniscate.api.auth import KeyRing
-from lemniscate.api.problems import Problem, invalid
+from lemniscate.api.problems import INVALID_REQUEST, NOT_JSON, TOO_LARGE, UNAUTHENTICATED, Problem, invalid
 from lemniscate.coalitions import CoalitionService
 from lemniscate.models import bounds
 from lemniscate.models.events import Actor
 from lemniscate.models.json_input import UnreadableJson, read_json
+from lemniscate.models.sentence import Sentence
 
 ServiceFactory = Callable[[], Awaitable[CoalitionService]]
 """How routes get the service: `api.server.service_factory` connects on first use."""
@@ -40,18 +41,27 @@ async def authenticate(
     if authorization is not None:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise Problem(401, "Unauthenticated", "use 'Authorization: Bearer <key>'", "unauthenticated")
+            raise Problem(
+                401,
+                UNAUTHENTICATED,
+                Sentence("auth.bearer", "use 'Authorization: Bearer <key>'"),
+                "unauthenticated",
+            )
         presented = token
     if not presented:
         raise Problem(
             401,
-            "Unauthenticated",
-            "this API needs a key: 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+            UNAUTHENTICATED,
+            Sentence(
+                "auth.no-key", "this API needs a key: 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
+            ),
             "unauthenticated",
         )
     identified = key_ring(request).identify(presented)
     if identified is None:
-        raise Problem(401, "Unauthenticated", "the key is not known", "unauthenticated")
+        raise Problem(
+            401, UNAUTHENTICATED, Sentence("auth.unknown-key", "the key is not known"), "unauthenticated"
+        )
     return identified
 
 
@@ -75,11 +85,14 @@ async def read_body(request: Request) -> bytes:
 
 
 def _body_too_large(size: int) -> Problem:
-    detail = (
-        f"body: {size:,} bytes or more; at most {bounds.MAX_BODY_BYTES:,} "
-        f"(a trigger's payload at most {bounds.MAX_PAYLOAD_BYTES:,})."
+    detail = Sentence(
+        "body.too-large",
+        "body: {size:,} bytes or more; at most {limit:,} (a trigger's payload at most {payload:,}).",
+        size=size,
+        limit=bounds.MAX_BODY_BYTES,
+        payload=bounds.MAX_PAYLOAD_BYTES,
     )
-    return Problem(413, "Body too large", detail, "body-too-large")
+    return Problem(413, TOO_LARGE, detail, "body-too-large")
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -93,12 +106,11 @@ def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
         try:
             data = read_json(await read_body(request))
         except UnreadableJson as error:
-            raise Problem(
-                400, "Body is not JSON", f"body: not valid JSON ({error.reason}).", "not-json"
-            ) from None
+            said = Sentence("body.not-json", "body: not valid JSON ({reason}).", reason=error.reason)
+            raise Problem(400, NOT_JSON, said, "not-json") from None
         try:
             return model.model_validate(data)
         except ValidationError as error:
-            raise invalid("Invalid request", states.describe_errors(error, "body.")) from None
+            raise invalid(INVALID_REQUEST, states.describe_errors(error, "body.")) from None
 
     return read

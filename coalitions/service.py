@@ -54,7 +54,7 @@ from lemniscate.models.bulk import BulkProgress, BulkRequest
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.models.outbound import Subscription
-from lemniscate.models.sentence import from_wire
+from lemniscate.models.sentence import Sentence, from_wire
 from lemniscate.states import policy, redaction
 from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
@@ -87,9 +87,23 @@ def _refusal(trigger: str, error: BaseException) -> CoalitionRefused | None:
     return None
 
 
+def _no_bulk(bulk_id: str) -> Sentence:
+    return Sentence("service.no-bulk", "there is no bulk operation {id}.", id=repr(bulk_id))
+
+
+def _no_subscription(subscription_id: str) -> Sentence:
+    return Sentence("service.no-subscription", "there is no subscription {id}.", id=repr(subscription_id))
+
+
 def _missing(slug: str) -> CoalitionNotFound:
     """What a missing coalition, and one the reader may not read, are answered with alike."""
-    return CoalitionNotFound(f"there is no coalition {slug!r} (lemniscate list shows them all).")
+    return CoalitionNotFound(
+        Sentence(
+            "service.no-coalition",
+            "there is no coalition {slug} (lemniscate list shows them all).",
+            slug=repr(slug),
+        )
+    )
 
 
 def _keyed(request: TriggerRequest, key: str | None) -> tuple[TriggerRequest, str | None]:
@@ -145,7 +159,11 @@ class CoalitionService:
             )
         except WorkflowAlreadyStartedError:
             raise CoalitionExists(
-                f"a coalition with id {coalition.id!r} already exists; choose another slug."
+                Sentence(
+                    "service.coalition-exists",
+                    "a coalition with id {slug} already exists; choose another slug.",
+                    slug=repr(coalition.id),
+                )
             ) from None
         # Through the retrying query: under load the first answer can time out although
         # the coalition exists, and a retried start would then be refused as a duplicate.
@@ -159,12 +177,21 @@ class CoalitionService:
         except RPCError as error:
             if error.status != RPCStatusCode.NOT_FOUND:
                 raise
-            reason = f"parent: there is no coalition {parent!r}; start it first, or leave parent out."
+            reason = Sentence(
+                "service.no-parent",
+                "parent: there is no coalition {parent}; start it first, or leave parent out.",
+                parent=repr(parent),
+            )
         else:
             if description.status == WorkflowExecutionStatus.RUNNING:
                 return
             status = description.status.name.lower() if description.status else "finished"
-            reason = f"parent: coalition {parent!r} is {status}; a region needs a running one."
+            reason = Sentence(
+                "service.parent-finished",
+                "parent: coalition {parent} is {status}; a region needs a running one.",
+                parent=repr(parent),
+                status=status,
+            )
         raise self.gate.refused(InvalidPayload(states.START, [reason]), slug, actor, source)
 
     async def fire(
@@ -311,20 +338,22 @@ class CoalitionService:
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
         except WorkflowAlreadyStartedError:
-            raise CoalitionExists(f"a bulk operation {request.id!r} already exists.") from None
+            raise CoalitionExists(
+                Sentence("service.bulk-exists", "a bulk operation {id} already exists.", id=repr(request.id))
+            ) from None
         return await handle.query(BulkOperationWorkflow.progress)
 
     async def bulk_progress(self, bulk_id: str, reader: Actor) -> BulkProgress:
         """A bulk operation's results name coalitions across the office: a reader who sees
         only its own (a partner, who runs none) is told there is no such operation."""
         if policy.member_scope(reader) is not None:
-            raise CoalitionNotFound(f"there is no bulk operation {bulk_id!r}.")
+            raise CoalitionNotFound(_no_bulk(bulk_id))
         handle = self._client.get_workflow_handle_for(BulkOperationWorkflow.run, f"{BULK_ID_PREFIX}{bulk_id}")
         try:
             return await handle.query(BulkOperationWorkflow.progress)
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
-                raise CoalitionNotFound(f"there is no bulk operation {bulk_id!r}.") from None
+                raise CoalitionNotFound(_no_bulk(bulk_id)) from None
             raise
 
     def _subscriptions(self) -> WorkflowHandle[SubscriptionsWorkflow, None]:
@@ -336,7 +365,13 @@ class CoalitionService:
         try:
             await check_target_async(subscription.url)
         except TargetRefused as refused:
-            raise InvalidPayload("subscribe", [f"url: {refused}"]) from None
+            said = Sentence(
+                "field",
+                "{field}: {reason}",
+                field="url",
+                reason=refused.args[0] if refused.args else str(refused),
+            )
+            raise InvalidPayload("subscribe", [said]) from None
         await self._client.start_workflow(
             SubscriptionsWorkflow.run,
             [],
@@ -358,12 +393,12 @@ class CoalitionService:
         """Remove a subscription: its own maker's, or any for a coordinator (`states.policy`)."""
         known = {s.id: s for s in await self.subscriptions()}
         if subscription_id not in known:
-            raise CoalitionNotFound(f"there is no subscription {subscription_id!r}.")
+            raise CoalitionNotFound(_no_subscription(subscription_id))
         refuse_unless_allowed("unsubscribe", policy.may_remove_subscription(actor, known[subscription_id]))
         try:
             await self._subscriptions().execute_update(SubscriptionsWorkflow.unsubscribe, subscription_id)
         except (WorkflowUpdateFailedError, RPCError):
-            raise CoalitionNotFound(f"there is no subscription {subscription_id!r}.") from None
+            raise CoalitionNotFound(_no_subscription(subscription_id)) from None
 
     async def _explain(self, slug: str, error: BaseException) -> BaseException:
         """Turn a failed call into what the user needs to hear: missing, finished, or as is."""
@@ -375,5 +410,12 @@ class CoalitionService:
             return error
         if description.status != WorkflowExecutionStatus.RUNNING:
             status = description.status.name.lower() if description.status else "finished"
-            return CoalitionFinished(f"coalition {slug!r} is {status}; it takes no more triggers.")
+            return CoalitionFinished(
+                Sentence(
+                    "service.finished",
+                    "coalition {slug} is {status}; it takes no more triggers.",
+                    slug=repr(slug),
+                    status=status,
+                )
+            )
         return error

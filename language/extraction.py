@@ -9,12 +9,12 @@ Templates are read with Jinja2's own babel extractor.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Final, cast
+from typing import IO, Any, Final
 
-from babel.messages.extract import extract_python
 from jinja2.ext import babel_extract
 from pydantic_core import PydanticKnownError
 
@@ -38,19 +38,28 @@ class Message:
 
 def extract_sentences(
     fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Sequence[str], options: dict[str, Any]
-) -> Iterator[tuple[int, str, tuple[str | None, ...], list[str]]]:
-    """A babel extraction method: each `Sentence(...)` call as `pgettext`/`npgettext`."""
-    found = extract_python(fileobj, {"Sentence": None}, comment_tags, cast(Any, options))
-    for line, _, messages, comments in found:
-        parts = messages if isinstance(messages, tuple) else (messages,)
-        code, template = (parts + (None, None))[:2]
-        plural = parts[2] if len(parts) > 2 and isinstance(parts[2], str) else None
+) -> Iterator[tuple[int, str, tuple[str, ...], list[str]]]:
+    """A babel extraction method: each `Sentence(...)` call as `pgettext`/`npgettext`.
+    Read with `ast`, so only the positional literals count (a keyword value such as
+    `field="url"` is a value put in, never a message)."""
+    tree = ast.parse(fileobj.read())
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and _called(node.func) == "Sentence"):
+            continue
+        literals = [arg.value if isinstance(arg, ast.Constant) else None for arg in node.args[:3]]
+        code, template, plural = (literals + [None, None, None])[:3]
         if not (isinstance(code, str) and isinstance(template, str)):
             continue  # a Sentence made from variables: its literal call is elsewhere
-        if plural is None:
-            yield line, "pgettext", (code, template), comments
+        if isinstance(plural, str):
+            yield node.lineno, "npgettext", (code, template, plural), []
         else:
-            yield line, "npgettext", (code, template, plural), comments
+            yield node.lineno, "pgettext", (code, template), []
+
+
+def _called(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
 
 
 def python_messages(root: Path = ROOT) -> list[Message]:
@@ -99,7 +108,7 @@ PYDANTIC_ERRORS: Final = (
 
 # Which catalog a text belongs in, by the folder that says it.
 _DOMAINS: Final = {
-    "api": "web", "dashboard": "web", "cli": "cli", "cluster": "cli", "workers": "cli",
+    "api": "api", "dashboard": "web", "cli": "cli", "cluster": "cli", "workers": "cli",
     "audit": "audit", "activities": "mail",
 }  # fmt: skip
 

@@ -3,18 +3,35 @@ code, the same values put in, each value that is itself a sentence translated fi
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable
+from typing import Any
+
+from babel.numbers import format_decimal
 
 from lemniscate.language.catalogs import SOURCE_LANGUAGE, translations
 from lemniscate.models.sentence import Sentence, Value
 
 
-def _value(value: Value, language: str) -> str:
+class _Formatter(string.Formatter):
+    """`str.format`, with a number's grouping ("{size:,}") as the language writes it:
+    262,144 in English, 262.144 in Dutch."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "," and isinstance(value, int):
+            return format_decimal(value, locale=self.language)
+        return str(super().format_field(value, format_spec))
+
+
+def _value(value: Value, language: str) -> str | int:
     if isinstance(value, int):
-        return str(value)
+        return value
     if isinstance(value, str):
         return translate(value, language)
-    return ", ".join(_value(item, language) for item in value)
+    return ", ".join(str(_value(item, language)) for item in value)
 
 
 def translate(text: str, language: str) -> str:
@@ -32,7 +49,8 @@ def translate(text: str, language: str) -> str:
     else:
         pattern = str(catalog.pgettext(text.code, text.template))
     try:
-        return pattern.format(**{name: _value(value, language) for name, value in text.params.items()})
+        values = {name: _value(value, language) for name, value in text.params.items()}
+        return _Formatter(language).format(pattern, **values)
     except (KeyError, IndexError, ValueError):
         # A translation that names a value the sentence does not have: the English stands.
         return str(text)

@@ -9,7 +9,7 @@ text has none.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
@@ -19,10 +19,22 @@ from lemniscate.language.choice import LANGUAGES
 from lemniscate.language.extraction import Message, all_messages, domain_of
 
 
-def template(messages: Iterable[Message], domain: str) -> Catalog:
-    made = Catalog(domain=domain, project="lemniscate")
+def domains(messages: Iterable[Message]) -> dict[tuple[str | None, str], str]:
+    """The catalog each text is kept in: where it is said, and the core's (`method`) when
+    it is said in several places, so each text is translated once."""
+    placed: dict[tuple[str | None, str], str] = {}
     for message in messages:
-        if domain_of(message) != domain:
+        key, domain = (message.context, message.id), domain_of(message)
+        if placed.get(key) != "method":
+            placed[key] = domain if key not in placed or domain == "method" else placed[key]
+    return placed
+
+
+def template(messages: Sequence[Message], domain: str) -> Catalog:
+    made = Catalog(domain=domain, project="lemniscate")
+    placed = domains(messages)
+    for message in messages:
+        if placed[(message.context, message.id)] != domain:
             continue
         msgid: str | tuple[str, str] = (message.id, message.plural) if message.plural else message.id
         file, _, line = message.where.rpartition(":")

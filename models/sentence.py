@@ -45,7 +45,8 @@ class Sentence(str):
     def __new__(cls, code: str, template: str, plural: str | None = None, /, **params: Value) -> Sentence:
         count = params.get("count")
         chosen = plural if plural is not None and count != 1 else template
-        text = chosen.format(**{name: _english(value) for name, value in params.items()})
+        # Numbers stay numbers, so a template may group them: "{size:,} bytes".
+        text = chosen.format(**{n: v if isinstance(v, int) else _english(v) for n, v in params.items()})
         made = super().__new__(cls, text)
         made.code, made.template, made.plural, made.params = code, template, plural, dict(params)
         return made

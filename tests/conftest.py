@@ -15,6 +15,7 @@ dated in 2027), keep a server of their own and say so where they start it.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import AsyncIterator
 
 import pytest
@@ -28,6 +29,12 @@ from tests.support.servers import (
     time_skipping_env,
 )
 from tests.support.web_stack import WebStack, web_stack
+
+# The office default is Dutch; the tests that read what a person reads assert English unless
+# they ask for Dutch themselves (tests/test_language*.py, and each surface's Dutch test), so
+# that one wording is checked once per language. Set before any app or process starts, so
+# servers and commands started by tests inherit it.
+os.environ.setdefault("LEMNISCATE_LANGUAGE", "en")
 
 
 @pytest.fixture(scope="session")

@@ -88,7 +88,7 @@ async def test_bodies_of_the_wrong_shape_are_invalid_not_errors(stack: WebStack)
         f"/coalitions/{SLUG}/triggers/record_intent", content=b"[1]", headers=headers
     )
     assert listed.status_code == 422 and listed.json()["errors"] == [
-        {"field": "", "reason": "must be a JSON object"}
+        {"field": "", "reason": "must be a JSON object", "code": "payload.not-object"}
     ]
     bulk = await stack.http.post("/bulk", content=b'{"where": 1, "trigger": "x"}', headers=headers)
     assert bulk.status_code == 422 and bulk.headers["content-type"] == PROBLEM

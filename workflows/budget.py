@@ -16,6 +16,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from lemniscate.models import bounds
     from lemniscate.models.coalition import Coalition
+    from lemniscate.models.sentence import Sentence
 
 
 def weight(coalition: Coalition) -> int:
@@ -43,10 +44,13 @@ class Budget:
         grown = weight(after())  # not kept: only recording changes the counters
         if grown <= bounds.STATE_BUDGET:
             return None
-        return (
-            f"this coalition's record would grow to {grown:,} bytes, past the "
-            f"{bounds.STATE_BUDGET:,} that Temporal carries in one piece. Keep long texts in a "
-            "document and name it here, or shorten what the coalition already holds."
+        return Sentence(
+            "budget.record-too-large",
+            "this coalition's record would grow to {grown:,} bytes, past the {budget:,} that "
+            "Temporal carries in one piece. Keep long texts in a document and name it here, or "
+            "shorten what the coalition already holds.",
+            grown=grown,
+            budget=bounds.STATE_BUDGET,
         )
 
     @property

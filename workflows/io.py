@@ -77,9 +77,13 @@ def refusal(trigger: str, reasons: list[str] | tuple[str, ...], forbidden: bool 
 
 def key_reused(trigger: str, first_trigger: str) -> ApplicationError:
     """The error of a key used again for another request (IETF draft: 422)."""
-    reason = (
-        f"this Idempotency-Key was already used by you on this coalition for another request "
-        f"({first_trigger}, with another payload or reason, or another trigger); a retry must "
-        "send the same request again, a new request needs a new key."
+    reason = Sentence(
+        "idempotency.key-reused",
+        "this Idempotency-Key was already used by you on this coalition for another request "
+        "({first}, with another payload or reason, or another trigger); a retry must send the "
+        "same request again, a new request needs a new key.",
+        first=first_trigger,
     )
-    return ApplicationError(f"{trigger} refused: {reason}", reason, type=KEY_REUSED, non_retryable=True)
+    return ApplicationError(
+        f"{trigger} refused: {reason}", reason.wire(), type=KEY_REUSED, non_retryable=True
+    )
