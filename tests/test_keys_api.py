@@ -42,6 +42,8 @@ async def test_an_added_key_works_at_once_and_a_revoked_one_stops_at_once(
             "role": "integration",
             "organisation": None,
             "triggers": ["start"],
+            "programmes": [],
+            "coalitions": [],
             "stored": "sha256",
         }
         assert secret not in web.key_file.read_text("utf-8")
