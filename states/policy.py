@@ -140,6 +140,14 @@ def may_manage_subscriptions(actor: Actor) -> list[str]:
     return [f"{actor} may not subscribe or remove webhooks."]
 
 
+def may_list_subscriptions(actor: Actor) -> list[str]:
+    """The webhooks are the office's infrastructure (addresses of its systems): for those who
+    read the whole office, not for partners, observers, programme leads or granted auditors."""
+    if member_scope(actor) is None:
+        return []
+    return [f"{actor}: the office's webhooks are for those who read the whole office."]
+
+
 def may_remove_subscription(actor: Actor, subscription: Subscription) -> list[str]:
     """A caller removes only the webhooks it made; a coordinator or an office admin any (an
     integration must not silence another system's feed)."""
