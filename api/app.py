@@ -222,6 +222,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
     @app.get("/subscriptions", tags=["events"], summary="The registered webhooks")
     async def list_subscriptions(caller: Caller) -> list[SubscriptionOut]:
+        refuse_unless_allowed("subscriptions", policy.may_list_subscriptions(caller))
         return [SubscriptionOut.of(s) for s in await (await service()).subscriptions()]
 
     @app.delete(

@@ -8,7 +8,8 @@ made and changed with `lemniscate keys add|list|revoke` or the API's `/keys` (bo
      {"key_sha256": "<hex>", "id": "aedes-rep", "role": "partner", "organisation": "Aedes"},
      {"key": "...", "id": "crm", "role": "integration",
       "allowed_triggers": ["start", "add_partner", "sign_founding_basis"]},
-     {"key": "...", "id": "els", "role": "auditor"}]
+     {"key": "...", "id": "els", "role": "auditor"},
+     {"key_sha256": "<hex>", "id": "olga", "role": "programme_lead", "programmes": ["Wonen"]}]
 
 `key_sha256` is the hex SHA-256 of the key, so the file holds no secret; entries with a
 plain `key` (hand-written before `lemniscate keys`) are still accepted.
@@ -43,6 +44,9 @@ class KeyEntry(BaseModel):
     role: Role
     organisation: str | None = None
     allowed_triggers: list[str] = Field(default_factory=list)
+    # Grants (observers, programme leads, auditors): absent from key files made before them.
+    programmes: list[str] = Field(default_factory=list)
+    coalitions: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_secret(self) -> KeyEntry:
@@ -58,7 +62,12 @@ class KeyEntry(BaseModel):
 
     def actor(self) -> Actor:
         return Actor(
-            id=self.id, role=self.role, organisation=self.organisation, allowed_triggers=self.allowed_triggers
+            id=self.id,
+            role=self.role,
+            organisation=self.organisation,
+            allowed_triggers=self.allowed_triggers,
+            programmes=self.programmes or None,  # None when none: see `Actor`
+            coalitions=self.coalitions or None,
         )
 
 

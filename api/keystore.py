@@ -21,7 +21,7 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,11 @@ from lemniscate.api.auth import KeyEntry, KeyFileError, key_digest
 from lemniscate.cluster import ClusterSettings
 from lemniscate.models.events import Role
 from lemniscate.models.records import Name
+from lemniscate.states import policy
 from lemniscate.states.names import START
 
 KEY_ROLES = tuple(role.value for role in Role if role != Role.system)
+SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,78}[a-z0-9]")  # as `models.records.Slug`
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,79}")
 _NAME: TypeAdapter[str] = TypeAdapter(Name)
 SECRET_PREFIX = "lmn_"  # lets secret scanners and people recognise a leaked key
@@ -70,6 +72,8 @@ def key_out(entry: KeyEntry) -> dict[str, Any]:
         "role": entry.role.value,
         "organisation": entry.organisation,
         "triggers": entry.allowed_triggers,
+        "programmes": entry.programmes,
+        "coalitions": entry.coalitions,
         "stored": "sha256" if entry.key_sha256 else "plaintext",
     }
 
@@ -78,8 +82,42 @@ def new_secret() -> str:
     return SECRET_PREFIX + secrets.token_urlsafe(32)
 
 
+@dataclass(frozen=True)
+class Grants:
+    """Which coalitions an observer, a programme lead or an auditor reads (`states.policy`)."""
+
+    programmes: Sequence[str] = ()
+    coalitions: Sequence[str] = ()
+
+
+def _check_grants(role: str, grants: Grants) -> list[str]:
+    reasons = []
+    if (grants.programmes or grants.coalitions) and role not in policy.GRANTED_ROLES:
+        granted = ", ".join(r.value for r in policy.GRANTED_ROLES)
+        field = "programmes" if grants.programmes else "coalitions"
+        reasons.append(f"{field}: only {granted} keys are granted programmes or coalitions")
+    elif role == Role.programme_lead and not grants.programmes:
+        reasons.append("programmes: a programme lead leads at least one programme; give it, e.g. Wonen")
+    for programme in grants.programmes:
+        try:
+            _NAME.validate_python(programme)
+        except ValidationError as error:
+            reasons.append(f"programmes: {error.errors()[0]['msg'].removeprefix('Value error, ')}")
+    wrong = [c for c in grants.coalitions if not SLUG_PATTERN.fullmatch(c)]
+    if wrong:
+        reasons.append(
+            f"coalitions: {', '.join(map(repr, wrong))} is not a coalition id (e.g. taskforce-wonen)"
+        )
+    return reasons
+
+
 def check_new_key(
-    key_id: str, role: str, organisation: str | None, triggers: Sequence[str], taken: set[str]
+    key_id: str,
+    role: str,
+    organisation: str | None,
+    triggers: Sequence[str],
+    taken: set[str],
+    grants: Grants = Grants(),
 ) -> list[str]:
     """Why this key may not be made (empty: it may), in sentences for the person who asked."""
     reasons = []
@@ -111,7 +149,7 @@ def check_new_key(
         reasons.append(
             f"triggers: no trigger {', '.join(map(repr, unknown))}; `lemniscate method` lists them"
         )
-    return reasons
+    return reasons + _check_grants(role, grants)
 
 
 class KeyStore:
@@ -129,20 +167,23 @@ class KeyStore:
         role: str,
         organisation: str | None = None,
         triggers: Sequence[str] = (),
+        grants: Grants = Grants(),
     ) -> NewKey:
         """A new key with a fresh secret; raises `KeyRefused` with every reason at once."""
         with self._locked():
-            return self._add(key_id, role, organisation, triggers)
+            return self._add(key_id, role, organisation, triggers, grants)
 
     def add_first(self, key_id: str, role: str) -> NewKey | None:
         """A first key for a file that does not exist yet; None if it exists, whatever it holds."""
         with self._locked():
-            return None if self.path.exists() else self._add(key_id, role, None, ())
+            return None if self.path.exists() else self._add(key_id, role, None, (), Grants())
 
-    def _add(self, key_id: str, role: str, organisation: str | None, triggers: Sequence[str]) -> NewKey:
+    def _add(
+        self, key_id: str, role: str, organisation: str | None, triggers: Sequence[str], grants: Grants
+    ) -> NewKey:
         raw = self._read()
         taken = {entry.id for _, entry in raw}
-        reasons = check_new_key(key_id, role, organisation, triggers, taken)
+        reasons = check_new_key(key_id, role, organisation, triggers, taken, grants)
         if reasons:
             raise KeyRefused(reasons, exists=key_id in taken and len(reasons) == 1)
         secret = new_secret()
@@ -152,18 +193,26 @@ class KeyStore:
             stored["organisation"] = _NAME.validate_python(organisation)
         if triggers:
             stored["allowed_triggers"] = list(dict.fromkeys(triggers))
+        if grants.programmes:
+            stored["programmes"] = list(dict.fromkeys(_NAME.validate_python(p) for p in grants.programmes))
+        if grants.coalitions:
+            stored["coalitions"] = list(dict.fromkeys(grants.coalitions))
         entry = KeyEntry.model_validate(stored)
         entry.actor()  # what every request will build from it: it must not fail there
         self._write([*(item for item, _ in raw), stored])
         return NewKey(entry, secret)
 
-    def revoke(self, key_id: str) -> KeyEntry:
-        """Remove the key `key_id` (every entry of that id, should the file hold several)."""
+    def revoke(self, key_id: str, allowed: Callable[[KeyEntry], list[str]] | None = None) -> KeyEntry:
+        """Remove the key `key_id` (every entry of that id, should the file hold several),
+        if `allowed` (asked of each, under the lock) has no objection; else `KeyRefused`."""
         with self._locked():
             raw = self._read()
             gone = [entry for _, entry in raw if entry.id == key_id]
             if not gone:
                 raise KeyNotFound(f"there is no key {key_id!r}; `lemniscate keys list` shows them")
+            objections = [reason for entry in gone for reason in (allowed(entry) if allowed else [])]
+            if objections:
+                raise KeyRefused(objections)
             self._write([item for item, entry in raw if entry.id != key_id])
         return gone[0]
 

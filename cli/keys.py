@@ -15,7 +15,15 @@ from typing import Any, TypeVar
 import click
 
 from lemniscate.api.auth import KeyEntry, KeyFileError
-from lemniscate.api.keystore import KEY_ROLES, KeyNotFound, KeyRefused, KeyStore, key_file, key_out
+from lemniscate.api.keystore import (
+    KEY_ROLES,
+    Grants,
+    KeyNotFound,
+    KeyRefused,
+    KeyStore,
+    key_file,
+    key_out,
+)
 from lemniscate.cli import render
 from lemniscate.cli.common import EXIT_REFUSED, fail
 from lemniscate.cluster import ClusterSettings
@@ -54,14 +62,21 @@ def keys() -> None:
     \b
     The CLI is the operator's tool on the server: it talks to Temporal directly and says
     who it is with --as. People and integrations use the dashboard and the API, with a key
-    from here. A coordinator may do the same over the API: POST/GET/DELETE /keys.
+    from here. An office admin or a coordinator may do the same over the API:
+    POST/GET/DELETE /keys (a coordinator not for office admin keys).
     """
 
 
 def _describe(entry: KeyEntry) -> str:
     who = f"{entry.role.value} of {entry.organisation}" if entry.organisation else entry.role.value
     may = f"; may fire {', '.join(entry.allowed_triggers)}" if entry.allowed_triggers else ""
-    return f"{entry.id} ({who}{may})"
+    granted = [*(f"programme {p}" for p in entry.programmes), *(f"coalition {c}" for c in entry.coalitions)]
+    reads = f"; reads {', '.join(granted)}" if granted else ""
+    return f"{entry.id} ({who}{may}{reads})"
+
+
+def _listed(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def _refused(what: str, reasons: list[str]) -> None:
@@ -79,9 +94,32 @@ def _refused(what: str, reasons: list[str]) -> None:
     metavar="T1,T2",
     help="For an integration: the triggers it may fire (`lemniscate method` lists them).",
 )
+@click.option(
+    "--programmes",
+    default="",
+    metavar="P1,P2",
+    help="For a programme lead (required), an observer or an auditor: the programmes whose "
+    "coalitions it reads.",
+)
+@click.option(
+    "--coalitions",
+    default="",
+    metavar="C1,C2",
+    help="For an observer, a programme lead or an auditor: coalition ids it reads. An auditor "
+    "without grants reads the whole office.",
+)
 @click.option("--json", "as_json", is_flag=True, help='Print {"id": ..., "key": ...} only.')
 @_file_option
-def add(key_id: str, role: str, organisation: str | None, triggers: str, as_json: bool, path: Path) -> None:
+def add(
+    key_id: str,
+    role: str,
+    organisation: str | None,
+    triggers: str,
+    programmes: str,
+    coalitions: str,
+    as_json: bool,
+    path: Path,
+) -> None:
     """Create a key and print its secret, this once: only its SHA-256 is stored. Refused
     (exit code 2, nothing changed) for an id in use, an unknown role, a partner without
     organisation, triggers for a role other than integration, or unknown triggers.
@@ -92,10 +130,13 @@ def add(key_id: str, role: str, organisation: str | None, triggers: str, as_json
       lemniscate keys add --id aedes-piet --role partner --organisation Aedes
       lemniscate keys add --id crm --role integration --triggers start,add_partner --json
       lemniscate keys add --id els --role auditor
+      lemniscate keys add --id olga --role programme_lead --programmes "Wonen en zorg"
+      lemniscate keys add --id otto --role observer
+      lemniscate keys add --id root --role office_admin
     """
-    wanted = [name.strip() for name in triggers.split(",") if name.strip()]
+    grants = Grants(_listed(programmes), _listed(coalitions))
     try:
-        made = KeyStore(path).add(key_id, role, organisation, wanted)
+        made = KeyStore(path).add(key_id, role, organisation, _listed(triggers), grants)
     except KeyRefused as refused:
         _refused("keys add", refused.reasons)
         return

@@ -6,6 +6,7 @@ touches them): keep personal data out of them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final, NamedTuple
@@ -35,6 +36,10 @@ SIDE: Final = SearchAttributeKey.for_keyword("LemniscateSide")
 PROGRAMME: Final = SearchAttributeKey.for_keyword("LemniscateProgramme")
 PLAYBOOK: Final = SearchAttributeKey.for_keyword("LemniscatePlaybook")
 ORGANISATIONS: Final = SearchAttributeKey.for_keyword_list("LemniscateOrganisations")
+# The people named members (`add_member`), as `member_token`s: what an observer's listing is
+# narrowed by. Tokens, not ids, since key ids often name a person and these are stored in
+# the clear.
+MEMBERS: Final = SearchAttributeKey.for_keyword_list("LemniscateMembers")
 AT_RISK: Final = SearchAttributeKey.for_bool("LemniscateAtRisk")
 NEXT_FOLLOW_UP: Final = SearchAttributeKey.for_datetime("LemniscateNextFollowUp")
 
@@ -47,6 +52,7 @@ ALL: Final[tuple[SearchAttributeKey[Any], ...]] = (
     ORGANISATIONS,
     AT_RISK,
     NEXT_FOLLOW_UP,
+    MEMBERS,
 )
 
 ROUND_VALUES: Final = ("1", "2", "3", "execution", "closure")
@@ -67,6 +73,7 @@ class Values(NamedTuple):
     organisations: tuple[str, ...]
     at_risk: bool
     next_follow_up_at: datetime | None
+    members: tuple[str, ...] = ()
 
     def updates(self) -> list[SearchAttributeUpdate[Any]]:
         """For `workflow.upsert_search_attributes`: every key, unset where there is no value."""
@@ -81,6 +88,10 @@ class Values(NamedTuple):
             NEXT_FOLLOW_UP.value_set(self.next_follow_up_at)
             if self.next_follow_up_at
             else NEXT_FOLLOW_UP.value_unset(),
+            # Unset when the last member is removed, or a removed observer would go on
+            # finding the coalition in its listing. (A replay compares an upsert's command,
+            # not the attributes in it: histories recorded without this key still replay.)
+            MEMBERS.value_set(list(self.members)) if self.members else MEMBERS.value_unset(),
         ]
 
     def typed(self) -> TypedSearchAttributes:
@@ -108,7 +119,14 @@ def values_of(
         organisations=tuple(coalition.organisations()),
         at_risk=at_risk,
         next_follow_up_at=next_follow_up_at,
+        members=tuple(member_token(m) for m in coalition.member_ids()),
     )
+
+
+def member_token(member_id: str) -> str:
+    """How a member's id is indexed and searched: a digest, so that the visibility store,
+    which a payload codec never encrypts, holds no person's name."""
+    return "m-" + hashlib.sha256(member_id.encode()).hexdigest()[:32]
 
 
 _TYPE_NAMES: Final[Mapping[SearchAttributeIndexedValueType, str]] = {

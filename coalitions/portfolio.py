@@ -17,7 +17,33 @@ from temporalio.common import TypedSearchAttributes
 from lemniscate.cluster import search_attributes as sa
 from lemniscate.models.bulk import BulkFilter, FilterValue
 from lemniscate.models.coalition import Coalition
-from lemniscate.workflows.io import WORKFLOW_NAME, slug_of
+from lemniscate.states.policy import Scope
+from lemniscate.workflows.io import WORKFLOW_NAME, slug_of, workflow_id
+
+
+class Visibility(BaseModel):
+    """The coalitions a scoped reader sees, as visibility clauses: any of them admits."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    organisation: FilterValue | None = None
+    member: FilterValue | None = None  # a `member_token`
+    programmes: tuple[FilterValue, ...] = ()
+    workflow_ids: tuple[FilterValue, ...] = ()
+
+    def clause(self) -> str:
+        admits = []
+        if self.organisation is not None:
+            admits.append(f"{sa.ORGANISATIONS.name} = {_quote(self.organisation)}")
+        if self.member is not None:
+            admits.append(f"{sa.MEMBERS.name} = {_quote(self.member)}")
+        if self.programmes:
+            admits.append(f"{sa.PROGRAMME.name} IN ({', '.join(map(_quote, self.programmes))})")
+        if self.workflow_ids:
+            admits.append(f"WorkflowId IN ({', '.join(map(_quote, self.workflow_ids))})")
+        # A reader admitted to nothing (a programme lead without programmes) sees nothing,
+        # never everything: an id no coalition has.
+        return f"({' OR '.join(admits)})" if admits else "WorkflowId = ''"
 
 
 class PortfolioFilter(BulkFilter):
@@ -25,17 +51,24 @@ class PortfolioFilter(BulkFilter):
 
     due_before: datetime | None = None
     running_only: bool = False
-    # The reader's own organisation, for a reader who sees only its coalitions (a partner):
-    # set by the service from who asks (`visible_to`), never from what was asked.
-    member: FilterValue | None = None
+    # What a reader who does not see the whole office may see: set by the service from who
+    # asks (`visible_to`), never from what was asked.
+    visibility: Visibility | None = None
 
-    def visible_to(self, organisation: str | None) -> Self:
-        """This filter narrowed to the coalitions `organisation` is a member of (an initiator
-        or a partner, as the organisations search attribute holds them); None: unchanged."""
-        if organisation is None:
+    def visible_to(self, scope: Scope | None) -> Self:
+        """This filter narrowed to the coalitions `scope` admits (`policy.Scope`: its
+        organisation is an initiator or a partner, its id a member, its programme or its id
+        granted), as the search attributes hold them; None (office-wide): unchanged."""
+        if scope is None:
             return self
-        # Validated, not copied: the name goes through FilterValue like any other value.
-        return type(self).model_validate({**self.model_dump(), "member": organisation})
+        visibility = {
+            "organisation": scope.organisation,
+            "member": sa.member_token(scope.member) if scope.member is not None else None,
+            "programmes": scope.programmes,
+            "workflow_ids": tuple(workflow_id(slug) for slug in scope.coalitions),
+        }
+        # Validated, not copied: every name goes through FilterValue like any other value.
+        return type(self).model_validate({**self.model_dump(), "visibility": visibility})
 
     def query(self) -> str:
         clauses = [f"WorkflowType = {_quote(WORKFLOW_NAME)}"]
@@ -45,7 +78,6 @@ class PortfolioFilter(BulkFilter):
             (sa.SIDE, self.side),
             (sa.PROGRAMME, self.programme),
             (sa.ORGANISATIONS, self.organisation),
-            (sa.ORGANISATIONS, self.member),
         ):
             if value is not None:
                 clauses.append(f"{key.name} = {_quote(value)}")
@@ -55,6 +87,8 @@ class PortfolioFilter(BulkFilter):
             clauses.append(f"{sa.NEXT_FOLLOW_UP.name} <= {quote_time(self.due_before)}")
         if self.running_only:
             clauses.append("ExecutionStatus = 'Running'")
+        if self.visibility is not None:
+            clauses.append(self.visibility.clause())
         return " AND ".join(clauses)
 
 

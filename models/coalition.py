@@ -18,6 +18,8 @@ from lemniscate.models.parties import (
     MeetingKind,
     MeetingOutcome,
     MeetingPart,
+    Member,
+    MemberRole,
     NextProduct,
     OrganisationKind,
     Partner,
@@ -48,6 +50,8 @@ __all__ = [
     "MeetingKind",
     "MeetingOutcome",
     "MeetingPart",
+    "Member",
+    "MemberRole",
     "NextProduct",
     "OrganisationKind",
     "Partner",
@@ -264,6 +268,8 @@ class Coalition(Record):
     serial: int = Field(default=0, description="last number used for generated ids")
     intent: Text | None = None
     partners: list[Partner] = Field(default_factory=list)
+    # People named members (`add_member`); a default, so coalitions from before replay.
+    members: list[Member] = Field(default_factory=list)
     topics: list[Topic] = Field(default_factory=list)
     collaboration_sketch: Text | None = None
     meetings: list[Meeting] = Field(default_factory=list)
@@ -324,6 +330,13 @@ class Coalition(Record):
 
     def committed_partners(self) -> list[Partner]:
         return [p for p in self.partners if p.committed]
+
+    def member(self, member_id: str) -> Member | None:
+        return next((m for m in self.members if m.id == member_id), None)
+
+    def member_ids(self) -> list[str]:
+        """The people named members, as the members search attribute indexes them."""
+        return sorted(m.id for m in self.members)
 
     def organisations(self) -> list[str]:
         return sorted({*self.initiators, *(p.name for p in self.partners)})

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, model_validator
 
-from lemniscate.models.records import Name, Record, Text
+from lemniscate.models.records import Name, Record, Slug, Text
 
 
 class Role(StrEnum):
@@ -17,6 +17,10 @@ class Role(StrEnum):
     auditor = "auditor"
     integration = "integration"
     system = "system"  # the workflow itself: timers, follow-ups
+    # Issue 14's office roles; what each may do is `states.policy`'s answer alone.
+    observer = "observer"  # reads the coalitions it is a member of, changes nothing
+    programme_lead = "programme_lead"  # reads the coalitions of the programmes granted to it
+    office_admin = "office_admin"  # the office's administrator: everything, keys included
 
 
 class Actor(Record):
@@ -26,6 +30,12 @@ class Actor(Record):
     allowed_triggers: list[Name] = Field(
         default_factory=list, description="for integrations: the triggers its key may fire"
     )
+    # Grants of a key (`lemniscate keys add --programmes/--coalitions`): which coalitions an
+    # observer, a programme lead or an auditor reads beyond its memberships. None, not an
+    # empty list, when there are none: the journal's hash chain counts a null as absent, so
+    # every entry sealed before grants existed keeps its hash.
+    programmes: list[Name] | None = Field(default=None, description="programmes granted")
+    coalitions: list[Slug] | None = Field(default=None, description="coalitions granted (their ids)")
 
     @model_validator(mode="after")
     def _partner_has_organisation(self) -> Actor:

@@ -114,6 +114,24 @@ class Partner(Record):
     added_on: Day | None = None
 
 
+class MemberRole(StrEnum):
+    """How a person is a member of one coalition, named there by its coordinator."""
+
+    observer = "observer"  # reads the coalition, records nothing
+    representative = "representative"  # acts for one of the coalition's organisations
+
+
+class Member(Record):
+    """A person (the id of its key, as the journal names actors) named a member of this
+    coalition; an organisation is a member by being an initiator or on the partner list."""
+
+    id: Name
+    role: MemberRole
+    organisation: Name | None = Field(default=None, description="for a representative")
+    since: Day
+    named_by: Name
+
+
 class Topic(Record):
     """A topic of the coalition's domain and the partners it matters to (figure 3)."""
 

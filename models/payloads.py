@@ -17,6 +17,7 @@ from lemniscate.models.coalition import (
     MeetingContent,
     MeetingKind,
     MeetingOutcome,
+    MemberRole,
     MessageHouse,
     OptionKind,
     OrganisationKind,
@@ -264,6 +265,20 @@ class RecordSignal(Record):
 
 class Transform(Record):
     new_task: Task
+
+
+class AddMember(Record):
+    """Name a person (the id of its key) a member of this coalition."""
+
+    member: Name = Field(description="the id of the person's key, as the journal names it")
+    role: MemberRole
+    organisation: Name | None = Field(
+        default=None, description="for a representative: the organisation it acts for"
+    )
+
+
+class RemoveMember(Record):
+    member: Name
 
 
 class CreditPartner(Record):

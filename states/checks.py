@@ -8,7 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from lemniscate.models import payloads as p
-from lemniscate.models.coalition import ActionStatus, Coalition, FundingClass, MeetingKind, OptionKind
+from lemniscate.models.coalition import (
+    ActionStatus,
+    Coalition,
+    FundingClass,
+    MeetingKind,
+    MemberRole,
+    OptionKind,
+)
 from lemniscate.models.names import name_key
 from lemniscate.states.names import StateName as S
 
@@ -228,3 +235,26 @@ def signal_national(c: Coalition, x: p.SignalNational) -> list[str]:
 
 def build_message_house(c: Coalition, x: p.BuildMessageHouse) -> list[str]:
     return _unknown_organisations(c, x.message_house.contributors, "message_house.contributors")
+
+
+def add_member(c: Coalition, x: p.AddMember) -> list[str]:
+    """A person is named once; a representative acts for an organisation of this coalition,
+    an observer for none."""
+    reasons = []
+    if c.member(x.member) is not None:
+        reasons.append(f"member: {x.member} is a member already; remove_member first to change how.")
+    if x.role == MemberRole.representative:
+        if x.organisation is None:
+            reasons.append("organisation: a representative acts for an organisation; give it, e.g. Aedes.")
+        else:
+            reasons += _unknown_organisations(c, [x.organisation], "organisation")
+    elif x.organisation is not None:
+        reasons.append("organisation: an observer acts for no organisation; leave it out.")
+    return reasons
+
+
+def remove_member(c: Coalition, x: p.RemoveMember) -> list[str]:
+    if c.member(x.member) is not None:
+        return []
+    members = ", ".join(c.member_ids()) or "none"
+    return [f"member: {x.member} is not a member of this coalition (members: {members})."]

@@ -24,6 +24,7 @@ from lemniscate.models.coalition import (
     FundingClass,
     Interview,
     Meeting,
+    Member,
     MonitoringReport,
     Option,
     Partner,
@@ -269,6 +270,17 @@ def spawn_region(c: Coalition, x: p.SpawnRegion, e: Event) -> Coalition:
     return c.model_copy(update={"regions": [*c.regions, x.region.id]})
 
 
+def add_member(c: Coalition, x: p.AddMember, e: Event) -> Coalition:
+    member = Member(
+        id=x.member, role=x.role, organisation=x.organisation, since=e.at.date(), named_by=e.actor.id
+    )
+    return c.model_copy(update={"members": [*c.members, member]})
+
+
+def remove_member(c: Coalition, x: p.RemoveMember, e: Event) -> Coalition:
+    return c.model_copy(update={"members": [m for m in c.members if m.id != x.member]})
+
+
 def credit_partner(c: Coalition, x: p.CreditPartner, e: Event) -> Coalition:
     return _with_partner(c, x.partner, contribution=x.contribution)
 
@@ -343,6 +355,7 @@ def begin_new_lemniscate(c: Coalition, x: p.Empty, e: Event) -> Coalition:
         serial=c.serial,
         passes=1,
         partners=partners,
+        members=c.members,  # the same people, as the same partners
         communication=c.communication,
         signals=c.signals,
         archived=[*c.archived, archived],

@@ -21,7 +21,7 @@ from transitions import EventData, Machine, Transition
 
 from lemniscate.models import bounds
 from lemniscate.models.coalition import Coalition
-from lemniscate.models.events import Actor, Event, Role
+from lemniscate.models.events import Actor, Event
 from lemniscate.models.json_input import UnreadableJson, check_value
 from lemniscate.models.names import name_key
 from lemniscate.models.payloads import StartCoalition
@@ -323,7 +323,7 @@ def genesis(event: Event) -> Coalition:
         raise Refused(event.trigger, ["the first event of a coalition must be 'start'."])
     # Who may ask to start is the service's question (policy.may_start); a region is started
     # by the engine for whoever fired spawn_region, so only the roles are checked here.
-    if event.actor.role not in (Role.coordinator, Role.integration, Role.system):
+    if event.actor.role not in policy.STARTERS:
         raise Refused(START, [f"{event.actor} may not start a coalition."], forbidden=True)
     start = _validate(StartCoalition, event.payload, START)[0]
     try:

@@ -91,3 +91,5 @@ class TriggerName(StrEnum):
     credit_partner = "credit_partner"
     spawn_region = "spawn_region"
     signal_national = "signal_national"
+    add_member = "add_member"
+    remove_member = "remove_member"

@@ -2,11 +2,12 @@
 
 Pure: it reads the actor, the trigger's declaration and (for partners) the coalition and the
 parsed payload. Each answer is a list of sentences for the person who asked; empty means
-allowed. Memberships per coalition plug in here, nowhere else.
+allowed. Roles, grants and memberships are decided here, nowhere else (docs/access.md).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lemniscate.models.events import Actor, Role
@@ -19,12 +20,49 @@ if TYPE_CHECKING:
 
 from lemniscate.states.names import START
 
-CHANGERS = (Role.coordinator, Role.partner, Role.integration)
-AUDIT_READERS = (Role.auditor, Role.coordinator)
+# Office-wide changers: they fire every trigger of every coalition. The office admin is one
+# because it manages keys anyway and could make itself a coordinator key: withholding the
+# coordinator's powers from it would protect nothing.
+OFFICE_CHANGERS = (Role.coordinator, Role.office_admin)
+CHANGERS = (*OFFICE_CHANGERS, Role.partner, Role.integration)
+# Who may be the actor of a coalition's `start` event (the engine starts regions itself).
+STARTERS = (*OFFICE_CHANGERS, Role.integration, Role.system)
+AUDIT_READERS = (Role.auditor, *OFFICE_CHANGERS)
 # Who reads every organisation's confidential records (`states.redaction`): the coordinator,
-# who held the bilateral interviews, the auditor, who must reconstruct every step, and the
-# engine itself. Integrations are other systems of the office, not a party to the interviews.
-CONFIDANTS = (Role.coordinator, Role.auditor, Role.system)
+# who held the bilateral interviews, the auditor, who must reconstruct every step, the office
+# admin (for the reason above: it can mint itself any key) and the engine itself.
+# Integrations, observers and programme leads are no party to the interviews.
+CONFIDANTS = (Role.coordinator, Role.auditor, Role.office_admin, Role.system)
+# Roles whose keys carry grants (programmes, coalitions) that say which coalitions they read.
+GRANTED_ROLES = (Role.observer, Role.programme_lead, Role.auditor)
+# Roles that read and never change anything.
+READERS_ONLY = (Role.auditor, Role.observer, Role.programme_lead)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The coalitions a reader who is not office-wide reads: those matching any of these.
+    The service narrows the visibility query by it (`PortfolioFilter.visible_to`) and asks
+    `admits` of a single coalition, so both say the same."""
+
+    organisation: str | None = None  # its organisation is an initiator or on the partner list
+    member: str | None = None  # its id was named a member (`add_member`)
+    programmes: tuple[str, ...] = ()
+    coalitions: tuple[str, ...] = ()
+
+    def admits(self, coalition: Coalition) -> bool:
+        return (
+            (self.organisation is not None and self.organisation in coalition.organisations())
+            or (self.member is not None and self.member in coalition.member_ids())
+            or (coalition.task.programme is not None and coalition.task.programme in self.programmes)
+            or coalition.id in self.coalitions
+        )
+
+
+def _reads_only(actor: Actor) -> list[str]:
+    if actor.role == Role.auditor:
+        return [f"{actor} may read everything but change nothing."]
+    return [f"{actor} reads coalitions but changes nothing."]
 
 
 def _integration_may(actor: Actor, trigger: str) -> list[str]:
@@ -34,21 +72,24 @@ def _integration_may(actor: Actor, trigger: str) -> list[str]:
     return [f"{actor} may fire only: {allowed}."]
 
 
+_PARTNER_ONLY_OWN = (
+    "{actor}: partners record only their own organisation's answers, "
+    "commitments and action progress; {trigger} is for the coordinator."
+)
+
+
 def may_fire(actor: Actor, spec: Trigger[Any], coalition: Coalition, payload: Record) -> list[str]:
     """May `actor` fire this trigger with this (parsed) payload on this coalition?"""
     match actor.role:
-        case Role.coordinator | Role.system:
+        case Role.coordinator | Role.office_admin | Role.system:
             return []
-        case Role.auditor:
-            return [f"{actor} may read everything but change nothing."]
+        case Role.auditor | Role.observer | Role.programme_lead:
+            return _reads_only(actor)
         case Role.integration:
             return _integration_may(actor, spec.name)
         case Role.partner:
             if spec.partner_scope is None:
-                return [
-                    f"{actor}: partners record only their own organisation's answers, "
-                    f"commitments and action progress; {spec.name} is for the coordinator."
-                ]
+                return [_PARTNER_ONLY_OWN.format(actor=actor, trigger=spec.name)]
             concerned = spec.partner_scope(coalition, payload)
             if concerned != actor.organisation:
                 whose = f"{concerned}'s" if concerned else "unowned"
@@ -66,11 +107,8 @@ def may_attempt(actor: Actor, spec: Trigger[Any]) -> list[str]:
     if actor.role == Role.integration:
         return _integration_may(actor, spec.name)
     if actor.role == Role.partner:
-        return [
-            f"{actor}: partners record only their own organisation's answers, "
-            f"commitments and action progress; {spec.name} is for the coordinator."
-        ]
-    return [f"{actor} may read everything but change nothing."]
+        return [_PARTNER_ONLY_OWN.format(actor=actor, trigger=spec.name)]
+    return _reads_only(actor)
 
 
 def may_request(actor: Actor) -> list[str]:
@@ -81,7 +119,7 @@ def may_request(actor: Actor) -> list[str]:
 
 
 def may_start(actor: Actor) -> list[str]:
-    if actor.role == Role.coordinator:
+    if actor.role in OFFICE_CHANGERS:
         return []
     if actor.role == Role.integration:
         return [] if START in actor.allowed_triggers else [f"{actor} may not start coalitions."]
@@ -89,7 +127,7 @@ def may_start(actor: Actor) -> list[str]:
 
 
 def may_run_bulk(actor: Actor, trigger: str) -> list[str]:
-    if actor.role == Role.coordinator:
+    if actor.role in OFFICE_CHANGERS:
         return []
     if actor.role == Role.integration and trigger in actor.allowed_triggers:
         return []
@@ -97,40 +135,62 @@ def may_run_bulk(actor: Actor, trigger: str) -> list[str]:
 
 
 def may_manage_subscriptions(actor: Actor) -> list[str]:
-    if actor.role in (Role.coordinator, Role.integration):
+    if actor.role in (*OFFICE_CHANGERS, Role.integration):
         return []
     return [f"{actor} may not subscribe or remove webhooks."]
 
 
+def may_list_subscriptions(actor: Actor) -> list[str]:
+    """The webhooks are the office's infrastructure (addresses of its systems): for those who
+    read the whole office, not for partners, observers, programme leads or granted auditors."""
+    if member_scope(actor) is None:
+        return []
+    return [f"{actor}: the office's webhooks are for those who read the whole office."]
+
+
 def may_remove_subscription(actor: Actor, subscription: Subscription) -> list[str]:
-    """A caller removes only the webhooks it made; a coordinator any (an integration must
-    not silence another system's feed)."""
+    """A caller removes only the webhooks it made; a coordinator or an office admin any (an
+    integration must not silence another system's feed)."""
     denied = may_manage_subscriptions(actor)
-    if denied or actor.role == Role.coordinator or subscription.created_by == actor.id:
+    if denied or actor.role in OFFICE_CHANGERS or subscription.created_by == actor.id:
         return denied
     return [
         f"{actor} may remove only its own webhooks; {subscription.id} was made by {subscription.created_by}."
     ]
 
 
-def member_scope(actor: Actor) -> str | None:
-    """The organisation whose coalitions alone `actor` may read, or None for an office-wide
-    reader (coordinators, auditors, integrations: the office and programme roles of the
-    membership model come later). Listing and counting narrow the visibility query by it."""
-    return actor.organisation if actor.role == Role.partner else None
+def member_scope(actor: Actor) -> Scope | None:
+    """The coalitions `actor` may read, or None for an office-wide reader (coordinators, office
+    admins, integrations, and auditors without grants, as every auditor read before grants
+    existed). Everyone else reads the coalitions it is a member of (its organisation's; those
+    whose members name its id) and those of its grants. Listing and counting narrow the
+    visibility query by it; nothing is fetched and dropped."""
+    programmes, coalitions = tuple(actor.programmes or ()), tuple(actor.coalitions or ())
+    granted = Scope(member=actor.id, programmes=programmes, coalitions=coalitions)
+    match actor.role:
+        case Role.partner:
+            return Scope(organisation=actor.organisation, member=actor.id)
+        case Role.observer | Role.programme_lead:
+            return granted
+        case Role.auditor if programmes or coalitions:
+            return granted
+        case _:
+            return None
 
 
 def may_read(actor: Actor, coalition: Coalition) -> bool:
-    """Whether `actor` may read this coalition at all: a partner only when its organisation
-    is a member (an initiator, or on the partner list). Surfaces answer a non-member as they
-    answer a coalition that does not exist, so that its existence does not leak."""
+    """Whether `actor` may read this coalition at all (`member_scope`). Surfaces answer a
+    reader who may not as they answer a coalition that does not exist, so that its
+    existence does not leak."""
     scope = member_scope(actor)
-    return scope is None or scope in coalition.organisations()
+    return scope is None or scope.admits(coalition)
 
 
 def sees_confidential(actor: Actor, organisation: str) -> bool:
     """Whether `actor` reads `organisation`'s confidential records (its interview answers,
-    its constituency's notes): the confidants, and that organisation's own representatives."""
+    its constituency's notes): the confidants, and that organisation's own representatives.
+    A programme lead oversees a programme's progress, not the bilateral interviews: it reads
+    what an integration reads."""
     if actor.role in CONFIDANTS:
         return True
     return actor.role == Role.partner and actor.organisation == organisation
@@ -143,14 +203,15 @@ def may_read_audit(actor: Actor) -> list[str]:
 
 
 def may_change(actor: Actor) -> bool:
-    """Whether this actor changes anything at all (an auditor only reads)."""
+    """Whether this actor changes anything at all (auditors, observers, programme leads only
+    read)."""
     return actor.role in CHANGERS
 
 
 def may_ever_fire(actor: Actor, spec: Trigger[Any]) -> bool:
     """Whether some payload could let `actor` fire this trigger: what a form is offered for."""
     match actor.role:
-        case Role.coordinator:
+        case Role.coordinator | Role.office_admin:
             return True
         case Role.integration:
             return spec.name in actor.allowed_triggers
@@ -161,8 +222,20 @@ def may_ever_fire(actor: Actor, spec: Trigger[Any]) -> bool:
 
 
 def may_manage_keys(actor: Actor) -> list[str]:
-    """Who adds, lists and revokes API keys through the API. A coordinator, until an office
-    admin role exists; the operator on the server uses `lemniscate keys`."""
-    if actor.role == Role.coordinator:
+    """Who adds, lists and revokes API keys through the API: an office admin, and a
+    coordinator too, so that the embedded default's single login (a coordinator key) and
+    every key file from before office admins keep managing their keys. A coordinator may not
+    touch office admin keys (`may_manage_key`). The operator on the server uses
+    `lemniscate keys`."""
+    if actor.role in OFFICE_CHANGERS:
         return []
-    return [f"{actor}: API keys are managed by a coordinator."]
+    return [f"{actor}: API keys are managed by an office admin or a coordinator."]
+
+
+def may_manage_key(actor: Actor, role: str) -> list[str]:
+    """May `actor` add or revoke a key of `role`? Only an office admin makes or revokes an
+    office admin's key: a coordinator must not raise anyone, itself included, above itself."""
+    denied = may_manage_keys(actor)
+    if denied or role != Role.office_admin or actor.role == Role.office_admin:
+        return denied
+    return [f"{actor}: office admin keys are made and revoked by an office admin, or with `lemniscate keys`."]

@@ -277,6 +277,13 @@ _DECLARED: tuple[Trigger[Any], ...] = (
             "A region signals a bottleneck or opportunity to the national coalition's table.",
             p.SignalNational, effects.no_change, stays(ACTIVE), check=checks.signal_national,
             consequence=Consequence.signal_parent),
+    # Memberships: people named members of this coalition, each change journaled with who
+    # made it and why. For the coordinator (no partner scope): partners do not co-opt.
+    declare(T.add_member, "Name a person a member: an observer, or a representative of an "
+            "organisation of this coalition.", p.AddMember, effects.add_member, stays(ACTIVE),
+            check=checks.add_member),
+    declare(T.remove_member, "End a person's membership of this coalition.", p.RemoveMember,
+            effects.remove_member, stays(ACTIVE), check=checks.remove_member),
 )
 # fmt: on
 

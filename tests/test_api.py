@@ -127,6 +127,8 @@ async def test_start_show_fire_and_refusal_as_problem_details(
         "role": "coordinator",
         "organisation": None,
         "allowed_triggers": [],
+        "programmes": None,  # grants: none for a coordinator
+        "coalitions": None,
     }
 
     missing = await client.get("/coalitions/nope", headers=auth("auditor"))

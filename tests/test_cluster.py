@@ -36,6 +36,7 @@ EXPECTED_TYPES = {
     "LemniscateOrganisations": "KeywordList",
     "LemniscateAtRisk": "Bool",
     "LemniscateNextFollowUp": "Datetime",
+    "LemniscateMembers": "KeywordList",
 }
 
 

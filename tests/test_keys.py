@@ -74,7 +74,15 @@ def test_json_output_shapes(tmp_path: Path) -> None:
     assert KeyRing.load(path).identify(made["key"]) is not None
     listed = json.loads(keys(path, "list", "--json").stdout)
     assert listed == [
-        {"id": "aedes-piet", "role": "partner", "organisation": "Aedes", "triggers": [], "stored": "sha256"}
+        {
+            "id": "aedes-piet",
+            "role": "partner",
+            "organisation": "Aedes",
+            "triggers": [],
+            "programmes": [],
+            "coalitions": [],
+            "stored": "sha256",
+        }
     ]
 
 

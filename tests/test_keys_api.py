@@ -42,6 +42,8 @@ async def test_an_added_key_works_at_once_and_a_revoked_one_stops_at_once(
             "role": "integration",
             "organisation": None,
             "triggers": ["start"],
+            "programmes": [],
+            "coalitions": [],
             "stored": "sha256",
         }
         assert secret not in web.key_file.read_text("utf-8")
@@ -96,7 +98,7 @@ async def test_a_partner_manages_no_keys(dev_server: WorkflowEnvironment, tmp_pa
             assert attempt.status_code == 403, attempt.text
             assert attempt.headers["content-type"].startswith("application/problem+json")
             assert attempt.json()["type"] == "/problems/forbidden"
-            assert "managed by a coordinator" in attempt.json()["detail"]
+            assert "managed by an office admin or a coordinator" in attempt.json()["detail"]
         assert web.key_file.read_bytes() == before
         assert (await web.client.get("/method", headers=bearer(ANNA["key"]))).status_code == 200
 

@@ -33,7 +33,7 @@ from lemniscate.coalitions.portfolio import initial_search_attributes
 from lemniscate.dashboard.forms import as_reasons, errors_of
 from lemniscate.examples import walks
 from lemniscate.models.bulk import BulkFilter, BulkRequest
-from lemniscate.models.coalition import Coalition
+from lemniscate.models.coalition import Coalition, Member, MemberRole
 from lemniscate.models.events import Actor, Event, Role
 from lemniscate.models.payloads import Empty
 from lemniscate.states.errors import named_field
@@ -223,13 +223,24 @@ def test_search_attribute_values_are_what_the_workflow_indexes_and_the_start_set
         organisations=tuple(coalition.organisations()),
         at_risk=True,
         next_follow_up_at=due,
+        members=(),
     )
     assert [u.key for u in values.updates()] == list(sa.ALL)
-    assert [u.value for u in values.updates()][-2:] == [True, due]
+    assert [u.value for u in values.updates()][-3:] == [True, due, None]
     unset = sa.values_of(
         coalition.model_copy(update={"task": coalition.task.model_copy(update={"programme": None})})
     )
-    assert [u.key for u in unset.updates() if u.value is None] == [sa.PROGRAMME, sa.NEXT_FOLLOW_UP]
+    assert [u.key for u in unset.updates() if u.value is None] == [
+        sa.PROGRAMME,
+        sa.NEXT_FOLLOW_UP,
+        sa.MEMBERS,
+    ]
+    # Members are indexed by digest, never by the id a person's key is named with.
+    named = coalition.model_copy(
+        update={"members": [Member(id="otto", role=MemberRole.observer, since=due.date(), named_by="anna")]}
+    )
+    assert sa.values_of(named).members == (sa.member_token("otto"),)
+    assert "otto" not in str(sa.values_of(named).updates())
     started = initial_search_attributes(coalition)
     assert {pair.key.name: pair.value for pair in started} == {
         "LemniscateState": "intent_and_interests",

@@ -14,6 +14,7 @@ import pytest
 
 from lemniscate.coalitions.portfolio import PortfolioFilter
 from lemniscate.examples import walks
+from lemniscate.states.policy import Scope
 from tests.support.web_stack import WebStack, auth
 from tests.support.workflows import eventually
 
@@ -88,7 +89,7 @@ async def test_the_narrowing_is_in_the_visibility_query_itself(stack: WebStack) 
             break
     assert sorted(seen) == sorted({TASKFORCE, AEDES_OWN})
     # The query the service sends, asked of Temporal directly, counts the same.
-    query = PortfolioFilter().visible_to("Aedes").query()
+    query = PortfolioFilter().visible_to(Scope(organisation="Aedes")).query()
     assert "LemniscateOrganisations = 'Aedes'" in query
     assert (await stack.env.client.count_workflows(query)).count == 2
 

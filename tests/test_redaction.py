@@ -20,6 +20,7 @@ from lemniscate.models.journal import JournalEntry
 from lemniscate.models.outbound import OutboundEvent
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.states import policy, redaction
+from lemniscate.states.policy import Scope
 
 AEDES = walks.partner_actor("Aedes")
 OUTSIDER = walks.partner_actor("Woonbond")
@@ -131,8 +132,14 @@ def test_webhook_follow_ups_lose_the_addresses() -> None:
 
 
 def test_the_member_clause_is_quoted_by_the_one_builder() -> None:
-    query = PortfolioFilter(programme="P").visible_to("O'Brien & Co").query()
+    query = PortfolioFilter(programme="P").visible_to(Scope(organisation="O'Brien & Co")).query()
     assert "LemniscateOrganisations = 'O''Brien & Co'" in query
     assert PortfolioFilter().visible_to(None).query() == PortfolioFilter().query()
+    granted = PortfolioFilter().visible_to(Scope(programmes=("It's",), coalitions=("c-1",))).query()
+    assert "(LemniscateProgramme IN ('It''s') OR WorkflowId IN ('coalition/c-1'))" in granted
+    # Admitted to nothing: sees nothing, never the whole office.
+    assert PortfolioFilter().visible_to(Scope()).query().endswith("WorkflowId = ''")
     with pytest.raises(ValidationError):  # refused, never spliced in
-        PortfolioFilter().visible_to("back\\slash")
+        PortfolioFilter().visible_to(Scope(organisation="back\\slash"))
+    with pytest.raises(ValidationError):
+        PortfolioFilter().visible_to(Scope(programmes=('say "no"',)))

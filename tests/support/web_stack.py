@@ -47,6 +47,16 @@ KEYS: dict[str, dict[str, Any]] = {
         "role": Role.integration,
         "allowed_triggers": ["record_intent"],
     },
+    # The roles of issue 14: an observer named in coalitions by `add_member`, a programme
+    # lead of a programme none of the example coalitions is in, and an office admin.
+    "observer": {"key": "hard-observer-key-0123456", "id": "otto", "role": Role.observer},
+    "lead": {
+        "key": "hard-lead-key-01234567890",
+        "id": "lea",
+        "role": Role.programme_lead,
+        "programmes": ["Energie"],
+    },
+    "admin": {"key": "hard-admin-key-0123456789", "id": "root", "role": Role.office_admin},
     # An organisation in none of the example coalitions.
     "outsider": {
         "key": "hard-woonbond-key-012345678",
