@@ -36,12 +36,13 @@ const provider = new Provider(issuer, {
       token_endpoint_auth_method: 'client_secret_basic',
     },
   ],
-  scopes: ['openid', 'profile', 'email', 'lemniscate'],
+  // Role and organisation come with the profile, as a Keycloak mapper on a default client
+  // scope gives them, so the scopes Lemniscate asks for (openid profile email) carry them.
+  scopes: ['openid', 'profile', 'email'],
   claims: {
     openid: ['sub'],
-    profile: ['name'],
+    profile: ['name', 'lemniscate_role', 'organisation'],
     email: ['email'],
-    lemniscate: ['lemniscate_role', 'organisation'],
   },
   // Put the scopes' claims in the ID token itself, as Entra ID and Keycloak do by default.
   conformIdTokenClaims: false,
