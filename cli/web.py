@@ -42,6 +42,7 @@ async def serve_web(
     stop: asyncio.Event,
     client: Client | None = None,
     ready: asyncio.Event | None = None,
+    oidc: OidcSettings | None = None,
 ) -> None:
-    app = create_app(service_factory(settings, client), KeyRing.load(key_file(settings)), settings)
+    app = create_app(service_factory(settings, client), KeyRing.load(key_file(settings)), settings, oidc)
     await serve(app, host, port, stop, ready)

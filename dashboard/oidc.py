@@ -1,5 +1,6 @@
 """People log in through their organisation's identity provider: OpenID Connect's
-authorization code flow with PKCE (RFC 7636), by authlib's async httpx client.
+authorization code flow with PKCE (RFC 7636), by authlib's async httpx client (on httpx2,
+the maintained httpx that authlib asks for).
 
 `begin` sends the person to the provider with a fresh state, nonce and PKCE verifier (held
 by `Sessions.hold_login` in a signed cookie until they come back); `finish` checks the
@@ -23,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
-import httpx
+import httpx2
 import structlog
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 from authlib.oidc.core import CodeIDToken
@@ -41,7 +42,7 @@ SCOPE: Final = "openid profile email"
 PERSON_ROLES: Final = (Role.coordinator, Role.partner, Role.auditor)
 LEEWAY_SECONDS: Final = 60  # clocks of two servers differ a little
 METADATA_SECONDS: Final = 3600  # the provider's configuration and keys are fetched again hourly
-TIMEOUT: Final = httpx.Timeout(10.0)
+TIMEOUT: Final = httpx2.Timeout(10.0)
 
 # What a person reads when the log-in does not go through, in one place to translate.
 TITLE: Final = "You are not logged in"
@@ -107,11 +108,11 @@ class IdentityProvider:
 
     async def _get(self, url: str) -> dict[str, Any]:
         try:
-            async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+            async with httpx2.AsyncClient(timeout=TIMEOUT) as http:
                 answer = await http.get(url)
                 answer.raise_for_status()
                 data = answer.json()
-        except (httpx.HTTPError, ValueError) as error:
+        except (httpx2.HTTPError, ValueError) as error:
             log.error("identity provider unreachable", url=url, error=str(error))
             raise Refused(503, _sentence("unreachable")) from None
         if not isinstance(data, dict):
@@ -163,7 +164,7 @@ class IdentityProvider:
                 token = await client.fetch_token(
                     metadata["token_endpoint"], code=answer.get("code", ""), code_verifier=held["verifier"]
                 )
-            except httpx.HTTPError as error:
+            except httpx2.HTTPError as error:
                 log.error("token endpoint unreachable", error=str(error))
                 raise Refused(503, _sentence("unreachable")) from None
             except Exception as error:  # authlib's OAuthError: the provider refused the code
@@ -204,7 +205,7 @@ class IdentityProvider:
             answer = await client.get(url)
             answer.raise_for_status()
             info = answer.json()
-        except (httpx.HTTPError, ValueError) as error:
+        except (httpx2.HTTPError, ValueError) as error:
             log.error("userinfo endpoint unusable", error=str(error))
             raise Refused(503, _sentence("unreachable")) from None
         # OpenID Connect Core 5.3.2: userinfo of another subject is not this person's.
