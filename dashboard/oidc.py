@@ -189,7 +189,9 @@ class IdentityProvider:
                 issuer=str(metadata["issuer"]),
                 client_id=self.settings.client_id,
                 nonce=nonce,
-                algorithms=[str(a) for a in algorithms if a != "none"],
+                # Signed by the provider's published keys only: not unsigned, and not
+                # with the client secret (HS*), which this side knows too.
+                algorithms=[str(a) for a in algorithms if a != "none" and not str(a).startswith("HS")],
                 access_token=access_token if isinstance(access_token, str) else None,
             )
 

@@ -53,6 +53,7 @@ def add_routes(router: APIRouter, sessions: Sessions, settings: OidcSettings, pr
         try:
             person = await provider.finish(redirect_uri(settings, request), request.query_params, held)
         except Refused as refused:
+            log.warning("log-in refused", status=refused.status, detail=refused.detail)
             response = problem(request, refused.status, TITLE, refused.detail)
         else:
             log.info(

@@ -33,9 +33,8 @@ from lemniscate.models.events import Role
 from lemniscate.workers.main import create_worker
 from tests.support.oidc_provider import OidcPeer
 from tests.support.servers import borrow
-from tests.support.web import served
+from tests.support.web import CHROMIUM_ARGS, served
 from tests.support.workflows import eventually
-from tests.test_dashboard import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 

@@ -27,6 +27,16 @@ from lemniscate.coalitions import CoalitionService
 from tests.support.servers import borrow, fresh_task_queue, running_worker
 
 BASE = "http://dash.test"
+# The flags this machine's notes give for a sandboxed, offline, headless Chromium.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass
