@@ -11,7 +11,8 @@ from temporalio.client import Client
 
 from lemniscate.api.keystore import ensure_dev_key_file, key_file
 from lemniscate.cli.web import serve_web
-from lemniscate.cluster import ClusterSettings, EmbeddedServer, connect, ensure_registered
+from lemniscate.cluster import ClusterSettings, EmbeddedServer, OidcSettings, connect, ensure_registered
+from lemniscate.cluster.settings import ENV_OIDC_CLIENT_ID, ENV_OIDC_CLIENT_SECRET, ENV_OIDC_ISSUER
 from lemniscate.coalitions import CoalitionExists, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.workers.main import create_worker
@@ -50,6 +51,17 @@ async def _first_of(waiting: Coroutine[Any, Any, Any], task: asyncio.Task[None])
         raise RuntimeError("the API stopped before it was ready")
 
 
+def people_login_lines(oidc: OidcSettings | None) -> list[str]:
+    """The banner's word on the log-in for people (docs/access.md, "People: OpenID Connect")."""
+    if oidc is not None:
+        return [f"  people       log in with their organisation: OpenID Connect, {oidc.issuer}"]
+    return [
+        "  people       OpenID Connect log-in is off; to turn it on set",
+        f"               {ENV_OIDC_ISSUER}, {ENV_OIDC_CLIENT_ID} and {ENV_OIDC_CLIENT_SECRET}",
+        "               (docs/access.md, People: OpenID Connect)",
+    ]
+
+
 async def run_up(
     settings: ClusterSettings,
     stop: asyncio.Event,
@@ -59,6 +71,7 @@ async def run_up(
     api_port: int,
     announce: Callable[[str], None],
 ) -> None:
+    oidc = OidcSettings.from_env() if api_port else None  # a mistake there stops the start, first
     async with AsyncExitStack() as stack:
         client: Client
         ui = None
@@ -75,7 +88,7 @@ async def run_up(
         if api_port:
             new_key = ensure_dev_key_file(key_file(settings))
             ready = asyncio.Event()
-            serving = asyncio.create_task(serve_web(settings, API_HOST, api_port, stop, client, ready))
+            serving = asyncio.create_task(serve_web(settings, API_HOST, api_port, stop, client, ready, oidc))
 
             async def stop_api() -> None:
                 stop.set()  # also when leaving early through an error
@@ -94,6 +107,7 @@ async def run_up(
                     "               (coordinator; shown this once, only its hash is kept; "
                     "more: lemniscate keys add --help)",
                 ]
+            api_lines += people_login_lines(oidc)
         lines = [
             "Lemniscate is up.",
             f"  Temporal     {settings.target_address}  namespace {settings.namespace}"

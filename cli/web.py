@@ -17,15 +17,21 @@ from lemniscate.api.auth import KeyRing
 from lemniscate.api.deps import ServiceFactory
 from lemniscate.api.keystore import key_file
 from lemniscate.api.server import serve, service_factory
-from lemniscate.cluster import ClusterSettings
+from lemniscate.cluster import ClusterSettings, OidcSettings
 from lemniscate.dashboard import mount
 
 
-def create_app(service: ServiceFactory, keys: KeyRing, settings: ClusterSettings | None = None) -> FastAPI:
+def create_app(
+    service: ServiceFactory,
+    keys: KeyRing,
+    settings: ClusterSettings | None = None,
+    oidc: OidcSettings | None = None,
+) -> FastAPI:
     """The API and its dashboard; `settings` name the Temporal namespace and Web UI the
-    dashboard links to (from the environment when not given)."""
+    dashboard links to, `oidc` the identity provider people log in with (both from the
+    environment when not given; no `LEMNISCATE_OIDC_ISSUER` there: log-in with keys only)."""
     app = api.create_app(service, keys)
-    mount(app, service, settings)
+    mount(app, service, settings, oidc or OidcSettings.from_env())
     return app
 
 
@@ -36,6 +42,7 @@ async def serve_web(
     stop: asyncio.Event,
     client: Client | None = None,
     ready: asyncio.Event | None = None,
+    oidc: OidcSettings | None = None,
 ) -> None:
-    app = create_app(service_factory(settings, client), KeyRing.load(key_file(settings)), settings)
+    app = create_app(service_factory(settings, client), KeyRing.load(key_file(settings)), settings, oidc)
     await serve(app, host, port, stop, ready)

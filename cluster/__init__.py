@@ -24,7 +24,7 @@ from lemniscate.cluster.errors import (
     SearchAttributeError,
 )
 from lemniscate.cluster.search_attributes import dev_server_flags, ensure_registered, registered_types
-from lemniscate.cluster.settings import ClusterSettings
+from lemniscate.cluster.settings import ClusterSettings, OidcSettings
 
 __all__ = [
     "ClusterConfigError",
@@ -35,6 +35,7 @@ __all__ = [
     "EmbeddedServerError",
     "EncryptionCodec",
     "EncryptionKeys",
+    "OidcSettings",
     "PayloadDecryptionError",
     "SearchAttributeError",
     "codec_from_env",

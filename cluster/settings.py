@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, Self
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from temporalio.envconfig import ClientConfigProfile, DataSource
@@ -238,3 +239,74 @@ def _check_embedded(settings: ClusterSettings) -> None:
         )
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
         raise ClusterConfigError(f"{ENV_DATA_DIR}={str(settings.data_dir)!r} exists but is not a directory")
+
+
+# People log in to the dashboard through their organisation's identity provider (OpenID
+# Connect) when an issuer is set; without one, only API keys log in (docs/access.md).
+ENV_OIDC_ISSUER: Final = "LEMNISCATE_OIDC_ISSUER"
+ENV_OIDC_CLIENT_ID: Final = "LEMNISCATE_OIDC_CLIENT_ID"
+ENV_OIDC_CLIENT_SECRET: Final = "LEMNISCATE_OIDC_CLIENT_SECRET"
+ENV_OIDC_ROLE_CLAIM: Final = "LEMNISCATE_OIDC_ROLE_CLAIM"
+ENV_OIDC_ORGANISATION_CLAIM: Final = "LEMNISCATE_OIDC_ORGANISATION_CLAIM"
+ENV_PUBLIC_URL: Final = "LEMNISCATE_PUBLIC_URL"
+DEFAULT_ROLE_CLAIM: Final = "lemniscate_role"
+DEFAULT_ORGANISATION_CLAIM: Final = "organisation"
+_LOOPBACK: Final = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+class OidcSettings(BaseModel):
+    """The identity provider people log in with. Build it with `from_env()`, which gives
+    None while `LEMNISCATE_OIDC_ISSUER` is unset (the log-in over OpenID Connect is off)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    issuer: str
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+    role_claim: str = Field(DEFAULT_ROLE_CLAIM, min_length=1)
+    organisation_claim: str = Field(DEFAULT_ORGANISATION_CLAIM, min_length=1)
+    public_url: str | None = None
+    """The dashboard's address as people's browsers reach it (`https://lemniscate.example`);
+    None derives it from each request, which is right unless a proxy rewrites the host."""
+
+    @property
+    def discovery_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> OidcSettings | None:
+        """Raises `ClusterConfigError` naming the variable that is wrong or missing."""
+        env = {k: v.strip() for k, v in (os.environ if environ is None else environ).items() if v.strip()}
+        issuer = env.get(ENV_OIDC_ISSUER)
+        if issuer is None:
+            return None
+        _check_url(ENV_OIDC_ISSUER, issuer)
+        public_url = env.get(ENV_PUBLIC_URL)
+        if public_url is not None:
+            _check_url(ENV_PUBLIC_URL, public_url)
+        for needed in (ENV_OIDC_CLIENT_ID, ENV_OIDC_CLIENT_SECRET):
+            if needed not in env:
+                raise ClusterConfigError(
+                    f"{ENV_OIDC_ISSUER} is set but {needed} is not: register Lemniscate as a client "
+                    "at the identity provider and give its client id and secret"
+                )
+        return cls(
+            issuer=issuer,
+            client_id=env[ENV_OIDC_CLIENT_ID],
+            client_secret=SecretStr(env[ENV_OIDC_CLIENT_SECRET]),
+            role_claim=env.get(ENV_OIDC_ROLE_CLAIM, DEFAULT_ROLE_CLAIM),
+            organisation_claim=env.get(ENV_OIDC_ORGANISATION_CLAIM, DEFAULT_ORGANISATION_CLAIM),
+            public_url=public_url.rstrip("/") if public_url else None,
+        )
+
+
+def _check_url(variable: str, value: str) -> None:
+    # Tokens and the client secret cross this connection: plain HTTP only on this machine.
+    parts = urlsplit(value)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in _LOOPBACK:
+        return
+    raise ClusterConfigError(
+        f"{variable}={value!r} must be an https:// URL (http:// only for 127.0.0.1 or localhost)"
+    )

@@ -24,7 +24,7 @@ from fastapi.templating import Jinja2Templates
 from lemniscate import states
 from lemniscate.api.auth import key_digest
 from lemniscate.api.deps import ServiceFactory, key_ring
-from lemniscate.cluster import ClusterConfigError, ClusterSettings, ClusterUnavailableError
+from lemniscate.cluster import ClusterConfigError, ClusterSettings, ClusterUnavailableError, OidcSettings
 from lemniscate.coalitions import (
     CoalitionExists,
     CoalitionFinished,
@@ -35,7 +35,7 @@ from lemniscate.coalitions import (
     Unreadable,
 )
 from lemniscate.coalitions.gate import Payload
-from lemniscate.dashboard import lemniscate, offers, portfolio, views, web
+from lemniscate.dashboard import lemniscate, offers, people, portfolio, views, web
 from lemniscate.dashboard.forms import (
     Errors,
     FieldSpec,
@@ -107,11 +107,17 @@ def _settings() -> ClusterSettings | None:
         return None  # the API reports a bad configuration itself; the page just has no link
 
 
-def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | None = None) -> None:
+def mount(
+    app: FastAPI,
+    service: ServiceFactory,
+    settings: ClusterSettings | None = None,
+    oidc: OidcSettings | None = None,
+) -> None:
     """Serve the dashboard under /dashboard of `app` (built by `api.app.create_app`).
 
     `settings` name the Temporal namespace and Web UI for the raw-history links; by default
-    they are read from the environment, as `lemniscate api` and `lemniscate up` do.
+    they are read from the environment, as `lemniscate api` and `lemniscate up` do. `oidc`
+    is the identity provider people log in with, if any (`OidcSettings.from_env`).
     """
     sessions = Sessions()
     templates = Jinja2Templates(directory=HERE / "templates")
@@ -126,6 +132,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
         step_names=sorted(STEPS),
         portfolio_link=portfolio.link,
         final_steps=FINAL_STEPS,
+        organisation_login=oidc is not None,
     )
     cluster = settings or _settings()
     ui_base = views.temporal_ui_base(cluster, os.environ.get(UI_URL_ENV))
@@ -194,6 +201,9 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
         response = RedirectResponse(target, 303)
         sessions.login(response, request, key_digest(presented))
         return response
+
+    if oidc is not None:
+        people.add_routes(router, sessions, oidc, problem)
 
     @router.post("/logout")
     async def logout(request: Request) -> Response:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from lemniscate.models.records import Name, Record, Slug, Text
+from lemniscate.models.records import Email, Name, Record, Slug, Text
 
 
 class Role(StrEnum):
@@ -21,6 +24,39 @@ class Role(StrEnum):
     observer = "observer"  # reads the coalitions it is a member of, changes nothing
     programme_lead = "programme_lead"  # reads the coalitions of the programmes granted to it
     office_admin = "office_admin"  # the office's administrator: everything, keys included
+
+
+# OpenID Connect bounds a subject to 255 ASCII characters; an issuer is a URL.
+Subject = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+Issuer = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+_READABLE_SUBJECT = re.compile(r"^[A-Za-z0-9._~:-]{1,64}$")
+_MAX_ID = 200  # the bound of `Name`
+
+
+class Person(Record):
+    """A person who logged in through their organisation's identity provider (OpenID
+    Connect), as the provider described them at that moment: the issuer and subject name
+    them for good, the display name and e-mail are what they were called then."""
+
+    issuer: Issuer
+    subject: Subject
+    name: Name | None = None
+    email: Email | None = None
+
+
+def person_actor_id(issuer: str, subject: str) -> str:
+    """The actor id of a person: `subject@issuer-host`, stable across their log-ins and
+    within `Name`'s bounds. A subject that is long or holds other characters than a URL's
+    unreserved ones is replaced by its digest, so an id never needs normalising (which
+    could make two subjects one id); `Person` keeps the subject itself."""
+    if _READABLE_SUBJECT.match(subject) is None:
+        subject = "sha256-" + hashlib.sha256(subject.encode()).hexdigest()[:32]
+    parts = urlsplit(issuer)
+    host = (parts.hostname or "unknown-issuer") + (f":{parts.port}" if parts.port else "")
+    ident = f"{subject}@{host}"
+    if len(ident) > _MAX_ID:  # a very long host name
+        ident = "person-" + hashlib.sha256(f"{issuer}\x00{subject}".encode()).hexdigest()[:40]
+    return ident
 
 
 class Actor(Record):
@@ -36,6 +72,10 @@ class Actor(Record):
     # every entry sealed before grants existed keeps its hash.
     programmes: list[Name] | None = Field(default=None, description="programmes granted")
     coalitions: list[Slug] | None = Field(default=None, description="coalitions granted (their ids)")
+    # Optional with a default, so every journal written before people logged in still reads.
+    person: Person | None = Field(
+        default=None, description="for a person logged in through OpenID Connect: who, as the provider said"
+    )
 
     @model_validator(mode="after")
     def _partner_has_organisation(self) -> Actor:
@@ -43,9 +83,14 @@ class Actor(Record):
             raise ValueError("a partner acts for an organisation: give 'organisation'")
         return self
 
+    @property
+    def display_name(self) -> str:
+        """What a reader calls this actor: a person's name, else the id."""
+        return self.person.name if self.person is not None and self.person.name else self.id
+
     def __str__(self) -> str:
         org = f" ({self.organisation})" if self.organisation else ""
-        return f"{self.id}{org} as {self.role.value}"
+        return f"{self.display_name}{org} as {self.role.value}"
 
 
 class Event(Record):

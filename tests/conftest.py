@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from tests.support.oidc_provider import OidcPeer, oidc_provider
 from tests.support.servers import (
     WorkerRunner,
     dev_server_env,
@@ -69,3 +70,11 @@ async def web(
     logging refusals to a file of that module's."""
     async with web_stack(dev_server, tmp_path_factory.mktemp("web") / "refusals.jsonl") as stack:
         yield stack
+
+
+@pytest.fixture(scope="module")
+def oidc_peer() -> Iterator[OidcPeer]:
+    """A real OpenID provider (oidc-provider, on Node.js) for one module, with a client whose
+    redirect URI is the dashboard's callback on `oidc_peer.dashboard_port`."""
+    with oidc_provider() as peer:
+        yield peer

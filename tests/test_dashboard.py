@@ -45,6 +45,7 @@ from lemniscate.states.describe import method_description
 from lemniscate.workers.main import create_worker
 from tests.support.ports import free_ports
 from tests.support.servers import borrow
+from tests.support.web import CHROMIUM_ARGS
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 KEYS: dict[str, dict[str, Any]] = {
@@ -52,16 +53,6 @@ KEYS: dict[str, dict[str, Any]] = {
     "auditor": {"key": "dash-auditor-key-01234567", "id": "els", "role": "auditor"},
     "aedes": {"key": "dash-aedes-key-0123456789", "id": "piet", "role": "partner", "organisation": "Aedes"},
 }
-# The flags this machine's notes give for a sandboxed, offline, headless Chromium.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SEEDED = "dash-seeded"  # walked partway by the service, for the auditor and the partner
 WALKED = "dash-walk"  # started and walked from the page by the coordinator
 

@@ -4,15 +4,19 @@ server, with a key file the test can edit, called in process through httpx's ASG
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
+from starlette.types import ASGIApp
 from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.api.auth import KeyRing
@@ -23,6 +27,16 @@ from lemniscate.coalitions import CoalitionService
 from tests.support.servers import borrow, fresh_task_queue, running_worker
 
 BASE = "http://dash.test"
+# The flags this machine's notes give for a sandboxed, offline, headless Chromium.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass
@@ -67,3 +81,26 @@ async def web_app(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
             yield Web(client, key_file, service)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn inside the test's event loop, leaving signals to pytest."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@asynccontextmanager
+async def served(app: ASGIApp, port: int) -> AsyncIterator[str]:
+    """`app` served by uvicorn on 127.0.0.1:`port`, for a browser; its base URL."""
+    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        assert not serving.done(), serving.exception()
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await serving
