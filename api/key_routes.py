@@ -22,6 +22,7 @@ from lemniscate.api.keystore import Grants, KeyNotFound, KeyRefused, KeyStore, k
 from lemniscate.api.problems import Problem
 from lemniscate.coalitions.errors import refuse_unless_allowed
 from lemniscate.models.bounds import Few
+from lemniscate.models.sentence import Sentence
 from lemniscate.states import policy
 
 
@@ -73,6 +74,14 @@ def _file_problem(error: KeyFileError) -> Problem:
     return Problem(503, "Key file unusable", str(error), "key-file")
 
 
+def _in_body(reason: str) -> str:
+    """A key store's reason about a field, as a reason about that field of the body."""
+    if isinstance(reason, Sentence) and reason.code == "field":
+        field = reason.params["field"]
+        return Sentence("field", "{field}: {reason}", field=f"body.{field}", reason=reason.params["reason"])
+    return f"body.{reason}"
+
+
 def key_router() -> APIRouter:
     router = APIRouter(tags=["keys"])
 
@@ -94,7 +103,7 @@ def key_router() -> APIRouter:
         except KeyRefused as refused:
             if refused.exists:
                 raise Problem(409, "Already exists", refused.reasons[0], "exists") from None
-            raise problems.invalid("Invalid request", [f"body.{r}" for r in refused.reasons]) from None
+            raise problems.invalid(problems.INVALID_REQUEST, [_in_body(r) for r in refused.reasons]) from None
         except KeyFileError as error:
             raise _file_problem(error) from None
         return NewKeyOut(**key_out(made.entry), key=made.secret)

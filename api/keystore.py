@@ -33,6 +33,7 @@ from lemniscate.api.auth import KeyEntry, KeyFileError, key_digest
 from lemniscate.cluster import ClusterSettings
 from lemniscate.models.events import Role
 from lemniscate.models.records import Name
+from lemniscate.models.sentence import Sentence
 from lemniscate.states import policy
 from lemniscate.states.names import START
 
@@ -90,23 +91,61 @@ class Grants:
     coalitions: Sequence[str] = ()
 
 
+def _field(field: str, reason: str) -> Sentence:
+    """A reason about one field of the key asked for, as the payload errors are worded."""
+    return Sentence("field", "{field}: {reason}", field=field, reason=reason)
+
+
+def _name_problem(error: ValidationError) -> str:
+    """What a name's own check said (its Sentence when it made one), without pydantic's
+    "Value error, " before it."""
+    inner = (error.errors()[0].get("ctx") or {}).get("error")
+    if isinstance(inner, Exception) and inner.args and isinstance(inner.args[0], Sentence):
+        return inner.args[0]
+    return error.errors()[0]["msg"].removeprefix("Value error, ")
+
+
 def _check_grants(role: str, grants: Grants) -> list[str]:
-    reasons = []
+    reasons: list[str] = []
     if (grants.programmes or grants.coalitions) and role not in policy.GRANTED_ROLES:
         granted = ", ".join(r.value for r in policy.GRANTED_ROLES)
         field = "programmes" if grants.programmes else "coalitions"
-        reasons.append(f"{field}: only {granted} keys are granted programmes or coalitions")
+        reasons.append(
+            _field(
+                field,
+                Sentence(
+                    "keys.grants-role",
+                    "only {roles} keys are granted programmes or coalitions",
+                    roles=granted,
+                ),
+            )
+        )
     elif role == Role.programme_lead and not grants.programmes:
-        reasons.append("programmes: a programme lead leads at least one programme; give it, e.g. Wonen")
+        reasons.append(
+            _field(
+                "programmes",
+                Sentence(
+                    "keys.lead-programme",
+                    "a programme lead leads at least one programme; give it, e.g. Wonen",
+                ),
+            )
+        )
     for programme in grants.programmes:
         try:
             _NAME.validate_python(programme)
         except ValidationError as error:
-            reasons.append(f"programmes: {error.errors()[0]['msg'].removeprefix('Value error, ')}")
+            reasons.append(_field("programmes", _name_problem(error)))
     wrong = [c for c in grants.coalitions if not SLUG_PATTERN.fullmatch(c)]
     if wrong:
         reasons.append(
-            f"coalitions: {', '.join(map(repr, wrong))} is not a coalition id (e.g. taskforce-wonen)"
+            _field(
+                "coalitions",
+                Sentence(
+                    "keys.not-a-coalition",
+                    "{ids} is not a coalition id (e.g. taskforce-wonen)",
+                    ids=", ".join(map(repr, wrong)),
+                ),
+            )
         )
     return reasons
 
@@ -120,34 +159,87 @@ def check_new_key(
     grants: Grants = Grants(),
 ) -> list[str]:
     """Why this key may not be made (empty: it may), in sentences for the person who asked."""
-    reasons = []
+    reasons: list[str] = []
     if not ID_PATTERN.fullmatch(key_id):
         reasons.append(
-            f"id: {key_id!r} is not an id; use 1-80 letters, digits and . _ @ -, "
-            "starting with a letter or digit (e.g. crm or aedes-piet)"
+            _field(
+                "id",
+                Sentence(
+                    "keys.not-an-id",
+                    "{id} is not an id; use 1-80 letters, digits and . _ @ -, "
+                    "starting with a letter or digit (e.g. crm or aedes-piet)",
+                    id=repr(key_id),
+                ),
+            )
         )
     elif key_id in taken:
-        reasons.append(f"id: a key {key_id!r} exists already; revoke it first, or choose another id")
+        reasons.append(
+            _field(
+                "id",
+                Sentence(
+                    "keys.exists",
+                    "a key {id} exists already; revoke it first, or choose another id",
+                    id=repr(key_id),
+                ),
+            )
+        )
     if role == Role.system:
-        reasons.append("role: the system role belongs to the engine itself, never to a key")
+        reasons.append(
+            _field(
+                "role",
+                Sentence("keys.system-role", "the system role belongs to the engine itself, never to a key"),
+            )
+        )
     elif role not in KEY_ROLES:
-        reasons.append(f"role: unknown role {role!r}; use one of {', '.join(KEY_ROLES)}")
+        reasons.append(
+            _field(
+                "role",
+                Sentence(
+                    "keys.unknown-role",
+                    "unknown role {role}; use one of {roles}",
+                    role=repr(role),
+                    roles=", ".join(KEY_ROLES),
+                ),
+            )
+        )
     if organisation is not None:
         try:
             _NAME.validate_python(organisation)
         except ValidationError as error:
-            reasons.append(f"organisation: {error.errors()[0]['msg'].removeprefix('Value error, ')}")
+            reasons.append(_field("organisation", _name_problem(error)))
     elif role == Role.partner:
-        reasons.append("organisation: a partner key acts for one organisation; give it, e.g. Aedes")
+        reasons.append(
+            _field(
+                "organisation",
+                Sentence(
+                    "keys.partner-organisation",
+                    "a partner key acts for one organisation; give it, e.g. Aedes",
+                ),
+            )
+        )
     if triggers and role != Role.integration:
         reasons.append(
-            f"triggers: only an integration key has a list of triggers; a {role} key may do what its role may"
+            _field(
+                "triggers",
+                Sentence(
+                    "keys.triggers-role",
+                    "only an integration key has a list of triggers; a {role} key may do what its role may",
+                    role=role,
+                ),
+            )
         )
     # `start` is not a trigger of a coalition but the policy's name for starting one.
     unknown = [t for t in triggers if t not in states.TRIGGERS and t != START]
     if unknown:
         reasons.append(
-            f"triggers: no trigger {', '.join(map(repr, unknown))}; `lemniscate method` lists them"
+            _field(
+                "triggers",
+                Sentence(
+                    "keys.unknown-triggers",
+                    "no trigger {triggers}; `lemniscate method` lists them",
+                    triggers=", ".join(map(repr, unknown)),
+                ),
+            )
         )
     return reasons + _check_grants(role, grants)
 
@@ -209,7 +301,13 @@ class KeyStore:
             raw = self._read()
             gone = [entry for _, entry in raw if entry.id == key_id]
             if not gone:
-                raise KeyNotFound(f"there is no key {key_id!r}; `lemniscate keys list` shows them")
+                raise KeyNotFound(
+                    Sentence(
+                        "keys.no-key",
+                        "there is no key {id}; `lemniscate keys list` shows them",
+                        id=repr(key_id),
+                    )
+                )
             objections = [reason for entry in gone for reason in (allowed(entry) if allowed else [])]
             if objections:
                 raise KeyRefused(objections)

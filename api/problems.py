@@ -95,7 +95,7 @@ def problem_response(request: Request, problem: Problem) -> JSONResponse:
     )
     if problem.sentences is not None:
         named, more = split_more(problem.sentences)
-        extra["errors"] = [_error(sentence, language) for sentence in named]
+        extra["errors"] = field_errors(named, language)
         if more:
             extra["more_errors"] = more
         detail = "; ".join(translate_all(problem.sentences, language))
@@ -113,9 +113,13 @@ def problem_response(request: Request, problem: Problem) -> JSONResponse:
     return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def field_errors(sentences: Sequence[str], language: str) -> list[dict[str, str]]:
+    """The `errors` of a problem document: for each sentence, the field it names, what it
+    says of that field in `language`, and the code of what it says."""
+    return [_error(sentence, language) for sentence in sentences]
+
+
 def _error(sentence: str, language: str) -> dict[str, str]:
-    """One field error: the field a sentence names, what it says of it in `language`, and
-    the code of what it says (pydantic's error type, or the check's)."""
     field, _ = named_field(sentence) or ("", sentence)
     said = translate(sentence, language)
     reason = named_field(said)
@@ -127,7 +131,8 @@ def _error(sentence: str, language: str) -> dict[str, str]:
 def invalid(title: str, sentences: Sequence[str], **extra: Any) -> Problem:
     """The sentences as the detail, and as `errors`: the field each names, and what it says;
     at most `states.errors.MAX_REASONS` of them, and `more_errors` counts the rest."""
-    return Problem(422, title, "", "invalid", sentences=bounded(sentences), **extra)
+    shown = bounded(sentences)
+    return Problem(422, title, "; ".join(shown), "invalid", sentences=shown, **extra)
 
 
 def field_problem(field: str, reason: Sentence) -> Problem:

@@ -37,6 +37,7 @@ from pydantic import TypeAdapter, ValidationError
 from lemniscate.cluster import OidcSettings
 from lemniscate.models.events import Actor, Person, Role, person_actor_id
 from lemniscate.models.records import Email, Name
+from lemniscate.models.sentence import Sentence
 
 SCOPE: Final = "openid profile email"
 # The roles a claim may give a person. A programme lead reads only the programmes granted
@@ -46,25 +47,8 @@ LEEWAY_SECONDS: Final = 60  # clocks of two servers differ a little
 METADATA_SECONDS: Final = 3600  # the provider's configuration and keys are fetched again hourly
 TIMEOUT: Final = httpx2.Timeout(10.0)
 
-# What a person reads when the log-in does not go through, in one place to translate.
-TITLE: Final = "You are not logged in"
-SENTENCES: Final[dict[str, str]] = {
-    "expired": "The log-in took too long or was started in another browser. Please log in again.",
-    "state": "The answer from your organisation's log-in did not belong to this log-in. Please log in again.",
-    "provider": "Your organisation's log-in refused: {reason}",
-    "unreachable": "Your organisation's log-in cannot be reached now. Try again in a few minutes.",
-    "token": "Your organisation's log-in gave an answer that could not be verified ({reason}).",
-    "no_role": (
-        "Your organisation has not given you a role in Lemniscate (claim {claim!r}): ask whoever "
-        "manages your account there for one of: coordinator, partner, auditor."
-    ),
-    "roles": "Your organisation gave you several roles in Lemniscate ({roles}); ask for one.",
-    "no_organisation": (
-        "You have the partner role, but your organisation's log-in does not say which "
-        "organisation you represent (claim {claim!r}). Ask whoever manages your account there."
-    ),
-    "unusable": "Your organisation's log-in describes you in a way Lemniscate cannot use: {reason}",
-}
+# What a person reads when the log-in does not go through, in one place (`_sentence`).
+TITLE: Final = Sentence("oidc.title", "You are not logged in")
 
 log = structlog.get_logger("lemniscate.oidc")
 
@@ -84,8 +68,60 @@ class Begun:
     held: dict[str, str]  # state, nonce, verifier: kept until the provider sends them back
 
 
-def _sentence(key: str, **values: object) -> str:
-    return SENTENCES[key].format(**values)
+def _sentence(key: str, **values: str) -> Sentence:
+    """What the person reads when the log-in does not go through for `key`."""
+    said: dict[str, Sentence] = {
+        "expired": Sentence(
+            "oidc.expired",
+            "The log-in took too long or was started in another browser. Please log in again.",
+        ),
+        "state": Sentence(
+            "oidc.state",
+            "The answer from your organisation's log-in did not belong to this log-in. Please log in again.",
+        ),
+        "unreachable": Sentence(
+            "oidc.unreachable",
+            "Your organisation's log-in cannot be reached now. Try again in a few minutes.",
+        ),
+    }
+    if key in said:
+        return said[key]
+    match key:
+        case "provider":
+            return Sentence("oidc.provider", "Your organisation's log-in refused: {reason}", **values)
+        case "token":
+            return Sentence(
+                "oidc.token",
+                "Your organisation's log-in gave an answer that could not be verified ({reason}).",
+                **values,
+            )
+        case "no_role":
+            return Sentence(
+                "oidc.no-role",
+                "Your organisation has not given you a role in Lemniscate (claim {claim}): ask whoever "
+                "manages your account there for one of: {roles}.",
+                claim=repr(values["claim"]),
+                roles=", ".join(role.value for role in PERSON_ROLES),
+            )
+        case "roles":
+            return Sentence(
+                "oidc.roles",
+                "Your organisation gave you several roles in Lemniscate ({roles}); ask for one.",
+                **values,
+            )
+        case "no_organisation":
+            return Sentence(
+                "oidc.no-organisation",
+                "You have the partner role, but your organisation's log-in does not say which "
+                "organisation you represent (claim {claim}). Ask whoever manages your account there.",
+                claim=repr(values["claim"]),
+            )
+        case _:
+            return Sentence(
+                "oidc.unusable",
+                "Your organisation's log-in describes you in a way Lemniscate cannot use: {reason}",
+                reason=values.get("reason", key),
+            )
 
 
 class IdentityProvider:

@@ -6,12 +6,13 @@ import hashlib
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 from urllib.parse import urlsplit
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from lemniscate.models.records import Email, Name, Record, Slug, Text
+from lemniscate.models.sentence import Sentence
 
 
 class Role(StrEnum):
@@ -25,6 +26,18 @@ class Role(StrEnum):
     programme_lead = "programme_lead"  # reads the coalitions of the programmes granted to it
     office_admin = "office_admin"  # the office's administrator: everything, keys included
 
+
+# Each role as a sentence names it ("as partner"), so a surface can say it in Dutch.
+ROLE_WORDS: Final = {
+    Role.coordinator: Sentence("role.coordinator", "coordinator"),
+    Role.partner: Sentence("role.partner", "partner"),
+    Role.auditor: Sentence("role.auditor", "auditor"),
+    Role.integration: Sentence("role.integration", "integration"),
+    Role.system: Sentence("role.system", "system"),
+    Role.observer: Sentence("role.observer", "observer"),
+    Role.programme_lead: Sentence("role.programme_lead", "programme_lead"),
+    Role.office_admin: Sentence("role.office_admin", "office_admin"),
+}
 
 # OpenID Connect bounds a subject to 255 ASCII characters; an issuer is a URL.
 Subject = Annotated[str, StringConstraints(min_length=1, max_length=255)]
@@ -89,8 +102,14 @@ class Actor(Record):
         return self.person.name if self.person is not None and self.person.name else self.id
 
     def __str__(self) -> str:
+        return str(self.said())
+
+    def said(self) -> Sentence:
+        """Who this is, for a sentence: "Piet de Vries (Aedes) as partner"."""
         org = f" ({self.organisation})" if self.organisation else ""
-        return f"{self.display_name}{org} as {self.role.value}"
+        return Sentence(
+            "actor", "{name}{org} as {role}", name=self.display_name, org=org, role=ROLE_WORDS[self.role]
+        )
 
 
 class Event(Record):

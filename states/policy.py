@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lemniscate.models.events import Actor, Role
+from lemniscate.models.sentence import Sentence
 
 if TYPE_CHECKING:
     from lemniscate.models.coalition import Coalition
@@ -61,21 +62,38 @@ class Scope:
 
 def _reads_only(actor: Actor) -> list[str]:
     if actor.role == Role.auditor:
-        return [f"{actor} may read everything but change nothing."]
-    return [f"{actor} reads coalitions but changes nothing."]
+        return [
+            Sentence(
+                "policy.auditor-reads", "{actor} may read everything but change nothing.", actor=actor.said()
+            )
+        ]
+    return [
+        Sentence("policy.reads-only", "{actor} reads coalitions but changes nothing.", actor=actor.said())
+    ]
 
 
 def _integration_may(actor: Actor, trigger: str) -> list[str]:
     if trigger in actor.allowed_triggers:
         return []
-    allowed = ", ".join(actor.allowed_triggers) or "nothing"
-    return [f"{actor} may fire only: {allowed}."]
+    allowed: str = ", ".join(actor.allowed_triggers) or Sentence("policy.nothing", "nothing")
+    return [
+        Sentence(
+            "policy.integration-only",
+            "{actor} may fire only: {allowed}.",
+            actor=actor.said(),
+            allowed=allowed,
+        )
+    ]
 
 
-_PARTNER_ONLY_OWN = (
-    "{actor}: partners record only their own organisation's answers, "
-    "commitments and action progress; {trigger} is for the coordinator."
-)
+def _partner_only_own(actor: Actor, trigger: str) -> Sentence:
+    return Sentence(
+        "policy.partner-only-own",
+        "{actor}: partners record only their own organisation's answers, "
+        "commitments and action progress; {trigger} is for the coordinator.",
+        actor=actor.said(),
+        trigger=trigger,
+    )
 
 
 def may_fire(actor: Actor, spec: Trigger[Any], coalition: Coalition, payload: Record) -> list[str]:
@@ -89,11 +107,28 @@ def may_fire(actor: Actor, spec: Trigger[Any], coalition: Coalition, payload: Re
             return _integration_may(actor, spec.name)
         case Role.partner:
             if spec.partner_scope is None:
-                return [_PARTNER_ONLY_OWN.format(actor=actor, trigger=spec.name)]
+                return [_partner_only_own(actor, spec.name)]
             concerned = spec.partner_scope(coalition, payload)
             if concerned != actor.organisation:
-                whose = f"{concerned}'s" if concerned else "unowned"
-                return [f"{actor} may change only {actor.organisation}'s records, not {whose}."]
+                own = actor.organisation or ""
+                if concerned:
+                    return [
+                        Sentence(
+                            "policy.partner-other-organisation",
+                            "{actor} may change only {own}'s records, not {other}'s.",
+                            actor=actor.said(),
+                            own=own,
+                            other=concerned,
+                        )
+                    ]
+                return [
+                    Sentence(
+                        "policy.partner-unowned",
+                        "{actor} may change only {own}'s records, not unowned.",
+                        actor=actor.said(),
+                        own=own,
+                    )
+                ]
             return []
 
 
@@ -107,14 +142,14 @@ def may_attempt(actor: Actor, spec: Trigger[Any]) -> list[str]:
     if actor.role == Role.integration:
         return _integration_may(actor, spec.name)
     if actor.role == Role.partner:
-        return [_PARTNER_ONLY_OWN.format(actor=actor, trigger=spec.name)]
+        return [_partner_only_own(actor, spec.name)]
     return _reads_only(actor)
 
 
 def may_request(actor: Actor) -> list[str]:
     """The engine's own role never arrives from outside: a request claiming it is refused."""
     if actor.role == Role.system:
-        return ["the system role is reserved for the engine itself."]
+        return [Sentence("policy.system-reserved", "the system role is reserved for the engine itself.")]
     return []
 
 
@@ -122,8 +157,12 @@ def may_start(actor: Actor) -> list[str]:
     if actor.role in OFFICE_CHANGERS:
         return []
     if actor.role == Role.integration:
-        return [] if START in actor.allowed_triggers else [f"{actor} may not start coalitions."]
-    return [f"{actor} may not start a coalition."]
+        if START in actor.allowed_triggers:
+            return []
+        return [
+            Sentence("policy.integration-no-start", "{actor} may not start coalitions.", actor=actor.said())
+        ]
+    return [Sentence("policy.no-start", "{actor} may not start a coalition.", actor=actor.said())]
 
 
 def may_run_bulk(actor: Actor, trigger: str) -> list[str]:
@@ -131,13 +170,22 @@ def may_run_bulk(actor: Actor, trigger: str) -> list[str]:
         return []
     if actor.role == Role.integration and trigger in actor.allowed_triggers:
         return []
-    return [f"{actor} may not run bulk operations with {trigger}."]
+    return [
+        Sentence(
+            "policy.no-bulk",
+            "{actor} may not run bulk operations with {trigger}.",
+            actor=actor.said(),
+            trigger=trigger,
+        )
+    ]
 
 
 def may_manage_subscriptions(actor: Actor) -> list[str]:
     if actor.role in (*OFFICE_CHANGERS, Role.integration):
         return []
-    return [f"{actor} may not subscribe or remove webhooks."]
+    return [
+        Sentence("policy.no-webhooks", "{actor} may not subscribe or remove webhooks.", actor=actor.said())
+    ]
 
 
 def may_list_subscriptions(actor: Actor) -> list[str]:
@@ -145,7 +193,13 @@ def may_list_subscriptions(actor: Actor) -> list[str]:
     read the whole office, not for partners, observers, programme leads or granted auditors."""
     if member_scope(actor) is None:
         return []
-    return [f"{actor}: the office's webhooks are for those who read the whole office."]
+    return [
+        Sentence(
+            "policy.webhooks-office",
+            "{actor}: the office's webhooks are for those who read the whole office.",
+            actor=actor.said(),
+        )
+    ]
 
 
 def may_remove_subscription(actor: Actor, subscription: Subscription) -> list[str]:
@@ -155,7 +209,13 @@ def may_remove_subscription(actor: Actor, subscription: Subscription) -> list[st
     if denied or actor.role in OFFICE_CHANGERS or subscription.created_by == actor.id:
         return denied
     return [
-        f"{actor} may remove only its own webhooks; {subscription.id} was made by {subscription.created_by}."
+        Sentence(
+            "policy.own-webhooks",
+            "{actor} may remove only its own webhooks; {id} was made by {maker}.",
+            actor=actor.said(),
+            id=subscription.id,
+            maker=subscription.created_by,
+        )
     ]
 
 
@@ -199,7 +259,13 @@ def sees_confidential(actor: Actor, organisation: str) -> bool:
 def may_read_audit(actor: Actor) -> list[str]:
     if actor.role in AUDIT_READERS:
         return []
-    return [f"{actor}: the audit trail is for auditors and coordinators."]
+    return [
+        Sentence(
+            "policy.audit-readers",
+            "{actor}: the audit trail is for auditors and coordinators.",
+            actor=actor.said(),
+        )
+    ]
 
 
 def may_change(actor: Actor) -> bool:
@@ -229,7 +295,13 @@ def may_manage_keys(actor: Actor) -> list[str]:
     `lemniscate keys`."""
     if actor.role in OFFICE_CHANGERS:
         return []
-    return [f"{actor}: API keys are managed by an office admin or a coordinator."]
+    return [
+        Sentence(
+            "policy.key-managers",
+            "{actor}: API keys are managed by an office admin or a coordinator.",
+            actor=actor.said(),
+        )
+    ]
 
 
 def may_manage_key(actor: Actor, role: str) -> list[str]:
@@ -238,4 +310,10 @@ def may_manage_key(actor: Actor, role: str) -> list[str]:
     denied = may_manage_keys(actor)
     if denied or role != Role.office_admin or actor.role == Role.office_admin:
         return denied
-    return [f"{actor}: office admin keys are made and revoked by an office admin, or with `lemniscate keys`."]
+    return [
+        Sentence(
+            "policy.admin-keys",
+            "{actor}: office admin keys are made and revoked by an office admin, or with `lemniscate keys`.",
+            actor=actor.said(),
+        )
+    ]

@@ -128,6 +128,7 @@ async def test_start_show_fire_and_refusal_as_problem_details(
         "organisation": None,
         "allowed_triggers": [],
         "programmes": None,  # grants: none for a coordinator
+        "person": None,  # a key, not a person who logged in
         "coalitions": None,
     }
 

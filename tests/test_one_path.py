@@ -14,7 +14,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from lemniscate import states
-from lemniscate.api.problems import problem_of
+from lemniscate.api.problems import field_errors, problem_of
 from lemniscate.audit.refusals import read_refusals
 from lemniscate.cluster import search_attributes as sa
 from lemniscate.coalitions import (
@@ -200,9 +200,10 @@ def test_every_error_has_its_problem_document() -> None:
             assert problem.extra["trigger"] == error.trigger and problem.extra["reasons"] == error.reasons
     invalid = problem_of(InvalidPayload("add_action", ["title: Field required", "payload: Value error, no"]))
     assert invalid.detail == "title: Field required; payload: Value error, no"
-    assert invalid.extra["errors"] == [
-        {"field": "title", "reason": "Field required"},
-        {"field": "", "reason": "Value error, no"},
+    assert invalid.sentences is not None
+    assert field_errors(invalid.sentences, "en") == [
+        {"field": "title", "reason": "Field required", "code": ""},
+        {"field": "", "reason": "Value error, no", "code": ""},
     ]
 
 

@@ -186,6 +186,8 @@ def sample_payload(
         "dissolve": {"reason": "No commitment."},
         "record_intent": {"intent": "The initiator wants to act."},
         "add_partner": {"name": "Nieuwe partner"},
+        "add_member": {"member": "obs-1", "role": "observer"},
+        "remove_member": {"member": "obs-1"},
         "record_interview": {
             "partner": who,
             "answers": answers(who),
