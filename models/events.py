@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ConfigDict, Field, model_validator
 
 from lemniscate.models.records import Name, Record, Text
+from lemniscate.models.sentence import Sentence
 
 
 class Role(StrEnum):
@@ -30,7 +31,11 @@ class Actor(Record):
     @model_validator(mode="after")
     def _partner_has_organisation(self) -> Actor:
         if self.role == Role.partner and self.organisation is None:
-            raise ValueError("a partner acts for an organisation: give 'organisation'")
+            raise ValueError(
+                Sentence(
+                    "actor.partner-organisation", "a partner acts for an organisation: give 'organisation'"
+                )
+            )
         return self
 
     def __str__(self) -> str:
