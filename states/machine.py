@@ -244,7 +244,7 @@ def _unknown_trigger(trigger: str) -> str:
 
 
 def _payload(reason: str) -> str:
-    return Sentence("field", "{field}: {reason}", field="payload", reason=reason)
+    return field("payload", reason)
 
 
 def _validate(model: type[M], raw: Mapping[str, Any], trigger: str) -> tuple[M, int]:
@@ -275,12 +275,13 @@ _UNREADABLE = Sentence(
 
 
 def _too_large(size: int) -> str:
+    shown, limit = f"{size:,}", f"{bounds.MAX_PAYLOAD_BYTES:,}"  # as English writes numbers
     return Sentence(
         "machine.payload-too-large",
         "{size} bytes as JSON; a trigger carries at most {limit}. "
         "Shorten the texts, or split the change over several triggers.",
-        size=f"{size:,}",
-        limit=f"{bounds.MAX_PAYLOAD_BYTES:,}",
+        size=shown,
+        limit=limit,
     )
 
 

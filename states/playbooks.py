@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lemniscate.models.playbook import CommunicationItem, Playbook
 from lemniscate.models.sentence import Sentence
+from lemniscate.states.checks import field
 from lemniscate.states.names import TriggerName as T
 
 DEFAULT = Playbook(
@@ -48,5 +49,5 @@ def resolve(name: str, version: int | None = None) -> Playbook:
             wanted=repr(wanted),
             known=[p.ref for p in PLAYBOOKS],
         )
-        raise UnknownPlaybookError(Sentence("field", "{field}: {reason}", field="playbook", reason=reason))
+        raise UnknownPlaybookError(field("playbook", reason))
     return max(candidates, key=lambda p: p.version)
