@@ -25,6 +25,8 @@ from typing import Annotated, TypeVar
 
 from pydantic import Field
 
+from lemniscate.models.sentence import Sentence
+
 PAYLOAD_LIMIT = 2 * 1024 * 1024  # Temporal's limit.blobSize.error, the same on the dev server
 MAX_PAYLOAD_BYTES = PAYLOAD_LIMIT // 32
 STATE_BUDGET = PAYLOAD_LIMIT // 2
@@ -52,7 +54,12 @@ Day = Annotated[
     Field(
         ge=EARLIEST_DAY,
         le=LATEST_DAY,
-        description=f"between {EARLIEST_DAY} and {LATEST_DAY}",
+        description=Sentence(
+            "bounds.day",
+            "between {earliest} and {latest}",
+            earliest=str(EARLIEST_DAY),
+            latest=str(LATEST_DAY),
+        ),
         # JSON Schema bounds numbers only; forms and validators that know dates read these.
         json_schema_extra={"formatMinimum": str(EARLIEST_DAY), "formatMaximum": str(LATEST_DAY)},
     ),

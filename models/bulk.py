@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from lemniscate.models.events import Actor
 from lemniscate.models.records import Name, Record, Text
+from lemniscate.models.sentence import Sentence
 
 # Characters a visibility filter cannot match literally on every store: on the dev server's
 # SQLite a `"` matches nothing in a Keyword and breaks the query of a KeywordList
@@ -19,7 +20,12 @@ _UNQUOTABLE = frozenset('"\\')
 
 def _literal(value: str) -> str:
     if any(c in _UNQUOTABLE or unicodedata.category(c) in ("Cc", "Cs") for c in value):
-        raise ValueError("a filter cannot hold double quotes, backslashes or control characters")
+        raise ValueError(
+            Sentence(
+                "filter.unquotable",
+                "a filter cannot hold double quotes, backslashes or control characters",
+            )
+        )
     return value
 
 

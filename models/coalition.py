@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Final
 
 from pydantic import Field, model_validator
 
@@ -37,6 +38,7 @@ from lemniscate.models.records import (
     Text,
     Track,
 )
+from lemniscate.models.sentence import Sentence
 
 # The parties' records are read through this module too (it is where a coalition's parts live).
 __all__ = [
@@ -109,6 +111,16 @@ class ActionStatus(StrEnum):
     cancelled = "cancelled"
 
 
+# What an action's owner and funding must be: said by a record's validator and by the payload
+# checks of update_action alike.
+OWNER_OR_UNASSIGNED: Final = Sentence(
+    "action.owner-or-unassigned", "give an owner or mark the action explicitly unassigned, not both"
+)
+SOURCE_NEEDS_EXTRA: Final = Sentence(
+    "action.source-needs-extra", "a funding source only applies to actions that need extra funding"
+)
+
+
 def check_assignment(
     owner: str | None,
     explicitly_unassigned: bool,
@@ -117,9 +129,9 @@ def check_assignment(
 ) -> None:
     """The rules of an action's owner and funding (step 8), for records and payloads."""
     if owner is not None and explicitly_unassigned:
-        raise ValueError("give an owner or mark the action explicitly unassigned, not both")
+        raise ValueError(OWNER_OR_UNASSIGNED)
     if funding_source is not None and funding != FundingClass.needs_extra_funding:
-        raise ValueError("a funding source only applies to actions that need extra funding")
+        raise ValueError(SOURCE_NEEDS_EXTRA)
 
 
 class Action(Record):

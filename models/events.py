@@ -93,7 +93,11 @@ class Actor(Record):
     @model_validator(mode="after")
     def _partner_has_organisation(self) -> Actor:
         if self.role == Role.partner and self.organisation is None:
-            raise ValueError("a partner acts for an organisation: give 'organisation'")
+            raise ValueError(
+                Sentence(
+                    "actor.partner-organisation", "a partner acts for an organisation: give 'organisation'"
+                )
+            )
         return self
 
     @property

@@ -14,6 +14,7 @@ import json
 from typing import Any, Final
 
 from lemniscate.models.bounds import MAX_NESTING
+from lemniscate.models.sentence import Sentence
 
 MAX_DEPTH: Final = MAX_NESTING
 """Arrays and objects inside each other (see `models.bounds`)."""
@@ -27,8 +28,12 @@ class UnreadableJson(ValueError):
         self.reason = reason
 
 
+def _too_deep() -> str:
+    return Sentence("json.too-deep", "nested deeper than {depth} levels", depth=MAX_DEPTH)
+
+
 def _no_constant(name: str) -> Any:
-    raise UnreadableJson(f"{name} is not a JSON value")
+    raise UnreadableJson(Sentence("json.constant", "{name} is not a JSON value", name=name))
 
 
 def read_json(raw: bytes | str) -> Any:
@@ -37,17 +42,27 @@ def read_json(raw: bytes | str) -> Any:
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as error:
-        raise UnreadableJson(f"the body is not UTF-8 text (byte {error.start})") from None
+        raise UnreadableJson(
+            Sentence("json.not-utf8", "the body is not UTF-8 text (byte {byte})", byte=error.start)
+        ) from None
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
-        raise UnreadableJson(f"{error.msg} at line {error.lineno}, column {error.colno}") from None
+        raise UnreadableJson(
+            Sentence(
+                "json.syntax",
+                "{problem} at line {line}, column {column}",
+                problem=error.msg,
+                line=error.lineno,
+                column=error.colno,
+            )
+        ) from None
     except RecursionError:
-        raise UnreadableJson(f"nested deeper than {MAX_DEPTH} levels") from None
+        raise UnreadableJson(_too_deep()) from None
     except UnreadableJson:
         raise
     except ValueError:  # an integer longer than Python's digit limit (4,300 digits)
-        raise UnreadableJson("a number is too long") from None
+        raise UnreadableJson(Sentence("json.number-too-long", "a number is too long")) from None
     check_value(value)
     return value
 
@@ -63,7 +78,7 @@ def check_value(value: Any, *, texts: bool = True) -> None:
                 _check_text(item)
         elif isinstance(item, dict | list):
             if depth >= MAX_DEPTH:
-                raise UnreadableJson(f"nested deeper than {MAX_DEPTH} levels")
+                raise UnreadableJson(_too_deep())
             if isinstance(item, dict):
                 for key, inner in item.items():
                     if texts:
@@ -78,4 +93,6 @@ def _check_text(text: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise UnreadableJson("invalid Unicode (a lone surrogate escape)") from None
+        raise UnreadableJson(
+            Sentence("json.lone-surrogate", "invalid Unicode (a lone surrogate escape)")
+        ) from None

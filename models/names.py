@@ -14,15 +14,22 @@ from __future__ import annotations
 
 import unicodedata
 
+from lemniscate.models.sentence import Sentence
+
 
 def normalised_name(value: str) -> str:
     if any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise ValueError("a name is one line of text: remove line breaks, tabs and control characters")
+        raise ValueError(
+            Sentence(
+                "name.one-line",
+                "a name is one line of text: remove line breaks, tabs and control characters",
+            )
+        )
     text = unicodedata.normalize("NFKC", value)
     visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     collapsed = " ".join(visible.split())
     if not collapsed:
-        raise ValueError("a name needs visible characters")
+        raise ValueError(Sentence("name.invisible", "a name needs visible characters"))
     return collapsed
 
 

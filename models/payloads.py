@@ -29,6 +29,7 @@ from lemniscate.models.coalition import (
     check_assignment,
 )
 from lemniscate.models.records import Email, Name, Record, Slug, Text
+from lemniscate.models.sentence import Sentence
 
 
 class Empty(Record):
@@ -201,7 +202,13 @@ class ReportProgress(Record):
     @model_validator(mode="after")
     def _not_cancel(self) -> ReportProgress:
         if self.status == ActionStatus.cancelled:
-            raise ValueError("cancelling an action is a plan change (update_action), not progress")
+            raise ValueError(
+                Sentence(
+                    "progress.not-cancel",
+                    "cancelling an action is a plan change ({step}), not progress",
+                    step=Sentence("trigger.update_action", "update_action"),
+                )
+            )
         return self
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from lemniscate.models import payloads as p
 from lemniscate.models.coalition import (
+    OWNER_OR_UNASSIGNED,
+    SOURCE_NEEDS_EXTRA,
     ActionStatus,
     Coalition,
     FundingClass,
@@ -17,36 +19,70 @@ from lemniscate.models.coalition import (
     OptionKind,
 )
 from lemniscate.models.names import name_key
+from lemniscate.models.sentence import Sentence, Value
 from lemniscate.states.names import StateName as S
+from lemniscate.states.names import TriggerName as T
+from lemniscate.states.words import state_word, trigger_word
 
 
-def _not_among(names: Iterable[str], known: set[str], field: str, not_what: str) -> list[str]:
-    """The sentence naming, once each, those of `names` that are not `known`."""
-    missing = [n for n in dict.fromkeys(names) if n not in known]
+def field(name: str, reason: Value) -> str:
+    """A sentence about one field of the payload: "partner: ..." (`errors.named_field`)."""
+    return Sentence("field", "{field}: {reason}", field=name, reason=reason)
+
+
+def _period(sentence: str) -> str:
+    """A sentence that is said elsewhere without one, with its full stop."""
+    return Sentence("period", "{sentence}.", sentence=sentence)
+
+
+def _missing(names: Iterable[str], known: set[str]) -> list[str]:
+    """Those of `names` that are not `known`, once each."""
+    return [n for n in dict.fromkeys(names) if n not in known]
+
+
+def _unknown_partners(c: Coalition, names: Iterable[str], name: str) -> list[str]:
+    missing = _missing(names, {q.name for q in c.partners})
     if not missing:
         return []
-    return [f"{field}: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} {not_what}"]
-
-
-def _unknown_partners(c: Coalition, names: Iterable[str], field: str) -> list[str]:
-    known = {q.name for q in c.partners}
-    return _not_among(names, known, field, "not a partner of this coalition (add_partner first).")
-
-
-def _unknown_organisations(c: Coalition, names: Iterable[str], field: str) -> list[str]:
-    return _not_among(
-        names, set(c.organisations()), field, "neither initiator nor partner of this coalition."
+    reason = Sentence(
+        "check.not-a-partner",
+        "{names} is not a partner of this coalition ({step} first).",
+        "{names} are not a partner of this coalition ({step} first).",
+        count=len(missing),
+        names=missing,
+        step=trigger_word(T.add_partner),
     )
+    return [field(name, reason)]
 
 
-def _no_such(what: str, wanted: str, ids: Iterable[str]) -> list[str]:
-    """The sentence for a `what` (action, meeting, option) that the coalition does not have."""
-    return [f"{what}: there is no {what} {wanted!r} ({what}s: {', '.join(ids) or 'none yet'})."]
+def _unknown_organisations(c: Coalition, names: Iterable[str], name: str) -> list[str]:
+    missing = _missing(names, set(c.organisations()))
+    if not missing:
+        return []
+    reason = Sentence(
+        "check.not-an-organisation",
+        "{names} is neither initiator nor partner of this coalition.",
+        "{names} are neither initiator nor partner of this coalition.",
+        count=len(missing),
+        names=missing,
+    )
+    return [field(name, reason)]
+
+
+def _known(ids: Iterable[str]) -> Value:
+    """The ids there are, or "none yet"."""
+    return list(ids) or Sentence("check.none-yet", "none yet")
 
 
 def _unknown_action(c: Coalition, action_id: str) -> list[str]:
     if c.action(action_id) is None:
-        return _no_such("action", action_id, (a.id for a in c.actions))
+        reason = Sentence(
+            "check.no-such-action",
+            "there is no action {wanted} (actions: {known}).",
+            wanted=repr(action_id),
+            known=_known(a.id for a in c.actions),
+        )
+        return [field("action", reason)]
     return []
 
 
@@ -66,10 +102,19 @@ def partner_named(
 
 def add_partner(c: Coalition, x: p.AddPartner) -> list[str]:
     if c.partner(x.name) is not None:
-        return [f"name: {x.name} is already a partner of this coalition."]
+        reason = Sentence(
+            "check.already-partner", "{name} is already a partner of this coalition.", name=x.name
+        )
+        return [field("name", reason)]
     same = next((q.name for q in c.partners if name_key(q.name) == name_key(x.name)), None)
     if same is not None:
-        return [f"name: {x.name} is the same name as the partner {same} (ignoring case); use {same}."]
+        reason = Sentence(
+            "check.same-partner-name",
+            "{name} is the same name as the partner {same} (ignoring case); use {same}.",
+            name=x.name,
+            same=same,
+        )
+        return [field("name", reason)]
     return []
 
 
@@ -83,20 +128,33 @@ def plan_meeting(c: Coalition, x: p.PlanMeeting) -> list[str]:
         *_unknown_organisations(c, x.inviters, "inviters"),
     ]
     if x.kind == MeetingKind.partner and x.content is None:
-        problems.append(
-            "content: a partner meeting is built around content (speaker, "
-            "peer_organisation, partner_presentation, site_visit or "
-            "progress_report); say which."
+        reason = Sentence(
+            "check.meeting-content",
+            "a partner meeting is built around content (speaker, peer_organisation, "
+            "partner_presentation, site_visit or progress_report); say which.",
         )
+        problems.append(field("content", reason))
     return problems
 
 
 def _meeting_without_outcome(c: Coalition, meeting_id: str) -> list[str]:
     meeting = c.meeting(meeting_id)
     if meeting is None:
-        return _no_such("meeting", meeting_id, (m.id for m in c.meetings))
+        reason = Sentence(
+            "check.no-such-meeting",
+            "there is no meeting {wanted} (meetings: {known}).",
+            wanted=repr(meeting_id),
+            known=_known(m.id for m in c.meetings),
+        )
+        return [field("meeting", reason)]
     if meeting.outcome is not None:
-        return [f"meeting: the outcome of {meeting_id} ({meeting.on}) is already recorded."]
+        reason = Sentence(
+            "check.outcome-recorded",
+            "the outcome of {meeting} ({on}) is already recorded.",
+            meeting=meeting_id,
+            on=str(meeting.on),
+        )
+        return [field("meeting", reason)]
     return []
 
 
@@ -113,15 +171,19 @@ def record_meeting_outcome(c: Coalition, x: p.RecordMeetingOutcome) -> list[str]
     problems += _unknown_organisations(c, x.outcome.statements, "outcome.statements")
     if meeting.kind == MeetingKind.exploration:
         if c.state != S.sharing_interests or meeting is not c.exploration_meeting():
-            problems.append(
-                "meeting: an exploration meeting's outcome is recorded once it is "
-                "held, in sharing_interests (hold_exploration_meeting)."
+            reason = Sentence(
+                "check.exploration-outcome-when",
+                "an exploration meeting's outcome is recorded once it is held, in {state} ({step}).",
+                state=state_word(S.sharing_interests),
+                step=trigger_word(T.hold_exploration_meeting),
             )
+            problems.append(field("meeting", reason))
         if x.outcome.commitment is None:
-            problems.append(
-                "outcome.commitment: say how strong the commitment was at the "
-                "exploration meeting (none, tentative or strong)."
+            reason = Sentence(
+                "check.commitment-missing",
+                "say how strong the commitment was at the exploration meeting (none, tentative or strong).",
             )
+            problems.append(field("outcome.commitment", reason))
     return problems
 
 
@@ -129,23 +191,48 @@ def add_option(c: Coalition, x: p.AddOption) -> list[str]:
     existing = c.options_of(x.kind)
     limit = c.playbook.max_options
     if len(existing) >= limit:
-        titles = ", ".join(o.title for o in existing)
-        return [
-            f"kind: there are already {len(existing)} {x.kind.value} options ({titles}); "
-            f"the method allows at most {limit}. Remove one first (remove_option)."
-        ]
+        values: dict[str, Value] = {
+            "count": len(existing),
+            "titles": [o.title for o in existing],
+            "limit": limit,
+            "step": trigger_word(T.remove_option),
+        }
+        if x.kind == OptionKind.content:
+            reason = Sentence(
+                "check.too-many-content-options",
+                "there are already {count} content options ({titles}); "
+                "the method allows at most {limit}. Remove one first ({step}).",
+                **values,
+            )
+        else:
+            reason = Sentence(
+                "check.too-many-collaboration-options",
+                "there are already {count} collaboration options ({titles}); "
+                "the method allows at most {limit}. Remove one first ({step}).",
+                **values,
+            )
+        return [field("kind", reason)]
     expected = OptionKind.content if c.state == S.content_elaboration else None
     if expected is not None and x.kind != expected:
-        return [
-            "kind: in content_elaboration the options are about content; collaboration "
-            "options follow in collaboration_proposals."
-        ]
+        reason = Sentence(
+            "check.content-options-first",
+            "in {here} the options are about content; collaboration options follow in {later}.",
+            here=state_word(S.content_elaboration),
+            later=state_word(S.collaboration_proposals),
+        )
+        return [field("kind", reason)]
     return []
 
 
 def remove_option(c: Coalition, x: p.RemoveOption) -> list[str]:
     if not any(o.id == x.option for o in c.options):
-        return _no_such("option", x.option, (o.id for o in c.options))
+        reason = Sentence(
+            "check.no-such-option",
+            "there is no option {wanted} (options: {known}).",
+            wanted=repr(x.option),
+            known=_known(o.id for o in c.options),
+        )
+        return [field("option", reason)]
     return []
 
 
@@ -158,11 +245,11 @@ def update_action(c: Coalition, x: p.UpdateAction) -> list[str]:
     if x.owner is not None:
         problems += _unknown_organisations(c, [x.owner], "owner")
         if x.explicitly_unassigned:
-            problems.append("owner: give an owner or mark the action explicitly unassigned, not both.")
+            problems.append(field("owner", _period(OWNER_OR_UNASSIGNED)))
     action = c.action(x.action)
     funding = x.funding or (action.funding if action else None)
     if x.funding_source is not None and funding != FundingClass.needs_extra_funding:
-        problems.append("funding_source: a funding source only applies to actions that need extra funding.")
+        problems.append(field("funding_source", _period(SOURCE_NEEDS_EXTRA)))
     return problems
 
 
@@ -174,7 +261,12 @@ def report_progress(c: Coalition, x: p.ReportProgress) -> list[str]:
     problems = _unknown_action(c, x.action)
     action = c.action(x.action)
     if action is not None and action.status == ActionStatus.cancelled:
-        problems.append(f"action: {x.action} was cancelled; progress cannot be reported on it.")
+        reason = Sentence(
+            "check.action-cancelled",
+            "{action} was cancelled; progress cannot be reported on it.",
+            action=x.action,
+        )
+        problems.append(field("action", reason))
     return problems
 
 
@@ -182,9 +274,22 @@ def pick_up_action(c: Coalition, x: p.PickUpAction) -> list[str]:
     problems = _unknown_action(c, x.action) + _unknown_partners(c, [x.partner], "partner")
     action = c.action(x.action)
     if action is not None and action.owner is not None:
-        problems.append(f"action: {x.action} is already owned by {action.owner}.")
-    if action is not None and action.status in (ActionStatus.done, ActionStatus.cancelled):
-        problems.append(f"action: {x.action} is {action.status.value}; only open actions can be picked up.")
+        reason = Sentence(
+            "check.action-owned", "{action} is already owned by {owner}.", action=x.action, owner=action.owner
+        )
+        problems.append(field("action", reason))
+    if action is not None and action.status == ActionStatus.done:
+        reason = Sentence(
+            "check.pick-up-done", "{action} is done; only open actions can be picked up.", action=x.action
+        )
+        problems.append(field("action", reason))
+    if action is not None and action.status == ActionStatus.cancelled:
+        reason = Sentence(
+            "check.pick-up-cancelled",
+            "{action} is cancelled; only open actions can be picked up.",
+            action=x.action,
+        )
+        problems.append(field("action", reason))
     return problems
 
 
@@ -197,39 +302,70 @@ def record_decision(c: Coalition, x: p.RecordDecision) -> list[str]:
     known = {r.id for r in c.monitoring_reports}
     missing = [r for r in x.rests_on if r not in known]
     if missing:
-        problems.append(
-            f"rests_on: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'}"
-            f" not a monitoring report (reports: {', '.join(sorted(known)) or 'none yet'})."
+        reason = Sentence(
+            "check.not-a-report",
+            "{names} is not a monitoring report (reports: {known}).",
+            "{names} are not a monitoring report (reports: {known}).",
+            count=len(missing),
+            names=missing,
+            known=_known(sorted(known)),
         )
+        problems.append(field("rests_on", reason))
     open_items = {i.id for i in c.open_accountability()}
     unknown = [i for i in x.resolves if i not in open_items]
     if unknown:
-        problems.append(
-            f"resolves: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} "
-            f"not an open accountability item (open: {', '.join(sorted(open_items)) or 'none'})."
+        reason = Sentence(
+            "check.not-open-accountability",
+            "{names} is not an open accountability item (open: {open}).",
+            "{names} are not an open accountability item (open: {open}).",
+            count=len(unknown),
+            names=unknown,
+            open=sorted(open_items) or Sentence("check.none-open", "none"),
         )
+        problems.append(field("resolves", reason))
     return problems
 
 
 def open_accountability_item(c: Coalition, x: p.OpenAccountabilityItem) -> list[str]:
     problems = _unknown_action(c, x.action)
     if any(i.action == x.action for i in c.open_accountability()):
-        problems.append(f"action: an accountability item for {x.action} is already open.")
+        reason = Sentence(
+            "check.accountability-open",
+            "an accountability item for {action} is already open.",
+            action=x.action,
+        )
+        problems.append(field("action", reason))
     return problems
 
 
 def spawn_region(c: Coalition, x: p.SpawnRegion) -> list[str]:
     problems = []
     if x.region.id == c.id or x.region.id in c.regions:
-        problems.append(f"region.id: {x.region.id} is already this coalition or one of its regions.")
+        reason = Sentence(
+            "check.region-exists",
+            "{region} is already this coalition or one of its regions.",
+            region=x.region.id,
+        )
+        problems.append(field("region.id", reason))
     if x.region.parent not in (None, c.id):
-        problems.append(f"region.parent: a region spawned here belongs to {c.id}, not {x.region.parent}.")
+        reason = Sentence(
+            "check.region-parent",
+            "a region spawned here belongs to {here}, not {parent}.",
+            here=c.id,
+            parent=str(x.region.parent),
+        )
+        problems.append(field("region.parent", reason))
     return problems
 
 
 def signal_national(c: Coalition, x: p.SignalNational) -> list[str]:
     if c.parent is None:
-        return ["this coalition is not a region of a national coalition (it has no parent)."]
+        return [
+            Sentence(
+                "check.no-parent",
+                "this coalition is not a region of a national coalition (it has no parent).",
+            )
+        ]
     return []
 
 
@@ -240,21 +376,38 @@ def build_message_house(c: Coalition, x: p.BuildMessageHouse) -> list[str]:
 def add_member(c: Coalition, x: p.AddMember) -> list[str]:
     """A person is named once; a representative acts for an organisation of this coalition,
     an observer for none."""
-    reasons = []
+    reasons: list[str] = []
     if c.member(x.member) is not None:
-        reasons.append(f"member: {x.member} is a member already; remove_member first to change how.")
+        already = Sentence(
+            "check.member-already",
+            "{member} is a member already; {remove} first to change how.",
+            member=x.member,
+            remove=trigger_word(T.remove_member),
+        )
+        reasons.append(field("member", already))
     if x.role == MemberRole.representative:
         if x.organisation is None:
-            reasons.append("organisation: a representative acts for an organisation; give it, e.g. Aedes.")
+            needed = Sentence(
+                "check.representative-organisation",
+                "a representative acts for an organisation; give it, e.g. Aedes.",
+            )
+            reasons.append(field("organisation", needed))
         else:
             reasons += _unknown_organisations(c, [x.organisation], "organisation")
     elif x.organisation is not None:
-        reasons.append("organisation: an observer acts for no organisation; leave it out.")
+        none = Sentence("check.observer-organisation", "an observer acts for no organisation; leave it out.")
+        reasons.append(field("organisation", none))
     return reasons
 
 
 def remove_member(c: Coalition, x: p.RemoveMember) -> list[str]:
     if c.member(x.member) is not None:
         return []
-    members = ", ".join(c.member_ids()) or "none"
-    return [f"member: {x.member} is not a member of this coalition (members: {members})."]
+    members: str = ", ".join(c.member_ids()) or Sentence("check.no-members", "none")
+    missing = Sentence(
+        "check.not-a-member",
+        "{member} is not a member of this coalition (members: {members}).",
+        member=x.member,
+        members=members,
+    )
+    return [field("member", missing)]

@@ -26,12 +26,15 @@ from lemniscate.models.json_input import UnreadableJson, check_value
 from lemniscate.models.names import name_key
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
+from lemniscate.models.sentence import Sentence
 from lemniscate.states import playbooks, policy
+from lemniscate.states.checks import field
 from lemniscate.states.effects import partner_from
 from lemniscate.states.errors import Refused, bounded, describe_errors
 from lemniscate.states.names import START
 from lemniscate.states.table import INITIAL_STATE, STATE_INFO, STATES
 from lemniscate.states.triggers import TRIGGERS, Move, Trigger
+from lemniscate.states.words import founded_word, state_word, track_word, trigger_word
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -207,24 +210,41 @@ def chosen_move(coalition: Coalition, trigger: str) -> Move | None:
 
 
 @functools.cache
-def _applies_in(trigger: str) -> str:
+def _applies_in(trigger: str) -> tuple[str, ...]:
     sources = {s for m in TRIGGERS[trigger].moves for s in m.sources}
-    return ", ".join(s.id for s in STATES if s.id in sources)
+    return tuple(state_word(s.id) for s in STATES if s.id in sources)
 
 
 def not_here(coalition: Coalition, trigger: str) -> str:
-    return f"{trigger} is not possible in {coalition.state}; it applies in: {_applies_in(trigger)}."
+    return Sentence(
+        "machine.not-here",
+        "{step} is not possible in {state}; it applies in: {states}.",
+        step=trigger_word(trigger),
+        state=state_word(coalition.state),
+        states=_applies_in(trigger),
+    )
 
 
 def not_on_this_track(coalition: Coalition, trigger: str) -> str:
-    return (
-        f"{trigger} does not apply to this coalition now "
-        f"(track {coalition.track}, founded {coalition.founded})."
+    return Sentence(
+        "machine.not-on-this-track",
+        "{step} does not apply to this coalition now (track {track}, founded {founded}).",
+        step=trigger_word(trigger),
+        track=track_word(coalition.track),
+        founded=founded_word(coalition.founded),
     )
 
 
 def _unknown_trigger(trigger: str) -> str:
-    return f"there is no trigger {trigger!r}; see `lemniscate method` for the list."
+    return Sentence(
+        "machine.unknown-trigger",
+        "there is no trigger {trigger}; see `lemniscate method` for the list.",
+        trigger=repr(trigger),
+    )
+
+
+def _payload(reason: str) -> str:
+    return field("payload", reason)
 
 
 def _validate(model: type[M], raw: Mapping[str, Any], trigger: str) -> tuple[M, int]:
@@ -235,26 +255,33 @@ def _validate(model: type[M], raw: Mapping[str, Any], trigger: str) -> tuple[M, 
         text = json.dumps(raw, default=str, ensure_ascii=False)
         size = len(text.encode())
     except (RecursionError, ValueError, TypeError):  # a lone surrogate fails to encode
-        raise Refused(trigger, [f"payload: {_UNREADABLE}"]) from None
+        raise Refused(trigger, [_payload(_UNREADABLE)]) from None
     if size > bounds.MAX_PAYLOAD_BYTES:
-        raise Refused(trigger, [f"payload: {_too_large(size)}"])
+        raise Refused(trigger, [_payload(_too_large(size))])
     try:  # the text is known to be UTF-8 by now: only the depth is left to check
         check_value(raw, texts=False)
     except UnreadableJson as unreadable:
-        raise Refused(trigger, [f"payload: {unreadable.reason}."]) from None
+        reason = Sentence("period", "{sentence}.", sentence=unreadable.reason)
+        raise Refused(trigger, [_payload(reason)]) from None
     try:
         return model.model_validate_json(text), size
     except ValidationError as error:
         raise Refused(trigger, describe_errors(error)) from None
 
 
-_UNREADABLE = "not readable as JSON (nested too deeply, or a value JSON cannot hold)."
+_UNREADABLE = Sentence(
+    "machine.unreadable", "not readable as JSON (nested too deeply, or a value JSON cannot hold)."
+)
 
 
 def _too_large(size: int) -> str:
-    return (
-        f"{size:,} bytes as JSON; a trigger carries at most {bounds.MAX_PAYLOAD_BYTES:,}. "
-        "Shorten the texts, or split the change over several triggers."
+    shown, limit = f"{size:,}", f"{bounds.MAX_PAYLOAD_BYTES:,}"  # as English writes numbers
+    return Sentence(
+        "machine.payload-too-large",
+        "{size} bytes as JSON; a trigger carries at most {limit}. "
+        "Shorten the texts, or split the change over several triggers.",
+        size=shown,
+        limit=limit,
     )
 
 
@@ -320,25 +347,42 @@ def allowed_triggers(coalition: Coalition) -> list[str]:
 def genesis(event: Event) -> Coalition:
     """The coalition a `start` event creates, in the first state of round 1."""
     if event.trigger != START:
-        raise Refused(event.trigger, ["the first event of a coalition must be 'start'."])
+        start_first = Sentence("machine.start-first", "the first event of a coalition must be 'start'.")
+        raise Refused(event.trigger, [start_first])
     # Who may ask to start is the service's question (policy.may_start); a region is started
     # by the engine for whoever fired spawn_region, so only the roles are checked here.
     if event.actor.role not in policy.STARTERS:
-        raise Refused(START, [f"{event.actor} may not start a coalition."], forbidden=True)
+        may_not = Sentence(
+            "machine.may-not-start", "{actor} may not start a coalition.", actor=event.actor.said()
+        )
+        raise Refused(START, [may_not], forbidden=True)
     start = _validate(StartCoalition, event.payload, START)[0]
     try:
         playbook = playbooks.resolve(start.playbook, start.playbook_version)
     except playbooks.UnknownPlaybookError as error:
-        raise Refused(START, [str(error)]) from None
+        raise Refused(START, [error.reason]) from None
     names = [q.name for q in start.partners]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise Refused(START, [f"partners: {', '.join(duplicates)} listed more than once."])
+        twice = Sentence(
+            "machine.partners-twice",
+            "{names} listed more than once.",
+            "{names} listed more than once.",
+            count=len(duplicates),
+            names=duplicates,
+        )
+        raise Refused(START, [field("partners", twice)])
     first_of: dict[str, str] = {}
     for name in names:  # spelt differently, yet one name (models.names)
         first = first_of.setdefault(name_key(name), name)
         if first != name:
-            raise Refused(START, [f"partners: {name} is the same name as {first} (ignoring case)."])
+            same = Sentence(
+                "machine.partners-same-name",
+                "{name} is the same name as {first} (ignoring case).",
+                name=name,
+                first=first,
+            )
+            raise Refused(START, [field("partners", same)])
     return Coalition(
         id=start.id,
         name=start.name,

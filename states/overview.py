@@ -3,20 +3,25 @@ warnings that do not block (agenda collisions, partners without a topic, missing
 
 from __future__ import annotations
 
+from typing import Final
+
 from lemniscate.models.coalition import ActionStatus, Coalition
 from lemniscate.models.records import Record
+from lemniscate.models.sentence import Said, Sentence
 from lemniscate.states.machine import MACHINE, move_here, not_here
 from lemniscate.states.names import StateName as S
+from lemniscate.states.names import TriggerName as T
 from lemniscate.states.table import STATE_INFO, Round, Side, current_round
 from lemniscate.states.triggers import TRIGGER_NAMES, TRIGGERS
+from lemniscate.states.words import agenda_kind_word, meeting_kind_word, trigger_word
 
 
 class TriggerStatus(Record):
     trigger: str
-    summary: str
+    summary: Said
     available_here: bool
     allowed: bool
-    blockers: list[str]
+    blockers: list[Said]
 
 
 class Overview(Record):
@@ -25,7 +30,7 @@ class Overview(Record):
     id: str
     name: str
     state: str
-    title: str
+    title: Said
     round: Round
     side: Side
     step: int | None
@@ -34,7 +39,7 @@ class Overview(Record):
     final: bool
     playbook: str
     triggers: list[TriggerStatus]
-    warnings: list[str]
+    warnings: list[Said]
 
     @property
     def allowed(self) -> list[str]:
@@ -45,12 +50,22 @@ class Overview(Record):
         return {t.trigger: t.blockers for t in self.triggers if t.available_here and t.blockers}
 
 
+_MANAGERS: Final = Sentence("backing.managers", "managers")
+_LEGAL_STAFF: Final = Sentence("backing.legal-staff", "legal staff")
+_EXECUTIVES: Final = Sentence("backing.executives", "executives")
+
+
 def warnings(c: Coalition) -> list[str]:
     found: list[str] = []
     if c.state not in (S.intent_and_interests, S.closed, S.dissolved):
         on_topics = {name for t in c.topics for name in t.partners}
         found += [
-            f"{q.name} was interviewed but no domain topic matters to it (map_topic)."
+            Sentence(
+                "warning.no-topic",
+                "{partner} was interviewed but no domain topic matters to it ({step}).",
+                partner=q.name,
+                step=trigger_word(T.map_topic),
+            )
             for q in c.partners
             if q.interview is not None and q.name not in on_topics
         ]
@@ -60,8 +75,16 @@ def warnings(c: Coalition) -> list[str]:
             continue
         for name in m.invitees or list(agendas):
             found += [
-                f"Meeting {m.id} ({m.kind.value}) on {m.on} collides with {name}'s "
-                f"{item.kind.value.replace('_', ' ')}: {item.description}."
+                Sentence(
+                    "warning.meeting-collides",
+                    "Meeting {meeting} ({kind}) on {on} collides with {partner}'s {item}: {description}.",
+                    meeting=m.id,
+                    kind=meeting_kind_word(m.kind.value),
+                    on=str(m.on),
+                    partner=name,
+                    item=agenda_kind_word(item.kind.value),
+                    description=item.description,
+                )
                 for item in agendas.get(name, [])
                 if item.on == m.on
             ]
@@ -69,8 +92,15 @@ def warnings(c: Coalition) -> list[str]:
         if a.owner is None or a.due_on is None or a.status in (ActionStatus.done, ActionStatus.cancelled):
             continue
         found += [
-            f"Action {a.id} is due on {a.due_on}, {a.owner}'s "
-            f"{item.kind.value.replace('_', ' ')}: {item.description}."
+            Sentence(
+                "warning.action-collides",
+                "Action {action} is due on {on}, {partner}'s {item}: {description}.",
+                action=a.id,
+                on=str(a.due_on),
+                partner=a.owner,
+                item=agenda_kind_word(item.kind.value),
+                description=item.description,
+            )
             for item in agendas.get(a.owner, [])
             if item.on == a.due_on
         ]
@@ -79,13 +109,20 @@ def warnings(c: Coalition) -> list[str]:
             missing = [
                 role
                 for role, backs in (
-                    ("managers", q.constituency.managers),
-                    ("legal staff", q.constituency.legal_staff),
-                    ("executives", q.constituency.executives),
+                    (_MANAGERS, q.constituency.managers),
+                    (_LEGAL_STAFF, q.constituency.legal_staff),
+                    (_EXECUTIVES, q.constituency.executives),
                 )
                 if not backs
             ]
-            found.append(f"{q.name}'s {', '.join(missing)} do not back its participation yet.")
+            found.append(
+                Sentence(
+                    "warning.no-backing",
+                    "{partner}'s {roles} do not back its participation yet.",
+                    partner=q.name,
+                    roles=missing,
+                )
+            )
     return found
 
 
@@ -93,7 +130,13 @@ def _status(c: Coalition, trigger: str, leaving: set[str]) -> TriggerStatus:
     if trigger in leaving:
         _, transition, blockers = move_here(c, trigger)
         if transition is None:
-            blockers = [f"{trigger} does not apply on this track now."]
+            blockers = [
+                Sentence(
+                    "overview.not-on-this-track",
+                    "{step} does not apply on this track now.",
+                    step=trigger_word(trigger),
+                )
+            ]
     else:
         transition, blockers = None, [not_here(c, trigger)]
     # Built from the method's own values: validating them again would only cost time.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from lemniscate.models.playbook import CommunicationItem, Playbook
+from lemniscate.models.sentence import Sentence
+from lemniscate.states.checks import field
 from lemniscate.states.names import TriggerName as T
 
 DEFAULT = Playbook(
@@ -27,7 +29,11 @@ PLAYBOOKS: tuple[Playbook, ...] = (DEFAULT, STRICT)
 
 
 class UnknownPlaybookError(LookupError):
-    pass
+    """No such playbook; `reason` says so, and which there are."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def resolve(name: str, version: int | None = None) -> Playbook:
@@ -36,7 +42,12 @@ def resolve(name: str, version: int | None = None) -> Playbook:
     if version is not None:
         candidates = [p for p in candidates if p.version == version]
     if not candidates:
-        known = ", ".join(p.ref for p in PLAYBOOKS)
         wanted = name if version is None else f"{name}@{version}"
-        raise UnknownPlaybookError(f"playbook: no playbook {wanted!r}; known: {known}")
+        reason = Sentence(
+            "playbook.unknown",
+            "no playbook {wanted}; known: {known}",
+            wanted=repr(wanted),
+            known=[p.ref for p in PLAYBOOKS],
+        )
+        raise UnknownPlaybookError(field("playbook", reason))
     return max(candidates, key=lambda p: p.version)

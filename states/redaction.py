@@ -21,10 +21,11 @@ from lemniscate.models.coalition import Coalition, InterviewAnswers, Partner
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, ReadEntry
 from lemniscate.models.outbound import OutboundEvent
+from lemniscate.models.sentence import Sentence
 from lemniscate.states import policy
 from lemniscate.states.names import START, TriggerName
 
-REDACTED = "[confidential]"
+REDACTED = Sentence("redaction.confidential", "[confidential]")
 """What stands where a confidential text was: a valid text, so every record stays valid."""
 
 _HIDDEN_ANSWERS = InterviewAnswers.model_validate({name: REDACTED for name in InterviewAnswers.model_fields})

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from lemniscate.models.coalition import Coalition
+from lemniscate.models.sentence import Sentence
 from lemniscate.states.names import StateName as S
 
 
@@ -33,33 +34,53 @@ class StateInfo:
     round: Round
     side: Side
     step: int | None
-    title: str
+    title: str  # a Sentence: said in the reader's language
     final: bool = False
 
 
 # Execution keeps circling the figure of eight: doing is material (het), monitoring looks at
 # what happens in society (zij), deciding renews commitment (ik), adjusting reworks how the
 # partners work together (wij). Closure states are placed where their work lies.
+# fmt: off
 STATES: tuple[StateInfo, ...] = (
-    StateInfo(S.intent_and_interests, Round.one, Side.zij, 1, "Own intent and partners' interests"),
-    StateInfo(S.domain_mapping, Round.one, Side.ik, 2, "Map the coalition's domain"),
-    StateInfo(S.own_collaboration_plan, Round.one, Side.wij, 3, "Own plan for the collaboration"),
-    StateInfo(S.exploration_meeting_prep, Round.one, Side.het, 4, "Organise the exploration meeting"),
-    StateInfo(S.sharing_interests, Round.two, Side.zij, 5, "Partners share interests and needs"),
-    StateInfo(S.content_elaboration, Round.two, Side.ik, 6, "Work out the content"),
-    StateInfo(S.collaboration_proposals, Round.two, Side.wij, 7, "Proposals for collaboration"),
-    StateInfo(S.proposal_completion, Round.two, Side.het, 8, "Complete proposal or plan"),
-    StateInfo(S.founding, Round.three, Side.het, 9, "Founding meeting"),
-    StateInfo(S.approach_adoption, Round.three, Side.het, 9, "Adopt the plan of approach"),
-    StateInfo(S.doing, Round.execution, Side.het, 10, "Execution: doing"),
-    StateInfo(S.monitoring, Round.execution, Side.zij, 10, "Execution: monitoring"),
-    StateInfo(S.deciding, Round.execution, Side.ik, 10, "Execution: deciding"),
-    StateInfo(S.adjusting, Round.execution, Side.wij, 10, "Execution: adjusting the plan"),
-    StateInfo(S.transforming, Round.closure, Side.zij, None, "Transforming to a new task"),
-    StateInfo(S.closing, Round.closure, Side.wij, None, "Closing with recognition"),
-    StateInfo(S.closed, Round.closure, Side.het, None, "Closed", final=True),
-    StateInfo(S.dissolved, Round.closure, Side.het, None, "Dissolved", final=True),
+    StateInfo(S.intent_and_interests, Round.one, Side.zij, 1,
+              Sentence("state-title.intent_and_interests", "Own intent and partners' interests")),
+    StateInfo(S.domain_mapping, Round.one, Side.ik, 2,
+              Sentence("state-title.domain_mapping", "Map the coalition's domain")),
+    StateInfo(S.own_collaboration_plan, Round.one, Side.wij, 3,
+              Sentence("state-title.own_collaboration_plan", "Own plan for the collaboration")),
+    StateInfo(S.exploration_meeting_prep, Round.one, Side.het, 4,
+              Sentence("state-title.exploration_meeting_prep", "Organise the exploration meeting")),
+    StateInfo(S.sharing_interests, Round.two, Side.zij, 5,
+              Sentence("state-title.sharing_interests", "Partners share interests and needs")),
+    StateInfo(S.content_elaboration, Round.two, Side.ik, 6,
+              Sentence("state-title.content_elaboration", "Work out the content")),
+    StateInfo(S.collaboration_proposals, Round.two, Side.wij, 7,
+              Sentence("state-title.collaboration_proposals", "Proposals for collaboration")),
+    StateInfo(S.proposal_completion, Round.two, Side.het, 8,
+              Sentence("state-title.proposal_completion", "Complete proposal or plan")),
+    StateInfo(S.founding, Round.three, Side.het, 9,
+              Sentence("state-title.founding", "Founding meeting")),
+    StateInfo(S.approach_adoption, Round.three, Side.het, 9,
+              Sentence("state-title.approach_adoption", "Adopt the plan of approach")),
+    StateInfo(S.doing, Round.execution, Side.het, 10,
+              Sentence("state-title.doing", "Execution: doing")),
+    StateInfo(S.monitoring, Round.execution, Side.zij, 10,
+              Sentence("state-title.monitoring", "Execution: monitoring")),
+    StateInfo(S.deciding, Round.execution, Side.ik, 10,
+              Sentence("state-title.deciding", "Execution: deciding")),
+    StateInfo(S.adjusting, Round.execution, Side.wij, 10,
+              Sentence("state-title.adjusting", "Execution: adjusting the plan")),
+    StateInfo(S.transforming, Round.closure, Side.zij, None,
+              Sentence("state-title.transforming", "Transforming to a new task")),
+    StateInfo(S.closing, Round.closure, Side.wij, None,
+              Sentence("state-title.closing", "Closing with recognition")),
+    StateInfo(S.closed, Round.closure, Side.het, None,
+              Sentence("state-title.closed", "Closed"), final=True),
+    StateInfo(S.dissolved, Round.closure, Side.het, None,
+              Sentence("state-title.dissolved", "Dissolved"), final=True),
 )
+# fmt: on
 STATE_INFO: dict[str, StateInfo] = {s.id: s for s in STATES}
 INITIAL_STATE = S.intent_and_interests
 
