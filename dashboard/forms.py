@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any, Literal
 
 from lemniscate.dashboard.messages import PATTERN_MESSAGES, message
+from lemniscate.dashboard.names import FIELDS
 from lemniscate.states.errors import fields_of
 
 Kind = Literal[
@@ -127,7 +128,8 @@ def _optional(schema: dict[str, Any], defs: Mapping[str, Any]) -> tuple[dict[str
 
 
 def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    """The field's name in words: a Sentence the page says in its language."""
+    return FIELDS.get(name) or name.replace("_", " ").capitalize()
 
 
 def _field(name: str, raw: Mapping[str, Any], required: bool, defs: Mapping[str, Any]) -> FieldSpec:
@@ -212,7 +214,7 @@ def _decode_object(
     return out
 
 
-def _fail(errors: Errors, path: str, key: str, **values: object) -> tuple[bool, Any]:
+def _fail(errors: Errors, path: str, key: str, **values: int) -> tuple[bool, Any]:
     errors.setdefault(path, []).append(message(key, **values))
     return False, None
 

@@ -27,6 +27,18 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def page_of(request: Request) -> str:
+    """The address of the page a person sees, to come back to after the language switch: a
+    form answered in place (a refusal shown at the address it posted to) comes back to the
+    page the form was on, which a GET can open."""
+    path = request.url.path
+    if request.method == "GET":
+        return path + (f"?{request.url.query}" if request.url.query else "")
+    if "/triggers/" in path:
+        return path.split("/triggers/", 1)[0]
+    return "/dashboard/login" if path.endswith("/login") else "/dashboard/"
+
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
