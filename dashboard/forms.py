@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from lemniscate.dashboard.messages import PATTERN_MESSAGES, message
 from lemniscate.dashboard.names import FIELDS
+from lemniscate.models.sentence import Sentence
 from lemniscate.states.errors import fields_of
 
 Kind = Literal[
@@ -357,8 +358,12 @@ def errors_of(reasons: Sequence[str]) -> Errors:
     """A refusal's sentences by the field each names, so they land next to their inputs
     ("" for the payload as a whole: shown above the form)."""
     found: Errors = {}
-    for path, text in fields_of(reasons):
-        found.setdefault(path, []).append(text)
+    for sentence, (path, text) in zip(reasons, fields_of(reasons), strict=True):
+        # A core sentence "field: reason" keeps its reason as made, to be said in Dutch.
+        made = isinstance(sentence, Sentence) and sentence.code == "field"
+        reason = sentence.params.get("reason") if isinstance(sentence, Sentence) else None
+        said = reason if made and isinstance(reason, str) else text
+        found.setdefault(path, []).append(said)
     return found
 
 

@@ -287,6 +287,16 @@ FIELDS: Final[dict[str, Sentence]] = {
 }
 
 
+# The roles of a key, as the top bar names who is logged in.
+ROLES: Final[dict[str, Sentence]] = {
+    "coordinator": Sentence("web.role.coordinator", "coordinator"),
+    "partner": Sentence("web.role.partner", "partner"),
+    "auditor": Sentence("web.role.auditor", "auditor"),
+    "integration": Sentence("web.role.integration", "integration"),
+    "system": Sentence("web.role.system", "system"),
+}
+
+
 def word(value: str | None) -> str:
     """A choice's value in words (a Sentence for `say`), capitalised as `humanize` did."""
     if not value:

@@ -131,6 +131,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
             humanize=views.humanize,
             name_of=names.name_of,
             word=names.word,
+            roles=names.ROLES,
             REASON=web.REASON,
             geo=lemniscate,
             form_context=views.form_context,

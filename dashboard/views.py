@@ -161,12 +161,11 @@ def temporal_ui_base(settings: ClusterSettings | None, configured: str | None) -
 class Moment:
     entry: JournalEntry
     moved: bool
-    actor: str
 
 
 def timeline(entries: list[JournalEntry]) -> list[Moment]:
     """Newest first: what a person reading the story wants to see first."""
-    return [Moment(e, e.from_state not in (None, e.to_state), str(e.event.actor)) for e in reversed(entries)]
+    return [Moment(e, e.from_state not in (None, e.to_state)) for e in reversed(entries)]
 
 
 @dataclass(frozen=True)
