@@ -71,19 +71,6 @@ STEPS = frozenset(t["name"] for t in _DESCRIPTION["triggers"] if t["kind"] == "s
 FINAL_STEPS = (T.dissolve, T.start_closing, T.close, T.return_to_round_one, T.transform)
 
 
-_CROSS_SITE = (
-    Sentence("web.problem.refused", "Refused"),
-    Sentence("web.problem.cross_site", "This form was posted from another site."),
-)
-NOT_ALLOWED = Sentence("web.problem.not_allowed", "Not allowed for you")
-
-
-def _said(error: Exception) -> str:
-    """An error's sentence as it was made (a core Sentence stays one, to be translated)."""
-    first = error.args[0] if error.args else None
-    return first if isinstance(first, str) else str(error)
-
-
 @dataclass(frozen=True)
 class TriggerForm:
     name: str
@@ -171,16 +158,16 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
                     return RedirectResponse("/dashboard/login?" + urlencode({"next": needed.next_path}), 303)
                 except CoalitionNotFound as missing:
                     title = Sentence("web.problem.not_found", "No such coalition")
-                    return problem(request, 404, title, _said(missing))
+                    return problem(request, 404, title, web.said(missing))
                 except CoalitionFinished as finished:
                     title = Sentence("web.problem.finished", "Coalition finished")
-                    return problem(request, 410, title, _said(finished))
+                    return problem(request, 410, title, web.said(finished))
                 except ClusterUnavailableError as error:
                     title = Sentence("web.problem.unavailable", "Temporal is not reachable")
                     detail = Sentence(
                         "web.problem.unavailable_detail",
                         "{error} The page works again once it is.",
-                        error=_said(error),
+                        error=web.said(error),
                     )
                     return problem(request, 503, title, detail)
 
@@ -292,7 +279,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
     async def start(request: Request) -> Response:
         actor = actor_of(request)
         if not web.same_origin(request):
-            return problem(request, 403, *_CROSS_SITE)
+            return problem(request, 403, *web.CROSS_SITE)
         values = await web.posted(request)
         payload, errors = decode(START_SPECS, values)
         try:
@@ -301,11 +288,11 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
             )
         except CoalitionExists as exists:
             return await render_portfolio(
-                request, actor, Submitted(states.START, values, {"id": [_said(exists)]}), 409
+                request, actor, Submitted(states.START, values, {"id": [web.said(exists)]}), 409
             )
         except CoalitionRefused as refused:
             if refused.forbidden:  # nobody offered this person the form
-                return problem(request, 403, NOT_ALLOWED, refused.reasons)
+                return problem(request, 403, web.NOT_ALLOWED, refused.reasons)
             submitted = _submitted(states.START, values, errors, refused)
             return await render_portfolio(request, actor, submitted, 422)
         return RedirectResponse(
@@ -382,7 +369,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
             )
             return problem(request, 404, title, detail)
         if not web.same_origin(request):
-            return problem(request, 403, *_CROSS_SITE)
+            return problem(request, 403, *web.CROSS_SITE)
         svc = await service()
         view = await svc.view(slug, actor)
         values = await web.posted(request)
@@ -394,7 +381,7 @@ def mount(app: FastAPI, service: ServiceFactory, settings: ClusterSettings | Non
         except CoalitionRefused as refused:  # nothing changed: show why, with what was typed
             if refused.forbidden and not offers.offered(actor, trigger, view.coalition):
                 # The page has no form of this trigger to show it in.
-                return problem(request, 403, NOT_ALLOWED, refused.reasons)
+                return problem(request, 403, web.NOT_ALLOWED, refused.reasons)
             submitted = _submitted(trigger, values, errors, refused)
             return await render_coalition(
                 request, actor, slug, submitted, 403 if refused.forbidden else 422, view

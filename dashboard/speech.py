@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from lemniscate import language
 from lemniscate.dashboard.messages import table
+from lemniscate.models.sentence import Sentence
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 COOKIE: Final = "lemniscate_language"
@@ -70,6 +71,16 @@ def _say(lang: str) -> Callable[[str | None], str]:
     return say
 
 
+def _say_sentence(lang: str) -> Callable[[str], str]:
+    """Only what was made as a Sentence: a name a person typed (a partner, an action) is
+    shown as typed, never looked up in the catalogs."""
+
+    def say_sentence(text: str) -> str:
+        return language.translate(text, lang) if isinstance(text, Sentence) else text
+
+    return say_sentence
+
+
 # What every template may call besides the i18n functions; set once by `routes.mount`.
 _globals: dict[str, Any] = {}
 
@@ -96,5 +107,5 @@ def templates(lang: str) -> Jinja2Templates:
         languages=NAMES,
         messages=table(lang),
     )
-    env.filters.update(say=_say(lang), when=_when(lang), day=_day(lang))
+    env.filters.update(say=_say(lang), say_sentence=_say_sentence(lang), when=_when(lang), day=_day(lang))
     return Jinja2Templates(env=env)
