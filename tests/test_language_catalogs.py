@@ -28,7 +28,12 @@ def _catalog() -> dict[tuple[str | None, str], tuple[str, ...]]:
     return entries
 
 
+_PERCENT_FIELD = re.compile(r"%\((\w+)\)s")  # the templates' gettext (Jinja's newstyle)
+
+
 def _fields(text: str) -> set[str]:
+    if _PERCENT_FIELD.search(text):
+        return set(_PERCENT_FIELD.findall(text))
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
