@@ -21,6 +21,8 @@ from datetime import date
 from typing import Any, Literal
 
 from lemniscate.dashboard.messages import PATTERN_MESSAGES, message
+from lemniscate.dashboard.names import FIELDS
+from lemniscate.models.sentence import Sentence
 from lemniscate.states.errors import fields_of
 
 Kind = Literal[
@@ -127,7 +129,8 @@ def _optional(schema: dict[str, Any], defs: Mapping[str, Any]) -> tuple[dict[str
 
 
 def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    """The field's name in words: a Sentence the page says in its language."""
+    return FIELDS.get(name) or name.replace("_", " ").capitalize()
 
 
 def _field(name: str, raw: Mapping[str, Any], required: bool, defs: Mapping[str, Any]) -> FieldSpec:
@@ -212,7 +215,7 @@ def _decode_object(
     return out
 
 
-def _fail(errors: Errors, path: str, key: str, **values: object) -> tuple[bool, Any]:
+def _fail(errors: Errors, path: str, key: str, **values: int) -> tuple[bool, Any]:
     errors.setdefault(path, []).append(message(key, **values))
     return False, None
 
@@ -355,8 +358,12 @@ def errors_of(reasons: Sequence[str]) -> Errors:
     """A refusal's sentences by the field each names, so they land next to their inputs
     ("" for the payload as a whole: shown above the form)."""
     found: Errors = {}
-    for path, text in fields_of(reasons):
-        found.setdefault(path, []).append(text)
+    for sentence, (path, text) in zip(reasons, fields_of(reasons), strict=True):
+        # A core sentence "field: reason" keeps its reason as made, to be said in Dutch.
+        made = isinstance(sentence, Sentence) and sentence.code == "field"
+        reason = sentence.params.get("reason") if isinstance(sentence, Sentence) else None
+        said = reason if made and isinstance(reason, str) else text
+        found.setdefault(path, []).append(said)
     return found
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lemniscate import states
+from lemniscate.dashboard.names import WORDS
 from lemniscate.models.coalition import ActionStatus, Coalition
 from lemniscate.models.events import Actor, Role
+from lemniscate.models.sentence import Sentence
 from lemniscate.states import policy
 from lemniscate.states.names import TriggerName as T
 
@@ -36,7 +38,7 @@ def offered(actor: Actor, trigger: str, coalition: Coalition) -> bool:
 @dataclass(frozen=True)
 class Choice:
     value: str
-    label: str
+    label: str  # a Sentence when it has words of ours in it; else the coalition's own name
 
 
 def _plain(values: list[str]) -> list[Choice]:
@@ -64,13 +66,25 @@ def choices(coalition: Coalition, actor: Actor, trigger: str) -> dict[str, list[
         "action": [Choice(a.id, f"{a.id} · {a.title}") for a in actions],
         "actions": [Choice(a.id, f"{a.id} · {a.title}") for a in actions],
         "meeting": [
-            Choice(m.id, f"{m.id} · {m.kind.value} on {m.on.isoformat()}")
+            Choice(
+                m.id,
+                Sentence(
+                    "web.choice.meeting",
+                    "{id} · {kind} on {day}",
+                    id=m.id,
+                    kind=WORDS[m.kind.value],
+                    day=m.on.isoformat(),
+                ),
+            )
             for m in c.meetings
             if m.outcome is None
         ],
         "option": [Choice(o.id, f"{o.id} · {o.title}") for o in c.options],
         "owner": _plain(organisations),
-        "rests_on": [Choice(r.id, f"{r.id} · cycle {r.cycle}") for r in c.monitoring_reports],
+        "rests_on": [
+            Choice(r.id, Sentence("web.choice.report", "{id} · cycle {cycle}", id=r.id, cycle=r.cycle))
+            for r in c.monitoring_reports
+        ],
         "resolves": [Choice(i.id, f"{i.id} · {i.action}") for i in c.open_accountability()],
     }
     if trigger == T.map_topic:

@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlencode
 
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRo
 from lemniscate.coalitions.portfolio import quote_time
 from lemniscate.dashboard.lemniscate import NODES
 from lemniscate.models.events import Actor
+from lemniscate.models.sentence import Sentence
 
 _REVISITED = tuple(
     sorted(
@@ -156,14 +157,20 @@ async def counts(service: CoalitionService, where: PortfolioFilter, reader: Acto
 
 
 _NAMED = ("programme", "organisation")  # the filters a person types rather than picks
-UNQUOTABLE_NOTE = (
-    "The {name} filter cannot hold double quotes, backslashes or control characters; it was left out."
-)
+# The filters by name, as a note names them to a person.
+FILTER_NAMES: dict[str, Sentence] = {
+    "programme": Sentence("web.filter.programme", "programme"),
+    "organisation": Sentence("web.filter.organisation", "organisation"),
+    "round": Sentence("web.filter.round", "round"),
+    "side": Sentence("web.filter.side", "side"),
+    "state": Sentence("web.filter.state", "state"),
+}
+UNQUOTABLE: Final = "web.filter.unquotable"
 
 
 def is_refusal(note: str) -> bool:
     """Whether a note of `filter_from_query` says a filter was refused, not merely stale."""
-    return note in {UNQUOTABLE_NOTE.format(name=name) for name in _NAMED}
+    return isinstance(note, Sentence) and note.code == UNQUOTABLE
 
 
 def unquotable(name: str, value: str) -> str:
@@ -171,7 +178,11 @@ def unquotable(name: str, value: str) -> str:
     try:
         PortfolioFilter.model_validate({name: value})
     except ValidationError:
-        return UNQUOTABLE_NOTE.format(name=name)
+        return Sentence(
+            "web.filter.unquotable",
+            "The {name} filter cannot hold double quotes, backslashes or control characters; it was left out.",  # noqa: E501
+            name=FILTER_NAMES[name],
+        )
     return ""
 
 
@@ -205,7 +216,14 @@ def filter_from_query(
         if value in allowed:
             picked[name] = kept[name] = value
         elif value:
-            notes.append(f"There is no {name} {value!r}; that filter was left out.")
+            notes.append(
+                Sentence(
+                    "web.filter.unknown",
+                    "There is no {name} '{value}'; that filter was left out.",
+                    name=FILTER_NAMES[name],
+                    value=value[:100],
+                )
+            )
     if query.get("at_risk") == "1":
         picked["at_risk"] = True
         kept["at_risk"] = "1"

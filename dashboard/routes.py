@@ -19,7 +19,6 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from lemniscate import states
 from lemniscate.api.auth import key_digest
@@ -35,7 +34,7 @@ from lemniscate.coalitions import (
     Unreadable,
 )
 from lemniscate.coalitions.gate import Payload
-from lemniscate.dashboard import lemniscate, offers, people, portfolio, views, web
+from lemniscate.dashboard import lemniscate, names, offers, people, portfolio, speech, views, web
 from lemniscate.dashboard.forms import (
     Errors,
     FieldSpec,
@@ -46,10 +45,10 @@ from lemniscate.dashboard.forms import (
     item_indices,
 )
 from lemniscate.dashboard.headers import SecurityHeaders
-from lemniscate.dashboard.messages import MESSAGES
 from lemniscate.dashboard.session import Sessions
 from lemniscate.dashboard.views import Submitted
 from lemniscate.models.events import Actor
+from lemniscate.models.sentence import Sentence
 from lemniscate.states import policy
 from lemniscate.states.describe import method_description
 from lemniscate.states.names import TriggerName as T
@@ -120,30 +119,37 @@ def mount(
     is the identity provider people log in with, if any (`OidcSettings.from_env`).
     """
     sessions = Sessions()
-    templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(
-        humanize=views.humanize,
-        when=views.when,
-        messages=MESSAGES,
-        REASON=web.REASON,
-        geo=lemniscate,
-        form_context=views.form_context,
-        indices=item_indices,
-        step_names=sorted(STEPS),
-        portfolio_link=portfolio.link,
-        final_steps=FINAL_STEPS,
-        organisation_login=oidc is not None,
+    speech.configure(
+        dict(
+            humanize=views.humanize,
+            name_of=names.name_of,
+            word=names.word,
+            roles=names.ROLES,
+            REASON=web.REASON,
+            geo=lemniscate,
+            form_context=views.form_context,
+            indices=item_indices,
+            step_names=sorted(STEPS),
+            portfolio_link=portfolio.link,
+            final_steps=FINAL_STEPS,
+            organisation_login=oidc is not None,
+        )
     )
     cluster = settings or _settings()
     ui_base = views.temporal_ui_base(cluster, os.environ.get(UI_URL_ENV))
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        return templates.TemplateResponse(
-            request, name, {"actor": sessions.of(request, key_ring(request)), **context}, status_code=status
-        )
+        lang = speech.of(request)
+        shown = {"actor": sessions.of(request, key_ring(request)), "here": web.page_of(request), **context}
+        answer = speech.templates(lang).TemplateResponse(request, name, shown, status_code=status)
+        answer.headers["Content-Language"] = lang
+        return answer
 
-    def problem(request: Request, status: int, title: str, detail: str) -> Response:
-        return page(request, "problem.html", status, title=title, detail=detail)
+    def problem(request: Request, status: int, title: str, detail: str | list[str]) -> Response:
+        """A page for what went wrong; `title` and each sentence of `detail` are said in the
+        page's language."""
+        details = [detail] if isinstance(detail, str) else detail
+        return page(request, "problem.html", status, title=title, details=details)
 
     class PageRoute(APIRoute):
         """Answers what can go wrong on any page with a page, not the API's JSON problem:
@@ -158,13 +164,19 @@ def mount(
                 except web.LoginRequired as needed:
                     return RedirectResponse("/dashboard/login?" + urlencode({"next": needed.next_path}), 303)
                 except CoalitionNotFound as missing:
-                    return problem(request, 404, "No such coalition", str(missing))
+                    title = Sentence("web.problem.not_found", "No such coalition")
+                    return problem(request, 404, title, web.said(missing))
                 except CoalitionFinished as finished:
-                    return problem(request, 410, "Coalition finished", str(finished))
+                    title = Sentence("web.problem.finished", "Coalition finished")
+                    return problem(request, 410, title, web.said(finished))
                 except ClusterUnavailableError as error:
-                    return problem(
-                        request, 503, "Temporal is not reachable", f"{error} The page works again once it is."
+                    title = Sentence("web.problem.unavailable", "Temporal is not reachable")
+                    detail = Sentence(
+                        "web.problem.unavailable_detail",
+                        "{error} The page works again once it is.",
+                        error=web.said(error),
                     )
+                    return problem(request, 503, title, detail)
 
             return guarded
 
@@ -196,7 +208,9 @@ def mount(
                 "login.html",
                 401,
                 next=target,
-                error="That key is not known. Ask whoever runs Lemniscate for yours.",
+                error=Sentence(
+                    "web.login.unknown_key", "That key is not known. Ask whoever runs Lemniscate for yours."
+                ),
             )
         response = RedirectResponse(target, 303)
         sessions.login(response, request, key_digest(presented))
@@ -204,6 +218,16 @@ def mount(
 
     if oidc is not None:
         people.add_routes(router, sessions, oidc, problem)
+
+    @router.post("/language")
+    async def choose_language(request: Request) -> Response:
+        """The person's own choice of language, kept in a cookie; back to the page they were
+        on (post/redirect/get), so a reload does not post again."""
+        values = await web.posted(request)
+        response = RedirectResponse(web.safe_next(web.first(values, "next")), 303)
+        if web.same_origin(request):  # another site does not pick someone's language
+            speech.remember(response, request, web.first(values, "lang"))
+        return response
 
     @router.post("/logout")
     async def logout(request: Request) -> Response:
@@ -221,6 +245,7 @@ def mount(
         request: Request, actor: Actor, submitted: Submitted | None, status: int = 200
     ) -> Response:
         now = datetime.now(UTC)
+        lang = speech.of(request)
         where, filters, notes = portfolio.filter_from_query(request.query_params, now)
         if any(portfolio.is_refusal(note) for note in notes):
             status = 422  # asked for what no query can say: shown without it, and said so
@@ -232,7 +257,11 @@ def mount(
         try:
             listed = await portfolio.page(svc, where, actor, now, size, token)
         except InvalidRequest:  # a page link from before a restart of the cluster
-            notes.append("That page link no longer works; here is the first page.")
+            notes.append(
+                Sentence(
+                    "web.portfolio.stale_page", "That page link no longer works; here is the first page."
+                )
+            )
             listed, token = await portfolio.page(svc, where, actor, now, size, None), None
         counted = await portfolio.counts(svc, where, actor, now)
         week = portfolio.end_of_week(now)
@@ -245,7 +274,7 @@ def mount(
             page=listed,
             counts=counted,
             map=views.portfolio_map(counted.by_node, listed.rows, filters),
-            due={r.id: views.follow_up(r.next_follow_up_at, now, week) for r in listed.rows},
+            due={r.id: views.follow_up(r.next_follow_up_at, now, week, lang) for r in listed.rows},
             week_end=week,
             first_href=portfolio.link(filters, **sized) if token else None,
             next_href=portfolio.link(filters, page=listed.next_token, **sized) if listed.next_token else None,
@@ -260,7 +289,7 @@ def mount(
     async def start(request: Request) -> Response:
         actor = actor_of(request)
         if not web.same_origin(request):
-            return problem(request, 403, "Refused", "This form was posted from another site.")
+            return problem(request, 403, *web.CROSS_SITE)
         values = await web.posted(request)
         payload, errors = decode(START_SPECS, values)
         try:
@@ -269,11 +298,11 @@ def mount(
             )
         except CoalitionExists as exists:
             return await render_portfolio(
-                request, actor, Submitted(states.START, values, {"id": [str(exists)]}), 409
+                request, actor, Submitted(states.START, values, {"id": [web.said(exists)]}), 409
             )
         except CoalitionRefused as refused:
             if refused.forbidden:  # nobody offered this person the form
-                return problem(request, 403, "Not allowed for you", " ".join(refused.reasons))
+                return problem(request, 403, web.NOT_ALLOWED, refused.reasons)
             submitted = _submitted(states.START, values, errors, refused)
             return await render_portfolio(request, actor, submitted, 422)
         return RedirectResponse(
@@ -312,6 +341,7 @@ def mount(
             if t.available_here and offers.offered(actor, t.trigger, c)
         ]
         today = date.today()
+        lang = speech.of(request)
         done = request.query_params.get("done")  # only a known name: the link is shareable
         seq = request.query_params.get("seq", "")
         return page(
@@ -328,10 +358,10 @@ def mount(
             records=[f for f in forms if not f.step and f.allowed],
             closed_records=[f for f in forms if not f.step and not f.allowed],
             may_change=policy.may_change(actor),
-            due={a.id: views.action_due(a, today) for a in c.actions},
+            due={a.id: views.action_due(a, today, lang) for a in c.actions},
             timeline=views.timeline(journal),
             submitted=submitted,
-            done=views.humanize(done) if done in (*states.TRIGGERS, states.START) else None,
+            done=done if done in (*states.TRIGGERS, states.START) else None,
             done_seq=seq if seq.isdigit() else None,
             temporal_link=views.temporal_ui_link(cluster, ui_base, c.id),
             levels=[level.value for level in views.LEVELS],
@@ -341,9 +371,15 @@ def mount(
     async def fire(request: Request, slug: str, trigger: str) -> Response:
         actor = actor_of(request)
         if trigger not in states.TRIGGERS:
-            return problem(request, 404, "No such step or record", f"The method has no trigger {trigger!r}.")
+            title = Sentence("web.problem.no_trigger", "No such step or record")
+            detail = Sentence(
+                "web.problem.no_trigger_detail",
+                "The method has no step or record '{trigger}'.",
+                trigger=trigger[:100],
+            )
+            return problem(request, 404, title, detail)
         if not web.same_origin(request):
-            return problem(request, 403, "Refused", "This form was posted from another site.")
+            return problem(request, 403, *web.CROSS_SITE)
         svc = await service()
         view = await svc.view(slug, actor)
         values = await web.posted(request)
@@ -355,7 +391,7 @@ def mount(
         except CoalitionRefused as refused:  # nothing changed: show why, with what was typed
             if refused.forbidden and not offers.offered(actor, trigger, view.coalition):
                 # The page has no form of this trigger to show it in.
-                return problem(request, 403, "Not allowed for you", " ".join(refused.reasons))
+                return problem(request, 403, web.NOT_ALLOWED, refused.reasons)
             submitted = _submitted(trigger, values, errors, refused)
             return await render_coalition(
                 request, actor, slug, submitted, 403 if refused.forbidden else 422, view

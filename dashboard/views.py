@@ -12,9 +12,11 @@ from lemniscate.coalitions import PortfolioRow
 from lemniscate.dashboard.forms import Errors
 from lemniscate.dashboard.lemniscate import NODES, Node, node_for, orbit
 from lemniscate.dashboard.offers import Choice
+from lemniscate.language import format_date, format_moment, office_zone, translate
 from lemniscate.models.coalition import Action, ActionStatus, Coalition, Partner
 from lemniscate.models.journal import JournalEntry
 from lemniscate.models.records import Level
+from lemniscate.models.sentence import Sentence
 from lemniscate.states.errors import fields_of
 from lemniscate.workflows.io import workflow_id
 
@@ -25,41 +27,48 @@ def humanize(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
-
-
 @dataclass(frozen=True)
 class Due:
-    label: str
+    label: str  # in the page's language
     tone: str  # a CSS modifier: ok, soon, late, done, muted
 
 
-def action_due(action: Action, today: date) -> Due:
+def action_due(action: Action, today: date, lang: str) -> Due:
+    def said(sentence: Sentence, tone: str) -> Due:
+        return Due(translate(sentence, lang), tone)
+
     if action.status == ActionStatus.done:
-        return Due("done", "done")
+        return said(Sentence("web.due.done", "done"), "done")
     if action.status == ActionStatus.cancelled:
-        return Due("cancelled", "muted")
+        return said(Sentence("web.due.cancelled", "cancelled"), "muted")
     if action.due_on is None:
-        return Due("no due date", "muted")
+        return said(Sentence("web.due.none", "no due date"), "muted")
     days = (action.due_on - today).days
     if days < 0:
-        return Due(f"overdue by {-days} d", "late")
+        return said(
+            Sentence("web.due.overdue", "overdue by {count} day", "overdue by {count} days", count=-days),
+            "late",
+        )
     if days == 0:
-        return Due("due today", "late")
+        return said(Sentence("web.due.today", "due today"), "late")
     if days <= DUE_SOON_DAYS:
-        return Due(f"due in {days} d", "soon")
-    return Due(f"due {action.due_on.isoformat()}", "ok")
+        return said(Sentence("web.due.soon", "due in {count} day", "due in {count} days", count=days), "soon")
+    day = format_date(action.due_on, lang, "medium")
+    return said(Sentence("web.due.on", "due {day}", day=day), "ok")
 
 
-def follow_up(row_time: datetime | None, now: datetime, week_end: datetime) -> Due:
+def follow_up(row_time: datetime | None, now: datetime, week_end: datetime, lang: str) -> Due:
+    """When a coalition's next follow-up falls, in the office's time zone."""
     if row_time is None:
-        return Due("none planned", "muted")
+        return Due(translate(Sentence("web.follow_up.none", "none planned"), lang), "muted")
     if row_time <= now:
-        return Due(f"overdue since {row_time:%Y-%m-%d}", "late")
+        since = format_date(row_time.astimezone(office_zone()).date(), lang, "medium")
+        return Due(
+            translate(Sentence("web.follow_up.overdue", "overdue since {day}", day=since), lang), "late"
+        )
     if row_time <= week_end:
-        return Due(f"{row_time:%a %d %b}", "soon")
-    return Due(f"{row_time:%Y-%m-%d}", "ok")
+        return Due(format_moment(row_time, lang, "EEE d MMM"), "soon")
+    return Due(format_date(row_time.astimezone(office_zone()).date(), lang, "medium"), "ok")
 
 
 # The interest/influence grid: rows from high influence down, columns from low interest up.
@@ -152,12 +161,11 @@ def temporal_ui_base(settings: ClusterSettings | None, configured: str | None) -
 class Moment:
     entry: JournalEntry
     moved: bool
-    actor: str
 
 
 def timeline(entries: list[JournalEntry]) -> list[Moment]:
     """Newest first: what a person reading the story wants to see first."""
-    return [Moment(e, e.from_state not in (None, e.to_state), str(e.event.actor)) for e in reversed(entries)]
+    return [Moment(e, e.from_state not in (None, e.to_state)) for e in reversed(entries)]
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,22 @@ from fastapi import Request
 
 from lemniscate.api.deps import read_body
 from lemniscate.dashboard.forms import RESERVED_PREFIX, form_values
+from lemniscate.models.sentence import Sentence
 
 REASON = f"{RESERVED_PREFIX}reason"  # the event's "why", beside every payload's own fields
+
+# The problem pages of a form refused for where it came from or for who sent it.
+CROSS_SITE = (
+    Sentence("web.problem.refused", "Refused"),
+    Sentence("web.problem.cross_site", "This form was posted from another site."),
+)
+NOT_ALLOWED = Sentence("web.problem.not_allowed", "Not allowed for you")
+
+
+def said(error: Exception) -> str:
+    """An error's sentence as it was made (a core Sentence stays one, to be translated)."""
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, str) else str(error)
 
 
 class LoginRequired(Exception):
@@ -25,6 +39,18 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/dashboard") or target.startswith("//"):
         return "/dashboard/"
     return target
+
+
+def page_of(request: Request) -> str:
+    """The address of the page a person sees, to come back to after the language switch: a
+    form answered in place (a refusal shown at the address it posted to) comes back to the
+    page the form was on, which a GET can open."""
+    path = request.url.path
+    if request.method == "GET":
+        return path + (f"?{request.url.query}" if request.url.query else "")
+    if "/triggers/" in path:
+        return path.split("/triggers/", 1)[0]
+    return "/dashboard/login" if path.endswith("/login") else "/dashboard/"
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}

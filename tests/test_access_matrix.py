@@ -139,7 +139,14 @@ async def test_dashboard_pages_answer_each_actor_as_the_matrix_says(stack: WebSt
                     wrong.append(
                         f"{actor} {method} {row.path}: {answer.status_code}, not {row.wanted(actor)}"
                     )
-                if answer.status_code == 303 and row.wanted(actor) == 303 and actor == "anonymous":
+                # Anonymous is sent to log in, except by the language switch (back to the page).
+                sent_to_log_in = row.path != "/dashboard/language"
+                if (
+                    answer.status_code == 303
+                    and row.wanted(actor) == 303
+                    and actor == "anonymous"
+                    and sent_to_log_in
+                ):
                     assert answer.headers["location"].startswith("/dashboard/login"), answer.headers
         finally:
             await client.aclose()

@@ -53,6 +53,7 @@ KEYS: dict[str, dict[str, Any]] = {
     "auditor": {"key": "dash-auditor-key-01234567", "id": "els", "role": "auditor"},
     "aedes": {"key": "dash-aedes-key-0123456789", "id": "piet", "role": "partner", "organisation": "Aedes"},
 }
+ENGLISH = {"Accept-Language": "en"}  # the office default is Dutch; these tests read English
 SEEDED = "dash-seeded"  # walked partway by the service, for the auditor and the partner
 WALKED = "dash-walk"  # started and walked from the page by the coordinator
 
@@ -123,7 +124,8 @@ async def stack(
 
 async def _logged_in(stack: Stack, who: str, width: int = 1400) -> tuple[Page, list[str]]:
     """A fresh browser context logged in with `who`'s key, and the script errors it meets."""
-    context = await stack.browser.new_context(viewport={"width": width, "height": 900})
+    # In English, as these tests read the pages (the office default is Dutch).
+    context = await stack.browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -135,7 +137,7 @@ async def _logged_in(stack: Stack, who: str, width: int = 1400) -> tuple[Page, l
     await page.goto(f"{stack.base}/dashboard/")
     assert "/dashboard/login" in page.url  # every page checks the session first
     await page.fill("#key", KEYS[who]["key"])
-    await page.click("button[type=submit]")
+    await page.click("form[action='/dashboard/login'] button[type=submit]")
     await expect(page.locator(".who__name")).to_have_text(KEYS[who]["id"])
     return page, errors
 
@@ -412,7 +414,7 @@ async def test_page_and_server_find_the_same_mistakes_in_every_form(stack: Stack
 
 @pytest.mark.browser
 async def test_sessions_and_origin_checks(stack: Stack) -> None:
-    async with httpx.AsyncClient(base_url=stack.base) as client:
+    async with httpx.AsyncClient(base_url=stack.base, headers=ENGLISH) as client:
         assert (await client.get("/dashboard/")).status_code == 303
         assert "/dashboard" not in json.dumps((await client.get("/openapi.json")).json())
         wrong = await client.post("/dashboard/login", data={"key": "not-a-key"})
@@ -440,7 +442,7 @@ async def test_portfolio_pages_through_every_coalition(stack: Stack) -> None:
     slugs = [f"dash-page-{n}" for n in range(3)]
     for slug in slugs:
         await stack.service.start(walks.taskforce_start(slug, programme="Paging"), walks.COORDINATOR)
-    async with httpx.AsyncClient(base_url=stack.base) as client:
+    async with httpx.AsyncClient(base_url=stack.base, headers=ENGLISH) as client:
         await client.post("/dashboard/login", data={"key": KEYS["auditor"]["key"]})
         deadline = time.monotonic() + 20
         while (

@@ -34,6 +34,7 @@ from lemniscate.workers.main import create_worker
 from tests.support.ports import free_ports
 from tests.support.workflows import eventually
 
+ENGLISH = {"Accept-Language": "en"}  # the office default is Dutch; these tests read English
 KEYS = {"coordinator": "log-coordinator-key-0123", "auditor": "log-auditor-key-01234567"}
 PROGRAMME = "Refusal log"
 SLUGS = ("log-one", "log-two")
@@ -81,7 +82,7 @@ async def stack(refusal_log: Path, dev_server: WorkflowEnvironment) -> AsyncIter
         transport = httpx.ASGITransport(app=app)
         async with (
             httpx.AsyncClient(transport=transport, base_url="http://web") as api,
-            httpx.AsyncClient(transport=transport, base_url="http://web") as dashboard,
+            httpx.AsyncClient(transport=transport, base_url="http://web", headers=ENGLISH) as dashboard,
         ):
             login = await dashboard.post("/dashboard/login", data={"key": KEYS["coordinator"]})
             assert login.status_code == 303
@@ -127,7 +128,9 @@ async def test_the_dashboard_s_refusals_reach_the_log(stack: Stack) -> None:
     slug = SLUGS[1]
     guarded = await stack.dashboard.post(f"/dashboard/coalitions/{slug}/triggers/map_domain", data={})
     assert guarded.status_code == 422 and "Refused — nothing changed." in guarded.text
-    async with httpx.AsyncClient(transport=stack.transport, base_url="http://web") as auditor:
+    async with httpx.AsyncClient(
+        transport=stack.transport, base_url="http://web", headers=ENGLISH
+    ) as auditor:
         await auditor.post("/dashboard/login", data={"key": KEYS["auditor"]})
         forbidden = await auditor.post(
             f"/dashboard/coalitions/{slug}/triggers/record_intent", data={"intent": "an auditor's"}

@@ -141,6 +141,13 @@ DASHBOARD_ROWS: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/dashboard/login"): Row(_LOGIN, _only({}, otherwise=303), anonymous=200),
     ("POST", "/dashboard/login"): Row(_LOGIN, _only({}, otherwise=401), anonymous=401, form={"key": "wrong"}),
     ("POST", "/dashboard/logout"): Row("/dashboard/logout", _only({}, otherwise=303), anonymous=303, form={}),
+    # Choosing a language is everyone's, logged in or not: back to the page, with the choice.
+    ("POST", "/dashboard/language"): Row(
+        "/dashboard/language",
+        _only({}, otherwise=303),
+        anonymous=303,
+        form={"lang": "nl", "next": "/dashboard/"},
+    ),
     ("GET", "/dashboard/"): Row("/dashboard/", _PAGE, anonymous=303),
     ("POST", "/dashboard/coalitions"): Row("/dashboard/coalitions", _only(OFFICE), anonymous=303, form={}),
     ("GET", "/dashboard/coalitions/{slug}"): Row(f"/dashboard/coalitions/{SLUG}", READS_SLUG, anonymous=303),

@@ -79,7 +79,9 @@ async def web_app(
     async with borrow(shared, own_namespace=True) as env, running_worker(env.client, queue) as service:
         app = create_app(service_factory(settings, env.client), KeyRing.load(key_file), settings)
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+        # English pages, as the tests read them (the office default is Dutch).
+        english = {"Accept-Language": "en"}
+        async with httpx.AsyncClient(transport=transport, base_url=BASE, headers=english) as client:
             yield Web(client, key_file, service)
 
 

@@ -67,6 +67,11 @@ KEYS: dict[str, dict[str, Any]] = {
 }
 
 
+# The dashboard speaks the office's language (Dutch) unless asked otherwise; the tests that
+# read its English ask for English, as an English reader's browser does.
+ENGLISH = {"Accept-Language": "en"}
+
+
 def auth(who: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {KEYS[who]['key']}"}
 
@@ -79,9 +84,12 @@ class WebStack:
     http: httpx.AsyncClient  # no key of its own: pass `auth(...)`
     task_queue: str
 
-    async def dashboard(self, who: str) -> httpx.AsyncClient:
-        """A client logged in to the dashboard; the caller closes it."""
-        client = httpx.AsyncClient(transport=self.transport, base_url="http://web")
+    async def dashboard(self, who: str, language: str = "en") -> httpx.AsyncClient:
+        """A client logged in to the dashboard, asking for pages in `language`; the caller
+        closes it."""
+        client = httpx.AsyncClient(
+            transport=self.transport, base_url="http://web", headers={"Accept-Language": language}
+        )
         login = await client.post("/dashboard/login", data={"key": KEYS[who]["key"]})
         assert login.status_code == 303, login.text
         return client
@@ -124,5 +132,5 @@ async def _stack(shared: WorkflowEnvironment) -> AsyncIterator[WebStack]:
             }
         )
         transport = httpx.ASGITransport(app=create_app(service_factory(settings, env.client), keys, settings))
-        async with httpx.AsyncClient(transport=transport, base_url="http://web") as http:
+        async with httpx.AsyncClient(transport=transport, base_url="http://web", headers=ENGLISH) as http:
             yield WebStack(env, CoalitionService(env.client, task_queue), transport, http, task_queue)
