@@ -95,6 +95,13 @@ async def _lifecycle(env_sleep: Any, service: CoalitionService, log: Path) -> No
     await walk_service(service, LIFE, steps[8:])
     await env_sleep(timedelta(days=95))  # the progress review comes due: the engine steps
     cycle = [s for s in walks.taskforce_one_cycle() if s.trigger != "start_monitoring"]
+    # Added past its due date: the engine opens the item in the same task as the update.
+    cycle = [
+        dataclasses.replace(s, payload={**s.payload, "due_on": "2027-01-15"})
+        if s.trigger == "add_action"
+        else s
+        for s in cycle
+    ]
     await walk_service(service, LIFE, [*cycle, *walks.taskforce_closing()])
     await service._client.get_workflow_handle(workflow_id(LIFE)).result()
 
@@ -153,6 +160,9 @@ async def test_full_lifecycle_exported_in_every_format_and_verified(audited: Aud
     engine = _entry(report, "start_monitoring")
     assert engine.entry.event.actor.role == Role.system and engine.kind == "step"
     assert engine.source is not None and engine.source.kind == "follow-up"
+    same_task = _entry(report, "open_accountability_item")
+    assert same_task.source is not None and same_task.source.kind == "follow-up"
+    assert "already due when update" in same_task.source.detail
     found = _entry(report, "found")
     assert (found.entry.from_state, found.entry.to_state) == ("founding", "doing")
     assert [(g.name, g.held) for g in found.guards] == [("founding_basis", True), ("enough_committed", True)]
