@@ -107,6 +107,21 @@ class Gate:
             raise self.refused(refusal, asked if isinstance(asked, str) else "", actor, source) from None
         return request, coalition
 
+    def bulk_trigger(self, bulk_id: str, trigger: str, actor: Actor, *, source: Source) -> None:
+        """Refuses (and logs) a bulk operation naming a trigger the method does not have,
+        before a `BulkRequest`, which would not take such a name, is built around it."""
+        if trigger in states.TRIGGERS:
+            return
+        denied = policy.may_request(actor) or policy.may_run_bulk(actor, trigger)
+        refusal = CoalitionRefused(trigger, denied, forbidden=True) if denied else None
+        if refusal is None:
+            try:
+                states.parse_payload(trigger, {})
+            except states.Refused as refused:
+                refusal = InvalidPayload(trigger, refused.reasons)
+        if refusal is not None:
+            raise self.refused(refusal, f"{BULK_ID_PREFIX}{bulk_id}", actor, source)
+
     def bulk_request(self, request: BulkRequest, *, source: Source) -> None:
         """Refuses (and logs, under the bulk operation's id, since it names no coalition) a
         bulk operation the actor may not run, or whose payload does not fit its trigger."""
