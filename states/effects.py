@@ -127,6 +127,14 @@ def reschedule_meeting(c: Coalition, x: p.RescheduleMeeting, e: Event) -> Coalit
     return _with_meeting(c, x.meeting, on=x.on)
 
 
+def hold_exploration_meeting(c: Coalition, x: p.Empty, e: Event) -> Coalition:
+    # Held when the coordinator says so, which may be before or after the planned day: the
+    # follow-ups about the meeting count from this day (see `followups.plan`).
+    meeting = c.exploration_meeting()
+    assert meeting is not None  # the move's guard: an exploration meeting is planned
+    return _with_meeting(c, meeting.id, held_on=e.at.date())
+
+
 def record_meeting_outcome(c: Coalition, x: p.RecordMeetingOutcome, e: Event) -> Coalition:
     return _with_meeting(c, x.meeting, outcome=x.outcome)
 

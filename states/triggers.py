@@ -127,9 +127,10 @@ _DECLARED: tuple[Trigger[Any], ...] = (
          move(S.domain_mapping, S.own_collaboration_plan, g.SHARED_TOPIC)),
     step(T.prepare_exploration_meeting, "To step 4: organise the exploration meeting.",
          move(S.own_collaboration_plan, S.exploration_meeting_prep, g.INTERVIEWED_PARTNERS_PLACED)),
-    step(T.hold_exploration_meeting, "Round 2, step 5: the exploration meeting is held.",
-         move(S.exploration_meeting_prep, S.sharing_interests, g.EXPLORATION_MEETING_PLANNED,
-              g.EXPLORATION_INVITEES, g.EXPLORATION_INVITER)),
+    declare(T.hold_exploration_meeting, "Round 2, step 5: the exploration meeting is held.",
+            p.Empty, effects.hold_exploration_meeting,
+            move(S.exploration_meeting_prep, S.sharing_interests, g.EXPLORATION_MEETING_PLANNED,
+                 g.EXPLORATION_INVITEES, g.EXPLORATION_INVITER)),
     # Round 2: work on a mandate from the partners; the commitment level picks the track.
     declare(T.elaborate_content, "To step 6; tentative commitment picks the initiative track, "
             "strong commitment the plan track.", p.Empty, effects.elaborate_content,
