@@ -17,7 +17,8 @@ import click
 from lemniscate.api.auth import KeyEntry, KeyFileError
 from lemniscate.api.keystore import KEY_ROLES, KeyNotFound, KeyRefused, KeyStore, key_file, key_out
 from lemniscate.cli import render
-from lemniscate.cli.common import EXIT_REFUSED, fail
+from lemniscate.cli.common import fail
+from lemniscate.cli.exits import EXIT_REFUSED
 from lemniscate.cluster import ClusterSettings
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -33,7 +33,8 @@ from lemniscate.audit.refusals import ENV_REFUSAL_LOG, log_path, read_refusals, 
 from lemniscate.audit.report import AuditReport, Gathered, assemble, build_report, gather
 from lemniscate.audit.verify import verify_file, verify_text
 from lemniscate.audit.wording import sentence
-from lemniscate.cli.audit import EXIT_MISMATCH, audit
+from lemniscate.cli.audit import audit
+from lemniscate.cli.exits import EXIT_MISMATCH
 from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR as READER
