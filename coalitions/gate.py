@@ -28,6 +28,7 @@ from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor, Event
 from lemniscate.models.journal import TriggerRequest
 from lemniscate.models.payloads import StartCoalition
+from lemniscate.models.records import Numbering
 from lemniscate.states import policy
 from lemniscate.workflows.bulk import BULK_ID_PREFIX
 
@@ -92,6 +93,10 @@ class Gate:
         try:
             _admit(states.START, actor)
             readable = _readable(states.START, payload)
+            if "numbering" not in readable:
+                # New coalitions number each kind of record on its own (A1, M1, R1). Said in
+                # the start request itself, so every replay of the journal numbers alike.
+                readable = {**readable, "numbering": Numbering.per_kind.value}
             try:
                 StartCoalition.model_validate_json(json.dumps(readable, default=str))
             except ValidationError as error:

@@ -32,11 +32,14 @@ from lemniscate.models.coalition import (
     Topic,
 )
 from lemniscate.models.events import Event
-from lemniscate.models.records import CommitmentLevel, Record, Track
+from lemniscate.models.records import CommitmentLevel, Numbering, Record, Track
 
 
 def _next_id(c: Coalition, prefix: str) -> tuple[str, Coalition]:
-    serial = c.serial + 1
+    if c.numbering == Numbering.per_kind:
+        number = c.counters.get(prefix, 0) + 1
+        return f"{prefix}{number}", c.model_copy(update={"counters": {**c.counters, prefix: number}})
+    serial = c.serial + 1  # coalitions started before per-kind ids keep numbering as they did
     return f"{prefix}{serial}", c.model_copy(update={"serial": serial})
 
 
@@ -349,6 +352,8 @@ def begin_new_lemniscate(c: Coalition, x: p.Empty, e: Event) -> Coalition:
         playbook=c.playbook,
         state=c.state,
         serial=c.serial,
+        numbering=c.numbering,
+        counters=c.counters,  # the old approach's ids stay unique beside the new ones
         passes=1,
         partners=partners,
         communication=c.communication,

@@ -133,6 +133,7 @@ class CoalitionWorkflow:
         kept = self._run.recall(request, workflow.now())
         if kept is not None and kept.fingerprint == idempotency.fingerprint(request):
             return kept.reply
+        before = self._run.coalition
         entry = self._accept(request, decided)
         reply = Accepted(
             seq=entry.seq,
@@ -143,6 +144,7 @@ class CoalitionWorkflow:
             side=entry.side,
             allowed=states.allowed_triggers(self._run.coalition),
             warnings=states.warnings(self._run.coalition),
+            created=states.created_id(before, self._run.coalition),
         )
         self._run.remember(request, reply, workflow.now())
         return reply
