@@ -337,6 +337,23 @@ def overdue_message(action: Action, on: date) -> str:
     return f"{said} {ITEM_OPENED}"
 
 
+def past_due_warnings(before: Coalition, after: Coalition, now: datetime) -> list[str]:
+    """Said in the reply to a trigger that gave an action a due date already past, during
+    execution: its accountability item is opened at once, by the engine, in the same step."""
+    if after.state not in EXECUTION:
+        return []
+    today = now.astimezone(UTC).date()
+    was = {a.id: a.due_on for a in before.actions}
+    return [
+        f"Action {a.id} was due on {a.due_on}, already past: an accountability item is opened for it now."
+        for a in after.actions
+        if a.due_on is not None
+        and a.due_on < today
+        and was.get(a.id) != a.due_on
+        and a.status not in (ActionStatus.done, ActionStatus.cancelled)
+    ]
+
+
 def as_of(follow_up: FollowUp, c: Coalition, now: datetime) -> FollowUp:
     """The follow-up as it reads at `now`: an overdue action says how overdue it is then.
     Only the words change; the key, and so what was delivered, stays."""

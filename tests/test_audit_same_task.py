@@ -35,9 +35,11 @@ async def test_accountability_item_opened_with_the_update_verifies(
         to_adjusting = cycle[: [s.trigger for s in cycle].index("adjust") + 1]
         await walk_service(service, OVERDUE, [*walks.taskforce_to_execution(), *to_adjusting])
         past = (datetime.now(UTC) - timedelta(days=6)).date().isoformat()
-        await service.fire(
+        reply = await service.trigger(
             OVERDUE, "add_action", {"title": "Late from the start", "owner": "VNG", "due_on": past}, READER
         )
+        # Said, not silent: the reply warns that the item opens at once.
+        assert f"Action {reply.created} was due on {past}, already past" in " ".join(reply.warnings)
         view = await eventually(
             lambda: service.view(OVERDUE, READER), lambda v: bool(v.coalition.open_accountability())
         )

@@ -145,3 +145,15 @@ def test_a_moved_meeting_is_reminded_of_its_new_date_only() -> None:
     keys = {f.key for f in followups.plan(moved, datetime(2027, 1, 1, tzinfo=UTC))}
     assert {"meeting_reminder:M1:2027-04-15", "outcome_reminder:M1:2027-04-15"} <= keys
     assert not any("2027-03-04" in key for key in keys)
+
+
+def test_a_due_date_already_past_is_accepted_with_a_warning() -> None:
+    c = _executing()
+    late = _with_due(c, "A2", date(2026, 11, 25))
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    [warning] = followups.past_due_warnings(c, late, now)
+    assert warning.startswith(
+        "Action A2 was due on 2026-11-25, already past: an accountability item is opened"
+    )
+    assert followups.past_due_warnings(late, late, now) == []  # said once, when it was set
+    assert followups.past_due_warnings(c, _with_due(c, "A2", date(2026, 12, 2)), now) == []

@@ -143,7 +143,10 @@ class CoalitionWorkflow:
             round=entry.round,
             side=entry.side,
             allowed=states.allowed_triggers(self._run.coalition),
-            warnings=states.warnings(self._run.coalition),
+            warnings=[
+                *states.warnings(self._run.coalition),
+                *followups.past_due_warnings(before, self._run.coalition, workflow.now()),
+            ],
             created=states.created_id(before, self._run.coalition),
         )
         self._run.remember(request, reply, workflow.now())
