@@ -6,11 +6,14 @@ line and the reply name the record a trigger created."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
 from lemniscate import states
+from lemniscate.audit.report import build_report
+from lemniscate.audit.trail import read_journal
 from lemniscate.cli import render
 from lemniscate.examples import walks
 from lemniscate.models.records import Numbering
@@ -53,7 +56,7 @@ def test_nothing_created_names_nothing() -> None:
 
 
 async def test_a_new_coalition_numbers_per_kind_and_the_reply_names_what_it_created(
-    time_skipping: WorkflowEnvironment,
+    time_skipping: WorkflowEnvironment, tmp_path: Path
 ) -> None:
     async with borrow(time_skipping) as env, running_worker(env.client) as service:
         slug = "ids-per-kind"
@@ -69,3 +72,7 @@ async def test_a_new_coalition_numbers_per_kind_and_the_reply_names_what_it_crea
         assert plain.created is None and " -> " not in render.accepted(plain).splitlines()[0]
         journal = await service.journal(slug, walks.COORDINATOR)
         assert journal[0].event.payload["numbering"] == "per_kind"  # said in the start itself
+        # So the audit's replay numbers as the workflow did.
+        report = await build_report(service, slug, walks.COORDINATOR, refusal_log=tmp_path / "none.jsonl")
+        assert report.ok, report.findings
+        assert [r.after.meetings[-1].id for r in read_journal(journal)[-2:-1] if r.after] == ["M2"]
