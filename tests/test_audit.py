@@ -40,11 +40,11 @@ from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models import chain
 from lemniscate.models.events import Actor, Role
-from lemniscate.models.journal import JournalEntry, TriggerRequest
+from lemniscate.models.journal import TriggerRequest
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import CoalitionInput, workflow_id
 from tests.support.servers import borrow, running_worker, skip, time_skipping_env
-from tests.support.workflows import eventually, walk_service
+from tests.support.workflows import eventually, resealed, walk_service
 
 LIFE = "audit-lifecycle"
 LONG = "audit-long"
@@ -279,16 +279,6 @@ def _without_update(runs: list[RunHistory], seq: int, gathered: Gathered) -> lis
     return doctored
 
 
-def _resealed(journal: list[JournalEntry]) -> list[JournalEntry]:
-    """A forger's journal: every hash recomputed, so the chain alone looks intact."""
-    sealed: list[JournalEntry] = []
-    for entry in journal:
-        prev = chain.GENESIS if not sealed else sealed[-1].hash
-        body = entry.model_copy(update={"prev_hash": prev, "hash": None})
-        sealed.append(body.model_copy(update={"hash": chain.entry_hash(body.model_dump(mode="json"))}))
-    return sealed
-
-
 async def test_dropped_history_event_and_forged_journal_are_mismatches(audited: Audited) -> None:
     gathered = audited.gathered
     seq = _entry(audited.lifecycle, "map_topic", 1).entry.seq
@@ -308,7 +298,7 @@ async def test_dropped_history_event_and_forged_journal_are_mismatches(audited: 
     payload = {**entry.event.payload, "topic": "Something else"}
     journal[seq - 1] = entry.model_copy(update={"event": entry.event.model_copy(update={"payload": payload})})
     forged = await assemble(
-        dataclasses.replace(gathered, journal=_resealed(journal)), refusal_log=audited.refusal_log
+        dataclasses.replace(gathered, journal=resealed(journal)), refusal_log=audited.refusal_log
     )
     assert forged.chain.intact  # the chain was recomputed...
     assert any(
@@ -317,7 +307,7 @@ async def test_dropped_history_event_and_forged_journal_are_mismatches(audited: 
     missing = await assemble(
         dataclasses.replace(
             gathered,
-            journal=_resealed(
+            journal=resealed(
                 [
                     e.model_copy(update={"seq": i})
                     for i, e in enumerate([e for e in gathered.journal if e.seq != seq], start=1)

@@ -20,8 +20,7 @@ from lemniscate.cli.audit import audit
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR as READER
 from tests.support.servers import borrow, running_worker
-from tests.support.workflows import eventually, walk_service
-from tests.test_audit import _resealed as resealed
+from tests.support.workflows import eventually, resealed, walk_service
 
 OVERDUE = "audit-overdue"
 
