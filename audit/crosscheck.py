@@ -5,7 +5,11 @@
   (`Accepted.seq`), or on a signal: same trigger, actor, payload and reason.
 - An entry the engine made itself (actor role `system`) on a timer that fired or an
   activity that completed just before the workflow task that made it, or on a signal
-  another coalition's engine sent (a region's signal to its national coalition).
+  another coalition's engine sent (a region's signal to its national coalition). Or on the
+  update (signal, start) that the entry before it rests on, handled in the same workflow
+  task, when the method's follow-up plan held that very step as already due on the
+  coalition before it: an action added with a past due date opens its accountability item
+  at once, with no timer in between.
 - Each entry's time stamp is the start of the workflow task that handled its source:
   that is what `workflow.now()` returned when the entry was written.
 - A run that continued as new started with journal entries of the run before (all so far,
@@ -19,80 +23,23 @@ refused). Findings name the entry and the history event.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from lemniscate import states
 from lemniscate.audit.history import Occurrence, Position, Timeline, Wakeup
+from lemniscate.audit.sources import (
+    Check,
+    CrossCheck,
+    Finding,
+    Source,
+    close_in_time,
+    differences,
+    differing_keys,
+)
 from lemniscate.audit.trail import Reading
-from lemniscate.models.events import Event, Role
-from lemniscate.models.journal import JournalEntry, TriggerRequest
-
-# workflow.now() is the task's start time to the microsecond; history times may be finer.
-TOLERANCE = timedelta(milliseconds=1)
-
-Check = Literal["history", "chain", "replay", "continue-as-new"]
-
-
-class Finding(BaseModel):
-    """A mismatch: the trail does not hold here. `seq` names the entry when there is one."""
-
-    model_config = ConfigDict(frozen=True)
-
-    check: Check
-    seq: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"entry #{self.seq}" if self.seq is not None else "history"
-        return f"[{self.check}] {where}: {self.message}"
-
-
-class Source(BaseModel):
-    """The history event a journal entry rests on."""
-
-    model_config = ConfigDict(frozen=True)
-
-    kind: Literal["start", "update", "signal", "follow-up"]
-    run: int
-    run_id: str
-    event_id: int
-    event_time: datetime
-    update_id: str | None = None
-    detail: str
-
-
-@dataclass
-class CrossCheck:
-    sources: dict[int, Source] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def _close(a: datetime, times: Sequence[datetime]) -> bool:
-    return any(abs(a - t) <= TOLERANCE for t in times)
-
-
-def _differing_keys(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
-    return sorted(k for k in {*a, *b} if a.get(k) != b.get(k))
-
-
-def differences(request: TriggerRequest, event: Event) -> list[str]:
-    """How a journal event differs from the request the history holds; empty if it does not."""
-    found = []
-    if request.trigger != event.trigger:
-        found.append(f"trigger is {event.trigger!r} in the journal, {request.trigger!r} in the history")
-    if request.actor != event.actor:
-        found.append(f"actor is {event.actor} in the journal, {request.actor} in the history")
-    if request.payload != event.payload:
-        keys = ", ".join(_differing_keys(request.payload, event.payload))
-        found.append(f"payload differs from the history in: {keys}")
-    if request.reason != event.reason:
-        found.append(f"reason is {event.reason!r} in the journal, {request.reason!r} in the history")
-    return found
+from lemniscate.models.events import Role
+from lemniscate.models.journal import JournalEntry
+from lemniscate.states import followups
 
 
 def _source(occurrence: Occurrence, detail: str) -> Source:
@@ -173,7 +120,7 @@ class _Matcher:
                         f"run {run} started with this entry; the journal now has no entry #{entry.seq}",
                     )
                 elif old != new:
-                    fields = _differing_keys(old, new)
+                    fields = differing_keys(old, new)
                     self.find(
                         "continue-as-new",
                         entry.seq,
@@ -197,7 +144,7 @@ class _Matcher:
         return self._match_signal(entry, anchor)
 
     def _check_time(self, entry: JournalEntry, occurrence: Occurrence) -> None:
-        if not _close(entry.event.at, occurrence.task_times):
+        if not close_in_time(entry.event.at, occurrence.task_times):
             handled = ", ".join(t.isoformat() for t in occurrence.task_times) or "never"
             self.find(
                 "history",
@@ -266,7 +213,9 @@ class _Matcher:
                 or signal.request is None
             ):
                 continue
-            if not differences(signal.request, entry.event) and _close(entry.event.at, signal.task_times):
+            if not differences(signal.request, entry.event) and close_in_time(
+                entry.event.at, signal.task_times
+            ):
                 self.consumed.add(signal.position)
                 self.result.sources[entry.seq] = _source(signal, "signal external_fact")
                 return signal.position
@@ -286,11 +235,14 @@ class _Matcher:
             (
                 w
                 for w in self.timeline.wakeups
-                if w.position >= anchor and _close(entry.event.at, w.task_times)
+                if w.position >= anchor and close_in_time(entry.event.at, w.task_times)
             ),
             None,
         )
         if wakeup is None:
+            same_task = self._match_same_task(entry, anchor)
+            if same_task is not None:
+                return same_task
             self.find(
                 "history",
                 entry.seq,
@@ -308,6 +260,39 @@ class _Matcher:
             detail=f"{wakeup.what} (a follow-up came due)",
         )
         return wakeup.position
+
+    def _match_same_task(self, entry: JournalEntry, anchor: Position) -> Position | None:
+        """The engine's step made in the workflow task that handled the previous entry's
+        source, because that input left a follow-up already due: the history holds no
+        command for it, so the follow-up plan of the coalition before it must call for
+        exactly this step (trigger and payload) at or before its time stamp."""
+        source = next((o for o in self.timeline.occurrences if o.position == anchor), None)
+        reading = self.readings[entry.seq - 1] if entry.seq <= len(self.readings) else None
+        if source is None or reading is None or reading.before is None:
+            return None
+        if not source.accepted or not close_in_time(entry.event.at, source.task_times):
+            return None
+        event = entry.event
+        due = [
+            f
+            for f in followups.plan(reading.before, event.at)
+            if f.system_trigger == event.trigger
+            and f.system_payload == event.payload
+            and f.due_at <= event.at
+        ]
+        if not due:
+            return None
+        what = f"update {source.update_id}" if source.kind == "update" else f"the {source.kind}"
+        self.result.sources[entry.seq] = Source(
+            kind="follow-up",
+            run=source.position.run,
+            run_id=source.run_id,
+            event_id=source.position.event_id,
+            event_time=source.at,
+            update_id=source.update_id,
+            detail=f"{due[0].kind.value} already due when {what} was handled, in the same workflow task",
+        )
+        return anchor
 
     def _run_id(self, run: int) -> str:
         return next((r.run_id for r in self.timeline.runs if r.index == run), "")

@@ -16,9 +16,10 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict
 from temporalio.converter import DataConverter
 
-from lemniscate.audit.crosscheck import CrossCheck, Finding, Source, crosscheck
+from lemniscate.audit.crosscheck import crosscheck
 from lemniscate.audit.history import RunHistory, decode_runs, fetch_runs
 from lemniscate.audit.refusals import Refusal, read_refusals
+from lemniscate.audit.sources import CrossCheck, Finding, Source
 from lemniscate.audit.trail import EntryKind, GuardCheck, Reading, read_journal
 from lemniscate.coalitions import CoalitionService
 from lemniscate.coalitions.errors import refuse_unless_allowed

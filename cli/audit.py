@@ -17,10 +17,9 @@ from lemniscate.audit.formats import FORMATS, SUFFIXES, render
 from lemniscate.audit.portfolio import portfolio_lines, render_csv, render_json
 from lemniscate.audit.report import AuditReport, build_report
 from lemniscate.audit.verify import Verification, VerifyError, verify_file
-from lemniscate.cli.common import ACTOR_OPTION, EXIT_ERROR, actor_from, handles_errors, service
+from lemniscate.cli.common import ACTOR_OPTION, actor_from, handles_errors, service
+from lemniscate.cli.exits import EXIT_ERROR, EXIT_MISMATCH
 from lemniscate.models.events import Actor
-
-EXIT_MISMATCH = 4
 
 
 def _format(fmt: str | None, output: Path | None, default: str) -> str:

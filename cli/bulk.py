@@ -12,10 +12,12 @@ from lemniscate.cli import render
 from lemniscate.cli.common import (
     ACTOR_ID_OPTION,
     ACTOR_OPTION,
+    REASON_HELP,
     actor_from,
     handles_errors,
     load_data,
     service,
+    with_reason,
 )
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
 from lemniscate.states import Round, Side
@@ -37,7 +39,7 @@ def bulk() -> None:
 @click.option("--organisation")
 @click.option("--at-risk/--not-at-risk", default=None)
 @click.option("--id", "bulk_id", default=None, help="Name it (default: generated).")
-@click.option("--reason", default=None, help="Why, for every coalition's journal.")
+@click.option("--reason", default=None, help=REASON_HELP)
 @click.option(
     "--wait/--no-wait", default=True, show_default=True, help="Follow the progress until it finishes."
 )
@@ -67,7 +69,7 @@ async def run(
         id=bulk_id or uuid.uuid4().hex[:12],
         where=BulkFilter(round=round_, **where),
         trigger=trigger,
-        payload=load_data(data),
+        payload=with_reason(trigger, load_data(data), reason),
         actor=actor_from(as_, actor_id),
         reason=reason,
     )

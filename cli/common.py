@@ -14,15 +14,15 @@ from typing import Any, ParamSpec, TypeVar
 import click
 from pydantic import ValidationError
 
+from lemniscate import states
 from lemniscate.cli import render
+from lemniscate.cli.exits import EXIT_ERROR, EXIT_REFUSED, EXIT_UNAVAILABLE
 from lemniscate.cluster import ClusterError, ClusterSettings, ClusterUnavailableError, connect
 from lemniscate.coalitions import CoalitionError, CoalitionRefused, CoalitionService
 from lemniscate.models.events import Actor, Role
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-EXIT_ERROR, EXIT_REFUSED, EXIT_UNAVAILABLE = 1, 2, 3
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> None:
@@ -107,3 +107,22 @@ ACTOR_OPTION = click.option(
     "and the dashboard know who acts from a key).",
 )
 ACTOR_ID_OPTION = click.option("--actor-id", default=None, help="Your name in the journal (default: $USER).")
+
+
+# Payloads with a `reason` field of their own (dissolve, start_closing, mark_not_reached).
+_OWN_REASON = tuple(name for name, spec in states.TRIGGERS.items() if "reason" in spec.payload.model_fields)
+
+REASON_HELP = (
+    "Why, for the journal and the auditors. A payload with a reason field of its own ("
+    + ", ".join(_OWN_REASON)
+    + ") takes it there too, unless --data gives one."
+)
+
+
+def with_reason(trigger: str, payload: dict[str, Any], reason: str | None) -> dict[str, Any]:
+    """`--reason` is the journal's why. For a trigger whose payload needs a `reason` too,
+    the sentence typed once is both: `do X dissolve --reason "..."` is not refused for a
+    missing field. A `reason` given in --data is kept as it is."""
+    if reason is None or trigger not in _OWN_REASON or "reason" in payload:
+        return payload
+    return {**payload, "reason": reason}

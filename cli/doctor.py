@@ -20,6 +20,7 @@ from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, Describe
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from lemniscate.cli.exits import EXIT_ERROR, EXIT_UNAVAILABLE
 from lemniscate.cluster import (
     ClusterError,
     ClusterSettings,
@@ -31,7 +32,7 @@ from lemniscate.cluster import (
 )
 from lemniscate.cluster import search_attributes as sa
 
-EXIT_FAILED, EXIT_UNAVAILABLE = 1, 3
+EXIT_FAILED = EXIT_ERROR  # a check failed
 # A live worker re-polls at least once a minute (long polls last about 60 s); the server
 # lists pollers for a few minutes after they stop, so older entries are gone workers.
 POLLER_FRESHNESS: Final = timedelta(seconds=90)

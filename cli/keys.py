@@ -25,7 +25,8 @@ from lemniscate.api.keystore import (
     key_out,
 )
 from lemniscate.cli import render
-from lemniscate.cli.common import EXIT_REFUSED, fail
+from lemniscate.cli.common import fail
+from lemniscate.cli.exits import EXIT_REFUSED
 from lemniscate.cluster import ClusterSettings
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -1,7 +1,6 @@
 """`lemniscate`: run and steer vital coalitions from the terminal.
 
-Exit codes: 0 done, 1 error (one line on stderr), 2 a trigger or request was refused
-(the reasons follow, one per line), 3 Temporal could not be reached.
+Exit codes: one table in `cli.exits`, shown at the end of `lemniscate --help`.
 """
 
 from __future__ import annotations
@@ -18,18 +17,20 @@ from typing import Any
 import click
 
 from lemniscate import states
-from lemniscate.cli import render
+from lemniscate.cli import exits, render
 from lemniscate.cli.audit import audit
 from lemniscate.cli.bulk import bulk
 from lemniscate.cli.codec_server import codec_server
 from lemniscate.cli.common import (
     ACTOR_ID_OPTION,
     ACTOR_OPTION,
+    REASON_HELP,
     actor_from,
     fail,
     handles_errors,
     load_data,
     service,
+    with_reason,
 )
 from lemniscate.cli.doctor import doctor
 from lemniscate.cli.keys import keys
@@ -38,7 +39,10 @@ from lemniscate.coalitions import Gate, PortfolioFilter
 from lemniscate.states.describe import mermaid, method_description
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=exits.help_table(),
+)
 @click.version_option(package_name="lemniscate")
 def cli() -> None:
     """Lemniscate runs vital coalitions: alliances of governments and civil society
@@ -125,7 +129,7 @@ async def start(data: str, as_: str, actor_id: str | None, reason: str | None, a
 @click.option("--data", default=None, metavar="JSON|@FILE", help="The trigger's payload.")
 @ACTOR_OPTION
 @ACTOR_ID_OPTION
-@click.option("--reason", default=None, help="Why, for the journal and the auditors.")
+@click.option("--reason", default=None, help=REASON_HELP)
 @click.option("--request-id", default=None, help="Idempotency key: a retry with the same id applies once.")
 @handles_errors
 async def do(
@@ -146,8 +150,9 @@ async def do(
       lemniscate do taskforce-wonen-zorg record_intent --data '{"intent": "..."}'
       lemniscate do taskforce-wonen-zorg commit --as partner:Aedes --data '{"partner": "Aedes"}'
       lemniscate do taskforce-wonen-zorg record_interview --data @interview-aedes.json
+      lemniscate do aantrekkelijke-binnenstad dissolve --reason "Nobody had time."
     """
-    payload, actor = load_data(data), actor_from(as_, actor_id)
+    payload, actor = with_reason(trigger, load_data(data), reason), actor_from(as_, actor_id)
     # Through the gate before any connection is made: a misspelt trigger or payload, or an
     # actor who may never fire it, is refused (and logged) with Temporal down as well.
     request = Gate().trigger_request(coalition_id, trigger, payload, actor, reason, source="cli")

@@ -92,8 +92,9 @@ _STEP_TRIGGERS = {t["name"] for t in method_description()["triggers"] if t["kind
 
 
 def accepted(reply: Accepted) -> str:
+    made = f" -> {reply.created}" if reply.created else ""  # what it created: add_action -> A3
     lines = [
-        f"accepted: {reply.trigger} (#{reply.seq}); now in {reply.state} "
+        f"accepted: {reply.trigger}{made} (#{reply.seq}); now in {reply.state} "
         f"(round {reply.round}, side {reply.side})"
     ]
     return "\n".join([*lines, *[f"  ! {w}" for w in reply.warnings]])

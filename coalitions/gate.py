@@ -28,6 +28,7 @@ from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor, Event
 from lemniscate.models.journal import TriggerRequest
 from lemniscate.models.payloads import StartCoalition
+from lemniscate.models.records import Numbering
 from lemniscate.states import policy
 from lemniscate.workflows.bulk import BULK_ID_PREFIX
 
@@ -92,6 +93,10 @@ class Gate:
         try:
             _admit(states.START, actor)
             readable = _readable(states.START, payload)
+            if "numbering" not in readable:
+                # New coalitions number each kind of record on its own (A1, M1, R1). Said in
+                # the start request itself, so every replay of the journal numbers alike.
+                readable = {**readable, "numbering": Numbering.per_kind.value}
             try:
                 StartCoalition.model_validate_json(json.dumps(readable, default=str))
             except ValidationError as error:
@@ -106,6 +111,21 @@ class Gate:
         except CoalitionRefused as refusal:
             raise self.refused(refusal, asked if isinstance(asked, str) else "", actor, source) from None
         return request, coalition
+
+    def bulk_trigger(self, bulk_id: str, trigger: str, actor: Actor, *, source: Source) -> None:
+        """Refuses (and logs) a bulk operation naming a trigger the method does not have,
+        before a `BulkRequest`, which would not take such a name, is built around it."""
+        if trigger in states.TRIGGERS:
+            return
+        denied = policy.may_request(actor) or policy.may_run_bulk(actor, trigger)
+        refusal = CoalitionRefused(trigger, denied, forbidden=True) if denied else None
+        if refusal is None:
+            try:
+                states.parse_payload(trigger, {})
+            except states.Refused as refused:
+                refusal = InvalidPayload(trigger, refused.reasons)
+        if refusal is not None:
+            raise self.refused(refusal, f"{BULK_ID_PREFIX}{bulk_id}", actor, source)
 
     def bulk_request(self, request: BulkRequest, *, source: Source) -> None:
         """Refuses (and logs, under the bulk operation's id, since it names no coalition) a

@@ -53,6 +53,11 @@ def _interview(org: str, drive: str, day: str) -> Step:
 
 # The Taskforce Wonen en Zorg ---------------------------------------------------------------
 
+# The walks' steps name the ids the shared counter gives (the first action A2, the first
+# report R5), so they start coalitions numbered that way, as coalitions started before
+# per-kind ids are; the service numbers a start that does not say per kind (A1, M1, R1).
+SHARED = "shared"
+
 TASKFORCE_ID = "taskforce-wonen-zorg"
 TASKFORCE_PARTNERS = ("VNG", "Aedes", "ActiZ", "ZN", "BZK")
 
@@ -76,6 +81,7 @@ def taskforce_start(
             {"name": n, "kind": "government" if n in ("VNG", "BZK") else "civil_society"}
             for n in TASKFORCE_PARTNERS
         ],
+        "numbering": SHARED,
     }
 
 
@@ -247,6 +253,7 @@ def city_start(slug: str = CITY_ID) -> dict[str, Any]:
         "initiators": ["Gemeente"],
         "coordinator": "coordinator",
         "partners": [{"name": n} for n in CITY_PARTNERS],
+        "numbering": SHARED,
     }
 
 

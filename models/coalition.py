@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from pydantic import Field, model_validator
 
@@ -33,6 +33,7 @@ from lemniscate.models.playbook import Playbook
 from lemniscate.models.records import (
     Email,
     Name,
+    Numbering,
     Record,
     Slug,
     Text,
@@ -277,7 +278,13 @@ class Coalition(Record):
     track: Track | None = None
     founded: bool = False
     passes: int = Field(default=1, description="times round 1 was started")
-    serial: int = Field(default=0, description="last number used for generated ids")
+    serial: int = Field(default=0, description="last number used for generated ids (shared numbering)")
+    # Set at start and never changed: the ids a running coalition already gave stay valid,
+    # and a record from before this field reads as shared.
+    numbering: Numbering = Numbering.shared
+    counters: dict[str, int] = Field(
+        default_factory=dict, description="last number used per id prefix (per-kind numbering)"
+    )
     intent: Text | None = None
     partners: list[Partner] = Field(default_factory=list)
     # People named members (`add_member`); a default, so coalitions from before replay.
@@ -336,6 +343,19 @@ class Coalition(Record):
             return self.coordinator_email
         partner = self.partner(name)
         return partner.email if partner else None
+
+    def record_ids(self) -> list[str]:
+        """The ids of every numbered record: meetings, options, actions, reports, decisions
+        and accountability items."""
+        numbered: list[list[Any]] = [
+            self.meetings,
+            self.options,
+            self.actions,
+            self.monitoring_reports,
+            self.decisions,
+            self.accountability,
+        ]
+        return [record.id for records in numbered for record in records]
 
     def open_accountability(self) -> list[AccountabilityItem]:
         return [i for i in self.accountability if i.open]

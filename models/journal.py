@@ -38,6 +38,8 @@ class Accepted(Record):
     side: str
     allowed: list[str]
     warnings: list[str]
+    # Absent from replies recorded before it was added; those still read.
+    created: str | None = Field(default=None, description="the id of the record it created, e.g. A3")
 
 
 class Remembered(Record):

@@ -197,4 +197,7 @@ class Meeting(Record):
     independent_chair: bool = False
     content: MeetingContent | None = None
     outcome: MeetingOutcome | None = None
+    held_on: Day | None = Field(
+        default=None, description="the day it was held, when that was marked (hold_exploration_meeting)"
+    )
     lemniscate_pass: int = Field(default=1, description="the pass round the figure it was planned in")

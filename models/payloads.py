@@ -28,7 +28,7 @@ from lemniscate.models.coalition import (
     WorkingForm,
     check_assignment,
 )
-from lemniscate.models.records import Email, Name, Record, Slug, Text
+from lemniscate.models.records import Email, Name, Numbering, Record, Slug, Text
 from lemniscate.models.sentence import Sentence
 
 
@@ -48,6 +48,11 @@ class StartCoalition(Record):
     partners: Few[AddPartner] = Field(default_factory=list)
     parent: Slug | None = Field(
         default=None, description="the national coalition, for a regional or local mini-alliance"
+    )
+    numbering: Numbering | None = Field(
+        default=None,
+        description="how its records are numbered; the service starts a coalition per_kind "
+        "when this is omitted, a start recorded without it was shared",
     )
 
 

@@ -58,6 +58,13 @@ class CommitmentLevel(StrEnum):
     strong = "strong"
 
 
+class Numbering(StrEnum):
+    """How a coalition numbers the records it creates (actions, meetings, reports, ...)."""
+
+    shared = "shared"  # one counter for every kind (the first action A2, the first report R5)
+    per_kind = "per_kind"  # a counter per kind: A1, A2 for actions, M1 for meetings, R1, O1, H1
+
+
 class Track(StrEnum):
     """Which intermediate product round 2 works towards (step 6 of the step plan)."""
 

@@ -33,11 +33,14 @@ from lemniscate.models.coalition import (
     Topic,
 )
 from lemniscate.models.events import Event
-from lemniscate.models.records import CommitmentLevel, Record, Track
+from lemniscate.models.records import CommitmentLevel, Numbering, Record, Track
 
 
 def _next_id(c: Coalition, prefix: str) -> tuple[str, Coalition]:
-    serial = c.serial + 1
+    if c.numbering == Numbering.per_kind:
+        number = c.counters.get(prefix, 0) + 1
+        return f"{prefix}{number}", c.model_copy(update={"counters": {**c.counters, prefix: number}})
+    serial = c.serial + 1  # coalitions started before per-kind ids keep numbering as they did
     return f"{prefix}{serial}", c.model_copy(update={"serial": serial})
 
 
@@ -126,6 +129,14 @@ def plan_meeting(c: Coalition, x: p.PlanMeeting, e: Event) -> Coalition:
 
 def reschedule_meeting(c: Coalition, x: p.RescheduleMeeting, e: Event) -> Coalition:
     return _with_meeting(c, x.meeting, on=x.on)
+
+
+def hold_exploration_meeting(c: Coalition, x: p.Empty, e: Event) -> Coalition:
+    # Held when the coordinator says so, which may be before or after the planned day: the
+    # follow-ups about the meeting count from this day (see `followups.plan`).
+    meeting = c.exploration_meeting()
+    assert meeting is not None  # the move's guard: an exploration meeting is planned
+    return _with_meeting(c, meeting.id, held_on=e.at.date())
 
 
 def record_meeting_outcome(c: Coalition, x: p.RecordMeetingOutcome, e: Event) -> Coalition:
@@ -353,6 +364,8 @@ def begin_new_lemniscate(c: Coalition, x: p.Empty, e: Event) -> Coalition:
         playbook=c.playbook,
         state=c.state,
         serial=c.serial,
+        numbering=c.numbering,
+        counters=c.counters,  # the old approach's ids stay unique beside the new ones
         passes=1,
         partners=partners,
         members=c.members,  # the same people, as the same partners

@@ -14,7 +14,7 @@ from typing import Any, TypedDict, Unpack
 
 from pydantic import Field
 
-from lemniscate.models.coalition import ActionStatus, Coalition, MeetingKind
+from lemniscate.models.coalition import Action, ActionStatus, Coalition, MeetingKind
 from lemniscate.models.records import Record
 from lemniscate.states.names import StateName as S
 from lemniscate.states.names import TriggerName as T
@@ -74,14 +74,23 @@ def _days(n: int) -> timedelta:
 _ESCALATES = (FollowUpKind.interview_reminder, FollowUpKind.progress_review, FollowUpKind.partner_meeting)
 
 
-def plan(c: Coalition, last_activity_at: datetime, *, exact_night_candle: bool = False) -> list[FollowUp]:
+def plan(
+    c: Coalition,
+    last_activity_at: datetime,
+    *,
+    exact_night_candle: bool = False,
+    as_held: bool = True,
+) -> list[FollowUp]:
     """Every follow-up the coalition's facts call for, delivered or not, earliest first.
 
     `exact_night_candle` lights the candle at the very second the inactivity period ends, as
-    coalitions started before it moved to the delivery time did (see `night_candle_at`)."""
+    coalitions started before it moved to the delivery time did (see `night_candle_at`).
+    `as_held` plans a meeting marked held from the day it was held: no reminder of it any
+    more, and its outcome reminders count from that day. Coalitions started before that
+    rule plan from the planned day whatever happened (their timers were set that way)."""
     if STATE_INFO[c.state].final:
         return []
-    found = _reminders(c, last_activity_at, exact_night_candle)
+    found = _reminders(c, last_activity_at, exact_night_candle, as_held)
     for reminder in [f for f in found if f.kind in _ESCALATES]:
         # Still in the plan after the delay means still not acted on: the fact is unchanged.
         found.append(
@@ -160,7 +169,9 @@ def _ahead_of(
     )
 
 
-def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: bool) -> list[FollowUp]:
+def _reminders(
+    c: Coalition, last_activity_at: datetime, exact_night_candle: bool, as_held: bool
+) -> list[FollowUp]:
     days = c.playbook.follow_up
     found: list[FollowUp] = []
 
@@ -179,25 +190,28 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
 
     for meeting in c.meetings:
         if meeting.outcome is None:
-            planned = f"{meeting.id}:{meeting.on}"
-            found.append(
-                _ahead_of(
-                    FollowUpKind.meeting_reminder,
-                    planned,
-                    meeting.on,
-                    days.meeting_reminder_before,
-                    Audience.invitees,
-                    meeting.invitees or [c.coordinator],
-                    f"Reminder: {meeting.kind.value} meeting {meeting.id} on {meeting.on}.",
+            held = meeting.held_on if as_held else None
+            day = held or meeting.on  # the outcome is awaited from the day it was held
+            planned = f"{meeting.id}:{day}"
+            if held is None:  # a meeting already held needs no reminder of it
+                found.append(
+                    _ahead_of(
+                        FollowUpKind.meeting_reminder,
+                        planned,
+                        meeting.on,
+                        days.meeting_reminder_before,
+                        Audience.invitees,
+                        meeting.invitees or [c.coordinator],
+                        f"Reminder: {meeting.kind.value} meeting {meeting.id} on {meeting.on}.",
+                    )
                 )
-            )
             found.append(
                 _to_coordinator(
                     c,
                     FollowUpKind.outcome_reminder,
                     planned,
-                    _at(meeting.on + _days(days.outcome_reminder)),
-                    f"The {meeting.kind.value} meeting {meeting.id} of {meeting.on} has no "
+                    _at(day + _days(days.outcome_reminder)),
+                    f"The {meeting.kind.value} meeting {meeting.id} of {day} has no "
                     "recorded outcome yet (record_meeting_outcome).",
                 )
             )
@@ -206,9 +220,9 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
                     c,
                     FollowUpKind.outcome_escalation,
                     planned,
-                    _at(meeting.on + _days(days.outcome_escalation)),
+                    _at(day + _days(days.outcome_escalation)),
                     f"Escalation: {days.outcome_escalation} days after the "
-                    f"{meeting.kind.value} meeting {meeting.id} of {meeting.on} of "
+                    f"{meeting.kind.value} meeting {meeting.id} of {day} of "
                     f"{c.name}, its outcome is still not recorded.",
                 )
             )
@@ -250,36 +264,7 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
                 "(a speaker, a peer organisation, a partner's sub-project, a site visit).",
             )
         )
-        for action in c.actions:
-            if action.due_on is None or action.status in (ActionStatus.done, ActionStatus.cancelled):
-                continue
-            owner = [action.owner] if action.owner else [c.coordinator]
-            due = f"{action.id}:{action.due_on}"
-            found.append(
-                _ahead_of(
-                    FollowUpKind.action_due_reminder,
-                    due,
-                    action.due_on,
-                    days.action_due_reminder_before,
-                    Audience.action_owner,
-                    owner,
-                    f"Action {action.id} '{action.title}' is due on {action.due_on}.",
-                )
-            )
-            found.append(
-                _follow_up(
-                    FollowUpKind.action_overdue,
-                    due,
-                    _at(action.due_on),
-                    Audience.coordinator,
-                    [c.coordinator, *owner],
-                    f"Action {action.id} '{action.title}' of {', '.join(owner)} is due "
-                    "today and not done: an accountability item is opened.",
-                    system_trigger=T.open_accountability_item,
-                    system_payload={"action": action.id},
-                )
-            )
-
+        found.extend(_action_follow_ups(c))
     found.append(
         _to_office(
             c,
@@ -291,6 +276,93 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
         )
     )
     return found
+
+
+def _action_follow_ups(c: Coalition) -> list[FollowUp]:
+    days = c.playbook.follow_up
+    found: list[FollowUp] = []
+    for action in c.actions:
+        if action.due_on is None or action.status in (ActionStatus.done, ActionStatus.cancelled):
+            continue
+        # Nobody owns an unassigned action, so its reminders go to the coordinator, once.
+        owner = [action.owner] if action.owner else [c.coordinator]
+        due = f"{action.id}:{action.due_on}"
+        found.append(
+            _ahead_of(
+                FollowUpKind.action_due_reminder,
+                due,
+                action.due_on,
+                days.action_due_reminder_before,
+                Audience.action_owner if action.owner else Audience.coordinator,
+                owner,
+                f"Action {action.id} '{action.title}' is due on {action.due_on}.",
+            )
+        )
+        found.append(
+            _follow_up(
+                FollowUpKind.action_overdue,
+                due,
+                _at(action.due_on),
+                Audience.coordinator,
+                list(dict.fromkeys([c.coordinator, *owner])),
+                overdue_message(action, action.due_on),
+                system_trigger=T.open_accountability_item,
+                system_payload={"action": action.id},
+            )
+        )
+    return found
+
+
+ITEM_OPENED = "An accountability item is opened."
+
+
+def overdue_message(action: Action, on: date) -> str:
+    """What an overdue action's follow-up says on day `on`: due today, or how many days
+    overdue it is (an action recorded past its due date, a delivery that came late). Each
+    sentence whole, so that it translates as one."""
+    late = (on - action.due_on).days if action.due_on is not None else 0
+    a, title, owner, due = action.id, action.title, action.owner, action.due_on
+    if late <= 0 and owner:
+        said = f"Action {a} '{title}' of {owner} is due today and not done."
+    elif late <= 0:
+        said = f"Action {a} '{title}' has no owner and is due today and not done."
+    elif late == 1 and owner:
+        said = f"Action {a} '{title}' of {owner} is 1 day overdue (due {due}) and not done."
+    elif late == 1:
+        said = f"Action {a} '{title}' has no owner and is 1 day overdue (due {due}) and not done."
+    elif owner:
+        said = f"Action {a} '{title}' of {owner} is {late} days overdue (due {due}) and not done."
+    else:
+        said = f"Action {a} '{title}' has no owner and is {late} days overdue (due {due}) and not done."
+    return f"{said} {ITEM_OPENED}"
+
+
+def past_due_warnings(before: Coalition, after: Coalition, now: datetime) -> list[str]:
+    """Said in the reply to a trigger that gave an action a due date already past, during
+    execution: its accountability item is opened at once, by the engine, in the same step."""
+    if after.state not in EXECUTION:
+        return []
+    today = now.astimezone(UTC).date()
+    was = {a.id: a.due_on for a in before.actions}
+    return [
+        f"Action {a.id} was due on {a.due_on}, already past: an accountability item is opened for it now."
+        for a in after.actions
+        if a.due_on is not None
+        and a.due_on < today
+        and was.get(a.id) != a.due_on
+        and a.status not in (ActionStatus.done, ActionStatus.cancelled)
+    ]
+
+
+def as_of(follow_up: FollowUp, c: Coalition, now: datetime) -> FollowUp:
+    """The follow-up as it reads at `now`: an overdue action says how overdue it is then.
+    Only the words change; the key, and so what was delivered, stays."""
+    if follow_up.kind != FollowUpKind.action_overdue:
+        return follow_up
+    action = c.action(str(follow_up.system_payload.get("action", "")))
+    if action is None or action.due_on is None:
+        return follow_up
+    return follow_up.model_copy(update={"message": overdue_message(action, now.astimezone(UTC).date())})
 
 
 def night_candle_at(c: Coalition, last_activity_at: datetime, *, exact: bool = False) -> datetime:

@@ -25,7 +25,7 @@ from lemniscate.models.events import Actor, Event
 from lemniscate.models.json_input import UnreadableJson, check_value
 from lemniscate.models.names import name_key
 from lemniscate.models.payloads import StartCoalition
-from lemniscate.models.records import Record
+from lemniscate.models.records import Numbering, Record
 from lemniscate.models.sentence import Sentence
 from lemniscate.states import playbooks, policy
 from lemniscate.states.checks import field
@@ -394,7 +394,16 @@ def genesis(event: Event) -> Coalition:
         state=INITIAL_STATE,
         parent=start.parent,
         partners=[partner_from(q, event.at.date()) for q in start.partners],
+        # The journal's start says how ids are numbered, so a replay (the workflow's, the
+        # audit's) numbers them as the coalition did: without it, the shared counter.
+        numbering=start.numbering or Numbering.shared,
     )
+
+
+def created_id(before: Coalition, after: Coalition) -> str | None:
+    """The id of the record a trigger created (`add_action` -> A3), if it created one."""
+    had = set(before.record_ids())
+    return next((i for i in after.record_ids() if i not in had), None)
 
 
 def replay(events: Iterable[Event]) -> Coalition:

@@ -118,11 +118,14 @@ async def test_start_show_fire_and_refusal_as_problem_details(
     accepted = await _fire(client, "api-walk", "record_intent", {"intent": "Act together."}, reason="agreed")
     assert accepted.status_code == 200
     assert accepted.json()["trigger"] == "record_intent"
-    assert accepted.json()["state"] == "intent_and_interests"
+    assert accepted.json()["state"] == "intent_and_interests" and accepted.json()["created"] is None
+    meeting = {"kind": "exploration", "on": "2027-03-04", "invitees": ["VNG", "Aedes"]}
+    planned = await _fire(client, "api-walk", "plan_meeting", meeting)
+    assert planned.status_code == 200 and planned.json()["created"] == "M1"  # the id it created
     journal = (await client.get("/coalitions/api-walk/journal", headers=auth("auditor"))).json()
-    assert journal[-1]["event"]["trigger"] == "record_intent"
+    assert journal[-2]["event"]["trigger"] == "record_intent"
     # The journal names the authenticated identity, never something from the body.
-    assert journal[-1]["event"]["actor"] == {
+    assert journal[-2]["event"]["actor"] == {
         "id": "anna",
         "role": "coordinator",
         "organisation": None,

@@ -33,17 +33,18 @@ from lemniscate.audit.refusals import ENV_REFUSAL_LOG, log_path, read_refusals, 
 from lemniscate.audit.report import AuditReport, Gathered, assemble, build_report, gather
 from lemniscate.audit.verify import verify_file, verify_text
 from lemniscate.audit.wording import sentence
-from lemniscate.cli.audit import EXIT_MISMATCH, audit
+from lemniscate.cli.audit import audit
+from lemniscate.cli.exits import EXIT_MISMATCH
 from lemniscate.coalitions import CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models import chain
 from lemniscate.models.events import Actor, Role
-from lemniscate.models.journal import JournalEntry, TriggerRequest
+from lemniscate.models.journal import TriggerRequest
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import CoalitionInput, workflow_id
 from tests.support.servers import borrow, running_worker, skip, time_skipping_env
-from tests.support.workflows import eventually, walk_service
+from tests.support.workflows import eventually, resealed, walk_service
 
 LIFE = "audit-lifecycle"
 LONG = "audit-long"
@@ -95,6 +96,13 @@ async def _lifecycle(env_sleep: Any, service: CoalitionService, log: Path) -> No
     await walk_service(service, LIFE, steps[8:])
     await env_sleep(timedelta(days=95))  # the progress review comes due: the engine steps
     cycle = [s for s in walks.taskforce_one_cycle() if s.trigger != "start_monitoring"]
+    # Added past its due date: the engine opens the item in the same task as the update.
+    cycle = [
+        dataclasses.replace(s, payload={**s.payload, "due_on": "2027-01-15"})
+        if s.trigger == "add_action"
+        else s
+        for s in cycle
+    ]
     await walk_service(service, LIFE, [*cycle, *walks.taskforce_closing()])
     await service._client.get_workflow_handle(workflow_id(LIFE)).result()
 
@@ -153,6 +161,9 @@ async def test_full_lifecycle_exported_in_every_format_and_verified(audited: Aud
     engine = _entry(report, "start_monitoring")
     assert engine.entry.event.actor.role == Role.system and engine.kind == "step"
     assert engine.source is not None and engine.source.kind == "follow-up"
+    same_task = _entry(report, "open_accountability_item")
+    assert same_task.source is not None and same_task.source.kind == "follow-up"
+    assert "already due when update" in same_task.source.detail
     found = _entry(report, "found")
     assert (found.entry.from_state, found.entry.to_state) == ("founding", "doing")
     assert [(g.name, g.held) for g in found.guards] == [("founding_basis", True), ("enough_committed", True)]
@@ -268,16 +279,6 @@ def _without_update(runs: list[RunHistory], seq: int, gathered: Gathered) -> lis
     return doctored
 
 
-def _resealed(journal: list[JournalEntry]) -> list[JournalEntry]:
-    """A forger's journal: every hash recomputed, so the chain alone looks intact."""
-    sealed: list[JournalEntry] = []
-    for entry in journal:
-        prev = chain.GENESIS if not sealed else sealed[-1].hash
-        body = entry.model_copy(update={"prev_hash": prev, "hash": None})
-        sealed.append(body.model_copy(update={"hash": chain.entry_hash(body.model_dump(mode="json"))}))
-    return sealed
-
-
 async def test_dropped_history_event_and_forged_journal_are_mismatches(audited: Audited) -> None:
     gathered = audited.gathered
     seq = _entry(audited.lifecycle, "map_topic", 1).entry.seq
@@ -297,7 +298,7 @@ async def test_dropped_history_event_and_forged_journal_are_mismatches(audited: 
     payload = {**entry.event.payload, "topic": "Something else"}
     journal[seq - 1] = entry.model_copy(update={"event": entry.event.model_copy(update={"payload": payload})})
     forged = await assemble(
-        dataclasses.replace(gathered, journal=_resealed(journal)), refusal_log=audited.refusal_log
+        dataclasses.replace(gathered, journal=resealed(journal)), refusal_log=audited.refusal_log
     )
     assert forged.chain.intact  # the chain was recomputed...
     assert any(
@@ -306,7 +307,7 @@ async def test_dropped_history_event_and_forged_journal_are_mismatches(audited: 
     missing = await assemble(
         dataclasses.replace(
             gathered,
-            journal=_resealed(
+            journal=resealed(
                 [
                     e.model_copy(update={"seq": i})
                     for i, e in enumerate([e for e in gathered.journal if e.seq != seq], start=1)

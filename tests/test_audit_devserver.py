@@ -22,7 +22,8 @@ from lemniscate.api import problems
 from lemniscate.api.audit_routes import CHAIN_HEAD_HEADER, FINDINGS_HEADER, audit_router
 from lemniscate.api.auth import KeyEntry, KeyRing
 from lemniscate.audit.refusals import ENV_REFUSAL_LOG, record_refusal
-from lemniscate.cli.audit import EXIT_MISMATCH, audit
+from lemniscate.cli.audit import audit
+from lemniscate.cli.exits import EXIT_MISMATCH
 from lemniscate.coalitions import CoalitionService, PortfolioFilter
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR as READER

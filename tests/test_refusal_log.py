@@ -1,7 +1,8 @@
 """Every refusal reaches the refusal log with the surface it came from, against a real dev
 server and worker: the API's and the dashboard's (a missing field, a guard, who asked), a
 bulk operation's on each coalition it aims at, and the CLI's before it connects; a missing
-field reads the same on the API and the dashboard; the audit counts them all."""
+field reads the same on the API and the dashboard; a bulk request refused before it starts
+(a missing field, an unknown trigger); the audit counts them all."""
 
 from __future__ import annotations
 
@@ -188,3 +189,23 @@ def test_the_cli_logs_what_it_refuses_before_it_connects(tmp_path: Path) -> None
     assert [(r["source"], r["coalition_id"], r["reasons"]) for r in logged] == [
         ("cli", "log-cli", ["intent: Field required"])
     ]
+
+
+async def test_a_bulk_request_refused_before_it_starts_is_logged(stack: Stack) -> None:
+    """A missing required field and an unknown trigger are refused by the service's gate,
+    like the rest, so they reach the log under the bulk operation's id."""
+    missing = await stack.api.post(
+        "/bulk",
+        headers=_auth("coordinator"),
+        json={"id": "no-intent", "where": {"programme": PROGRAMME}, "trigger": "record_intent"},
+    )
+    assert missing.status_code == 422 and missing.json()["detail"] == "intent: Field required"
+    unknown = await stack.api.post(
+        "/bulk",
+        headers=_auth("coordinator"),
+        json={"id": "no-such", "where": {"programme": PROGRAMME}, "trigger": "frobnicate"},
+    )
+    assert unknown.status_code == 422 and "there is no trigger 'frobnicate'" in unknown.json()["detail"]
+    assert _lines(stack.log, "bulk/no-intent") == [("api", "record_intent", ["intent: Field required"])]
+    [(source, trigger, reasons)] = _lines(stack.log, "bulk/no-such")
+    assert (source, trigger) == ("api", "frobnicate") and "there is no trigger" in reasons[0]

@@ -57,6 +57,7 @@ async def test_region_is_its_own_coalition_and_signals_the_national_table(
         assert [p.name for p in region.coalition.partners] == ["Mitros", "Careyn"]
         assert region.coalition.initiators == ["Gemeente Utrecht"]
         assert region.overview.state == "intent_and_interests"
+        assert region.coalition.numbering == "per_kind"  # a new coalition, numbered per kind
 
         await service.fire(
             "regio-utrecht",

@@ -37,6 +37,7 @@ from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.workflows.coalition import (
     JOURNAL_IN_SEGMENTS,
+    MEETINGS_AS_HELD,
     NIGHT_CANDLE_AT_DELIVERY_TIME,
     PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
     CoalitionWorkflow,
@@ -61,6 +62,7 @@ ESIGN = Actor(id="esign", role=Role.integration, allowed_triggers=["sign_foundin
 PATCHES = {
     "TemporalChangeVersion": [
         JOURNAL_IN_SEGMENTS,
+        MEETINGS_AS_HELD,
         NIGHT_CANDLE_AT_DELIVERY_TIME,
         PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
     ]

@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
 __all__ = [
     "AUDIENCE_RECHECK",
     "JOURNAL_IN_SEGMENTS",
+    "MEETINGS_AS_HELD",
     "NIGHT_CANDLE_AT_DELIVERY_TIME",
     "PUBLISH_AT_ONCE_TO_AN_AUDIENCE",
     "CoalitionWorkflow",
@@ -58,6 +59,10 @@ PUBLISH_AT_ONCE_TO_AN_AUDIENCE = "publish-at-once-to-an-audience"
 # A run hands on only the journal entries it recorded, and continues as new once they weigh
 # a quarter of Temporal's payload limit (see `models.bounds`).
 JOURNAL_IN_SEGMENTS = "journal-in-segments"
+# A meeting marked held (early or late) is planned from the day it was held: its reminder
+# retired, its outcome reminders counted from then. It moves timers, so runs that started
+# before it keep planning from the planned day.
+MEETINGS_AS_HELD = "meetings-as-held"
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -78,6 +83,7 @@ class CoalitionWorkflow:
         self._lean_publishing = workflow.patched(PUBLISH_AT_ONCE_TO_AN_AUDIENCE)
         self._publisher = Publisher(self._run, self._deliveries, lambda: self._ending, self._lean_publishing)
         self._in_segments = workflow.patched(JOURNAL_IN_SEGMENTS)
+        self._as_held = workflow.patched(MEETINGS_AS_HELD)
 
     @workflow.run
     async def run(self, input: CoalitionInput) -> CoalitionView:
@@ -127,6 +133,7 @@ class CoalitionWorkflow:
         kept = self._run.recall(request, workflow.now())
         if kept is not None and kept.fingerprint == idempotency.fingerprint(request):
             return kept.reply
+        before = self._run.coalition
         entry = self._accept(request, decided)
         reply = Accepted(
             seq=entry.seq,
@@ -136,7 +143,11 @@ class CoalitionWorkflow:
             round=entry.round,
             side=entry.side,
             allowed=states.allowed_triggers(self._run.coalition),
-            warnings=states.warnings(self._run.coalition),
+            warnings=[
+                *states.warnings(self._run.coalition),
+                *followups.past_due_warnings(before, self._run.coalition, workflow.now()),
+            ],
+            created=states.created_id(before, self._run.coalition),
         )
         self._run.remember(request, reply, workflow.now())
         return reply
@@ -199,8 +210,9 @@ class CoalitionWorkflow:
 
     @workflow.query(name="follow_ups")
     def follow_ups(self) -> list[followups.FollowUp]:
-        """Pending follow-ups, earliest first."""
-        return [f for f in self._plan() if f.key not in self._run.sent_keys]
+        """Pending follow-ups, earliest first, worded as of now (how overdue)."""
+        c, now = self._run.coalition, workflow.now()
+        return [followups.as_of(f, c, now) for f in self._plan() if f.key not in self._run.sent_keys]
 
     @workflow.query(name="delivered_follow_ups")
     def delivered_follow_ups(self) -> list[FollowUpRecord]:
@@ -238,7 +250,9 @@ class CoalitionWorkflow:
         c, last_activity_at = self._run.coalition, self._run.last_activity_at
         cached = self._planned_for
         if cached is None or cached[0] is not c or cached[1] != last_activity_at:
-            planned = followups.plan(c, last_activity_at, exact_night_candle=self._exact_night_candle)
+            planned = followups.plan(
+                c, last_activity_at, exact_night_candle=self._exact_night_candle, as_held=self._as_held
+            )
             cached = self._planned_for = (c, last_activity_at, planned)
         return cached[2]
 
@@ -264,6 +278,8 @@ class CoalitionWorkflow:
         for follow_up in self._plan():
             if follow_up.key in self._run.sent_keys or not follow_up.deliverable(now):
                 continue
+            # Said as it is now: delivered after its day, an overdue action says how late.
+            follow_up = followups.as_of(follow_up, self._run.coalition, now)
             self._run.mark_sent(follow_up, now)
             self._log.info("follow-up due", kind=follow_up.kind.value, key=follow_up.key)
             if follow_up.system_trigger is not None:

@@ -10,6 +10,7 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from lemniscate import states
     from lemniscate.models.journal import TriggerRequest
+    from lemniscate.models.records import Numbering
     from lemniscate.workflows.io import SYSTEM, WORKFLOW_NAME, CoalitionInput, workflow_id
     from lemniscate.workflows.log import WorkflowLogger
     from lemniscate.workflows.state import RunState
@@ -32,7 +33,9 @@ async def flush(run: RunState, log: WorkflowLogger) -> None:
 
 
 async def _start_region(run: RunState, request: TriggerRequest) -> None:
-    region = {**request.payload["region"], "parent": run.coalition.id}
+    # A new coalition: its records numbered per kind unless the region's payload says how, as
+    # the service's gate does for every start (the child's start request records it).
+    region = {"numbering": Numbering.per_kind.value, **request.payload["region"], "parent": run.coalition.id}
     start = TriggerRequest(trigger=states.START, payload=region, actor=request.actor, reason=request.reason)
     await workflow.start_child_workflow(
         WORKFLOW_NAME,

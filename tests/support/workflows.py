@@ -21,6 +21,8 @@ from temporalio.converter import decode_typed_search_attributes
 
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples.walks import Step
+from lemniscate.models import chain
+from lemniscate.models.journal import JournalEntry
 from lemniscate.workflows.io import CoalitionView
 
 T = TypeVar("T")
@@ -132,3 +134,13 @@ def shift_dates(steps: Iterable[Step], days: int) -> list[Step]:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def resealed(journal: list[JournalEntry]) -> list[JournalEntry]:
+    """A forger's journal: every hash recomputed, so the chain alone looks intact."""
+    sealed: list[JournalEntry] = []
+    for entry in journal:
+        prev = chain.GENESIS if not sealed else sealed[-1].hash
+        body = entry.model_copy(update={"prev_hash": prev, "hash": None})
+        sealed.append(body.model_copy(update={"hash": chain.entry_hash(body.model_dump(mode="json"))}))
+    return sealed
