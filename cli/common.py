@@ -17,16 +17,18 @@ from pydantic import ValidationError
 from lemniscate import states
 from lemniscate.cli import render
 from lemniscate.cli.exits import EXIT_ERROR, EXIT_REFUSED, EXIT_UNAVAILABLE
+from lemniscate.cli.speech import say
 from lemniscate.cluster import ClusterError, ClusterSettings, ClusterUnavailableError, connect
 from lemniscate.coalitions import CoalitionError, CoalitionRefused, CoalitionService
 from lemniscate.models.events import Actor, Role
+from lemniscate.models.sentence import Sentence
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(say(Sentence("cli.error", "error: {message}", message=message)), err=True)
     sys.exit(code)
 
 
@@ -43,7 +45,7 @@ def handles_errors(command: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, 
         except ClusterUnavailableError as error:
             fail(str(error), EXIT_UNAVAILABLE)
         except (CoalitionError, ClusterError) as error:
-            fail(str(error))
+            fail(error.args[0] if error.args and isinstance(error.args[0], str) else str(error))
         return None
 
     return wrapper

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from lemniscate import states
-from lemniscate.cli import exits, render
+from lemniscate.cli import exits, render, speech
 from lemniscate.cli.audit import audit
 from lemniscate.cli.bulk import bulk
 from lemniscate.cli.codec_server import codec_server
@@ -44,7 +44,14 @@ from lemniscate.states.describe import mermaid, method_description
     epilog=exits.help_table(),
 )
 @click.version_option(package_name="lemniscate")
-def cli() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="Language of what people read (default: LC_ALL/LC_MESSAGES/LANG, else LEMNISCATE_LANGUAGE, "
+    "else nl). JSON output is the same in every language.",
+)
+def cli(lang: str | None) -> None:
     """Lemniscate runs vital coalitions: alliances of governments and civil society
     organisations that go round the zij-ik-wij-het lemniscate, are founded, execute,
     and one day transform or close. Every coalition is a durable Temporal workflow.
@@ -58,19 +65,17 @@ def cli() -> None:
       lemniscate do taskforce-wonen-zorg plan_collaboration
       lemniscate keys add --id aedes-piet --role partner --organisation Aedes
 
-    The CLI is the operator's tool, on the server: it talks to Temporal directly and says
-    who acts with --as (nothing checks that claim but access to Temporal). People and
+    The CLI is the operator's tool, on the server: it talks to Temporal directly and acts
+    as whom --as names (nothing checks that claim but access to Temporal; a partner reads
+    only its organisation's coalitions, without others' confidential records). People and
     integrations use the dashboard and the HTTP API, each with a key of its own from
     `lemniscate keys`.
-
-    The CLI is the operator's tool on the server: it talks to Temporal directly and acts
-    as whom `--as` names (a partner reads only its organisation's coalitions, without
-    others' confidential records). People and integrations use the dashboard and the API.
 
     Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* as
     for any Temporal client; unset TEMPORAL_ADDRESS means the embedded server of
     `lemniscate up` (data in LEMNISCATE_DATA_DIR, default ./.lemniscate).
     """
+    speech.choose(lang)
 
 
 @cli.command()

@@ -6,11 +6,14 @@ import json
 from datetime import datetime
 from typing import Any
 
+from lemniscate.cli.speech import say
 from lemniscate.coalitions import PortfolioRow
 from lemniscate.models.bulk import BulkProgress
 from lemniscate.models.coalition import ActionStatus
 from lemniscate.models.journal import JournalEntry
+from lemniscate.models.sentence import Sentence
 from lemniscate.states.describe import method_description
+from lemniscate.states.words import state_word, trigger_word
 from lemniscate.workflows.io import Accepted, CoalitionView
 
 
@@ -27,64 +30,128 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
+def _yes(flag: bool) -> str:
+    return say(Sentence("cli.yes", "yes") if flag else Sentence("cli.no", "no"))
+
+
+def _headers(*names: Sentence) -> list[str]:
+    return [say(name) for name in names]
+
+
 def coalition(view: CoalitionView) -> str:
     c, o, s = view.coalition, view.overview, view.status
+    programme = say(Sentence("cli.programme", "  [programme {programme}]", programme=c.task.programme or ""))
+    step = say(Sentence("cli.step", ", step {step}", step=o.step or 0))
+    risk = say(Sentence("cli.at-risk", "   AT RISK (night candle)"))
     out = [
         f"{c.name} ({c.id})",
-        f"  task       {c.task.title}" + (f"  [programme {c.task.programme}]" if c.task.programme else ""),
-        f"  state      {o.state}: {o.title}",
-        f"  where      round {o.round.value}, side {o.side.value}" + (f", step {o.step}" if o.step else ""),
-        f"  track      {o.track or '-'}   founded {'yes' if o.founded else 'no'}   playbook {o.playbook}",
-        f"  activity   last {_when(s.last_activity_at)}   next follow-up "
-        f"{_when(s.next_follow_up_at)}" + ("   AT RISK (night candle)" if s.at_risk else ""),
+        say(Sentence("cli.task", "  task       {title}", title=c.task.title))
+        + (programme if c.task.programme else ""),
+        say(Sentence("cli.state", "  state      {state}: {title}", state=state_word(o.state), title=o.title)),
+        say(
+            Sentence(
+                "cli.where", "  where      round {round}, side {side}", round=o.round.value, side=o.side.value
+            )
+        )
+        + (step if o.step else ""),
+        say(
+            Sentence(
+                "cli.track",
+                "  track      {track}   founded {founded}   playbook {playbook}",
+                track=o.track or "-",
+                founded=_yes(o.founded),
+                playbook=o.playbook,
+            )
+        ),
+        say(
+            Sentence(
+                "cli.activity",
+                "  activity   last {last}   next follow-up {next}",
+                last=_when(s.last_activity_at),
+                next=_when(s.next_follow_up_at),
+            )
+        )
+        + (risk if s.at_risk else ""),
     ]
     if c.parent:
-        out.append(f"  national   {c.parent} (this is one of its regional alliances)")
+        out.append(
+            say(
+                Sentence(
+                    "cli.national",
+                    "  national   {parent} (this is one of its regional alliances)",
+                    parent=c.parent,
+                )
+            )
+        )
     if c.regions:
-        out.append(f"  regions    {', '.join(c.regions)}")
+        out.append(say(Sentence("cli.regions", "  regions    {regions}", regions=", ".join(c.regions))))
     if c.signals:
-        out += ["", "Signals from the regions"]
+        out += ["", say(Sentence("cli.signals", "Signals from the regions"))]
         out += [f"  {s.kind.value:<11} {s.region}: {s.description}" for s in c.signals]
     if c.partners:
         rows = [
             [
                 p.name,
-                "yes" if p.interview else ("not reached" if p.not_reached_reason else "no"),
+                say(Sentence("cli.not-reached", "not reached"))
+                if p.not_reached_reason and not p.interview
+                else _yes(p.interview is not None),
                 p.placement.role if p.placement else "-",
-                "yes" if p.committed else "no",
+                _yes(p.committed),
             ]
             for p in c.partners
         ]
-        out += ["", "Partners", _table(["name", "interviewed", "role", "committed"], rows)]
+        header = _headers(
+            Sentence("cli.col-name", "name"),
+            Sentence("cli.col-interviewed", "interviewed"),
+            Sentence("cli.col-role", "role"),
+            Sentence("cli.col-committed", "committed"),
+        )
+        out += ["", say(Sentence("cli.partners", "Partners")), _table(header, rows)]
     open_actions = [a for a in c.actions if a.status not in (ActionStatus.done, ActionStatus.cancelled)]
     if open_actions:
+        unassigned = say(Sentence("cli.unassigned", "unassigned"))
         rows = [
             [
                 a.id,
                 a.title,
-                a.owner or ("unassigned" if a.explicitly_unassigned else "?"),
+                a.owner or (unassigned if a.explicitly_unassigned else "?"),
                 a.funding.value if a.funding else "?",
                 str(a.due_on or "-"),
                 a.status.value,
             ]
             for a in open_actions
         ]
-        out += ["", "Open actions", _table(["id", "title", "owner", "funding", "due", "status"], rows)]
+        header = _headers(
+            Sentence("cli.col-id", "id"),
+            Sentence("cli.col-title", "title"),
+            Sentence("cli.col-owner", "owner"),
+            Sentence("cli.col-funding", "funding"),
+            Sentence("cli.col-due", "due"),
+            Sentence("cli.col-status", "status"),
+        )
+        out += ["", say(Sentence("cli.open-actions", "Open actions")), _table(header, rows)]
     steps = [t for t in o.triggers if t.available_here and t.trigger in _STEP_TRIGGERS]
     if steps:
-        out += ["", "Next steps"]
+        out += ["", say(Sentence("cli.next-steps", "Next steps"))]
+        ready, blocked = say(Sentence("cli.ready", "ready  ")), say(Sentence("cli.blocked", "blocked"))
         for t in steps:
-            out.append(f"  {'ready  ' if t.allowed else 'blocked'}  {t.trigger}: {t.summary}")
-            out += [f"             - {b}" for b in t.blockers]
+            out.append(
+                f"  {ready if t.allowed else blocked}  {say(trigger_word(t.trigger))}: {say(t.summary)}"
+            )
+            out += [f"             - {say(b)}" for b in t.blockers]
     records = [
         t.trigger for t in o.triggers if t.available_here and t.allowed and t.trigger not in _STEP_TRIGGERS
     ]
     if records:
-        out += ["", "Records you can add here", "  " + ", ".join(records)]
+        out += ["", say(Sentence("cli.records", "Records you can add here")), "  " + ", ".join(records)]
     if o.warnings:
-        out += ["", "Warnings", *[f"  ! {w}" for w in o.warnings]]
+        out += ["", say(Sentence("cli.warnings", "Warnings")), *[f"  ! {say(w)}" for w in o.warnings]]
     if view.refused_signals:
-        out += ["", "Refused signals", *[f"  x {r}" for r in view.refused_signals]]
+        out += [
+            "",
+            say(Sentence("cli.refused-signals", "Refused signals")),
+            *[f"  x {r}" for r in view.refused_signals],
+        ]
     return "\n".join(out)
 
 
@@ -93,15 +160,22 @@ _STEP_TRIGGERS = {t["name"] for t in method_description()["triggers"] if t["kind
 
 def accepted(reply: Accepted) -> str:
     made = f" -> {reply.created}" if reply.created else ""  # what it created: add_action -> A3
-    lines = [
-        f"accepted: {reply.trigger}{made} (#{reply.seq}); now in {reply.state} "
-        f"(round {reply.round}, side {reply.side})"
-    ]
-    return "\n".join([*lines, *[f"  ! {w}" for w in reply.warnings]])
+    line = Sentence(
+        "cli.accepted",
+        "accepted: {trigger}{made} (#{seq}); now in {state} (round {round}, side {side})",
+        trigger=reply.trigger,
+        made=made,
+        seq=reply.seq,
+        state=reply.state,
+        round=reply.round,
+        side=reply.side,
+    )
+    return "\n".join([say(line), *[f"  ! {say(w)}" for w in reply.warnings]])
 
 
 def refused(trigger: str, reasons: list[str]) -> str:
-    return "\n".join([f"refused: {trigger}", *[f"  - {r}" for r in reasons]])
+    head = say(Sentence("cli.refused", "refused: {trigger}", trigger=trigger))
+    return "\n".join([head, *[f"  - {say(r)}" for r in reasons]])
 
 
 def history(entries: list[JournalEntry], full: bool = False) -> str:
@@ -113,16 +187,16 @@ def history(entries: list[JournalEntry], full: bool = False) -> str:
             f"  [{moved}; round {e.round}, {e.side}]"
         )
         if e.event.reason:
-            line += f"\n       why: {e.event.reason}"
+            line += "\n       " + say(Sentence("cli.why", "why: {reason}", reason=e.event.reason))
         if full and e.event.payload:
             line += "\n       " + json.dumps(e.event.payload, ensure_ascii=False, default=str)
         lines.append(line)
-    return "\n".join(lines) or "(no entries)"
+    return "\n".join(lines) or say(Sentence("cli.no-entries", "(no entries)"))
 
 
 def portfolio(rows: list[PortfolioRow]) -> str:
     if not rows:
-        return "(no coalitions match)"
+        return say(Sentence("cli.no-match", "(no coalitions match)"))
     table = [
         [
             r.id,
@@ -130,13 +204,23 @@ def portfolio(rows: list[PortfolioRow]) -> str:
             r.round or "-",
             r.side or "-",
             r.programme or "-",
-            "yes" if r.at_risk else "",
+            _yes(True) if r.at_risk else "",
             _when(r.next_follow_up_at),
             r.status,
         ]
         for r in rows
     ]
-    return _table(["id", "state", "round", "side", "programme", "at risk", "next follow-up", "status"], table)
+    header = _headers(
+        Sentence("cli.col-id", "id"),
+        Sentence("cli.col-state", "state"),
+        Sentence("cli.col-round", "round"),
+        Sentence("cli.col-side", "side"),
+        Sentence("cli.col-programme", "programme"),
+        Sentence("cli.col-at-risk", "at risk"),
+        Sentence("cli.col-next", "next follow-up"),
+        Sentence("cli.col-status", "status"),
+    )
+    return _table(header, table)
 
 
 def method_text() -> str:

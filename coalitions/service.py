@@ -270,7 +270,9 @@ class CoalitionService:
         )
         if not policy.may_read(reader, view.coalition):
             raise _missing(slug)
-        return view
+        # Worked out again here from the same record (pure, a fraction of a millisecond), so
+        # its sentences reach every surface as Sentences, to be said in the reader's language.
+        return view.model_copy(update={"overview": states.overview(view.coalition)})
 
     async def journal(self, slug: str, reader: Actor, since: int = 0) -> builtins.list[JournalEntry]:
         """The entries after `since`, from every run of the coalition, as `reader` may see

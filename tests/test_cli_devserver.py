@@ -110,6 +110,12 @@ def test_walk_to_execution_and_survive_a_restart(stack: Stack) -> None:
     assert refused.exit_code == 2
     assert "refused: map_domain" in refused.output
     assert "5 of 5 prospective partners have no interview: VNG, Aedes, ActiZ, ZN, BZK" in refused.output
+    # The same refusal for a Dutch reader: the words change, the exit code does not.
+    dutch = stack.run("--lang", "nl", "do", SLUG, "map_domain")
+    assert dutch.exit_code == 2
+    assert "geweigerd: map_domain" in dutch.output
+    assert "Met 5 van de 5 beoogde partners is nog geen bilateraal gesprek gevoerd" in dutch.output
+    assert "no interview" not in dutch.output
 
     for step in walks.taskforce_to_execution():
         result = _do(stack, step)
