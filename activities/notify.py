@@ -27,8 +27,24 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from lemniscate.cluster.codec import ENV_ENCRYPTION_KEYS
+from lemniscate.language import choose, format_moment, translate
 from lemniscate.models.records import Record
-from lemniscate.states.followups import Audience, FollowUp
+from lemniscate.models.sentence import Sentence, from_wire
+from lemniscate.states.followups import Audience, FollowUp, FollowUpKind
+
+# What an e-mail's subject calls each follow-up.
+KIND_WORDS: dict[FollowUpKind, Sentence] = {
+    FollowUpKind.interview_reminder: Sentence("mail.interview_reminder", "interview reminder"),
+    FollowUpKind.outcome_reminder: Sentence("mail.outcome_reminder", "outcome reminder"),
+    FollowUpKind.outcome_escalation: Sentence("mail.outcome_escalation", "outcome escalation"),
+    FollowUpKind.meeting_reminder: Sentence("mail.meeting_reminder", "meeting reminder"),
+    FollowUpKind.progress_review: Sentence("mail.progress_review", "progress review"),
+    FollowUpKind.partner_meeting: Sentence("mail.partner_meeting", "partner meeting"),
+    FollowUpKind.action_due_reminder: Sentence("mail.action_due_reminder", "action due reminder"),
+    FollowUpKind.action_overdue: Sentence("mail.action_overdue", "action overdue"),
+    FollowUpKind.inactivity: Sentence("mail.inactivity", "inactivity"),
+    FollowUpKind.escalation: Sentence("mail.escalation", "escalation"),
+}
 
 SIGNATURE_HEADER = "X-Lemniscate-Signature"
 DELIVERY_HEADER = "X-Lemniscate-Delivery"
@@ -128,12 +144,21 @@ def email_follow_up(n: Notification) -> str:
     # Partners' addresses are theirs (`states.redaction` withholds them from other readers):
     # a follow-up to several goes to each without showing them the others'.
     message["To"] = recipients[0] if len(recipients) == 1 else "undisclosed-recipients:;"
-    message["Subject"] = f"[{n.coalition_name}] {n.follow_up.kind.value.replace('_', ' ')}"
+    language = choose()  # the office's: a follow-up goes to people whose choice is not known here
+    said = from_wire(n.follow_up.said) if n.follow_up.said else n.follow_up.message
+    kind = KIND_WORDS.get(n.follow_up.kind, n.follow_up.kind.value.replace("_", " "))
+    subject = Sentence("mail.subject", "[{name}] {kind}", name=n.coalition_name, kind=kind)
+    message["Subject"] = translate(subject, language)
     message["Message-ID"] = f"<{hashlib.sha256(n.delivery_id.encode()).hexdigest()}@lemniscate>"
-    message.set_content(
-        f"{n.follow_up.message}\n\nCoalition: {n.coalition_name} "
-        f"({n.coalition_id})\nDue: {n.follow_up.due_at:%Y-%m-%d %H:%M} UTC\n"
+    body = Sentence(
+        "mail.body",
+        "{message}\n\nCoalition: {name} ({id})\nDue: {due}\n",
+        message=said,
+        name=n.coalition_name,
+        id=n.coalition_id,
+        due=format_moment(n.follow_up.due_at, language),
     )
+    message.set_content(translate(body, language))
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()

@@ -12,13 +12,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypedDict, Unpack
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from lemniscate.models.coalition import Action, ActionStatus, Coalition, MeetingKind
+from lemniscate.models.coalition import ActionStatus, Coalition, MeetingKind
 from lemniscate.models.records import Record
+from lemniscate.models.sentence import Said, Sentence
 from lemniscate.states.names import StateName as S
 from lemniscate.states.names import TriggerName as T
+from lemniscate.states.overdue import overdue_message
+from lemniscate.states.overdue import past_due_warnings as past_due_warnings  # the workflow's
 from lemniscate.states.table import EXECUTION, STATE_INFO
+from lemniscate.states.words import meeting_kind_word, trigger_word
 
 # Reminders go out at the start of a working day rather than at midnight.
 DELIVERY_TIME = time(9, 0, tzinfo=UTC)
@@ -50,13 +54,22 @@ class FollowUp(Record):
     due_at: datetime
     audience: Audience
     recipients: list[str]
-    message: str
+    message: Said
+    # The message as data (`Sentence.wire`), so the channel that delivers it says it in the
+    # office's language; filled from `message` when that is a Sentence.
+    said: dict[str, Any] | None = None
     addresses: list[str] = Field(default_factory=list, description="known e-mail addresses")
     expires_at: datetime | None = None  # a reminder about a date that has passed is stale
     system_trigger: str | None = Field(
         default=None, description="what the engine itself fires when this comes due"
     )
     system_payload: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _keeps_its_sentence(self) -> FollowUp:
+        if self.said is None and isinstance(self.message, Sentence):
+            object.__setattr__(self, "said", self.message.wire())
+        return self
 
     def deliverable(self, now: datetime) -> bool:
         return self.due_at <= now and (self.expires_at is None or now < self.expires_at)
@@ -99,7 +112,13 @@ def plan(
                 FollowUpKind.escalation,
                 reminder.key,
                 reminder.due_at + _days(c.playbook.follow_up.escalation_after),
-                f"Escalation for {c.name}: not acted on since {reminder.due_at:%Y-%m-%d}: {reminder.message}",
+                Sentence(
+                    "followup.escalation",
+                    "Escalation for {name}: not acted on since {since}: {message}",
+                    name=c.name,
+                    since=f"{reminder.due_at:%Y-%m-%d}",
+                    message=reminder.message,
+                ),
             )
         )
     return sorted(
@@ -183,8 +202,13 @@ def _reminders(
                     FollowUpKind.interview_reminder,
                     f"{partner.name}:{partner.added_on}",
                     _at(partner.added_on + _days(days.interview_reminder)),
-                    f"{partner.name} was added on {partner.added_on} and has no interview "
-                    "yet: interview it or mark it not reached.",
+                    Sentence(
+                        "followup.interview",
+                        "{partner} was added on {added} and has no interview yet: interview it or mark it "
+                        "not reached.",
+                        partner=partner.name,
+                        added=str(partner.added_on),
+                    ),
                 )
             )
 
@@ -202,7 +226,13 @@ def _reminders(
                         days.meeting_reminder_before,
                         Audience.invitees,
                         meeting.invitees or [c.coordinator],
-                        f"Reminder: {meeting.kind.value} meeting {meeting.id} on {meeting.on}.",
+                        Sentence(
+                            "followup.meeting",
+                            "Reminder: {kind} meeting {meeting} on {on}.",
+                            kind=meeting_kind_word(meeting.kind.value),
+                            meeting=meeting.id,
+                            on=str(meeting.on),
+                        ),
                     )
                 )
             found.append(
@@ -211,8 +241,14 @@ def _reminders(
                     FollowUpKind.outcome_reminder,
                     planned,
                     _at(day + _days(days.outcome_reminder)),
-                    f"The {meeting.kind.value} meeting {meeting.id} of {day} has no "
-                    "recorded outcome yet (record_meeting_outcome).",
+                    Sentence(
+                        "followup.outcome",
+                        "The {kind} meeting {meeting} of {day} has no recorded outcome yet ({record}).",
+                        kind=meeting_kind_word(meeting.kind.value),
+                        meeting=meeting.id,
+                        day=str(day),
+                        record=trigger_word(T.record_meeting_outcome),
+                    ),
                 )
             )
             found.append(
@@ -221,9 +257,16 @@ def _reminders(
                     FollowUpKind.outcome_escalation,
                     planned,
                     _at(day + _days(days.outcome_escalation)),
-                    f"Escalation: {days.outcome_escalation} days after the "
-                    f"{meeting.kind.value} meeting {meeting.id} of {day} of "
-                    f"{c.name}, its outcome is still not recorded.",
+                    Sentence(
+                        "followup.outcome-escalation",
+                        "Escalation: {count} days after the {kind} meeting {meeting} of {day} of {name}, its "
+                        "outcome is still not recorded.",
+                        count=days.outcome_escalation,
+                        kind=meeting_kind_word(meeting.kind.value),
+                        meeting=meeting.id,
+                        day=str(day),
+                        name=c.name,
+                    ),
                 )
             )
         elif meeting.outcome.next_meeting_on is not None:
@@ -236,7 +279,12 @@ def _reminders(
                     days.meeting_reminder_before,
                     Audience.invitees,
                     meeting.outcome.attended,
-                    f"Reminder: the next meeting agreed at {meeting.id} is on {next_on}.",
+                    Sentence(
+                        "followup.next-meeting",
+                        "Reminder: the next meeting agreed at {meeting} is on {on}.",
+                        meeting=meeting.id,
+                        on=str(next_on),
+                    ),
                 )
             )
 
@@ -248,7 +296,12 @@ def _reminders(
                 FollowUpKind.progress_review,
                 f"{since}",
                 _at(since + _days(days.progress_review_every)),
-                f"Periodic progress review of {c.name} is due: a monitoring round opens (start_monitoring).",
+                Sentence(
+                    "followup.progress-review",
+                    "Periodic progress review of {name} is due: a monitoring round opens ({monitoring}).",
+                    name=c.name,
+                    monitoring=trigger_word(T.start_monitoring),
+                ),
                 system_trigger=T.start_monitoring if c.state == S.doing else None,
             )
         )
@@ -260,8 +313,12 @@ def _reminders(
                 FollowUpKind.partner_meeting,
                 f"{last_meeting}",
                 _at(last_meeting + _days(days.partner_meeting_every)),
-                f"Plan the next partner meeting of {c.name}, around inspiring content "
-                "(a speaker, a peer organisation, a partner's sub-project, a site visit).",
+                Sentence(
+                    "followup.partner-meeting",
+                    "Plan the next partner meeting of {name}, around inspiring content (a speaker, a peer "
+                    "organisation, a partner's sub-project, a site visit).",
+                    name=c.name,
+                ),
             )
         )
         found.extend(_action_follow_ups(c))
@@ -271,8 +328,13 @@ def _reminders(
             FollowUpKind.inactivity,
             last_activity_at.isoformat(),
             night_candle_at(c, last_activity_at, exact=exact_night_candle),
-            f"Nothing happened in {c.name} for {days.inactivity} days: it is at risk of "
-            "going out like a night candle.",
+            Sentence(
+                "followup.inactivity",
+                "Nothing happened in {name} for {count} days: it is at risk of going out like a "
+                "night candle.",
+                name=c.name,
+                count=days.inactivity,
+            ),
         )
     )
     return found
@@ -295,7 +357,13 @@ def _action_follow_ups(c: Coalition) -> list[FollowUp]:
                 days.action_due_reminder_before,
                 Audience.action_owner if action.owner else Audience.coordinator,
                 owner,
-                f"Action {action.id} '{action.title}' is due on {action.due_on}.",
+                Sentence(
+                    "followup.action-due",
+                    "Action {action} '{title}' is due on {due}.",
+                    action=action.id,
+                    title=action.title,
+                    due=str(action.due_on),
+                ),
             )
         )
         found.append(
@@ -313,47 +381,6 @@ def _action_follow_ups(c: Coalition) -> list[FollowUp]:
     return found
 
 
-ITEM_OPENED = "An accountability item is opened."
-
-
-def overdue_message(action: Action, on: date) -> str:
-    """What an overdue action's follow-up says on day `on`: due today, or how many days
-    overdue it is (an action recorded past its due date, a delivery that came late). Each
-    sentence whole, so that it translates as one."""
-    late = (on - action.due_on).days if action.due_on is not None else 0
-    a, title, owner, due = action.id, action.title, action.owner, action.due_on
-    if late <= 0 and owner:
-        said = f"Action {a} '{title}' of {owner} is due today and not done."
-    elif late <= 0:
-        said = f"Action {a} '{title}' has no owner and is due today and not done."
-    elif late == 1 and owner:
-        said = f"Action {a} '{title}' of {owner} is 1 day overdue (due {due}) and not done."
-    elif late == 1:
-        said = f"Action {a} '{title}' has no owner and is 1 day overdue (due {due}) and not done."
-    elif owner:
-        said = f"Action {a} '{title}' of {owner} is {late} days overdue (due {due}) and not done."
-    else:
-        said = f"Action {a} '{title}' has no owner and is {late} days overdue (due {due}) and not done."
-    return f"{said} {ITEM_OPENED}"
-
-
-def past_due_warnings(before: Coalition, after: Coalition, now: datetime) -> list[str]:
-    """Said in the reply to a trigger that gave an action a due date already past, during
-    execution: its accountability item is opened at once, by the engine, in the same step."""
-    if after.state not in EXECUTION:
-        return []
-    today = now.astimezone(UTC).date()
-    was = {a.id: a.due_on for a in before.actions}
-    return [
-        f"Action {a.id} was due on {a.due_on}, already past: an accountability item is opened for it now."
-        for a in after.actions
-        if a.due_on is not None
-        and a.due_on < today
-        and was.get(a.id) != a.due_on
-        and a.status not in (ActionStatus.done, ActionStatus.cancelled)
-    ]
-
-
 def as_of(follow_up: FollowUp, c: Coalition, now: datetime) -> FollowUp:
     """The follow-up as it reads at `now`: an overdue action says how overdue it is then.
     Only the words change; the key, and so what was delivered, stays."""
@@ -362,7 +389,9 @@ def as_of(follow_up: FollowUp, c: Coalition, now: datetime) -> FollowUp:
     action = c.action(str(follow_up.system_payload.get("action", "")))
     if action is None or action.due_on is None:
         return follow_up
-    return follow_up.model_copy(update={"message": overdue_message(action, now.astimezone(UTC).date())})
+    said = overdue_message(action, now.astimezone(UTC).date())
+    wire = said.wire() if isinstance(said, Sentence) else None
+    return follow_up.model_copy(update={"message": said, "said": wire})
 
 
 def night_candle_at(c: Coalition, last_activity_at: datetime, *, exact: bool = False) -> datetime:
