@@ -9,12 +9,12 @@ new one takes its place: nothing stale fires and nothing is lost.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from typing import Any, TypedDict, Unpack
 
 from pydantic import Field
 
 from lemniscate.models.coalition import ActionStatus, Coalition, MeetingKind
+from lemniscate.models.playbook import Audience, FollowUpKind
 from lemniscate.models.records import Record
 from lemniscate.states.names import StateName as S
 from lemniscate.states.names import TriggerName as T
@@ -22,26 +22,6 @@ from lemniscate.states.table import EXECUTION, STATE_INFO
 
 # Reminders go out at the start of a working day rather than at midnight.
 DELIVERY_TIME = time(9, 0, tzinfo=UTC)
-
-
-class Audience(StrEnum):
-    coordinator = "coordinator"
-    programme_office = "programme_office"
-    invitees = "invitees"
-    action_owner = "action_owner"
-
-
-class FollowUpKind(StrEnum):
-    interview_reminder = "interview_reminder"
-    outcome_reminder = "outcome_reminder"
-    outcome_escalation = "outcome_escalation"
-    meeting_reminder = "meeting_reminder"
-    progress_review = "progress_review"
-    partner_meeting = "partner_meeting"
-    action_due_reminder = "action_due_reminder"
-    action_overdue = "action_overdue"
-    inactivity = "inactivity"
-    escalation = "escalation"
 
 
 class FollowUp(Record):
@@ -70,8 +50,7 @@ def _days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
-# Reminders to the coordinator that go to the programme office when nobody acts on them.
-_ESCALATES = (FollowUpKind.interview_reminder, FollowUpKind.progress_review, FollowUpKind.partner_meeting)
+__all__ = ["Audience", "FollowUp", "FollowUpKind", "at_risk", "night_candle_at", "plan"]
 
 
 def plan(c: Coalition, last_activity_at: datetime, *, exact_night_candle: bool = False) -> list[FollowUp]:
@@ -82,7 +61,7 @@ def plan(c: Coalition, last_activity_at: datetime, *, exact_night_candle: bool =
     if STATE_INFO[c.state].final:
         return []
     found = _reminders(c, last_activity_at, exact_night_candle)
-    for reminder in [f for f in found if f.kind in _ESCALATES]:
+    for reminder in [f for f in found if f.kind in c.playbook.follow_up.escalate]:
         # Still in the plan after the delay means still not acted on: the fact is unchanged.
         found.append(
             _to_office(
@@ -139,7 +118,10 @@ def _to_coordinator(
 
 
 def _to_office(c: Coalition, kind: FollowUpKind, facts: str, due_at: datetime, message: str) -> FollowUp:
-    """To the task's programme office, or the coordinator when the task names none."""
+    """To the task's programme office, or the coordinator when the task names none or the
+    playbook sends escalations to the coordinator."""
+    if c.playbook.recipients.escalations == Audience.coordinator:
+        return _to_coordinator(c, kind, facts, due_at, message)
     return _follow_up(
         kind, facts, due_at, Audience.programme_office, [c.task.programme or c.coordinator], message
     )
@@ -161,8 +143,10 @@ def _ahead_of(
 
 
 def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: bool) -> list[FollowUp]:
-    days = c.playbook.follow_up
+    days, to = c.playbook.follow_up, c.playbook.recipients
     found: list[FollowUp] = []
+    meetings_to = to.meeting_reminders == Audience.invitees
+    actions_to = to.action_reminders == Audience.action_owner
 
     for partner in c.partners:
         if partner.interview is None and partner.not_reached_reason is None and partner.added_on:
@@ -186,8 +170,8 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
                     planned,
                     meeting.on,
                     days.meeting_reminder_before,
-                    Audience.invitees,
-                    meeting.invitees or [c.coordinator],
+                    Audience.invitees if meetings_to else Audience.coordinator,
+                    (meeting.invitees or [c.coordinator]) if meetings_to else [c.coordinator],
                     f"Reminder: {meeting.kind.value} meeting {meeting.id} on {meeting.on}.",
                 )
             )
@@ -220,8 +204,8 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
                     f"{meeting.id}-next:{next_on}",
                     next_on,
                     days.meeting_reminder_before,
-                    Audience.invitees,
-                    meeting.outcome.attended,
+                    Audience.invitees if meetings_to else Audience.coordinator,
+                    meeting.outcome.attended if meetings_to else [c.coordinator],
                     f"Reminder: the next meeting agreed at {meeting.id} is on {next_on}.",
                 )
             )
@@ -261,8 +245,8 @@ def _reminders(c: Coalition, last_activity_at: datetime, exact_night_candle: boo
                     due,
                     action.due_on,
                     days.action_due_reminder_before,
-                    Audience.action_owner,
-                    owner,
+                    Audience.action_owner if actions_to else Audience.coordinator,
+                    owner if actions_to else [c.coordinator],
                     f"Action {action.id} '{action.title}' is due on {action.due_on}.",
                 )
             )
