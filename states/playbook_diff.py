@@ -12,7 +12,7 @@ from lemniscate.states.words import trigger_word
 
 def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
     """Every setting by its dotted path, as a document names it (`follow_up.inactivity`)."""
-    if isinstance(value, dict) and (value or not prefix):
+    if isinstance(value, dict):  # an empty table sets nothing: its entries are "not set"
         found: dict[str, Any] = {}
         for key, item in value.items():
             found |= _flat(item, f"{prefix}{key}.")
