@@ -34,6 +34,7 @@ from lemniscate.cli.common import (
 )
 from lemniscate.cli.doctor import doctor
 from lemniscate.cli.keys import keys
+from lemniscate.cli.playbook import playbook
 from lemniscate.cluster import ClusterSettings
 from lemniscate.coalitions import Gate, PortfolioFilter
 from lemniscate.states.describe import mermaid, method_description
@@ -386,6 +387,7 @@ cli.add_command(audit)
 cli.add_command(doctor)
 cli.add_command(codec_server)
 cli.add_command(keys)
+cli.add_command(playbook)
 
 
 def main() -> None:

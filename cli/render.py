@@ -11,8 +11,11 @@ from lemniscate.coalitions import PortfolioRow
 from lemniscate.models.bulk import BulkProgress
 from lemniscate.models.coalition import ActionStatus
 from lemniscate.models.journal import JournalEntry
+from lemniscate.models.playbook import Playbook
 from lemniscate.models.sentence import Sentence
+from lemniscate.states.adoption import Impact
 from lemniscate.states.describe import method_description
+from lemniscate.states.playbook_diff import impact_lines
 from lemniscate.states.words import state_word, trigger_word
 from lemniscate.workflows.io import Accepted, CoalitionView
 
@@ -270,3 +273,28 @@ def bulk(progress: BulkProgress) -> str:
         if result.outcome != "accepted":
             lines.append(f"  {result.outcome:<8} {result.coalition_id}: " + " ".join(result.detail))
     return "\n".join(lines)
+
+
+def playbook(found: Playbook) -> str:
+    """A version's settings, every default spelt out, as a TOML document would name them."""
+    lines = [f"{found.ref}  {found.content_hash}", found.description, ""]
+    lines += [f"{key} = {value}" for key, value in _settings(found.model_dump(mode="json"))]
+    return "\n".join(lines)
+
+
+def _settings(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        if key in ("name", "version", "description") and not prefix:
+            continue
+        if isinstance(value, dict) and value:
+            found += _settings(value, f"{prefix}{key}.")
+        else:
+            found.append((f"{prefix}{key}", json.dumps(value)))
+    return found
+
+
+def impact(found: list[Impact]) -> str:
+    if not found:
+        return "no running coalition follows an older version."
+    return "\n".join(line for one in found for line in impact_lines(one))

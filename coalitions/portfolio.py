@@ -51,6 +51,7 @@ class PortfolioFilter(BulkFilter):
 
     due_before: datetime | None = None
     running_only: bool = False
+    playbooks: tuple[FilterValue, ...] = ()  # pinning any of these NAME@VERSION
     # What a reader who does not see the whole office may see: set by the service from who
     # asks (`visible_to`), never from what was asked.
     visibility: Visibility | None = None
@@ -78,6 +79,7 @@ class PortfolioFilter(BulkFilter):
             (sa.SIDE, self.side),
             (sa.PROGRAMME, self.programme),
             (sa.ORGANISATIONS, self.organisation),
+            (sa.PLAYBOOK, self.playbook),
         ):
             if value is not None:
                 clauses.append(f"{key.name} = {_quote(value)}")
@@ -85,6 +87,8 @@ class PortfolioFilter(BulkFilter):
             clauses.append(f"{sa.AT_RISK.name} = {'true' if self.at_risk else 'false'}")
         if self.due_before is not None:
             clauses.append(f"{sa.NEXT_FOLLOW_UP.name} <= {quote_time(self.due_before)}")
+        if self.playbooks:
+            clauses.append(f"{sa.PLAYBOOK.name} IN ({', '.join(map(_quote, self.playbooks))})")
         if self.running_only:
             clauses.append("ExecutionStatus = 'Running'")
         if self.visibility is not None:

@@ -11,7 +11,7 @@ Every refusal, the gate's or the workflow's, is logged with the surface it came 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -42,6 +42,7 @@ from lemniscate.coalitions.errors import (
 )
 from lemniscate.coalitions.gate import Gate, Payload
 from lemniscate.coalitions.journal import whole_journal
+from lemniscate.coalitions.playbooks import PlaybookRegistry
 from lemniscate.coalitions.portfolio import (
     PortfolioFilter,
     PortfolioRow,
@@ -56,6 +57,7 @@ from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.models.outbound import Subscription
 from lemniscate.models.sentence import Sentence, from_wire
 from lemniscate.states import policy, redaction
+from lemniscate.states.adoption import Impact
 from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import (
@@ -129,6 +131,7 @@ class CoalitionService:
         self._client = client
         self._task_queue = task_queue
         self.gate = Gate(refusal_log)
+        self.playbooks = PlaybookRegistry(client, task_queue)
 
     @property
     def task_queue(self) -> str:
@@ -144,6 +147,7 @@ class CoalitionService:
     async def start(
         self, payload: Payload, actor: Actor, reason: str | None = None, *, source: Source = "cli"
     ) -> CoalitionView:
+        payload = await self._pinned(states.START, payload, actor, source)
         request, coalition = self.gate.start_request(payload, actor, reason, source=source)
         if coalition.parent is not None:
             await self._require_parent(coalition.parent, coalition.id, actor, source)
@@ -223,8 +227,27 @@ class CoalitionService:
         """Fire one trigger. `request_id` is the caller's idempotency key: a retry of the same
         request applies once and gets the first reply; the key with another request is
         refused (`IdempotencyKeyReused`). See `models.idempotency`."""
+        if trigger == states.TriggerName.adopt_playbook:
+            payload = await self._pinned(trigger, payload, actor, source, slug)
         request = self.gate.trigger_request(slug, trigger, payload, actor, reason, source=source)
         return await self.send(slug, request, request_id, source=source)
+
+    async def _pinned(
+        self, trigger: str, payload: Payload, actor: Actor, source: Source, slug: str = ""
+    ) -> Payload:
+        """The payload with the content of the playbook version it names (`PlaybookRegistry.pin`);
+        a version that does not exist is refused and logged like any refusal."""
+        if not isinstance(payload, Mapping):
+            return payload
+        try:
+            return await self.playbooks.pin(trigger, payload)
+        except CoalitionRefused as refusal:
+            asked = payload.get("id") if trigger == states.START else slug
+            raise self.gate.refused(refusal, asked if isinstance(asked, str) else "", actor, source) from None
+
+    async def playbook_impact(self, name: str, version: int, reader: Actor) -> builtins.list[Impact]:
+        """What `name@version` would change for each running coalition on an older version."""
+        return await self.playbooks.impact(name, version, reader, self.view, self.list)
 
     async def send(
         self, slug: str, request: TriggerRequest, request_id: str | None = None, *, source: Source = "cli"

@@ -44,6 +44,7 @@ class BulkFilter(BaseModel):
     programme: FilterValue | None = None
     organisation: FilterValue | None = None
     at_risk: bool | None = None
+    playbook: FilterValue | None = None  # NAME@VERSION pinned
 
 
 class BulkRequest(Record):

@@ -28,6 +28,7 @@ from lemniscate.models.coalition import (
     WorkingForm,
     check_assignment,
 )
+from lemniscate.models.playbook import Playbook
 from lemniscate.models.records import Email, Name, Numbering, Record, Slug, Text
 from lemniscate.models.sentence import Sentence
 
@@ -45,6 +46,14 @@ class StartCoalition(Record):
     coordinator_email: Email | None = None
     playbook: Name = "default"
     playbook_version: int | None = Field(default=None, ge=1, description="latest when omitted")
+    # Filled in by the service from the playbook registry, so the coalition's first event
+    # carries what it pins and replay never asks the registry.
+    playbook_content: Playbook | None = Field(
+        default=None, description="set by the engine: the content of the version pinned"
+    )
+    playbook_hash: str | None = Field(
+        default=None, max_length=80, description="set by the engine: the content's hash"
+    )
     partners: Few[AddPartner] = Field(default_factory=list)
     parent: Slug | None = Field(
         default=None, description="the national coalition, for a regional or local mini-alliance"
@@ -311,3 +320,13 @@ class StartClosing(Record):
 
 
 StartCoalition.model_rebuild()
+
+
+class AdoptPlaybook(Record):
+    """Move the coalition to another published playbook version, on purpose. The service
+    fills in the content and its hash from the registry: the journal keeps what was adopted."""
+
+    playbook: Name
+    version: int = Field(ge=1)
+    content: Playbook | None = Field(default=None, description="set by the engine")
+    hash: str | None = Field(default=None, max_length=80, description="set by the engine")

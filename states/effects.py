@@ -317,6 +317,11 @@ def return_to_round_one(c: Coalition, x: p.Empty, e: Event) -> Coalition:
     return c.model_copy(update={"passes": c.passes + 1, "track": None})
 
 
+def adopt_playbook(c: Coalition, x: p.AdoptPlaybook, e: Event) -> Coalition:
+    # The check refused a request without content: the engine always fills it in.
+    return c if x.content is None else c.model_copy(update={"playbook": x.content})
+
+
 def found(c: Coalition, x: p.Empty, e: Event) -> Coalition:
     # Variant a continues in the concrete variant: a plan of approach.
     started = e.at.date() if c.track == Track.plan else None

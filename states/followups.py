@@ -9,12 +9,12 @@ new one takes its place: nothing stale fires and nothing is lost.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from typing import Any, TypedDict, Unpack
 
 from pydantic import Field, model_validator
 
 from lemniscate.models.coalition import ActionStatus, Coalition, MeetingKind
+from lemniscate.models.playbook import Audience, FollowUpKind
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Said, Sentence
 from lemniscate.states.names import StateName as S
@@ -26,26 +26,6 @@ from lemniscate.states.words import meeting_kind_word, trigger_word
 
 # Reminders go out at the start of a working day rather than at midnight.
 DELIVERY_TIME = time(9, 0, tzinfo=UTC)
-
-
-class Audience(StrEnum):
-    coordinator = "coordinator"
-    programme_office = "programme_office"
-    invitees = "invitees"
-    action_owner = "action_owner"
-
-
-class FollowUpKind(StrEnum):
-    interview_reminder = "interview_reminder"
-    outcome_reminder = "outcome_reminder"
-    outcome_escalation = "outcome_escalation"
-    meeting_reminder = "meeting_reminder"
-    progress_review = "progress_review"
-    partner_meeting = "partner_meeting"
-    action_due_reminder = "action_due_reminder"
-    action_overdue = "action_overdue"
-    inactivity = "inactivity"
-    escalation = "escalation"
 
 
 class FollowUp(Record):
@@ -83,8 +63,7 @@ def _days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
-# Reminders to the coordinator that go to the programme office when nobody acts on them.
-_ESCALATES = (FollowUpKind.interview_reminder, FollowUpKind.progress_review, FollowUpKind.partner_meeting)
+__all__ = ["Audience", "FollowUp", "FollowUpKind", "at_risk", "night_candle_at", "plan"]
 
 
 def plan(
@@ -104,7 +83,7 @@ def plan(
     if STATE_INFO[c.state].final:
         return []
     found = _reminders(c, last_activity_at, exact_night_candle, as_held)
-    for reminder in [f for f in found if f.kind in _ESCALATES]:
+    for reminder in [f for f in found if f.kind in c.playbook.follow_up.escalate]:
         # Still in the plan after the delay means still not acted on: the fact is unchanged.
         found.append(
             _to_office(
@@ -167,7 +146,10 @@ def _to_coordinator(
 
 
 def _to_office(c: Coalition, kind: FollowUpKind, facts: str, due_at: datetime, message: str) -> FollowUp:
-    """To the task's programme office, or the coordinator when the task names none."""
+    """To the task's programme office, or the coordinator when the task names none or the
+    playbook sends escalations to the coordinator."""
+    if c.playbook.recipients.escalations == Audience.coordinator:
+        return _to_coordinator(c, kind, facts, due_at, message)
     return _follow_up(
         kind, facts, due_at, Audience.programme_office, [c.task.programme or c.coordinator], message
     )
@@ -191,8 +173,9 @@ def _ahead_of(
 def _reminders(
     c: Coalition, last_activity_at: datetime, exact_night_candle: bool, as_held: bool
 ) -> list[FollowUp]:
-    days = c.playbook.follow_up
+    days, to = c.playbook.follow_up, c.playbook.recipients
     found: list[FollowUp] = []
+    meetings_to = to.meeting_reminders == Audience.invitees
 
     for partner in c.partners:
         if partner.interview is None and partner.not_reached_reason is None and partner.added_on:
@@ -224,8 +207,8 @@ def _reminders(
                         planned,
                         meeting.on,
                         days.meeting_reminder_before,
-                        Audience.invitees,
-                        meeting.invitees or [c.coordinator],
+                        Audience.invitees if meetings_to else Audience.coordinator,
+                        (meeting.invitees or [c.coordinator]) if meetings_to else [c.coordinator],
                         Sentence(
                             "followup.meeting",
                             "Reminder: {kind} meeting {meeting} on {on}.",
@@ -277,8 +260,8 @@ def _reminders(
                     f"{meeting.id}-next:{next_on}",
                     next_on,
                     days.meeting_reminder_before,
-                    Audience.invitees,
-                    meeting.outcome.attended,
+                    Audience.invitees if meetings_to else Audience.coordinator,
+                    meeting.outcome.attended if meetings_to else [c.coordinator],
                     Sentence(
                         "followup.next-meeting",
                         "Reminder: the next meeting agreed at {meeting} is on {on}.",
@@ -342,6 +325,7 @@ def _reminders(
 
 def _action_follow_ups(c: Coalition) -> list[FollowUp]:
     days = c.playbook.follow_up
+    actions_to = c.playbook.recipients.action_reminders == Audience.action_owner
     found: list[FollowUp] = []
     for action in c.actions:
         if action.due_on is None or action.status in (ActionStatus.done, ActionStatus.cancelled):
@@ -355,8 +339,8 @@ def _action_follow_ups(c: Coalition) -> list[FollowUp]:
                 due,
                 action.due_on,
                 days.action_due_reminder_before,
-                Audience.action_owner if action.owner else Audience.coordinator,
-                owner,
+                Audience.action_owner if action.owner and actions_to else Audience.coordinator,
+                owner if actions_to else [c.coordinator],
                 Sentence(
                     "followup.action-due",
                     "Action {action} '{title}' is due on {due}.",

@@ -126,14 +126,24 @@ exploration_meeting_planned = _fails_if(
 
 def exploration_invitees(c: Coalition) -> str | None:
     meeting = c.exploration_meeting()
-    if meeting is not None and len(set(meeting.invitees)) < 2:
+    need = c.playbook.min_invitees
+    if meeting is None or len(set(meeting.invitees)) >= need:
+        return None
+    if need == 2:  # the method's own number, as the method says it
         return Sentence(
             "guard.too-few-invitees",
             "The exploration meeting has {count} invitee; invite at least two.",
             "The exploration meeting has {count} invitees; invite at least two.",
             count=len(set(meeting.invitees)),
         )
-    return None
+    return Sentence(
+        "guard.too-few-invitees-playbook",
+        "The exploration meeting has {count} invitee; the playbook {playbook} asks for at least {need}.",
+        "The exploration meeting has {count} invitees; the playbook {playbook} asks for at least {need}.",
+        count=len(set(meeting.invitees)),
+        playbook=c.playbook.ref,
+        need=need,
+    )
 
 
 def exploration_inviter(c: Coalition) -> str | None:

@@ -138,7 +138,7 @@ EXPLORATION_MEETING_PLANNED = Guard(
 )
 EXPLORATION_INVITEES = Guard(
     "exploration_invitees",
-    Sentence("holds.exploration_invitees", "at least two invitees"),
+    Sentence("holds.exploration_invitees", "at least two invitees"),  # or the playbook's number
     k.exploration_invitees,
 )
 EXPLORATION_INVITER = Guard(

@@ -358,7 +358,9 @@ def genesis(event: Event) -> Coalition:
         raise Refused(START, [may_not], forbidden=True)
     start = _validate(StartCoalition, event.payload, START)[0]
     try:
-        playbook = playbooks.resolve(start.playbook, start.playbook_version)
+        playbook = playbooks.pinned(
+            start.playbook, start.playbook_version, start.playbook_content, start.playbook_hash
+        )
     except playbooks.UnknownPlaybookError as error:
         raise Refused(START, [error.reason]) from None
     names = [q.name for q in start.partners]

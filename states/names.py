@@ -93,3 +93,4 @@ class TriggerName(StrEnum):
     signal_national = "signal_national"
     add_member = "add_member"
     remove_member = "remove_member"
+    adopt_playbook = "adopt_playbook"

@@ -317,3 +317,11 @@ def may_manage_key(actor: Actor, role: str) -> list[str]:
             actor=actor.said(),
         )
     ]
+
+
+def may_publish_playbook(actor: Actor) -> list[str]:
+    """A playbook sets the rules for every coalition that pins it: the office's changers
+    publish them, nobody else."""
+    if actor.role in OFFICE_CHANGERS:
+        return []
+    return [Sentence("policy.no-publish-playbook", "{actor} may not publish a playbook.", actor=actor.said())]

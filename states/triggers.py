@@ -19,7 +19,7 @@ from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Event
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
-from lemniscate.states import checks, effects
+from lemniscate.states import adoption, checks, effects
 from lemniscate.states import guards as g
 from lemniscate.states.guards import Guard
 from lemniscate.states.names import StateName as S
@@ -382,6 +382,12 @@ _DECLARED: tuple[Trigger[Any], ...] = (
     declare(T.remove_member,
             Sentence("summary.remove_member", "End a person's membership of this coalition."),
             p.RemoveMember, effects.remove_member, stays(ACTIVE), check=checks.remove_member),
+    # The playbook: moved to another published version on purpose, never by publishing one.
+    declare(T.adopt_playbook,
+            Sentence("summary.adopt_playbook",
+                     "Follow another published playbook version from now on (its settings, gates and "
+                     "follow-ups)."),
+            p.AdoptPlaybook, effects.adopt_playbook, stays(ACTIVE), check=adoption.adopt_playbook),
 )
 # fmt: on
 

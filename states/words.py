@@ -39,6 +39,7 @@ _TRIGGER_WORDS: Final = (
     Sentence("trigger.record_intent", "record_intent"),
     Sentence("trigger.add_member", "add_member"),
     Sentence("trigger.remove_member", "remove_member"),
+    Sentence("trigger.adopt_playbook", "adopt_playbook"),
     Sentence("trigger.add_partner", "add_partner"),
     Sentence("trigger.record_interview", "record_interview"),
     Sentence("trigger.mark_not_reached", "mark_not_reached"),

@@ -30,12 +30,13 @@ from lemniscate.coalitions.bulk import BulkActivities
 from lemniscate.workers.activity_log import WorkflowActivityLog
 from lemniscate.workflows.bulk import BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
+from lemniscate.workflows.playbooks import PlaybookRegistryWorkflow
 from lemniscate.workflows.subscriptions import SubscriptionsWorkflow
 
 log = structlog.get_logger("lemniscate.worker")
 
 
-WORKFLOWS = [CoalitionWorkflow, BulkOperationWorkflow, SubscriptionsWorkflow]
+WORKFLOWS = [CoalitionWorkflow, BulkOperationWorkflow, SubscriptionsWorkflow, PlaybookRegistryWorkflow]
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:

@@ -17,6 +17,7 @@ from lemniscate.examples.walks import COORDINATOR, Step
 from lemniscate.models.coalition import Action, Coalition, Partner
 from lemniscate.models.events import Actor, Event, Role
 from lemniscate.models.journal import TriggerRequest
+from lemniscate.states import playbooks
 
 AT = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
 
@@ -188,6 +189,12 @@ def sample_payload(
         "add_partner": {"name": "Nieuwe partner"},
         "add_member": {"member": "obs-1", "role": "observer"},
         "remove_member": {"member": "obs-1"},
+        "adopt_playbook": {
+            "playbook": "strict",
+            "version": 1,
+            "content": playbooks.STRICT.model_dump(mode="json"),
+            "hash": playbooks.STRICT.content_hash,
+        },
         "record_interview": {
             "partner": who,
             "answers": answers(who),
