@@ -19,7 +19,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lemniscate import states
-from lemniscate.api import audit_routes, key_routes, problems
+from lemniscate.api import audit_routes, key_routes, playbook_routes, problems
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
@@ -264,6 +264,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
     app.include_router(audit_routes.audit_router(service))
     app.include_router(key_routes.key_router())
+    app.include_router(playbook_routes.playbook_router(service))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

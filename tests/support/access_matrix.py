@@ -132,6 +132,15 @@ API_ROWS: Final[dict[tuple[str, str], Row]] = {
     ("POST", "/keys"): Row("/keys", _only(OFFICE), json={"id": "matrix", "role": "observer"}),
     ("GET", "/keys"): Row("/keys", _only(OFFICE)),
     ("DELETE", "/keys/{key_id}"): Row("/keys/someone", _only(OFFICE)),
+    # The office's rules: read by every identified caller, published by the office's changers.
+    ("GET", "/playbooks"): Row("/playbooks", _only({}, otherwise=200)),
+    ("GET", "/playbooks/{name}/{version}"): Row("/playbooks/default/1", _only({}, otherwise=200)),
+    ("POST", "/playbooks"): Row(
+        "/playbooks", _only(OFFICE), json={"name": "matrix", "version": 1, "min_interviews": 1}
+    ),
+    ("GET", "/playbooks/{name}/{version}/impact"): Row(
+        "/playbooks/default/1/impact", _only({}, otherwise=200)
+    ),
 }
 
 _PAGE = {a: 200 for a in ACTORS if a != "anonymous"}

@@ -1,0 +1,83 @@
+"""`/playbooks`: the office's playbooks over HTTP, through the service's registry
+(`coalitions.playbooks.PlaybookRegistry`), as `lemniscate playbook` has them: list, show,
+publish (an office changer: `states.policy.may_publish_playbook`) and the impact of a new
+version on the coalitions under way (each reader sees only the coalitions it may read).
+
+Playbooks are the office's rules, not anyone's confidence: every identified caller reads
+them. Registered by api/app.py's `create_app`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from pydantic import BaseModel, Field
+
+from lemniscate import states
+from lemniscate.api.deps import Caller, ServiceFactory, read_body
+from lemniscate.api.problems import NOT_JSON, Problem
+from lemniscate.coalitions.errors import InvalidPayload
+from lemniscate.models.json_input import UnreadableJson, read_json
+from lemniscate.models.playbook import Playbook, PublishedPlaybook
+from lemniscate.models.sentence import Sentence
+from lemniscate.states.adoption import Impact
+from lemniscate.states.playbook_files import parse_data
+from lemniscate.workflows.playbooks import PUBLISH
+
+NameParam = Annotated[str, Path(max_length=200)]
+VersionParam = Annotated[int, Path(ge=1, le=1_000_000)]
+
+
+class PlaybookSummary(BaseModel):
+    ref: str = Field(description="NAME@VERSION, as a coalition's start names it")
+    name: str
+    version: int
+    description: str
+    hash: str = Field(description="the content hash a coalition's journal records when it pins it")
+
+
+def playbook_router(service: ServiceFactory) -> APIRouter:
+    router = APIRouter(tags=["playbooks"])
+
+    @router.get("/playbooks", summary="Every playbook version: built in, then published")
+    async def list_playbooks(caller: Caller) -> list[PlaybookSummary]:
+        known = await (await service()).playbooks.all()
+        return [
+            PlaybookSummary(
+                ref=p.ref, name=p.name, version=p.version, description=p.description, hash=p.content_hash
+            )
+            for p in known
+        ]
+
+    @router.get("/playbooks/{name}/{version}", summary="One playbook version, every setting spelt out")
+    async def show_playbook(name: NameParam, version: VersionParam, caller: Caller) -> Playbook:
+        return await (await service()).playbooks.get(name, version)
+
+    @router.post(
+        "/playbooks",
+        status_code=201,
+        summary="Publish a new immutable playbook version (the JSON form of a playbook document)",
+    )
+    async def publish_playbook(request: Request, caller: Caller) -> PublishedPlaybook:
+        try:
+            data: Any = read_json(await read_body(request))
+        except UnreadableJson as error:
+            said = Sentence("body.not-json", "body: not valid JSON ({reason}).", reason=error.reason)
+            raise Problem(400, NOT_JSON, said, "not-json") from None
+        if not isinstance(data, dict):
+            raise InvalidPayload(PUBLISH, [Sentence("payload.not-object", "payload: must be a JSON object")])
+        try:
+            playbook = parse_data(data)
+        except states.Refused as refused:
+            raise InvalidPayload(PUBLISH, refused.reasons) from None
+        return await (await service()).playbooks.publish(playbook, caller)
+
+    @router.get(
+        "/playbooks/{name}/{version}/impact",
+        summary="What adopting this version would change for each running coalition on an older one",
+    )
+    async def playbook_impact(name: NameParam, version: VersionParam, caller: Caller) -> list[Impact]:
+        return await (await service()).playbook_impact(name, version, caller)
+
+    return router
