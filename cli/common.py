@@ -43,7 +43,7 @@ def handles_errors(command: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, 
             click.echo(render.refused(refused.trigger, refused.reasons), err=True)
             sys.exit(EXIT_REFUSED)
         except ClusterUnavailableError as error:
-            fail(str(error), EXIT_UNAVAILABLE)
+            fail(error.args[0] if error.args else str(error), EXIT_UNAVAILABLE)
         except (CoalitionError, ClusterError) as error:
             fail(error.args[0] if error.args and isinstance(error.args[0], str) else str(error))
         return None

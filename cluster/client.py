@@ -22,6 +22,7 @@ from lemniscate.cluster.settings import (
     ENV_TLS_SERVER_CA_CERT_PATH,
     ClusterSettings,
 )
+from lemniscate.models.sentence import Sentence
 
 DEFAULT_CONNECT_TIMEOUT: float = 10.0
 
@@ -115,16 +116,25 @@ def _reason(exc: BaseException) -> str:
 def _unavailable(settings: ClusterSettings, reason: str) -> ClusterUnavailableError:
     address = settings.target_address
     if settings.embedded:
-        advice = (
-            "start the embedded server with `lemniscate up`, or set TEMPORAL_ADDRESS to a running cluster"
+        advice = Sentence(
+            "cluster.advice-embedded",
+            "start the embedded server with `lemniscate up`, or set TEMPORAL_ADDRESS to a running cluster",
         )
     else:
-        advice = (
-            "check TEMPORAL_ADDRESS and the TLS / API key settings, or unset "
-            "TEMPORAL_ADDRESS and run `lemniscate up` to use the embedded server"
+        advice = Sentence(
+            "cluster.advice-remote",
+            "check TEMPORAL_ADDRESS and the TLS / API key settings, or unset TEMPORAL_ADDRESS and run "
+            "`lemniscate up` to use the embedded server",
         )
     return ClusterUnavailableError(
-        f"Cannot reach Temporal at {address} (namespace {settings.namespace!r}): {reason}; {advice}.",
+        Sentence(
+            "cluster.unavailable",
+            "Cannot reach Temporal at {address} (namespace {namespace}): {reason}; {advice}.",
+            address=address,
+            namespace=repr(settings.namespace),
+            reason=reason,
+            advice=advice,
+        ),
         address=address,
         namespace=settings.namespace,
         reason=reason,
