@@ -110,7 +110,14 @@ def source(row: TrailRow, say: Voice) -> str:
     # The detail is the cross-check's own (stored) words: said as recorded.
     at = when(s.event_time)
     return say(
-        Sentence("audit.source", "{detail}; run {run}, event {event} at {at}", detail=s.detail, run=s.run, event=s.event_id, at=at)
+        Sentence(
+            "audit.source",
+            "{detail}; run {run}, event {event} at {at}",
+            detail=s.detail,
+            run=s.run,
+            event=s.event_id,
+            at=at,
+        )
     )
 
 
@@ -129,7 +136,12 @@ def _refused(report: AuditReport, say: Voice) -> str:
     r = report.refusals
     if r.available:
         return say(
-            Sentence("audit.fact-refusals", "{count} (seen by the CLI and API that log to {log})", count=r.count, log=r.log)
+            Sentence(
+                "audit.fact-refusals",
+                "{count} (seen by the CLI and API that log to {log})",
+                count=r.count,
+                log=r.log,
+            )
         )
     return say(Sentence("audit.fact-no-refusal-log", "unknown: no refusal log at {log}", log=r.log))
 
@@ -146,7 +158,9 @@ def _task(report: AuditReport, say: Voice) -> str:
     c = report.coalition
     if not c.programme:
         return c.task
-    return say(Sentence("audit.fact-task", "{task} (programme {programme})", task=c.task, programme=c.programme))
+    return say(
+        Sentence("audit.fact-task", "{task} (programme {programme})", task=c.task, programme=c.programme)
+    )
 
 
 def facts(report: AuditReport, say: Voice) -> list[Fact]:
@@ -157,7 +171,9 @@ def facts(report: AuditReport, say: Voice) -> list[Fact]:
         if c.final
         else Sentence("audit.fact-current-state", "Current state")
     )
-    intact = Sentence("audit.chain-intact", "intact") if chain.intact else Sentence("audit.chain-broken", "BROKEN")
+    intact = (
+        Sentence("audit.chain-intact", "intact") if chain.intact else Sentence("audit.chain-broken", "BROKEN")
+    )
     labels_values = [
         ("name", Sentence("audit.fact-coalition", "Coalition"), c.name),
         ("id", Sentence("audit.fact-id", "Id"), c.id),
@@ -187,7 +203,11 @@ def facts(report: AuditReport, say: Voice) -> list[Fact]:
         ("entries", Sentence("audit.fact-entries", "Entries"), str(len(report.entries))),
         ("chain-head", Sentence("audit.fact-chain-head", "Chain head"), chain.head),
         ("chain", Sentence("audit.fact-chain", "Hash chain"), say(intact)),
-        ("crosscheck", Sentence("audit.fact-crosscheck", "Cross-check with the history"), _crosscheck(report, say)),
+        (
+            "crosscheck",
+            Sentence("audit.fact-crosscheck", "Cross-check with the history"),
+            _crosscheck(report, say),
+        ),
         ("refusals", Sentence("audit.fact-refused", "Refused attempts"), _refused(report, say)),
     ]
     return [Fact(key, say(label), value) for key, label, value in labels_values]

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from html import escape
 
-from lemniscate.audit.formats.common import Voice, actor, embedded_json, facts, move, payload_lines, source, when
+from lemniscate.audit.formats.common import (
+    Voice,
+    actor,
+    embedded_json,
+    facts,
+    move,
+    payload_lines,
+    source,
+    when,
+)
 from lemniscate.audit.formats.headings import (
     COALITION,
     GUARD_COLUMNS,
@@ -86,7 +95,11 @@ def _verdict(report: AuditReport, say: Voice) -> str:
         )
         return f'<section id="verdict" class="verdict ok"><strong>{_e(passed)}</strong> {_e(body)}</section>'
     count = len(report.findings)
-    mismatch = say(Sentence("audit.mismatch", "MISMATCH: {count} finding(s).", "MISMATCH: {count} finding(s).", count=count))
+    mismatch = say(
+        Sentence(
+            "audit.mismatch", "MISMATCH: {count} finding(s).", "MISMATCH: {count} finding(s).", count=count
+        )
+    )
     body = say(
         Sentence(
             "audit.mismatch-body",
@@ -242,14 +255,18 @@ def render(report: AuditReport, language: str = SOURCE_LANGUAGE) -> str:
     generated = say(
         Sentence(
             "audit.generated",
-            "{id} · generated {at} by {generator} from the Temporal event history and the coalition's journal",
+            "{id} · generated {at} by {generator} from the Temporal event history "
+            "and the coalition's journal",
             id=_e(report.coalition.id),
             at=_e(when(report.generated_at)),
             generator=_e(report.generator),
         )
     )
     trail = say(TRAIL)
-    genesis, command = f"<code>{_e(report.chain.genesis)}</code>", "<code>lemniscate audit --verify FILE</code>"
+    genesis, command = (
+        f"<code>{_e(report.chain.genesis)}</code>",
+        "<code>lemniscate audit --verify FILE</code>",
+    )
     footer = say(
         Sentence(
             "audit.footer-html",

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import re
 
-from lemniscate.audit.formats.common import Voice, actor, embedded_json, facts, move, payload_lines, source, when
+from lemniscate.audit.formats.common import (
+    Voice,
+    actor,
+    embedded_json,
+    facts,
+    move,
+    payload_lines,
+    source,
+    when,
+)
 from lemniscate.audit.formats.headings import (
     COALITION,
     CROSSCHECK,
@@ -44,8 +53,10 @@ def _verdict(report: AuditReport, say: Voice) -> list[str]:
         passed = say(
             Sentence(
                 "audit.passed-md",
-                "**Passed.** All {count} journal entries match the Temporal event history, and the hash chain is intact.",
-                "**Passed.** All {count} journal entries match the Temporal event history, and the hash chain is intact.",
+                "**Passed.** All {count} journal entries match the Temporal event history, "
+                "and the hash chain is intact.",
+                "**Passed.** All {count} journal entries match the Temporal event history, "
+                "and the hash chain is intact.",
                 count=count,
             )
         )
@@ -75,7 +86,9 @@ def _guards(row: TrailRow, say: Voice) -> list[str]:
     for index, g in enumerate(row.guards):
         description, detail = say.guard(row, index)
         reason = _md(detail or "")
-        verdict = held if g.held else say(Sentence("audit.md-not-held", "**NOT held**: {reason}", reason=reason))
+        verdict = (
+            held if g.held else say(Sentence("audit.md-not-held", "**NOT held**: {reason}", reason=reason))
+        )
         out.append(f"| `{_md(g.name)}` | {_md(description)} | {verdict} |")
     return out
 
@@ -84,7 +97,9 @@ def _entry(report: AuditReport, row: TrailRow, say: Voice) -> list[str]:
     e, event = row.entry, row.entry.event
     kind = say(KINDS[row.kind])
     where = say(Sentence("audit.where", "round {round}, side {side}", round=_md(e.round), side=_md(e.side)))
-    hashes = say(Sentence("audit.md-hashes", "`{hash}` (prev `{prev}`)", hash=str(e.hash), prev=str(e.prev_hash)))
+    hashes = say(
+        Sentence("audit.md-hashes", "`{hash}` (prev `{prev}`)", hash=str(e.hash), prev=str(e.prev_hash))
+    )
     out = [
         f"{ENTRY_HEADING}{e.seq} {_md(event.trigger)} ({kind}; {_md(move(row, say))})",
         "",
@@ -98,11 +113,16 @@ def _entry(report: AuditReport, row: TrailRow, say: Voice) -> list[str]:
     ]
     lines = payload_lines(event.payload)
     if lines:
-        out.append(_labelled(Sentence("audit.md-recorded", "Recorded"), "; ".join(_md(x) for x in lines), say))
+        out.append(
+            _labelled(Sentence("audit.md-recorded", "Recorded"), "; ".join(_md(x) for x in lines), say)
+        )
     out.append(_labelled(Sentence("audit.md-hash", "Hash"), hashes, say))
     if row.guards:
         out += _guards(row, say)
-    out += [_labelled(Sentence("audit.md-mismatch", "MISMATCH"), _md(f.message), say) for f in report.findings_for(e.seq)]
+    out += [
+        _labelled(Sentence("audit.md-mismatch", "MISMATCH"), _md(f.message), say)
+        for f in report.findings_for(e.seq)
+    ]
     return [*out, ""]
 
 
@@ -122,7 +142,13 @@ def _refusals(report: AuditReport, say: Voice) -> list[str]:
     out = ["", f"## {say(REFUSALS)}", ""]
     if not r.available:
         out.append(
-            say(Sentence("audit.no-refusal-log-md", "No refusal log at {log}: refused attempts are not known here.", log=log))
+            say(
+                Sentence(
+                    "audit.no-refusal-log-md",
+                    "No refusal log at {log}: refused attempts are not known here.",
+                    log=log,
+                )
+            )
         )
         return out
     out.append(
@@ -155,7 +181,8 @@ def render(report: AuditReport, language: str = SOURCE_LANGUAGE) -> str:
     generated = say(
         Sentence(
             "audit.generated-md",
-            "`{id}` · generated {at} by {generator} from the Temporal event history and the coalition's journal",
+            "`{id}` · generated {at} by {generator} from the Temporal event history "
+            "and the coalition's journal",
             id=c.id,
             at=when(report.generated_at),
             generator=_md(report.generator),
