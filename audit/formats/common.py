@@ -76,7 +76,7 @@ class Voice:
 
     def state_title(self) -> str:
         c = self.report.coalition
-        info = STATE_INFO.get(c.state)  # type: ignore[call-overload]
+        info = STATE_INFO.get(c.state)
         return self._again(c.state_title, info.title if info is not None else None)
 
 
