@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from lemniscate.api.deps import Caller, ServiceFactory
-from lemniscate.audit.formats import MEDIA_TYPES, Format, render
+from lemniscate.api.problems import language_of
+from lemniscate.audit.formats import MEDIA_TYPES, Format, render, speaks
 from lemniscate.audit.report import build_report
 
 FINDINGS_HEADER = "X-Lemniscate-Audit-Findings"
@@ -39,15 +40,17 @@ def audit_router(service: ServiceFactory) -> APIRouter:
         responses=_responses(),
     )
     async def get_audit(
-        coalition_id: str, caller: Caller, format: Annotated[Format, Query()] = "json"
+        request: Request, coalition_id: str, caller: Caller, format: Annotated[Format, Query()] = "json"
     ) -> Response:
         # build_report asks membership first (a non-member's 404, as for no coalition), then
         # whether the caller may read audits at all (403).
         report = await build_report(await service(), coalition_id, caller)
-        return Response(
-            render(report, format),
-            media_type=MEDIA_TYPES[format],
-            headers={FINDINGS_HEADER: str(len(report.findings)), CHAIN_HEAD_HEADER: report.chain.head},
-        )
+        headers = {FINDINGS_HEADER: str(len(report.findings)), CHAIN_HEAD_HEADER: report.chain.head}
+        language = language_of(request)
+        if speaks(format):
+            # What a person reads is said in the request's language; the JSON in none.
+            headers["Content-Language"] = language
+            headers["Vary"] = "Accept-Language"
+        return Response(render(report, format, language), media_type=MEDIA_TYPES[format], headers=headers)
 
     return router

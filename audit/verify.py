@@ -14,6 +14,8 @@
 What this cannot show: that the journal itself is what happened. That is what the
 cross-check against the Temporal history in the report does, and an auditor can run it
 again (`lemniscate audit ID`) and compare the chain heads.
+
+The data itself is checked in `audit.checks`.
 """
 
 from __future__ import annotations
@@ -21,8 +23,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -30,33 +31,26 @@ from typing import Any
 from pydantic import ValidationError
 
 from lemniscate import states
+from lemniscate.audit.checks import (
+    Verification,
+    VerifyError,
+    check_data,
+    entry_label,
+    first_error,
+    load_data,
+    verify_json,
+)
 from lemniscate.audit.formats import csv_report, html_report, markdown_report, spreadsheet
 from lemniscate.audit.formats.common import when
-from lemniscate.audit.report import REPORT_KIND, AuditReport, generator
-from lemniscate.audit.trail import read_journal
+from lemniscate.audit.report import AuditReport, generator
 from lemniscate.audit.wording import sentence
+from lemniscate.language import LANGUAGES, translate
+from lemniscate.language.catalogs import SOURCE_LANGUAGE
 from lemniscate.models import chain
 from lemniscate.models.journal import JournalEntry
+from lemniscate.models.sentence import Sentence
 
-
-@dataclass
-class Verification:
-    """The outcome: `problems` break the report's integrity; `warnings` do not."""
-
-    name: str
-    format: str
-    entries: int = 0
-    head: str | None = None
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-class VerifyError(Exception):
-    """The file is not a report this can verify at all (unreadable, unknown format)."""
+__all__ = ["Verification", "VerifyError", "check_data", "unescape_json", "verify_file", "verify_text"]
 
 
 def verify_file(path: Path) -> Verification:
@@ -66,9 +60,16 @@ def verify_file(path: Path) -> Verification:
         with path.open(encoding="utf-8", newline="") as file:
             text = file.read()
     except OSError as error:
-        raise VerifyError(f"cannot read {path}: {error.strerror}") from None
+        why = str(error.strerror)
+        raise VerifyError(
+            Sentence("audit.verify-unreadable", "cannot read {path}: {why}", path=str(path), why=why)
+        ) from None
     except UnicodeDecodeError:
-        raise VerifyError(f"{path} is not UTF-8 text: not an exported report") from None
+        raise VerifyError(
+            Sentence(
+                "audit.verify-not-utf8", "{path} is not UTF-8 text: not an exported report", path=str(path)
+            )
+        ) from None
     return verify_text(text, str(path))
 
 
@@ -76,143 +77,20 @@ def verify_text(text: str, name: str = "report") -> Verification:
     """Verify an export in any format, recognised by its content."""
     stripped = text.lstrip()
     if stripped.startswith("{"):
-        return _verify_json(text, name)
+        return verify_json(text, name)
     if f'id="{html_report.DATA_ELEMENT_ID}"' in text:
         return _verify_html(text, name)
     if f"json {markdown_report.DATA_TAG}" in text:
         return _verify_markdown(text, name)
-    if stripped.startswith("seq,"):
+    if stripped.startswith(tuple(f"{csv_report.header(lang)[0]}," for lang in (SOURCE_LANGUAGE, *LANGUAGES))):
         return _verify_csv(text, name)
     raise VerifyError(
-        f"{name} is not an exported audit report (JSON, HTML, Markdown or CSV from `lemniscate audit`)"
+        Sentence(
+            "audit.verify-not-a-report",
+            "{name} is not an exported audit report (JSON, HTML, Markdown or CSV from `lemniscate audit`)",
+            name=name,
+        )
     )
-
-
-# JSON -----------------------------------------------------------------------------------
-
-
-def _load(data_text: str, result: Verification) -> dict[str, Any] | None:
-    try:
-        data = json.loads(data_text)
-    except json.JSONDecodeError as error:
-        result.problems.append(f"the report data is not valid JSON ({error.msg} at line {error.lineno})")
-        return None
-    if not isinstance(data, dict) or data.get("kind") != REPORT_KIND:
-        result.problems.append(f"the data is not a {REPORT_KIND} report")
-        return None
-    return data
-
-
-def _verify_json(text: str, name: str) -> Verification:
-    result = Verification(name, "json")
-    data = _load(text, result)
-    if data is not None:
-        check_data(data, result)
-    return result
-
-
-def _entry_label(seq: Any, position: int) -> str:
-    return f"entry #{seq}" if isinstance(seq, int) else f"entry at position {position}"
-
-
-def check_data(data: Mapping[str, Any], result: Verification) -> AuditReport | None:
-    """Check report data (the JSON export, or the JSON embedded in HTML and Markdown).
-    Returns the parsed report when its structure is sound."""
-    rows = data.get("entries")
-    chain_facts = data.get("chain")
-    if not isinstance(rows, list) or not isinstance(chain_facts, dict):
-        result.problems.append("the report has no entries or no chain section")
-        return None
-    raw = [row.get("entry") if isinstance(row, dict) else None for row in rows]
-    journal_dicts = [e if isinstance(e, dict) else {} for e in raw]
-    head = chain_facts.get("head")
-    result.entries, result.head = len(rows), head if isinstance(head, str) else None
-    result.problems += [str(b) for b in chain.verify_chain(journal_dicts, head=result.head)]
-    if chain_facts.get("length") != len(rows):
-        result.problems.append(
-            f"the report says the chain has {chain_facts.get('length')} entries; it holds {len(rows)}"
-        )
-    journal = _parse_entries(journal_dicts, result)
-    if journal is not None:
-        _check_readings(rows, journal, data, result)
-    try:
-        report = AuditReport.model_validate_json(json.dumps(data))
-    except ValidationError as error:
-        result.problems.append(
-            f"the report's structure is not valid: {error.error_count()} "
-            f"error(s), first: {_first_error(error)}"
-        )
-        return None
-    _check_facts(report, result)
-    if report.findings:
-        result.warnings.append(
-            f"the report itself records {len(report.findings)} cross-check "
-            "finding(s): the export is intact, but the trail it shows did "
-            "not match the history when it was made"
-        )
-    return report
-
-
-def _first_error(error: ValidationError) -> str:
-    item = error.errors()[0]
-    return f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
-
-
-def _parse_entries(dicts: Sequence[Mapping[str, Any]], result: Verification) -> list[JournalEntry] | None:
-    journal = []
-    for position, data in enumerate(dicts, start=1):
-        try:
-            journal.append(JournalEntry.model_validate_json(json.dumps(data)))
-        except ValidationError as error:
-            result.problems.append(
-                f"{_entry_label(data.get('seq'), position)}: not a valid "
-                f"journal entry ({_first_error(error)})"
-            )
-            return None
-    return journal
-
-
-def _check_readings(
-    rows: Sequence[Any], journal: list[JournalEntry], data: Mapping[str, Any], result: Verification
-) -> None:
-    """The words, kinds and guards in the file must be what the entries give on replay."""
-    same_version = data.get("generator") == generator()
-    readings = read_journal(journal)
-    for row, reading in zip(rows, readings, strict=True):
-        label = _entry_label(reading.entry.seq, 0)
-        wrong = []
-        if row.get("words") != reading.words:
-            wrong.append("its plain-words sentence does not say what its payload records")
-        if row.get("kind") != reading.kind:
-            wrong.append(f"it is listed as a {row.get('kind')}, but it is a {reading.kind}")
-        if row.get("guards") != [g.model_dump(mode="json") for g in reading.guards]:
-            wrong.append("its guards are not those that held when the journal is replayed")
-        for problem in wrong:
-            # Another version may word or judge things differently: then only say so.
-            (result.problems if same_version else result.warnings).append(f"{label}: {problem}")
-    if not same_version and result.warnings:
-        result.warnings.append(
-            f"made by {data.get('generator')}, checked by {generator()}: "
-            "derived text is compared as a warning only"
-        )
-
-
-def _check_facts(report: AuditReport, result: Verification) -> None:
-    if not report.entries:
-        return
-    last = report.entries[-1].entry
-    if report.coalition.state != last.to_state:
-        result.problems.append(
-            f"the report gives the coalition's state as "
-            f"{report.coalition.state}, but its last entry (#{last.seq}) "
-            f"ends in {last.to_state}"
-        )
-    name = report.entries[0].entry.event.payload.get("name")
-    if name is not None and name != report.coalition.name:
-        result.problems.append(
-            f"the report names the coalition {report.coalition.name!r}; "
-            f"its start entry (#1) names it {name!r}"
-        )
 
 
 # HTML and Markdown: the embedded data, and the page it renders to ----------------------
@@ -229,9 +107,23 @@ def _verify_html(text: str, name: str) -> Verification:
     result = Verification(name, "html")
     found = _HTML_DATA.search(text)
     if found is None:
-        result.problems.append("the page has no embedded report data")
+        result.problems.append(Sentence("audit.verify-no-page-data", "the page has no embedded report data"))
         return result
-    return _verify_page(text, unescape_json(found.group(1)), html_report.render, _HTML_ENTRY, result)
+    # The page names its language; what it says is rendered again in that one.
+    said = _HTML_LANGUAGE.search(text)
+    languages = _languages(said.group(1) if said else None)
+    return _verify_page(
+        text, unescape_json(found.group(1)), html_report.render, _HTML_ENTRY, result, languages
+    )
+
+
+_HTML_LANGUAGE = re.compile(r'<html lang="([A-Za-z-]+)">')
+
+
+def _languages(first: str | None) -> list[str]:
+    """The languages a page may be said in, the one it names first."""
+    known = [SOURCE_LANGUAGE, *(lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE)]
+    return sorted(known, key=lambda lang: lang != first)
 
 
 def unescape_json(embedded: str) -> str:
@@ -246,40 +138,69 @@ def _verify_markdown(text: str, name: str) -> Verification:
         r"^(`{3,})json " + markdown_report.DATA_TAG + r"\n(.*?)\n\1$", text, re.DOTALL | re.MULTILINE
     )
     if found is None:
-        result.problems.append("the document has no complete machine-readable copy")
+        result.problems.append(
+            Sentence("audit.verify-no-copy", "the document has no complete machine-readable copy")
+        )
         return result
-    return _verify_page(text, found.group(2), markdown_report.render, _MD_ENTRY, result)
+    # Markdown names no language: each is tried, the one that matches best is compared.
+    return _verify_page(text, found.group(2), markdown_report.render, _MD_ENTRY, result, _languages(None))
+
+
+def _entries(pattern: re.Pattern[str], text: str) -> dict[str, str]:
+    return {m.group(1): m.group(0) for m in pattern.finditer(text)}
 
 
 def _verify_page(
-    text: str, data_text: str, render: Any, entry_pattern: re.Pattern[str], result: Verification
+    text: str,
+    data_text: str,
+    render: Callable[[AuditReport, str], str],
+    entry_pattern: re.Pattern[str],
+    result: Verification,
+    languages: Sequence[str],
 ) -> Verification:
-    data = _load(data_text, result)
+    data = load_data(data_text, result)
     if data is None:
         return result
     report = check_data(data, result)
     if report is None:
         return result
-    expected = render(report)
-    if expected.rstrip() == text.rstrip():
+    renders = [render(report, language) for language in languages]
+    if any(expected.rstrip() == text.rstrip() for expected in renders):
         return result
     if data.get("generator") != generator():
         result.warnings.append(
-            f"the page was rendered by {data.get('generator')}; this is "
-            f"{generator()}: only its embedded data was verified"
+            Sentence(
+                "audit.verify-page-other-version",
+                "the page was rendered by {made_by}; this is {checked_by}: "
+                "only its embedded data was verified",
+                made_by=str(data.get("generator")),
+                checked_by=generator(),
+            )
         )
         return result
-    ours = {m.group(1): m.group(0) for m in entry_pattern.finditer(expected)}
-    theirs = {m.group(1): m.group(0) for m in entry_pattern.finditer(text)}
-    changed = sorted({*ours, *theirs}, key=int)
-    changed = [seq for seq in changed if ours.get(seq) != theirs.get(seq)]
+    theirs = _entries(entry_pattern, text)
+
+    def differing(expected: str) -> list[str]:
+        ours = _entries(entry_pattern, expected)
+        return [seq for seq in sorted({*ours, *theirs}, key=int) if ours.get(seq) != theirs.get(seq)]
+
+    # Compared with the rendering in the page's own language: the one that differs least.
+    changed = min((differing(expected) for expected in renders), key=len)
     for seq in changed:
         result.problems.append(
-            f"entry #{seq}: the text shown differs from the entry's data (the readable part was edited)"
+            Sentence(
+                "audit.verify-entry-edited",
+                "entry #{seq}: the text shown differs from the entry's data (the readable part was edited)",
+                seq=seq,
+            )
         )
     if not changed:
         result.problems.append(
-            "the text outside the entries (title, facts, findings or notes) differs from the report's data"
+            Sentence(
+                "audit.verify-page-edited",
+                "the text outside the entries (title, facts, findings or notes) "
+                "differs from the report's data",
+            )
         )
     return result
 
@@ -292,35 +213,57 @@ def _verify_csv(text: str, name: str) -> Verification:
     try:
         columns, read_rows = spreadsheet.read(text)
     except csv.Error as error:
-        result.problems.append(f"not readable as CSV ({error})")
+        why = str(error)
+        result.problems.append(Sentence("audit.verify-not-csv", "not readable as CSV ({why})", why=why))
         return result
-    if columns != csv_report.COLUMNS:
-        result.problems.append("the columns are not those of a lemniscate audit CSV")
+    # The header is said in the report's language: it tells which one the cells are in.
+    language = csv_report.language_of(columns)
+    if language is None:
+        result.problems.append(
+            Sentence("audit.verify-columns", "the columns are not those of a lemniscate audit CSV")
+        )
         return result
-    rows = [r for r in read_rows if r.get("entry_json")]
+    by_id = [
+        {key: row.get(said, "") for key, said in zip(csv_report.COLUMNS, columns, strict=True)}
+        for row in read_rows
+    ]
+    rows = [r for r in by_id if r.get("entry_json")]
     entries: list[dict[str, Any]] = []
     for position, row in enumerate(rows, start=1):
         try:
             entry = json.loads(row["entry_json"])
         except json.JSONDecodeError:
             result.problems.append(
-                f"{_entry_label(row.get('seq'), position)} (row {position}): entry_json is not valid JSON"
+                Sentence(
+                    "audit.verify-entry-json",
+                    "{entry} (row {row}): entry_json is not valid JSON",
+                    entry=entry_label(row.get("seq"), position),
+                    row=position,
+                )
             )
             return result
         entries.append(entry if isinstance(entry, dict) else {})
-        _check_csv_row(row, entry if isinstance(entry, dict) else {}, result)
+        _check_csv_row(row, entry if isinstance(entry, dict) else {}, result, language)
     result.entries = len(entries)
     result.head = chain.chain_head(entries) if entries else None
     result.problems += [str(b) for b in chain.verify_chain(entries)]
     return result
 
 
-def _check_csv_row(row: Mapping[str, str], entry: Mapping[str, Any], result: Verification) -> None:
+def _check_csv_row(
+    row: Mapping[str, str], entry: Mapping[str, Any], result: Verification, language: str
+) -> None:
     try:
         parsed = JournalEntry.model_validate_json(json.dumps(entry))
     except ValidationError as error:
+        seq = str(row.get("seq"))
         result.problems.append(
-            f"entry #{row.get('seq')}: entry_json is not a journal entry ({_first_error(error)})"
+            Sentence(
+                "audit.verify-csv-not-an-entry",
+                "entry #{seq}: entry_json is not a journal entry ({first})",
+                seq=seq,
+                first=first_error(error),
+            )
         )
         return
     e = parsed.event
@@ -338,12 +281,17 @@ def _check_csv_row(row: Mapping[str, str], entry: Mapping[str, Any], result: Ver
         "reason": e.reason or "",
         "prev_hash": parsed.prev_hash or "",
         "hash": parsed.hash or "",
-        "words": sentence(e.trigger, e.payload, _summary(e.trigger)),
+        "words": translate(sentence(e.trigger, e.payload, _summary(e.trigger)), language),
     }
     wrong = sorted(k for k, v in expected.items() if row.get(k) != v)
     if wrong:
         result.problems.append(
-            f"entry #{parsed.seq}: column(s) {', '.join(wrong)} differ from the entry's data"
+            Sentence(
+                "audit.verify-columns-differ",
+                "entry #{seq}: column(s) {columns} differ from the entry's data",
+                seq=parsed.seq,
+                columns=", ".join(wrong),
+            )
         )
 
 

@@ -19,7 +19,9 @@ from lemniscate.audit.report import AuditReport, build_report
 from lemniscate.audit.verify import Verification, VerifyError, verify_file
 from lemniscate.cli.common import ACTOR_OPTION, actor_from, handles_errors, service
 from lemniscate.cli.exits import EXIT_ERROR, EXIT_MISMATCH
+from lemniscate.cli.speech import language, say
 from lemniscate.models.events import Actor
+from lemniscate.models.sentence import Sentence
 
 
 def _format(fmt: str | None, output: Path | None, default: str) -> str:
@@ -37,55 +39,109 @@ def _write(text: str, output: Path | None) -> None:
     try:
         output.write_text(text, "utf-8")
     except OSError as error:
-        click.echo(f"error: --output: cannot write {output}: {error.strerror}", err=True)
+        why = str(error.strerror)
+        said = Sentence(
+            "cli.audit-cannot-write", "error: --output: cannot write {path}: {why}", path=str(output), why=why
+        )
+        click.echo(say(said), err=True)
         sys.exit(EXIT_ERROR)
 
 
 def _summary(report: AuditReport, output: Path | None) -> int:
     """One line on stderr (stdout may be the report); the findings loudly when any."""
-    where = f" written to {output}" if output else ""
+    c, head = report.coalition, report.chain.head
     if report.ok:
-        click.echo(
-            f"audit of {report.coalition.id}{where}: {len(report.entries)} entries, "
-            f"cross-check passed, chain head {report.chain.head}",
-            err=True,
-        )
+        count = len(report.entries)
+        if output:
+            passed = Sentence(
+                "cli.audit-passed-written",
+                "audit of {id} written to {path}: {count} entries, cross-check passed, chain head {head}",
+                id=c.id,
+                path=str(output),
+                count=count,
+                head=head,
+            )
+        else:
+            passed = Sentence(
+                "cli.audit-passed",
+                "audit of {id}: {count} entries, cross-check passed, chain head {head}",
+                id=c.id,
+                count=count,
+                head=head,
+            )
+        click.echo(say(passed), err=True)
         return 0
-    click.echo(
-        f"MISMATCH in the audit of {report.coalition.id}{where}: {len(report.findings)} finding(s)", err=True
-    )
-    for finding in report.findings:
+    count = len(report.findings)
+    if output:
+        failed = Sentence(
+            "cli.audit-mismatch-written",
+            "MISMATCH in the audit of {id} written to {path}: {count} finding(s)",
+            "MISMATCH in the audit of {id} written to {path}: {count} finding(s)",
+            id=c.id,
+            path=str(output),
+            count=count,
+        )
+    else:
+        failed = Sentence(
+            "cli.audit-mismatch",
+            "MISMATCH in the audit of {id}: {count} finding(s)",
+            "MISMATCH in the audit of {id}: {count} finding(s)",
+            id=c.id,
+            count=count,
+        )
+    click.echo(say(failed), err=True)
+    for finding in report.findings:  # the report's own data, stored in English
         click.echo(f"  - {finding}", err=True)
     return EXIT_MISMATCH
 
 
 def _verified(result: Verification) -> int:
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(say(Sentence("cli.audit-warning", "warning: {warning}", warning=warning)), err=True)
+    name, fmt, head = result.name, result.format, str(result.head)
     if result.ok:
-        click.echo(
-            f"verified: {result.name} ({result.format}): {result.entries} entries, "
-            f"chain intact, head {result.head}"
+        verified = Sentence(
+            "cli.audit-verified",
+            "verified: {name} ({format}): {count} entries, chain intact, head {head}",
+            name=name,
+            format=fmt,
+            count=result.entries,
+            head=head,
         )
+        click.echo(say(verified))
         return 0
-    click.echo(f"NOT VERIFIED: {result.name} ({result.format})", err=True)
+    click.echo(
+        say(Sentence("cli.audit-not-verified", "NOT VERIFIED: {name} ({format})", name=name, format=fmt)),
+        err=True,
+    )
     for problem in result.problems:
-        click.echo(f"  - {problem}", err=True)
+        click.echo(f"  - {say(problem)}", err=True)
     return EXIT_MISMATCH
 
 
 async def _report(coalition_id: str, fmt: str, output: Path | None, reader: Actor) -> int:
     report = await build_report(await service(), coalition_id, reader)
-    _write(render(report, fmt), output)
+    _write(render(report, fmt, language()), output)
     return _summary(report, output)
 
 
 async def _portfolio(fmt: str, output: Path | None, reader: Actor) -> int:
     lines = await portfolio_lines(await service(), reader)
     _write(render_json(lines) if fmt == "json" else render_csv(lines), output)
-    click.echo(
-        f"portfolio: {len(lines)} coalition(s)" + (f" written to {output}" if output else ""), err=True
-    )
+    count = len(lines)
+    if output:
+        said = Sentence(
+            "cli.portfolio-written",
+            "portfolio: {count} coalition(s) written to {path}",
+            "portfolio: {count} coalition(s) written to {path}",
+            count=count,
+            path=str(output),
+        )
+    else:
+        said = Sentence(
+            "cli.portfolio", "portfolio: {count} coalition(s)", "portfolio: {count} coalition(s)", count=count
+        )
+    click.echo(say(said), err=True)
     return 0
 
 
@@ -148,7 +204,8 @@ def audit(
         try:
             code = _verified(verify_file(verify_path))
         except VerifyError as error:
-            click.echo(f"error: {error}", err=True)
+            why = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+            click.echo(say(Sentence("cli.audit-error", "error: {why}", why=why)), err=True)
             code = EXIT_ERROR
     elif portfolio:
         chosen_format = _format(fmt, output, "csv")

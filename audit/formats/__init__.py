@@ -7,6 +7,7 @@ from typing import Final, Literal, get_args
 
 from lemniscate.audit.formats import csv_report, html_report, markdown_report
 from lemniscate.audit.report import AuditReport
+from lemniscate.language.catalogs import SOURCE_LANGUAGE
 
 Format = Literal["html", "md", "json", "csv"]
 FORMATS: Final[tuple[str, ...]] = get_args(Format)
@@ -27,11 +28,12 @@ SUFFIXES: Final[dict[str, str]] = {
 }
 
 
-def _json(report: AuditReport) -> str:
+def _json(report: AuditReport, language: str = SOURCE_LANGUAGE) -> str:
+    # Machine output: the same in every language (its sentences are the English ones).
     return report.model_dump_json(indent=2) + "\n"
 
 
-_RENDERERS: Final[dict[str, Callable[[AuditReport], str]]] = {
+_RENDERERS: Final[dict[str, Callable[[AuditReport, str], str]]] = {
     "html": html_report.render,
     "md": markdown_report.render,
     "json": _json,
@@ -39,9 +41,15 @@ _RENDERERS: Final[dict[str, Callable[[AuditReport], str]]] = {
 }
 
 
-def render(report: AuditReport, fmt: str) -> str:
-    """The report in `fmt` (one of FORMATS)."""
+def render(report: AuditReport, fmt: str, language: str = SOURCE_LANGUAGE) -> str:
+    """The report in `fmt` (one of FORMATS), said in `language` (JSON: in none)."""
     try:
-        return _RENDERERS[fmt](report)
+        renderer = _RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+    return renderer(report, language)
+
+
+def speaks(fmt: str) -> bool:
+    """Whether `fmt` changes with the language (every format but the machine's JSON)."""
+    return fmt != "json"

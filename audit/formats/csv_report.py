@@ -10,10 +10,14 @@ reads back with the same module and these `COLUMNS`.
 from __future__ import annotations
 
 import json
+from typing import Final
 
 from lemniscate.audit.formats import spreadsheet
-from lemniscate.audit.formats.common import source, when
-from lemniscate.audit.report import AuditReport
+from lemniscate.audit.formats.common import Voice, source, when
+from lemniscate.audit.report import AuditReport, TrailRow
+from lemniscate.language import LANGUAGES, translate
+from lemniscate.language.catalogs import SOURCE_LANGUAGE
+from lemniscate.models.sentence import Sentence
 
 COLUMNS = (
     "seq",
@@ -38,7 +42,53 @@ COLUMNS = (
 )
 
 
-def render(report: AuditReport) -> str:
+# The header a person reads: each column's name in the report's language. English has
+# always shown the column ids themselves; the ids stay the keys in code and in `verify`.
+_HEADERS: Final[dict[str, Sentence]] = {
+    "seq": Sentence("audit.csv-seq", "seq"),
+    "at": Sentence("audit.csv-at", "at"),
+    "actor_id": Sentence("audit.csv-actor-id", "actor_id"),
+    "actor_role": Sentence("audit.csv-actor-role", "actor_role"),
+    "actor_organisation": Sentence("audit.csv-actor-organisation", "actor_organisation"),
+    "round": Sentence("audit.csv-round", "round"),
+    "side": Sentence("audit.csv-side", "side"),
+    "from_state": Sentence("audit.csv-from-state", "from_state"),
+    "to_state": Sentence("audit.csv-to-state", "to_state"),
+    "trigger": Sentence("audit.csv-trigger", "trigger"),
+    "kind": Sentence("audit.csv-kind", "kind"),
+    "words": Sentence("audit.csv-words", "words"),
+    "reason": Sentence("audit.csv-reason", "reason"),
+    "guards": Sentence("audit.csv-guards", "guards"),
+    "source": Sentence("audit.csv-source", "source"),
+    "problems": Sentence("audit.csv-problems", "problems"),
+    "prev_hash": Sentence("audit.csv-prev-hash", "prev_hash"),
+    "hash": Sentence("audit.csv-hash", "hash"),
+    "entry_json": Sentence("audit.csv-entry-json", "entry_json"),
+}
+
+
+def header(language: str) -> tuple[str, ...]:
+    return tuple(translate(_HEADERS[column], language) for column in COLUMNS)
+
+
+def language_of(columns: tuple[str, ...]) -> str | None:
+    """The language whose header `columns` is, if any (how `verify` reads a CSV back)."""
+    return next((lang for lang in (SOURCE_LANGUAGE, *LANGUAGES) if header(lang) == columns), None)
+
+
+def _guards(row: TrailRow, say: Voice) -> str:
+    cells = []
+    for g in row.guards:
+        if g.held:
+            verdict = Sentence("audit.csv-guard-held", "{name}: held", name=g.name)
+        else:
+            verdict = Sentence("audit.csv-guard-not-held", "{name}: NOT held", name=g.name)
+        cells.append(say(verdict))
+    return "; ".join(cells)
+
+
+def render(report: AuditReport, language: str = SOURCE_LANGUAGE) -> str:
+    say = Voice(report, language)
     rows: list[dict[str, str]] = []
     for row in report.entries:
         e, event = row.entry, row.entry.event
@@ -55,10 +105,10 @@ def render(report: AuditReport) -> str:
                 "to_state": e.to_state,
                 "trigger": event.trigger,
                 "kind": row.kind,
-                "words": row.words,
+                "words": say.words(row),
                 "reason": event.reason or "",
-                "guards": "; ".join(f"{g.name}: {'held' if g.held else 'NOT held'}" for g in row.guards),
-                "source": source(row),
+                "guards": _guards(row, say),
+                "source": source(row, say),
                 "problems": "; ".join(f.message for f in report.findings_for(e.seq)),
                 "prev_hash": e.prev_hash or "",
                 "hash": e.hash or "",
@@ -73,4 +123,4 @@ def render(report: AuditReport) -> str:
         for finding in report.findings
         if finding.seq is None
     ]
-    return spreadsheet.write_dicts(COLUMNS, rows)
+    return spreadsheet.write(header(language), ([row.get(c, "") for c in COLUMNS] for row in rows))

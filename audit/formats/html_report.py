@@ -10,8 +10,30 @@ from __future__ import annotations
 
 from html import escape
 
-from lemniscate.audit.formats.common import actor, embedded_json, facts, move, payload_lines, source, when
+from lemniscate.audit.formats.common import (
+    Voice,
+    actor,
+    embedded_json,
+    facts,
+    move,
+    payload_lines,
+    source,
+    when,
+)
+from lemniscate.audit.formats.headings import (
+    COALITION,
+    GUARD_COLUMNS,
+    KINDS,
+    NOTES,
+    REFUSAL_COLUMNS,
+    REFUSALS,
+    RUN_COLUMNS,
+    RUNS,
+    TRAIL,
+)
 from lemniscate.audit.report import AuditReport, TrailRow
+from lemniscate.language.catalogs import SOURCE_LANGUAGE
+from lemniscate.models.sentence import Sentence
 
 DATA_ELEMENT_ID = "lemniscate-audit"
 
@@ -59,48 +81,82 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _verdict(report: AuditReport) -> str:
+def _verdict(report: AuditReport, say: Voice) -> str:
     if report.ok:
-        return (
-            f'<section id="verdict" class="verdict ok"><strong>Cross-check passed.</strong> '
-            f"All {len(report.entries)} journal entries match the Temporal event history, "
-            "and the hash chain is intact.</section>"
+        count = len(report.entries)
+        passed = say(Sentence("audit.passed", "Cross-check passed."))
+        body = say(
+            Sentence(
+                "audit.passed-html",
+                "All {count} journal entries match the Temporal event history, and the hash chain is intact.",
+                "All {count} journal entries match the Temporal event history, and the hash chain is intact.",
+                count=count,
+            )
         )
+        return f'<section id="verdict" class="verdict ok"><strong>{_e(passed)}</strong> {_e(body)}</section>'
+    count = len(report.findings)
+    mismatch = say(
+        Sentence(
+            "audit.mismatch", "MISMATCH: {count} finding(s).", "MISMATCH: {count} finding(s).", count=count
+        )
+    )
+    body = say(
+        Sentence(
+            "audit.mismatch-body",
+            "The trail below does not fully match the Temporal event history or its own hash chain.",
+        )
+    )
+    # The findings are the report's data (stored in English): said as recorded.
     items = "".join(f"<li>{_e(f)}</li>" for f in report.findings)
     return (
-        f'<section id="verdict" class="verdict fail"><strong>MISMATCH: '
-        f"{len(report.findings)} finding(s).</strong> The trail below does not fully match "
-        f"the Temporal event history or its own hash chain.<ul>{items}</ul></section>"
+        f'<section id="verdict" class="verdict fail"><strong>{_e(mismatch)}</strong> '
+        f"{_e(body)}<ul>{items}</ul></section>"
     )
 
 
-def _facts(report: AuditReport) -> str:
-    rows = "".join(f'<dt>{_e(f.label)}</dt><dd id="fact-{f.key}">{_e(f.value)}</dd>' for f in facts(report))
-    return f'<section id="facts"><h2>Coalition</h2><dl class="facts">{rows}</dl></section>'
+def _columns(say: Voice, columns: tuple[Sentence, ...]) -> str:
+    return "<tr>" + "".join(f"<th>{_e(say(c))}</th>" for c in columns) + "</tr>"
 
 
-def _runs(report: AuditReport) -> str:
+def _facts(report: AuditReport, say: Voice) -> str:
+    rows = "".join(
+        f'<dt>{_e(f.label)}</dt><dd id="fact-{f.key}">{_e(f.value)}</dd>' for f in facts(report, say)
+    )
+    return f'<section id="facts"><h2>{_e(say(COALITION))}</h2><dl class="facts">{rows}</dl></section>'
+
+
+def _runs(report: AuditReport, say: Voice) -> str:
     rows = "".join(
         f"<tr><td>{r.index}</td><td><code>{_e(r.run_id)}</code></td>"
         f"<td>{_e(when(r.started_at))}</td><td>{_e(when(r.closed_at))}</td>"
         f"<td>{_e(r.status)}</td><td>{r.events}</td></tr>"
         for r in report.runs
     )
+    explained = say(
+        Sentence(
+            "audit.runs-explained",
+            "Continue-as-new starts a new run with the journal so far; the trail reads them as one.",
+        )
+    )
     return (
-        '<section id="runs"><h2>Workflow runs</h2><p class="muted">Continue-as-new '
-        "starts a new run with the journal so far; the trail reads them as one.</p>"
-        "<table><tr><th>run</th><th>run id</th><th>started</th><th>closed</th>"
-        f"<th>status</th><th>events</th></tr>{rows}</table></section>"
+        f'<section id="runs"><h2>{_e(say(RUNS))}</h2><p class="muted">{_e(explained)}</p>'
+        f"<table>{_columns(say, RUN_COLUMNS)}{rows}</table></section>"
     )
 
 
-def _refusals(report: AuditReport) -> str:
+def _refusals(report: AuditReport, say: Voice) -> str:
     r = report.refusals
+    log = f"<code>{_e(r.log)}</code>"
     if not r.available:
-        body = (
-            f"<p>No refusal log at <code>{_e(r.log)}</code>: refused attempts are not "
-            "known here. (They never reach the workflow history.)</p>"
+        # A sentence with markup in it: its values escaped and put in, the sentence itself
+        # not escaped again (the catalogs' text is ours, and English has always been raw).
+        no_log = Sentence(
+            "audit.no-refusal-log-html",
+            "No refusal log at {log}: refused attempts are not known here. "
+            "(They never reach the workflow history.)",
+            log=log,
         )
+        body = f"<p>{say(no_log)}</p>"
     else:
         rows = "".join(
             f"<tr><td>{_e(when(i.at))}</td><td>{_e(i.trigger)}</td>"
@@ -109,93 +165,133 @@ def _refusals(report: AuditReport) -> str:
             f"<td>{_e(i.source)}</td><td>{'<br>'.join(_e(x) for x in i.reasons)}</td></tr>"
             for i in r.items
         )
-        body = (
-            f'<p><span id="refusal-count">{r.count}</span> refused attempt(s), as logged by '
-            f"the CLI and API at <code>{_e(r.log)}</code>. Refusals change nothing and "
-            "leave no event in the workflow history.</p>"
-            + (
-                "<table><tr><th>when</th><th>trigger</th><th>who</th><th>via</th>"
-                f"<th>reasons</th></tr>{rows}</table>"
-                if r.items
-                else ""
+        said = say(
+            Sentence(
+                "audit.refusals-html",
+                "{count} refused attempt(s), as logged by the CLI and API at {log}. Refusals "
+                "change nothing and leave no event in the workflow history.",
+                "{count} refused attempt(s), as logged by the CLI and API at {log}. Refusals "
+                "change nothing and leave no event in the workflow history.",
+                count=r.count,
+                log=log,
             )
         )
-    return f'<section id="refusals"><h2>Refused attempts</h2>{body}</section>'
+        # The count opens the sentence in both languages (a number, for the plural form):
+        # marked up where it stands.
+        said = said.replace(str(r.count), f'<span id="refusal-count">{r.count}</span>', 1)
+        table = f"<table>{_columns(say, REFUSAL_COLUMNS)}{rows}</table>" if r.items else ""
+        body = f"<p>{said}</p>{table}"
+    return f'<section id="refusals"><h2>{_e(say(REFUSALS))}</h2>{body}</section>'
 
 
-def _notes(report: AuditReport) -> str:
+def _notes(report: AuditReport, say: Voice) -> str:
     if not report.notes:
         return ""
     items = "".join(f"<li>{_e(n)}</li>" for n in report.notes)
-    return f'<section id="notes"><h2>Notes</h2><ul>{items}</ul></section>'
+    return f'<section id="notes"><h2>{_e(say(NOTES))}</h2><ul>{items}</ul></section>'
 
 
-def _entry(report: AuditReport, row: TrailRow) -> str:
+def _guards(row: TrailRow, say: Voice) -> str:
+    held = _e(say(Sentence("audit.guard-held", "held")))
+    cells = []
+    for index, g in enumerate(row.guards):
+        description, detail = say.guard(row, index)
+        if g.held:
+            verdict = f'<td class="held">{held}</td></tr>'
+        else:
+            not_held = say(Sentence("audit.guard-not-held", "NOT held: {reason}", reason=detail or ""))
+            verdict = f'<td class="not-held">{_e(not_held)}</td></tr>'
+        cells.append(f"<tr><td><code>{_e(g.name)}</code></td><td>{_e(description)}</td>{verdict}")
+    return f'<table class="guards">{_columns(say, GUARD_COLUMNS)}{"".join(cells)}</table>'
+
+
+def _entry(report: AuditReport, row: TrailRow, say: Voice) -> str:
     e, event = row.entry, row.entry.event
     problems = report.findings_for(e.seq)
     classes = f"entry kind-{row.kind}" + (" problem" if problems else "")
+    where = say(Sentence("audit.where", "round {round}, side {side}", round=e.round, side=e.side))
+    facts = [
+        (Sentence("audit.row-when", "when"), when(event.at)),
+        (Sentence("audit.row-who", "who"), actor(row)),
+        (Sentence("audit.row-where", "where"), where),
+        (Sentence("audit.row-why", "why"), event.reason or "-"),
+        (Sentence("audit.row-history", "history"), source(row, say)),
+    ]
     parts = [
         f'<article class="{classes}" id="entry-{e.seq}">',
-        f'<h3>#{e.seq} {_e(event.trigger)}<span class="badge">{row.kind}</span>'
-        f'<span class="badge">{_e(move(row))}</span></h3>',
-        f'<p class="words">{_e(row.words)}</p>',
+        # The trigger's code name stays: it is what the API, the CLI and the journal name.
+        f'<h3>#{e.seq} {_e(event.trigger)}<span class="badge">{_e(say(KINDS[row.kind]))}</span>'
+        f'<span class="badge">{_e(move(row, say))}</span></h3>',
+        f'<p class="words">{_e(say.words(row))}</p>',
         "<table>",
-        f"<tr><th>when</th><td>{_e(when(event.at))}</td></tr>",
-        f"<tr><th>who</th><td>{_e(actor(row))}</td></tr>",
-        f"<tr><th>where</th><td>round {_e(e.round)}, side {_e(e.side)}</td></tr>",
-        f"<tr><th>why</th><td>{_e(event.reason or '-')}</td></tr>",
-        f"<tr><th>history</th><td>{_e(source(row))}</td></tr>",
+        *[f"<tr><th>{_e(say(label))}</th><td>{_e(value)}</td></tr>" for label, value in facts],
         "</table>",
     ]
     if row.guards:
-        guards = "".join(
-            f"<tr><td><code>{_e(g.name)}</code></td><td>{_e(g.description)}</td>"
-            + (
-                '<td class="held">held</td></tr>'
-                if g.held
-                else f'<td class="not-held">NOT held: {_e(g.detail or "")}</td></tr>'
-            )
-            for g in row.guards
-        )
-        parts.append(
-            '<table class="guards"><tr><th>guard</th><th>condition</th>'
-            f"<th>at that moment</th></tr>{guards}</table>"
-        )
+        parts.append(_guards(row, say))
     lines = payload_lines(event.payload)
     if lines:
-        parts.append('<p class="muted">Recorded: ' + "; ".join(_e(x) for x in lines) + "</p>")
+        pairs = "; ".join(_e(x) for x in lines)
+        recorded = say(Sentence("audit.recorded", "Recorded: {pairs}", pairs=pairs))
+        parts.append(f'<p class="muted">{recorded}</p>')
     if problems:
         parts.append(
             '<ul class="problems">' + "".join(f"<li>{_e(p.message)}</li>" for p in problems) + "</ul>"
         )
-    parts.append(f'<p class="hash">hash {_e(e.hash)}<br>prev {_e(e.prev_hash)}</p></article>')
+    own, previous_hash = _e(e.hash), _e(e.prev_hash)
+    hashes = say(Sentence("audit.hashes", "hash {hash}", hash=own))
+    previous = say(Sentence("audit.previous-hash", "prev {hash}", hash=previous_hash))
+    parts.append(f'<p class="hash">{hashes}<br>{previous}</p></article>')
     return "".join(parts)
 
 
-def render(report: AuditReport) -> str:
+def render(report: AuditReport, language: str = SOURCE_LANGUAGE) -> str:
+    say = Voice(report, language)
     name = report.coalition.name
-    entries = "\n".join(_entry(report, row) for row in report.entries)
+    entries = "\n".join(_entry(report, row, say) for row in report.entries)
+    title = say(Sentence("audit.title", "Audit trail: {name}", name=_e(name)))
+    marked = f'<span id="coalition-name">{_e(name)}</span>'
+    heading = say(Sentence("audit.title", "Audit trail: {name}", name=marked))
+    generated = say(
+        Sentence(
+            "audit.generated",
+            "{id} · generated {at} by {generator} from the Temporal event history "
+            "and the coalition's journal",
+            id=_e(report.coalition.id),
+            at=_e(when(report.generated_at)),
+            generator=_e(report.generator),
+        )
+    )
+    trail = say(TRAIL)
+    genesis, command = (
+        f"<code>{_e(report.chain.genesis)}</code>",
+        "<code>lemniscate audit --verify FILE</code>",
+    )
+    footer = say(
+        Sentence(
+            "audit.footer-html",
+            "Each entry's hash is sha256 over its canonical JSON, chained from the previous "
+            "entry's; the chain starts from {genesis}. Check this page with {command}.",
+            genesis=genesis,
+            command=command,
+        )
+    )
     return "\n".join(
         [
             "<!DOCTYPE html>",
-            '<html lang="en"><head><meta charset="utf-8">',
+            f'<html lang="{_e(language)}"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>Audit trail: {_e(name)}</title>",
+            f"<title>{title}</title>",
             f"<style>{_STYLE}</style></head><body>",
-            f'<header><h1>Audit trail: <span id="coalition-name">{_e(name)}</span></h1>',
-            f'<p class="sub">{_e(report.coalition.id)} · generated {_e(when(report.generated_at))} '
-            f"by {_e(report.generator)} from the Temporal event history and the coalition's "
-            "journal</p></header>",
-            _verdict(report),
-            _facts(report),
-            _runs(report),
-            _refusals(report),
-            _notes(report),
-            f'<section id="trail"><h2>Trail: every accepted change, in order</h2>\n{entries}\n</section>',
-            f'<footer class="muted"><p>Each entry\'s hash is sha256 over its canonical JSON, '
-            f"chained from the previous entry's; the chain starts from "
-            f"<code>{_e(report.chain.genesis)}</code>. Check this page with "
-            "<code>lemniscate audit --verify FILE</code>.</p></footer>",
+            f"<header><h1>{heading}</h1>",
+            f'<p class="sub">{generated}</p></header>',
+            _verdict(report, say),
+            _facts(report, say),
+            _runs(report, say),
+            _refusals(report, say),
+            _notes(report, say),
+            f'<section id="trail"><h2>{_e(trail)}</h2>\n{entries}\n</section>',
+            f'<footer class="muted"><p>{footer}</p></footer>',
             f'<script type="application/json" id="{DATA_ELEMENT_ID}">{embedded_json(report)}</script>',
             "</body></html>",
             "",

@@ -8,8 +8,33 @@ from __future__ import annotations
 
 import re
 
-from lemniscate.audit.formats.common import actor, embedded_json, facts, move, payload_lines, source, when
+from lemniscate.audit.formats.common import (
+    Voice,
+    actor,
+    embedded_json,
+    facts,
+    move,
+    payload_lines,
+    source,
+    when,
+)
+from lemniscate.audit.formats.headings import (
+    COALITION,
+    CROSSCHECK,
+    DATA,
+    FACT_COLUMNS,
+    GUARD_COLUMNS,
+    KINDS,
+    NOTES,
+    REFUSAL_COLUMNS,
+    REFUSALS,
+    RUN_COLUMNS,
+    RUNS,
+    TRAIL,
+)
 from lemniscate.audit.report import AuditReport, TrailRow
+from lemniscate.language.catalogs import SOURCE_LANGUAGE
+from lemniscate.models.sentence import Sentence
 
 DATA_TAG = "lemniscate-audit"
 ENTRY_HEADING = "### #"
@@ -21,53 +46,88 @@ def _md(value: object) -> str:
     return text.replace("|", "\\|").replace("\r", "").replace("\n", " ")
 
 
-def _verdict(report: AuditReport) -> list[str]:
+def _verdict(report: AuditReport, say: Voice) -> list[str]:
+    heading = f"## {say(CROSSCHECK)}"
     if report.ok:
-        return [
-            "## Cross-check",
-            "",
-            f"**Passed.** All {len(report.entries)} journal entries match the Temporal event "
-            "history, and the hash chain is intact.",
-            "",
-        ]
-    return [
-        "## Cross-check",
-        "",
-        f"> **MISMATCH: {len(report.findings)} finding(s).** The trail below does not fully "
-        "match the Temporal event history or its own hash chain.",
-        ">",
-        *[f"> - {_md(f)}" for f in report.findings],
-        "",
-    ]
+        count = len(report.entries)
+        passed = say(
+            Sentence(
+                "audit.passed-md",
+                "**Passed.** All {count} journal entries match the Temporal event history, "
+                "and the hash chain is intact.",
+                "**Passed.** All {count} journal entries match the Temporal event history, "
+                "and the hash chain is intact.",
+                count=count,
+            )
+        )
+        return [heading, "", passed, ""]
+    count = len(report.findings)
+    mismatch = say(
+        Sentence(
+            "audit.mismatch-md",
+            "**MISMATCH: {count} finding(s).** The trail below does not fully match the Temporal "
+            "event history or its own hash chain.",
+            "**MISMATCH: {count} finding(s).** The trail below does not fully match the Temporal "
+            "event history or its own hash chain.",
+            count=count,
+        )
+    )
+    # The findings are the report's data (stored in English): said as recorded.
+    return [heading, "", f"> {mismatch}", ">", *[f"> - {_md(f)}" for f in report.findings], ""]
 
 
-def _entry(report: AuditReport, row: TrailRow) -> list[str]:
+def _labelled(label: Sentence, value: str, say: Voice) -> str:
+    return f"- **{say(label)}:** {value}"
+
+
+def _guards(row: TrailRow, say: Voice) -> list[str]:
+    held = say(Sentence("audit.guard-held", "held"))
+    out = ["", _columns(say, GUARD_COLUMNS), "|---|---|---|"]
+    for index, g in enumerate(row.guards):
+        description, detail = say.guard(row, index)
+        reason = _md(detail or "")
+        verdict = (
+            held if g.held else say(Sentence("audit.md-not-held", "**NOT held**: {reason}", reason=reason))
+        )
+        out.append(f"| `{_md(g.name)}` | {_md(description)} | {verdict} |")
+    return out
+
+
+def _entry(report: AuditReport, row: TrailRow, say: Voice) -> list[str]:
     e, event = row.entry, row.entry.event
+    kind = say(KINDS[row.kind])
+    where = say(Sentence("audit.where", "round {round}, side {side}", round=_md(e.round), side=_md(e.side)))
+    hashes = say(
+        Sentence("audit.md-hashes", "`{hash}` (prev `{prev}`)", hash=str(e.hash), prev=str(e.prev_hash))
+    )
     out = [
-        f"{ENTRY_HEADING}{e.seq} {_md(event.trigger)} ({row.kind}; {_md(move(row))})",
+        f"{ENTRY_HEADING}{e.seq} {_md(event.trigger)} ({kind}; {_md(move(row, say))})",
         "",
-        f"{_md(row.words)}",
+        f"{_md(say.words(row))}",
         "",
-        f"- **When:** {when(event.at)}",
-        f"- **Who:** {_md(actor(row))}",
-        f"- **Where:** round {_md(e.round)}, side {_md(e.side)}",
-        f"- **Why:** {_md(event.reason or '-')}",
-        f"- **History:** {_md(source(row))}",
+        _labelled(Sentence("audit.md-when", "When"), when(event.at), say),
+        _labelled(Sentence("audit.md-who", "Who"), _md(actor(row)), say),
+        _labelled(Sentence("audit.md-where", "Where"), where, say),
+        _labelled(Sentence("audit.md-why", "Why"), _md(event.reason or "-"), say),
+        _labelled(Sentence("audit.md-history", "History"), _md(source(row, say)), say),
     ]
     lines = payload_lines(event.payload)
     if lines:
-        out.append("- **Recorded:** " + "; ".join(_md(x) for x in lines))
-    out.append(f"- **Hash:** `{e.hash}` (prev `{e.prev_hash}`)")
+        out.append(
+            _labelled(Sentence("audit.md-recorded", "Recorded"), "; ".join(_md(x) for x in lines), say)
+        )
+    out.append(_labelled(Sentence("audit.md-hash", "Hash"), hashes, say))
     if row.guards:
-        out += ["", "| guard | condition | at that moment |", "|---|---|---|"]
-        out += [
-            f"| `{_md(g.name)}` | {_md(g.description)} | "
-            + ("held" if g.held else f"**NOT held**: {_md(g.detail or '')}")
-            + " |"
-            for g in row.guards
-        ]
-    out += [f"- **MISMATCH:** {_md(f.message)}" for f in report.findings_for(e.seq)]
+        out += _guards(row, say)
+    out += [
+        _labelled(Sentence("audit.md-mismatch", "MISMATCH"), _md(f.message), say)
+        for f in report.findings_for(e.seq)
+    ]
     return [*out, ""]
+
+
+def _columns(say: Voice, columns: tuple[Sentence, ...]) -> str:
+    return "| " + " | ".join(say(c) for c in columns) + " |"
 
 
 def _fence(text: str) -> str:
@@ -76,58 +136,88 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def render(report: AuditReport) -> str:
+def _refusals(report: AuditReport, say: Voice) -> list[str]:
+    r = report.refusals
+    log = f"`{_md(r.log)}`"
+    out = ["", f"## {say(REFUSALS)}", ""]
+    if not r.available:
+        out.append(
+            say(
+                Sentence(
+                    "audit.no-refusal-log-md",
+                    "No refusal log at {log}: refused attempts are not known here.",
+                    log=log,
+                )
+            )
+        )
+        return out
+    out.append(
+        say(
+            Sentence(
+                "audit.refusals-md",
+                "{count} refused attempt(s), as logged by the CLI and API at {log}. Refusals change "
+                "nothing and leave no event in the history.",
+                "{count} refused attempt(s), as logged by the CLI and API at {log}. Refusals change "
+                "nothing and leave no event in the history.",
+                count=r.count,
+                log=log,
+            )
+        )
+    )
+    if r.items:
+        out += ["", _columns(say, REFUSAL_COLUMNS), "|---|---|---|---|---|"]
+        out += [
+            f"| {when(i.at)} | {_md(i.trigger)} | {_md(i.actor_id)} ({i.actor_role}"
+            f"{', ' + _md(i.actor_organisation) if i.actor_organisation else ''}) | "
+            f"{_md(i.source)} | {_md(' '.join(i.reasons))} |"
+            for i in r.items
+        ]
+    return out
+
+
+def render(report: AuditReport, language: str = SOURCE_LANGUAGE) -> str:
+    say = Voice(report, language)
     c = report.coalition
-    out = [
-        f"# Audit trail: {_md(c.name)}",
-        "",
-        f"`{c.id}` · generated {when(report.generated_at)} by {_md(report.generator)} from the "
-        "Temporal event history and the coalition's journal",
-        "",
-    ]
-    out += _verdict(report)
-    out += ["## Coalition", "", "| fact | value |", "|---|---|"]
-    out += [f"| {_md(f.label)} | {_md(f.value)} |" for f in facts(report)]
-    out += [
-        "",
-        "## Workflow runs",
-        "",
-        "| run | run id | started | closed | status | events |",
-        "|---|---|---|---|---|---|",
-    ]
+    generated = say(
+        Sentence(
+            "audit.generated-md",
+            "`{id}` · generated {at} by {generator} from the Temporal event history "
+            "and the coalition's journal",
+            id=c.id,
+            at=when(report.generated_at),
+            generator=_md(report.generator),
+        )
+    )
+    title = say(Sentence("audit.title", "Audit trail: {name}", name=_md(c.name)))
+    out = [f"# {title}", "", generated, ""]
+    out += _verdict(report, say)
+    out += [f"## {say(COALITION)}", "", _columns(say, FACT_COLUMNS), "|---|---|"]
+    out += [f"| {_md(f.label)} | {_md(f.value)} |" for f in facts(report, say)]
+    out += ["", f"## {say(RUNS)}", "", _columns(say, RUN_COLUMNS)]
+    out.append("|---|---|---|---|---|---|")
     out += [
         f"| {r.index} | `{r.run_id}` | {when(r.started_at)} | {when(r.closed_at)} | {r.status} | {r.events} |"
         for r in report.runs
     ]
-    r = report.refusals
-    out += ["", "## Refused attempts", ""]
-    if not r.available:
-        out.append(f"No refusal log at `{_md(r.log)}`: refused attempts are not known here.")
-    else:
-        out.append(
-            f"{r.count} refused attempt(s), as logged by the CLI and API at "
-            f"`{_md(r.log)}`. Refusals change nothing and leave no event in the history."
-        )
-        if r.items:
-            out += ["", "| when | trigger | who | via | reasons |", "|---|---|---|---|---|"]
-            out += [
-                f"| {when(i.at)} | {_md(i.trigger)} | {_md(i.actor_id)} ({i.actor_role}"
-                f"{', ' + _md(i.actor_organisation) if i.actor_organisation else ''}) | "
-                f"{_md(i.source)} | {_md(' '.join(i.reasons))} |"
-                for i in r.items
-            ]
+    out += _refusals(report, say)
     if report.notes:
-        out += ["", "## Notes", "", *[f"- {_md(n)}" for n in report.notes]]
-    out += ["", "## Trail: every accepted change, in order", ""]
+        # The notes are the report's data (stored in English): said as recorded.
+        out += ["", f"## {say(NOTES)}", "", *[f"- {_md(n)}" for n in report.notes]]
+    out += ["", f"## {say(TRAIL)}", ""]
     for row in report.entries:
-        out += _entry(report, row)
+        out += _entry(report, row, say)
     data = embedded_json(report)
     fence = _fence(data)
     out += [
-        "## Machine-readable copy",
+        f"## {say(DATA)}",
         "",
-        "What `lemniscate audit --verify FILE` checks: the hash chain of the entries, and "
-        "that the text above is what this data renders to.",
+        say(
+            Sentence(
+                "audit.data-explained-md",
+                "What `lemniscate audit --verify FILE` checks: the hash chain of the entries, and "
+                "that the text above is what this data renders to.",
+            )
+        ),
         "",
         f"{fence}json {DATA_TAG}",
         data,
