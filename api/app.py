@@ -19,8 +19,9 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lemniscate import states
-from lemniscate.api import audit_routes, key_routes, problems
+from lemniscate.api import audit_routes, contract, key_routes, problems
 from lemniscate.api.auth import KeyRing
+from lemniscate.api.contract import SERVED
 from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
 from lemniscate.coalitions.errors import refuse_unless_allowed
@@ -121,13 +122,21 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         title="Lemniscate",
         version="1",
         description="Vital coalitions as durable workflows. Authenticate with "
-        "`Authorization: Bearer <key>` or `X-API-Key: <key>`.",
+        "`Authorization: Bearer <key>` or `X-API-Key: <key>`. Every error is an RFC 9457 problem "
+        "(`application/problem+json`, the `Problem` schema). Webhooks: see `webhooks`.",
+        openapi_tags=contract.TAGS,
     )
     app.state.keys = keys
     problems.install(app)
     extra_schemas: dict[str, Any] = {}
 
-    @app.get("/method", tags=["method"], summary="States, steps, guards and payload schemas")
+    @app.get(
+        "/method",
+        tags=["method"],
+        summary="States, steps, guards and payload schemas",
+        operation_id="getMethod",
+        responses=contract.problems(*contract.AUTHENTICATED),
+    )
     async def get_method(caller: Caller) -> dict[str, Any]:
         return method_description()
 
@@ -136,6 +145,8 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         tags=["coalitions"],
         status_code=201,
         summary="Start a coalition (coordinators; integrations allowed 'start')",
+        operation_id="startCoalition",
+        responses=contract.problems(*SERVED, 400, 403, 409, 413, 422),
         openapi_extra=_body_schema(StartCoalition, extra_schemas),
     )
     async def start(
@@ -145,7 +156,13 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
     ) -> CoalitionView:
         return await (await service()).start(await _payload(request), caller, reason, source="api")
 
-    @app.get("/coalitions", tags=["portfolio"], summary="List coalitions (visibility, paged)")
+    @app.get(
+        "/coalitions",
+        tags=["portfolio"],
+        summary="List coalitions (visibility, paged)",
+        operation_id="listCoalitions",
+        responses=contract.problems(*SERVED, 422),
+    )
     async def list_coalitions(
         caller: Caller,
         where: Portfolio,
@@ -155,15 +172,33 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         rows, token = await (await service()).list(where, caller, limit, _page_token(page_token))
         return Page(items=rows, next_page_token=base64.urlsafe_b64encode(token).decode() if token else None)
 
-    @app.get("/coalitions/count", tags=["portfolio"], summary="Count coalitions")
+    @app.get(
+        "/coalitions/count",
+        tags=["portfolio"],
+        summary="Count coalitions",
+        operation_id="countCoalitions",
+        responses=contract.problems(*SERVED, 422),
+    )
     async def count_coalitions(caller: Caller, where: Portfolio) -> Count:
         return Count(count=await (await service()).count(where, caller))
 
-    @app.get("/coalitions/{coalition_id}", tags=["coalitions"], summary="Where a coalition stands")
+    @app.get(
+        "/coalitions/{coalition_id}",
+        tags=["coalitions"],
+        summary="Where a coalition stands",
+        operation_id="getCoalition",
+        responses=contract.problems(*SERVED, 404, 409),
+    )
     async def get_coalition(coalition_id: str, caller: Caller) -> CoalitionView:
         return await (await service()).view(coalition_id, caller)
 
-    @app.get("/coalitions/{coalition_id}/journal", tags=["coalitions"], summary="Who did what, when and why")
+    @app.get(
+        "/coalitions/{coalition_id}/journal",
+        tags=["coalitions"],
+        summary="Who did what, when and why",
+        operation_id="getJournal",
+        responses=contract.problems(*SERVED, 404, 409, 422),
+    )
     async def get_journal(
         coalition_id: str, caller: Caller, since: Annotated[int, Query(ge=0)] = 0
     ) -> list[ReadEntry]:
@@ -175,6 +210,8 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         tags=["bulk"],
         status_code=202,
         summary="Apply one trigger to every running coalition matching a filter",
+        operation_id="startBulk",
+        responses=contract.problems(*SERVED, 400, 403, 409, 413, 422),
         openapi_extra=_body_schema(BulkBody, extra_schemas),
     )
     async def start_bulk(
@@ -192,7 +229,13 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         )
         return await (await service()).start_bulk(request, source="api")
 
-    @app.get("/bulk/{bulk_id}", tags=["bulk"], summary="Progress and per-coalition results")
+    @app.get(
+        "/bulk/{bulk_id}",
+        tags=["bulk"],
+        summary="Progress and per-coalition results",
+        operation_id="getBulk",
+        responses=contract.problems(*SERVED, 404),
+    )
     async def get_bulk(bulk_id: str, caller: Caller) -> BulkProgress:
         return await (await service()).bulk_progress(bulk_id, caller)
 
@@ -201,6 +244,8 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         tags=["events"],
         status_code=201,
         summary="Receive every transition and follow-up at a webhook (signed)",
+        operation_id="createSubscription",
+        responses=contract.problems(*SERVED, 400, 403, 413, 422),
         openapi_extra=_body_schema(SubscriptionBody, extra_schemas),
     )
     async def subscribe(
@@ -220,7 +265,13 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         )
         return SubscriptionOut.of(stored)
 
-    @app.get("/subscriptions", tags=["events"], summary="The registered webhooks")
+    @app.get(
+        "/subscriptions",
+        tags=["events"],
+        summary="The registered webhooks",
+        operation_id="listSubscriptions",
+        responses=contract.problems(*SERVED, 403),
+    )
     async def list_subscriptions(caller: Caller) -> list[SubscriptionOut]:
         refuse_unless_allowed("subscriptions", policy.may_list_subscriptions(caller))
         return [SubscriptionOut.of(s) for s in await (await service()).subscriptions()]
@@ -230,6 +281,8 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         tags=["events"],
         status_code=204,
         summary="Stop sending events to a webhook",
+        operation_id="deleteSubscription",
+        responses=contract.problems(*SERVED, 403, 404),
     )
     async def unsubscribe(subscription_id: str, caller: Caller) -> None:
         refuse_unless_allowed("unsubscribe", policy.may_manage_subscriptions(caller))
@@ -255,6 +308,8 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
             tags=["triggers"],
             summary=states.TRIGGERS[trigger].summary,
             name=f"fire_{trigger}",
+            operation_id=f"fire{contract.camel(trigger)}",
+            responses=contract.problems(*SERVED, 400, 403, 404, 409, 413, 422),
             openapi_extra=_body_schema(model, extra_schemas),
         )(fire)
 
@@ -267,10 +322,13 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(
-                title=app.title, version=app.version, description=app.description, routes=app.routes
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                tags=app.openapi_tags,
             )
-            schema.setdefault("components", {}).setdefault("schemas", {}).update(extra_schemas)
-            app.openapi_schema = schema
+            app.openapi_schema = contract.finish(schema, extra_schemas)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

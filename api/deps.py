@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
 from pydantic import BaseModel, ValidationError
 
 from lemniscate import states
 from lemniscate.api.auth import KeyRing
+from lemniscate.api.contract import API_KEY, BEARER
 from lemniscate.api.problems import INVALID_REQUEST, NOT_JSON, TOO_LARGE, UNAUTHENTICATED, Problem, invalid
 from lemniscate.coalitions import CoalitionService
 from lemniscate.models import bounds
@@ -33,10 +34,11 @@ def key_ring(request: Request) -> KeyRing:
 
 async def authenticate(
     request: Request,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
+    authorization: Annotated[str | None, Security(BEARER)],
+    x_api_key: Annotated[str | None, Security(API_KEY)],
 ) -> Actor:
-    """The actor behind the key the request carries."""
+    """The actor behind the key the request carries (the document's two security schemes:
+    either header will do)."""
     presented = x_api_key
     if authorization is not None:
         scheme, _, token = authorization.partition(" ")

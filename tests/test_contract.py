@@ -1,0 +1,103 @@
+"""The OpenAPI document as a contract (api/contract.py): short operation ids, security
+schemes instead of header parameters, every problem as the one `Problem` schema, and
+examples that are what real calls answer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jsonschema
+import pytest
+
+from lemniscate import states
+from lemniscate.api.contract import camel
+from lemniscate.api.problems import PROBLEM_JSON
+from lemniscate.examples import walks
+from tests.support.web_stack import WebStack, auth, start_taskforce
+
+
+@pytest.fixture(scope="module")
+async def document(web: WebStack) -> dict[str, Any]:
+    answer = await web.http.get("/openapi.json")
+    assert answer.status_code == 200
+    document: dict[str, Any] = answer.json()
+    return document
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(path, method, op) for path, ops in document["paths"].items() for method, op in ops.items()]
+
+
+def problem_validator(document: dict[str, Any]) -> jsonschema.protocols.Validator:
+    schema = {"$ref": "#/components/schemas/Problem", "components": document["components"]}
+    return jsonschema.Draft202012Validator(schema)
+
+
+async def test_operations_have_short_ids_security_and_declared_problems(document: dict[str, Any]) -> None:
+    assert document["openapi"].startswith("3.1")
+    assert set(document["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+    assert "HTTPValidationError" not in str(document)
+    ids = [op["operationId"] for _, _, op in operations(document)]
+    assert len(ids) == len(set(ids))
+    assert {"listCoalitions", "startCoalition", "getCoalition", "getJournal", "fireMapDomain"} <= set(ids)
+    assert {f"fire{camel(t)}" for t in states.TRIGGERS} <= set(ids)
+    for path, method, op in operations(document):
+        assert re.fullmatch(r"[a-z]+[A-Za-z0-9]*", op["operationId"]), op["operationId"]
+        assert op["tags"], (path, method)
+        assert op["security"] == [{"bearer": []}, {"apiKey": []}], (path, method)
+        names = {p["name"].lower() for p in op.get("parameters", [])}
+        assert not names & {"authorization", "x-api-key"}, (path, method)
+        assert "401" in op["responses"]
+        for status, response in op["responses"].items():
+            if int(status) >= 400:
+                content = response["content"]
+                assert list(content) == [PROBLEM_JSON], (path, method, status)
+                assert content[PROBLEM_JSON]["schema"] == {"$ref": "#/components/schemas/Problem"}
+
+
+async def test_examples_are_problems_and_what_real_calls_answer(
+    web: WebStack, document: dict[str, Any]
+) -> None:
+    validator = problem_validator(document)
+    fire = document["paths"]["/coalitions/{coalition_id}/triggers/map_domain"]["post"]["responses"]
+    examples = {
+        status: {name: e["value"] for name, e in response["content"][PROBLEM_JSON]["examples"].items()}
+        for status, response in fire.items()
+        if int(status) >= 400
+    }
+    for by_name in examples.values():
+        for example in by_name.values():
+            validator.validate(example)
+
+    await start_taskforce(web, "contract-taskforce")
+    calls = {
+        ("401", "unauthenticated"): await web.http.get(
+            "/coalitions", headers={"Authorization": "Bearer not-a-key"}
+        ),
+        ("403", "forbidden"): await web.http.post(
+            "/coalitions/contract-taskforce/triggers/record_intent",
+            json={"intent": "x"},
+            headers=auth("auditor"),
+        ),
+        ("404", "not-found"): await web.http.get("/coalitions/nope", headers=auth("coordinator")),
+        ("409", "exists"): await web.http.post(
+            "/coalitions", json=walks.taskforce_start("contract-taskforce"), headers=auth("coordinator")
+        ),
+        ("422", "refused"): await web.http.post(
+            "/coalitions/contract-taskforce/triggers/map_domain", json={}, headers=auth("coordinator")
+        ),
+        ("422", "invalid"): await web.http.get("/coalitions?round=7", headers=auth("coordinator")),
+        ("400", "not-json"): await web.http.post(
+            "/subscriptions", content=b"", headers={**auth("coordinator"), "Content-Type": "application/json"}
+        ),
+    }
+    for (status, name), answer in calls.items():
+        assert answer.status_code == int(status), answer.text
+        assert answer.headers["content-type"] == PROBLEM_JSON
+        real = answer.json()
+        validator.validate(real)
+        example = examples[status][name]
+        # The same answer but for the coalition and path it was about.
+        same = ("type", "title", "status", "trigger", "reason_codes", "errors")
+        assert {k: real.get(k) for k in same} == {k: example.get(k) for k in same}, (status, name)
