@@ -19,25 +19,20 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lemniscate import states
-from lemniscate.api import audit_routes, contract, key_routes, problems
+from lemniscate.api import audit_routes, contract, key_routes, problems, subscription_routes
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.contract import SERVED
 from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
-from lemniscate.coalitions.errors import refuse_unless_allowed
 from lemniscate.coalitions.gate import Payload
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
 from lemniscate.models.journal import ReadEntry
 from lemniscate.models.json_input import UnreadableJson, read_json
-from lemniscate.models.outbound import ALL_EVENT_TYPES, EventType, Subscription
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
-from lemniscate.states import policy
 from lemniscate.states.describe import method_description
 from lemniscate.workflows.io import Accepted, CoalitionView
-
-_SCHEMA_REF = "#/components/schemas/{model}"
 
 
 class Page(BaseModel):
@@ -49,28 +44,6 @@ class Count(BaseModel):
     count: int
 
 
-class SubscriptionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
-    url: str = Field(pattern=r"^https?://[^\s]+$", max_length=2000)
-    secret: str = Field(min_length=16, max_length=200)
-    events: list[EventType] = Field(default_factory=lambda: list(ALL_EVENT_TYPES), min_length=1)
-
-
-class SubscriptionOut(BaseModel):
-    """A subscription as shown back: never with its secret."""
-
-    id: str
-    url: str
-    events: list[EventType]
-    created_by: str
-
-    @classmethod
-    def of(cls, s: Subscription) -> SubscriptionOut:
-        return cls(id=s.id, url=s.url, events=s.events, created_by=s.created_by)
-
-
 class BulkBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -79,18 +52,6 @@ class BulkBody(BaseModel):
     trigger: str = Field(min_length=1, max_length=100)
     payload: dict[str, Any] = Field(default_factory=dict)
     reason: str | None = Field(default=None, min_length=1, max_length=2000)
-
-
-def _body_schema(model: type[BaseModel], defs: dict[str, Any]) -> dict[str, Any]:
-    schema = model.model_json_schema(ref_template=_SCHEMA_REF)
-    defs.update(schema.pop("$defs", {}))
-    defs[model.__name__] = schema
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": _SCHEMA_REF.format(model=model.__name__)}}},
-        }
-    }
 
 
 async def _payload(request: Request) -> Payload:
@@ -147,7 +108,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         summary="Start a coalition (coordinators; integrations allowed 'start')",
         operation_id="startCoalition",
         responses=contract.problems(*SERVED, 400, 403, 409, 413, 422),
-        openapi_extra=_body_schema(StartCoalition, extra_schemas),
+        openapi_extra=contract.body_schema(StartCoalition, extra_schemas),
     )
     async def start(
         request: Request,
@@ -212,7 +173,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         summary="Apply one trigger to every running coalition matching a filter",
         operation_id="startBulk",
         responses=contract.problems(*SERVED, 400, 403, 409, 413, 422),
-        openapi_extra=_body_schema(BulkBody, extra_schemas),
+        openapi_extra=contract.body_schema(BulkBody, extra_schemas),
     )
     async def start_bulk(
         body: Annotated[BulkBody, Depends(json_body(BulkBody))], caller: Caller
@@ -239,55 +200,6 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
     async def get_bulk(bulk_id: str, caller: Caller) -> BulkProgress:
         return await (await service()).bulk_progress(bulk_id, caller)
 
-    @app.post(
-        "/subscriptions",
-        tags=["events"],
-        status_code=201,
-        summary="Receive every transition and follow-up at a webhook (signed)",
-        operation_id="createSubscription",
-        responses=contract.problems(*SERVED, 400, 403, 413, 422),
-        openapi_extra=_body_schema(SubscriptionBody, extra_schemas),
-    )
-    async def subscribe(
-        body: Annotated[SubscriptionBody, Depends(json_body(SubscriptionBody))], caller: Caller
-    ) -> SubscriptionOut:
-        """Events are delivered from within a minute of subscribing: a coalition that found
-        nobody subscribed asks again at most a minute later."""
-        refuse_unless_allowed("subscribe", policy.may_manage_subscriptions(caller))
-        stored = await (await service()).subscribe(
-            Subscription(
-                id=body.id or uuid.uuid4().hex[:12],
-                url=body.url,
-                secret=body.secret,
-                events=body.events,
-                created_by=caller.id,
-            )
-        )
-        return SubscriptionOut.of(stored)
-
-    @app.get(
-        "/subscriptions",
-        tags=["events"],
-        summary="The registered webhooks",
-        operation_id="listSubscriptions",
-        responses=contract.problems(*SERVED, 403),
-    )
-    async def list_subscriptions(caller: Caller) -> list[SubscriptionOut]:
-        refuse_unless_allowed("subscriptions", policy.may_list_subscriptions(caller))
-        return [SubscriptionOut.of(s) for s in await (await service()).subscriptions()]
-
-    @app.delete(
-        "/subscriptions/{subscription_id}",
-        tags=["events"],
-        status_code=204,
-        summary="Stop sending events to a webhook",
-        operation_id="deleteSubscription",
-        responses=contract.problems(*SERVED, 403, 404),
-    )
-    async def unsubscribe(subscription_id: str, caller: Caller) -> None:
-        refuse_unless_allowed("unsubscribe", policy.may_manage_subscriptions(caller))
-        await (await service()).unsubscribe(subscription_id, caller)
-
     def fire_route(trigger: str, model: type[Record]) -> None:
         async def fire(
             coalition_id: str,
@@ -310,12 +222,13 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
             name=f"fire_{trigger}",
             operation_id=f"fire{contract.camel(trigger)}",
             responses=contract.problems(*SERVED, 400, 403, 404, 409, 413, 422),
-            openapi_extra=_body_schema(model, extra_schemas),
+            openapi_extra=contract.body_schema(model, extra_schemas),
         )(fire)
 
     for name, spec in states.TRIGGERS.items():
         fire_route(name, spec.payload)
 
+    app.include_router(subscription_routes.subscription_router(service, extra_schemas))
     app.include_router(audit_routes.audit_router(service))
     app.include_router(key_routes.key_router())
 

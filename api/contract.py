@@ -12,11 +12,15 @@ from __future__ import annotations
 from typing import Any, Final
 
 from fastapi.security import APIKeyHeader, HTTPBearer
+from pydantic import BaseModel
 from starlette.requests import Request
 
+from lemniscate.activities.webhooks import CLOUD_EVENTS_JSON, TIMESTAMP_TOLERANCE_SECONDS
 from lemniscate.api.problems import PROBLEM_JSON
+from lemniscate.models.outbound import CLOUD_EVENT_TYPES, EventType, FollowUpData, TransitionData
 
 PROBLEM_REF: Final = "#/components/schemas/Problem"
+_SCHEMA_REF: Final = "#/components/schemas/{model}"
 
 
 class _Bearer(HTTPBearer):
@@ -220,14 +224,88 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: _problem_response(status) for status in sorted(set(statuses))}
 
 
+def component(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
+    """`model`'s schema (and those it refers to) added to `schemas`; a reference to it."""
+    schema = model.model_json_schema(ref_template=_SCHEMA_REF)
+    schemas.update(schema.pop("$defs", {}))
+    schemas[model.__name__] = schema
+    return {"$ref": _SCHEMA_REF.format(model=model.__name__)}
+
+
+def body_schema(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, Any]:
+    """The `openapi_extra` of an operation whose body is read as `model` by the route itself
+    (`api.deps.json_body`, or the method's own models for triggers)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": component(model, schemas)}},
+        }
+    }
+
+
 def camel(name: str) -> str:
     """`map_domain` -> `MapDomain`: operation ids are camelCase of a verb and this."""
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
+_WEBHOOK_HEADERS: Final = (
+    ("webhook-id", "the event's id: the same on every retry; drop one you have seen"),
+    ("webhook-timestamp", "seconds since the epoch, of this attempt"),
+    ("webhook-signature", "`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per active secret"),
+)
+_WEBHOOK_DATA: Final[dict[EventType, type[BaseModel]]] = {
+    "transition": TransitionData,
+    "follow_up": FollowUpData,
+}
+
+
+def webhooks(schemas: dict[str, Any]) -> dict[str, Any]:
+    """The document's `webhooks`: each event type as the CloudEvent a subscription receives."""
+    declared: dict[str, Any] = {}
+    for kind, data in _WEBHOOK_DATA.items():
+        event = {
+            "type": "object",
+            "required": ["specversion", "id", "source", "type", "time", "subject", "datacontenttype", "data"],
+            "properties": {
+                "specversion": {"const": "1.0"},
+                "id": {"type": "string"},
+                "source": {"type": "string", "description": "`/coalitions/<coalition id>`"},
+                "type": {"const": CLOUD_EVENT_TYPES[kind]},
+                "time": {"type": "string", "format": "date-time"},
+                "subject": {"type": "string", "description": "the step, or the follow-up's key"},
+                "datacontenttype": {"const": "application/json"},
+                "data": component(data, schemas),
+            },
+        }
+        declared[kind] = {
+            "post": {
+                "operationId": f"on{camel(kind)}",
+                "tags": ["events"],
+                "summary": data.__doc__,
+                "description": "A CloudEvents 1.0 structured event, signed per Standard Webhooks; "
+                f"refuse a `webhook-timestamp` more than {TIMESTAMP_TOLERANCE_SECONDS} seconds off. "
+                "Delivered at least once, retried until a 2xx (a 4xx other than 408 and 429 ends it).",
+                "parameters": [
+                    {
+                        "name": name,
+                        "in": "header",
+                        "required": True,
+                        "description": said,
+                        "schema": {"type": "string"},
+                    }
+                    for name, said in _WEBHOOK_HEADERS
+                ],
+                "requestBody": {"required": True, "content": {CLOUD_EVENTS_JSON: {"schema": event}}},
+                "responses": {"2XX": {"description": "Received (a duplicate too)"}},
+            }
+        }
+    return declared
+
+
 def finish(schema: dict[str, Any], extra_schemas: dict[str, Any]) -> dict[str, Any]:
-    """The document as FastAPI made it, plus the shared schemas; FastAPI's validation error
-    schemas go, since no operation declares them."""
+    """The document as FastAPI made it, plus the shared schemas and the webhooks; FastAPI's
+    validation error schemas go, since no operation declares them."""
+    schema["webhooks"] = webhooks(extra_schemas)
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas.update(extra_schemas)

@@ -389,12 +389,16 @@ class CoalitionService:
                 return []
             raise
 
+    async def subscription(self, subscription_id: str) -> Subscription:
+        for known in await self.subscriptions():
+            if known.id == subscription_id:
+                return known
+        raise CoalitionNotFound(_no_subscription(subscription_id))
+
     async def unsubscribe(self, subscription_id: str, actor: Actor) -> None:
         """Remove a subscription: its own maker's, or any for a coordinator (`states.policy`)."""
-        known = {s.id: s for s in await self.subscriptions()}
-        if subscription_id not in known:
-            raise CoalitionNotFound(_no_subscription(subscription_id))
-        refuse_unless_allowed("unsubscribe", policy.may_remove_subscription(actor, known[subscription_id]))
+        known = await self.subscription(subscription_id)
+        refuse_unless_allowed("unsubscribe", policy.may_remove_subscription(actor, known))
         try:
             await self._subscriptions().execute_update(SubscriptionsWorkflow.unsubscribe, subscription_id)
         except (WorkflowUpdateFailedError, RPCError):

@@ -101,3 +101,22 @@ async def test_examples_are_problems_and_what_real_calls_answer(
         # The same answer but for the coalition and path it was about.
         same = ("type", "title", "status", "trigger", "reason_codes", "errors")
         assert {k: real.get(k) for k in same} == {k: example.get(k) for k in same}, (status, name)
+
+
+async def test_webhooks_declare_each_event_type_and_its_data(document: dict[str, Any]) -> None:
+    hooks = document["webhooks"]
+    assert set(hooks) == {"transition", "follow_up"}
+    for kind, cloud_type in (
+        ("transition", "nl.lemniscate.coalition.transition"),
+        ("follow_up", "nl.lemniscate.coalition.follow_up"),
+    ):
+        post = hooks[kind]["post"]
+        assert {p["name"] for p in post["parameters"]} == {
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+        }
+        event = post["requestBody"]["content"]["application/cloudevents+json"]["schema"]
+        assert event["properties"]["type"] == {"const": cloud_type}
+        data = event["properties"]["data"]["$ref"].rsplit("/", 1)[1]
+        assert data in document["components"]["schemas"]
