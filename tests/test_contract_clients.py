@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from lemniscate import states
+from lemniscate.activities import webhooks
 from lemniscate.examples import walks
+from lemniscate.models.outbound import OutboundEvent
 from tests.support.web_stack import KEYS, WebStack
 
 PACKAGE = "lemniscate_client"
@@ -163,3 +168,31 @@ async def test_typescript_types_check_a_client_script(web: WebStack, tmp_path: P
         cwd=tmp_path,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_documented_receiver_verifies_a_real_delivery(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/integration.md's receiver, run as written, on a delivery signed as the worker
+    signs one; a second delivery of the same event is dropped."""
+    docs = (Path(__file__).parents[1] / "docs" / "integration.md").read_text()
+    receiver = next(
+        block for block in re.findall(r"```python\n(.*?)```", docs, re.S) if "def receive" in block
+    )
+    secret = webhooks.new_secret()
+    monkeypatch.setenv("LEMNISCATE_WHSEC", secret)
+    namespace: dict[str, Any] = {}
+    exec(compile(receiver, "docs/integration.md", "exec"), namespace)
+    event = OutboundEvent(
+        id="coalition/docs#1",
+        type="transition",
+        coalition_id="docs",
+        at=datetime.now(UTC),
+        trigger="start",
+        to_state="intent_and_interests",
+    )
+    body = webhooks.cloud_event(event)
+    headers = webhooks.headers(event.id, body, [secret])
+    assert namespace["receive"](headers, body) == 204
+    assert namespace["receive"](headers, body) == 204  # a repeat: dropped
+    assert namespace["seen"] == {"coalition/docs#1"}
+    with pytest.raises(WebhookVerificationError):
+        namespace["receive"](headers, body.replace(b"docs", b"else"))
