@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -64,6 +64,20 @@ async def _payload(request: Request) -> Payload:
     if not isinstance(body, dict):
         return Unreadable([Sentence("payload.not-object", "payload: must be a JSON object")])
     return body
+
+
+_IF_MATCH = 'the ETag of `getCoalition` (e.g. "7"): fire only if the coalition is still there (412 if not)'
+
+
+def _expected_seq(if_match: str | None) -> int | None:
+    """The journal length an If-Match names; none for no header or `*`."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tag = if_match.strip()
+    if len(tag) > 2 and tag[0] == tag[-1] == '"' and tag[1:-1].isdigit() and int(tag[1:-1]) > 0:
+        return int(tag[1:-1])
+    said = Sentence("header.if-match", 'give the ETag that reading the coalition answered with, e.g. "7"')
+    raise problems.field_problem('header."if-match"', said)
 
 
 def _page_token(token: str | None) -> bytes | None:
@@ -148,10 +162,12 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         tags=["coalitions"],
         summary="Where a coalition stands",
         operation_id="getCoalition",
-        responses=contract.problems(*SERVED, 404, 409),
+        responses={200: contract.ETAG_RESPONSE, **contract.problems(*SERVED, 404, 409)},
     )
-    async def get_coalition(coalition_id: str, caller: Caller) -> CoalitionView:
-        return await (await service()).view(coalition_id, caller)
+    async def get_coalition(coalition_id: str, caller: Caller, response: Response) -> CoalitionView:
+        view = await (await service()).view(coalition_id, caller)
+        response.headers["ETag"] = problems.etag(view.status.journal_length)
+        return view
 
     @app.get(
         "/coalitions/{coalition_id}/journal",
@@ -204,16 +220,27 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         async def fire(
             coalition_id: str,
             request: Request,
+            response: Response,
             caller: Caller,
             reason: Annotated[str | None, Query(min_length=1, max_length=2000)] = None,
             idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+            if_match: Annotated[str | None, Header(max_length=100, description=_IF_MATCH)] = None,
         ) -> Accepted:
             # The key is bound to the caller, this trigger and the body by the service and
             # the coalition (models.idempotency); a reuse for another request is a 422.
             payload = await _payload(request)
-            return await (await service()).trigger(
-                coalition_id, trigger, payload, caller, reason, idempotency_key, source="api"
+            accepted = await (await service()).trigger(
+                coalition_id,
+                trigger,
+                payload,
+                caller,
+                reason,
+                idempotency_key,
+                source="api",
+                expected_seq=_expected_seq(if_match),
             )
+            response.headers["ETag"] = problems.etag(accepted.seq)
+            return accepted
 
         app.post(
             f"/coalitions/{{coalition_id}}/triggers/{trigger}",
@@ -221,7 +248,10 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
             summary=states.TRIGGERS[trigger].summary,
             name=f"fire_{trigger}",
             operation_id=f"fire{contract.camel(trigger)}",
-            responses=contract.problems(*SERVED, 400, 403, 404, 409, 413, 422),
+            responses={
+                200: contract.ETAG_RESPONSE,
+                **contract.problems(*SERVED, 400, 403, 404, 409, 412, 413, 422),
+            },
             openapi_extra=contract.body_schema(model, extra_schemas),
         )(fire)
 

@@ -80,6 +80,8 @@ PROBLEM_SCHEMA: Final[dict[str, Any]] = {
         "reason_codes": {"type": "array", "items": {"type": "string"}, "description": "a code per reason"},
         "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
         "more_errors": {"type": "integer", "description": "how many field errors were left out"},
+        "etag": {"type": "string", "description": "412: the coalition's version now"},
+        "state": {"type": "string", "description": "412: the coalition's state now"},
     },
 }
 
@@ -122,6 +124,19 @@ _EXAMPLES: Final[dict[int, dict[str, Any]]] = {
         "status": 409,
         "detail": "a coalition with id 'contract-taskforce' already exists; choose another slug.",
         "instance": "/coalitions",
+    },
+    412: {
+        "type": "/problems/moved",
+        "title": "Coalition moved on",
+        "status": 412,
+        "detail": "record_intent refused: the coalition is at version 2, not 1 as If-Match says: read "
+        "it again, then decide.",
+        "instance": "/coalitions/contract-if-match/triggers/record_intent",
+        "trigger": "record_intent",
+        "reasons": ["the coalition is at version 2, not 1 as If-Match says: read it again, then decide."],
+        "etag": '"2"',
+        "state": "intent_and_interests",
+        "reason_codes": ["precondition.moved"],
     },
     413: {
         "type": "/problems/body-too-large",
@@ -181,7 +196,7 @@ _DESCRIPTIONS: Final = {
     403: "Not allowed for this caller (the policy's reasons)",
     404: "No such resource, or none this caller may see",
     409: "Conflicts with what exists (already exists, finished)",
-    412: "The coalition moved on since the version in If-Match",
+    412: "The coalition moved on since the version in If-Match (its version and state now)",
     413: "The body is too large",
     422: "Refused by the method's guards, or an invalid payload or request (with `errors`)",
     429: "Too many requests for this key; see Retry-After",
@@ -212,6 +227,15 @@ def _problem_response(status: int) -> dict[str, Any]:
         content["examples"] = examples
     return {"description": _DESCRIPTIONS[status], "headers": headers, "content": {PROBLEM_JSON: content}}
 
+
+ETAG_RESPONSE: Final = {
+    "headers": {
+        "ETag": {
+            "description": "the coalition's version (its journal length): send it as If-Match",
+            "schema": {"type": "string"},
+        }
+    }
+}
 
 # What every authenticated operation can answer: no or an unknown key.
 AUTHENTICATED: Final = (401,)

@@ -42,6 +42,7 @@ NOT_POSSIBLE = Sentence("problem.not-possible", "Not possible")
 UNAVAILABLE = Sentence("problem.unavailable", "Temporal unavailable")
 UNAUTHENTICATED = Sentence("problem.unauthenticated", "Unauthenticated")
 TOO_LARGE = Sentence("problem.body-too-large", "Body too large")
+MOVED = Sentence("problem.moved", "Coalition moved on")
 
 # Errors that are not refusals: (type, status, title, kind), the first that matches.
 _NOT_REFUSALS: tuple[tuple[type[CoalitionError], int, str, str], ...] = (
@@ -72,6 +73,11 @@ class Problem(Exception):
         self.status, self.title, self.kind, self.extra = (status, title, kind, extra)
         self.detail = detail
         self.sentences = list(sentences) if sentences is not None else None
+
+
+def etag(seq: int) -> str:
+    """The entity tag of a coalition at journal length `seq` (`GET /coalitions/{id}`, If-Match)."""
+    return f'"{seq}"'
 
 
 def language_of(request: Request) -> Language:
@@ -152,6 +158,9 @@ def problem_of(error: CoalitionError) -> Problem:
         said = [Sentence("problem.refused-by", "{trigger} refused:", trigger=error.trigger), *error.reasons]
         if error.forbidden:
             return Problem(403, FORBIDDEN, said, "forbidden", **about)
+        if isinstance(error, errors.CoalitionMoved):
+            # Where it stands now, so the client can decide again without another read.
+            return Problem(412, MOVED, said, "moved", **about, etag=etag(error.seq), state=error.state)
         if isinstance(error, errors.IdempotencyKeyReused):
             return Problem(422, KEY_REUSED, said, "idempotency-key-reused", **about)
         if isinstance(error, errors.PayloadNotJson):

@@ -33,6 +33,7 @@ from lemniscate.activities.targets import TargetRefused, check_target_async
 from lemniscate.coalitions.errors import (
     CoalitionExists,
     CoalitionFinished,
+    CoalitionMoved,
     CoalitionNotFound,
     CoalitionRefused,
     IdempotencyKeyReused,
@@ -61,6 +62,7 @@ from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import (
     FORBIDDEN,
     KEY_REUSED,
+    MOVED,
     REFUSED,
     Accepted,
     CoalitionInput,
@@ -78,6 +80,9 @@ def _refusal(trigger: str, error: BaseException) -> CoalitionRefused | None:
     """The refusal inside an update failure, if it was one."""
     cause: BaseException | None = error
     while cause is not None:
+        if isinstance(cause, ApplicationError) and cause.type == MOVED:
+            reason, seq, state = cause.details
+            return CoalitionMoved(trigger, [from_wire(reason)], int(seq), str(state))
         if isinstance(cause, ApplicationError) and cause.type in (REFUSED, FORBIDDEN, KEY_REUSED):
             reasons = [from_wire(d) for d in cause.details] or [cause.message]
             if cause.type == KEY_REUSED:
@@ -219,11 +224,15 @@ class CoalitionService:
         request_id: str | None = None,
         *,
         source: Source = "cli",
+        expected_seq: int | None = None,
     ) -> Accepted:
         """Fire one trigger. `request_id` is the caller's idempotency key: a retry of the same
         request applies once and gets the first reply; the key with another request is
-        refused (`IdempotencyKeyReused`). See `models.idempotency`."""
+        refused (`IdempotencyKeyReused`). See `models.idempotency`. With `expected_seq`, only
+        if the journal is still that long (`CoalitionMoved` otherwise)."""
         request = self.gate.trigger_request(slug, trigger, payload, actor, reason, source=source)
+        if expected_seq is not None:
+            request = request.model_copy(update={"expected_seq": expected_seq})
         return await self.send(slug, request, request_id, source=source)
 
     async def send(

@@ -120,3 +120,43 @@ async def test_webhooks_declare_each_event_type_and_its_data(document: dict[str,
         assert event["properties"]["type"] == {"const": cloud_type}
         data = event["properties"]["data"]["$ref"].rsplit("/", 1)[1]
         assert data in document["components"]["schemas"]
+
+
+async def test_if_match_fires_only_at_the_version_the_client_saw(
+    web: WebStack, document: dict[str, Any]
+) -> None:
+    slug = "contract-if-match"
+    await start_taskforce(web, slug)
+    read = await web.http.get(f"/coalitions/{slug}", headers=auth("coordinator"))
+    version = read.headers["ETag"]
+    assert version == f'"{read.json()["status"]["journal_length"]}"'
+
+    path = f"/coalitions/{slug}/triggers/record_intent"
+    first = await web.http.post(
+        path, json={"intent": "Act together."}, headers={**auth("coordinator"), "If-Match": version}
+    )
+    assert first.status_code == 200, first.text
+    assert first.headers["ETag"] == f'"{first.json()["seq"]}"' != version
+
+    # Another client decided on the version before: refused, told where the coalition is now.
+    late = await web.http.post(
+        path, json={"intent": "Something else."}, headers={**auth("coordinator"), "If-Match": version}
+    )
+    assert late.status_code == 412 and late.headers["content-type"] == PROBLEM_JSON
+    problem = late.json()
+    problem_validator(document).validate(problem)
+    assert problem["type"] == "/problems/moved" and problem["reason_codes"] == ["precondition.moved"]
+    assert problem["etag"] == first.headers["ETag"] and problem["state"] == "intent_and_interests"
+    journal = (await web.http.get(f"/coalitions/{slug}/journal", headers=auth("coordinator"))).json()
+    assert [e["event"]["trigger"] for e in journal].count("record_intent") == 1
+
+    anything = await web.http.post(
+        path, json={"intent": "x"}, headers={**auth("coordinator"), "If-Match": "*"}
+    )
+    assert anything.status_code == 200
+    wrong = await web.http.post(
+        path, json={"intent": "x"}, headers={**auth("coordinator"), "If-Match": "W/x"}
+    )
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "header.if-match"
+    declared = document["paths"]["/coalitions/{coalition_id}/triggers/record_intent"]["post"]["responses"]
+    assert "412" in declared and "ETag" in declared["200"]["headers"]
