@@ -23,6 +23,7 @@ from lemniscate.api import audit_routes, contract, key_routes, problems, subscri
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.contract import SERVED
 from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
+from lemniscate.api.limits import RateLimit
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
 from lemniscate.coalitions.gate import Payload
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
@@ -66,6 +67,7 @@ async def _payload(request: Request) -> Payload:
     return body
 
 
+_CURSOR = "an opaque cursor: a page's `next_page_token` (or its `Link: rel=next`), for the page after it"
 _IF_MATCH = 'the ETag of `getCoalition` (e.g. "7"): fire only if the coalition is still there (412 if not)'
 
 
@@ -102,6 +104,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         openapi_tags=contract.TAGS,
     )
     app.state.keys = keys
+    app.state.rate_limit = RateLimit.from_env()
     problems.install(app)
     extra_schemas: dict[str, Any] = {}
 
@@ -136,16 +139,23 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         tags=["portfolio"],
         summary="List coalitions (visibility, paged)",
         operation_id="listCoalitions",
-        responses=contract.problems(*SERVED, 422),
+        responses={200: contract.LINK_RESPONSE, **contract.problems(*SERVED, 422)},
     )
     async def list_coalitions(
+        request: Request,
+        response: Response,
         caller: Caller,
         where: Portfolio,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-        page_token: Annotated[str | None, Query(max_length=4000)] = None,
+        page_token: Annotated[str | None, Query(max_length=4000, description=_CURSOR)] = None,
     ) -> Page:
         rows, token = await (await service()).list(where, caller, limit, _page_token(page_token))
-        return Page(items=rows, next_page_token=base64.urlsafe_b64encode(token).decode() if token else None)
+        cursor = base64.urlsafe_b64encode(token).decode() if token else None
+        if cursor is not None:
+            # The same query for the next page, for clients that follow links (RFC 8288).
+            following = request.url.include_query_params(page_token=cursor)
+            response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+        return Page(items=rows, next_page_token=cursor)
 
     @app.get(
         "/coalitions/count",

@@ -167,6 +167,13 @@ _EXAMPLES: Final[dict[int, dict[str, Any]]] = {
             "guard.too-few-interviews",
         ],
     },
+    429: {
+        "type": "/problems/rate-limited",
+        "title": "Too many requests",
+        "status": 429,
+        "detail": "this key asked more than 20 times a second; ask again in 1 s.",
+        "instance": "/coalitions",
+    },
     503: {
         "type": "/problems/unavailable",
         "title": "Temporal unavailable",
@@ -237,10 +244,19 @@ ETAG_RESPONSE: Final = {
     }
 }
 
+LINK_RESPONSE: Final = {
+    "headers": {
+        "Link": {
+            "description": 'the next page, `<...>; rel="next"` (absent on the last page)',
+            "schema": {"type": "string"},
+        }
+    }
+}
+
 # What every authenticated operation can answer: no or an unknown key.
-AUTHENTICATED: Final = (401,)
+AUTHENTICATED: Final = (401, 429)
 # What an operation that reaches Temporal can answer too.
-SERVED: Final = (401, 503)
+SERVED: Final = (*AUTHENTICATED, 503)
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:

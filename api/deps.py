@@ -7,6 +7,7 @@ takes both from here too, so neither package needs the other's app.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
@@ -16,7 +17,16 @@ from pydantic import BaseModel, ValidationError
 from lemniscate import states
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.contract import API_KEY, BEARER
-from lemniscate.api.problems import INVALID_REQUEST, NOT_JSON, TOO_LARGE, UNAUTHENTICATED, Problem, invalid
+from lemniscate.api.limits import RateLimit
+from lemniscate.api.problems import (
+    INVALID_REQUEST,
+    NOT_JSON,
+    TOO_LARGE,
+    TOO_MANY,
+    UNAUTHENTICATED,
+    Problem,
+    invalid,
+)
 from lemniscate.coalitions import CoalitionService
 from lemniscate.models import bounds
 from lemniscate.models.events import Actor
@@ -64,6 +74,16 @@ async def authenticate(
         raise Problem(
             401, UNAUTHENTICATED, Sentence("auth.unknown-key", "the key is not known"), "unauthenticated"
         )
+    limit: RateLimit | None = request.app.state.rate_limit
+    wait = limit.take(identified.id) if limit is not None else 0.0
+    if limit is not None and wait > 0:
+        said = Sentence(
+            "rate.limited",
+            "this key asked more than {rate} times a second; ask again in {seconds} s.",
+            rate=f"{limit.rate:g}",
+            seconds=math.ceil(wait),
+        )
+        raise Problem(429, TOO_MANY, said, "rate-limited", retry_after=math.ceil(wait))
     return identified
 
 

@@ -43,6 +43,7 @@ UNAVAILABLE = Sentence("problem.unavailable", "Temporal unavailable")
 UNAUTHENTICATED = Sentence("problem.unauthenticated", "Unauthenticated")
 TOO_LARGE = Sentence("problem.body-too-large", "Body too large")
 MOVED = Sentence("problem.moved", "Coalition moved on")
+TOO_MANY = Sentence("problem.rate-limited", "Too many requests")
 
 # Errors that are not refusals: (type, status, title, kind), the first that matches.
 _NOT_REFUSALS: tuple[tuple[type[CoalitionError], int, str, str], ...] = (
@@ -67,10 +68,12 @@ class Problem(Exception):
         kind: str,
         *,
         sentences: Sequence[str] | None = None,
+        retry_after: int | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(detail if isinstance(detail, str) else " ".join(detail))
         self.status, self.title, self.kind, self.extra = (status, title, kind, extra)
+        self.retry_after = retry_after  # seconds, for the Retry-After header
         self.detail = detail
         self.sentences = list(sentences) if sentences is not None else None
 
@@ -116,6 +119,8 @@ def problem_response(request: Request, problem: Problem) -> JSONResponse:
     headers: dict[str, str] = {"Content-Language": language}
     if problem.status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if problem.retry_after is not None:
+        headers["Retry-After"] = str(problem.retry_after)
     return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -154,7 +159,7 @@ def _message(error: Exception) -> str:
 def problem_of(error: CoalitionError) -> Problem:
     """The problem document of anything the service raises."""
     if isinstance(error, CoalitionRefused):
-        about = {"trigger": error.trigger, "reasons": error.reasons}
+        about: dict[str, Any] = {"trigger": error.trigger, "reasons": error.reasons}
         said = [Sentence("problem.refused-by", "{trigger} refused:", trigger=error.trigger), *error.reasons]
         if error.forbidden:
             return Problem(403, FORBIDDEN, said, "forbidden", **about)

@@ -241,6 +241,15 @@ async def test_portfolio_paging_and_count(stack: tuple[httpx.AsyncClient, Cluste
         if token is None:
             break
     assert sorted(seen) == [f"api-page-{n}" for n in range(5)]
+    # The same pages by following `Link: rel="next"`, as link-following clients do.
+    linked: list[str] = []
+    following: str | None = "/coalitions?programme=Paging&limit=2"
+    while following is not None:
+        answer = await client.get(following, headers=auth("auditor"))
+        linked += [row["id"] for row in answer.json()["items"]]
+        link = re.fullmatch(r'<(.+)>; rel="next"', answer.headers.get("link", ""))
+        following = link.group(1) if link else None
+    assert sorted(linked) == sorted(seen)
     bad = await client.get("/coalitions?round=7", headers=auth("auditor"))
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "query.round"
 

@@ -12,6 +12,7 @@ import pytest
 
 from lemniscate import states
 from lemniscate.api.contract import camel
+from lemniscate.api.limits import RateLimit
 from lemniscate.api.problems import PROBLEM_JSON
 from lemniscate.examples import walks
 from tests.support.web_stack import WebStack, auth, start_taskforce
@@ -160,3 +161,25 @@ async def test_if_match_fires_only_at_the_version_the_client_saw(
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "header.if-match"
     declared = document["paths"]["/coalitions/{coalition_id}/triggers/record_intent"]["post"]["responses"]
     assert "412" in declared and "ETag" in declared["200"]["headers"]
+
+
+async def test_a_key_over_its_rate_is_told_when_to_ask_again(web: WebStack, document: dict[str, Any]) -> None:
+    app: Any = web.transport.app
+    before = app.state.rate_limit
+    clock = [1000.0]
+    app.state.rate_limit = RateLimit(rate=2, burst=3, clock=lambda: clock[0])
+    try:
+        answers = [(await web.http.get("/method", headers=auth("auditor"))).status_code for _ in range(4)]
+        assert answers == [200, 200, 200, 429]
+        limited = await web.http.get("/method", headers=auth("auditor"))
+        assert limited.status_code == 429 and limited.headers["Retry-After"] == "1"
+        problem_validator(document).validate(limited.json())
+        assert limited.json()["type"] == "/problems/rate-limited"
+        # Another key has a bucket of its own; and the same key may go on once time passes.
+        assert (await web.http.get("/method", headers=auth("coordinator"))).status_code == 200
+        clock[0] += 0.5
+        assert (await web.http.get("/method", headers=auth("auditor"))).status_code == 200
+    finally:
+        app.state.rate_limit = before
+    declared = document["paths"]["/coalitions"]["get"]["responses"]["429"]
+    assert "Retry-After" in declared["headers"]
