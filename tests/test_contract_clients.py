@@ -65,6 +65,8 @@ async def client_package(
         timeout=300,
     )
     assert generated.returncode == 0, generated.stdout + generated.stderr
+    # A warning means a part of the document the generator could not turn into code.
+    assert "Warning" not in generated.stdout + generated.stderr, generated.stdout + generated.stderr
     sys.path.insert(0, str(tmp))
     try:
         yield importlib.import_module(PACKAGE)
