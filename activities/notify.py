@@ -1,4 +1,5 @@
-"""Delivering follow-ups: e-mail over SMTP and signed webhooks, each its own activity so a
+"""Delivering follow-ups: e-mail over SMTP and webhooks (CloudEvents signed per Standard
+Webhooks, as subscriptions are: `activities.webhooks`), each its own activity so a
 failing channel is retried without repeating the others. Every delivery is also a log line.
 
 Configured by environment (read when the activity runs, so a worker restart picks up a
@@ -6,14 +7,14 @@ change):
 - LEMNISCATE_SMTP_HOST, LEMNISCATE_SMTP_PORT (25), LEMNISCATE_SMTP_FROM,
   LEMNISCATE_SMTP_USER, LEMNISCATE_SMTP_PASSWORD, LEMNISCATE_SMTP_STARTTLS (false)
 - LEMNISCATE_PROGRAMME_OFFICE_EMAIL: where escalations to the programme office go
-- LEMNISCATE_WEBHOOK_URLS (comma-separated), LEMNISCATE_WEBHOOK_SECRET (HMAC-SHA256 key)
+- LEMNISCATE_WEBHOOK_URLS (comma-separated), LEMNISCATE_WEBHOOK_SECRET (`whsec_<base64>`; a
+  plain-text secret from before still works: its UTF-8 bytes are the key)
 A channel that is not configured is skipped, and says so in the log.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import smtplib
 import urllib.error
@@ -26,8 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from lemniscate.activities import webhooks
 from lemniscate.cluster.codec import ENV_ENCRYPTION_KEYS
 from lemniscate.language import choose, format_moment, translate
+from lemniscate.models.outbound import OutboundEvent
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence, from_wire
 from lemniscate.states.followups import Audience, FollowUp, FollowUpKind
@@ -45,9 +48,6 @@ KIND_WORDS: dict[FollowUpKind, Sentence] = {
     FollowUpKind.inactivity: Sentence("mail.inactivity", "inactivity"),
     FollowUpKind.escalation: Sentence("mail.escalation", "escalation"),
 }
-
-SIGNATURE_HEADER = "X-Lemniscate-Signature"
-DELIVERY_HEADER = "X-Lemniscate-Delivery"
 
 log = structlog.get_logger("lemniscate.notify")
 
@@ -95,10 +95,6 @@ class ChannelSettings(BaseModel):
             webhook_urls=[u.strip() for u in (get("WEBHOOK_URLS") or "").split(",") if u.strip()],
             webhook_secret=get("WEBHOOK_SECRET"),
         )
-
-
-def sign(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def _bound(n: Notification, channel: str) -> structlog.typing.FilteringBoundLogger:
@@ -176,11 +172,18 @@ def webhook_follow_up(n: Notification) -> str:
     if not settings.webhook_urls:
         bound.info("webhook skipped", reason="no LEMNISCATE_WEBHOOK_URLS")
         return "skipped"
-    body = n.model_dump_json().encode()
-    headers = {"Content-Type": "application/json", DELIVERY_HEADER: n.delivery_id}
-    if settings.webhook_secret:
-        headers[SIGNATURE_HEADER] = sign(body, settings.webhook_secret)
+    # The operator's own system: the follow-up whole, addresses too (unlike a subscriber's).
+    event = OutboundEvent(
+        id=n.delivery_id,
+        type="follow_up",
+        coalition_id=n.coalition_id,
+        at=n.follow_up.due_at,
+        follow_up=n.follow_up.model_dump(mode="json"),
+    )
+    body = webhooks.cloud_event(event)
+    keys = [settings.webhook_secret] if settings.webhook_secret else []
     for url in settings.webhook_urls:
+        headers = webhooks.headers(n.delivery_id, body, keys)  # each attempt its own timestamp
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=30) as response:

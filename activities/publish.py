@@ -1,5 +1,6 @@
-"""Outbound events to subscribed systems: signed like the follow-up webhooks, retried by
-Temporal, each carrying a delivery id that stays the same across retries."""
+"""Outbound events to subscribed systems: CloudEvents signed per Standard Webhooks
+(`activities.webhooks`), retried by Temporal, each with a `webhook-id` that stays the same
+across retries (delivery is at least once: receivers drop an id they have seen)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import asyncio
 import urllib.error
 import urllib.request
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from lemniscate.activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
+from lemniscate.activities import webhooks
 from lemniscate.activities.targets import TargetRefused, check_target
 from lemniscate.models.outbound import OutboundEvent, Subscription
 from lemniscate.states import redaction
@@ -63,16 +65,10 @@ _OPENER = urllib.request.build_opener(_NoRedirects)
 def _post(subscription: Subscription, event: OutboundEvent) -> None:
     # Shaped for the subscriber here, at the edge: what the coalition keeps to publish (and
     # carries across continue-as-new) stays as it was.
-    body = redaction.event_for_subscriber(event).model_dump_json().encode()
+    body = webhooks.cloud_event(redaction.event_for_subscriber(event))
+    keys = subscription.secrets(datetime.now(UTC))
     request = urllib.request.Request(
-        subscription.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            DELIVERY_HEADER: event.id,
-            SIGNATURE_HEADER: sign(body, subscription.secret),
-        },
+        subscription.url, data=body, method="POST", headers=webhooks.headers(event.id, body, keys)
     )
     try:
         with _OPENER.open(request, timeout=30):

@@ -14,29 +14,26 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lemniscate import states
-from lemniscate.api import audit_routes, key_routes, playbook_routes, problems
+from lemniscate.api import audit_routes, contract, key_routes, playbook_routes, problems, subscription_routes
 from lemniscate.api.auth import KeyRing
+from lemniscate.api.contract import SERVED
 from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
+from lemniscate.api.limits import RateLimit
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
-from lemniscate.coalitions.errors import refuse_unless_allowed
 from lemniscate.coalitions.gate import Payload
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
 from lemniscate.models.journal import ReadEntry
 from lemniscate.models.json_input import UnreadableJson, read_json
-from lemniscate.models.outbound import ALL_EVENT_TYPES, EventType, Subscription
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
-from lemniscate.states import policy
 from lemniscate.states.describe import method_description
 from lemniscate.workflows.io import Accepted, CoalitionView
-
-_SCHEMA_REF = "#/components/schemas/{model}"
 
 
 class Page(BaseModel):
@@ -46,28 +43,6 @@ class Page(BaseModel):
 
 class Count(BaseModel):
     count: int
-
-
-class SubscriptionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
-    url: str = Field(pattern=r"^https?://[^\s]+$", max_length=2000)
-    secret: str = Field(min_length=16, max_length=200)
-    events: list[EventType] = Field(default_factory=lambda: list(ALL_EVENT_TYPES), min_length=1)
-
-
-class SubscriptionOut(BaseModel):
-    """A subscription as shown back: never with its secret."""
-
-    id: str
-    url: str
-    events: list[EventType]
-    created_by: str
-
-    @classmethod
-    def of(cls, s: Subscription) -> SubscriptionOut:
-        return cls(id=s.id, url=s.url, events=s.events, created_by=s.created_by)
 
 
 class BulkBody(BaseModel):
@@ -80,18 +55,6 @@ class BulkBody(BaseModel):
     reason: str | None = Field(default=None, min_length=1, max_length=2000)
 
 
-def _body_schema(model: type[BaseModel], defs: dict[str, Any]) -> dict[str, Any]:
-    schema = model.model_json_schema(ref_template=_SCHEMA_REF)
-    defs.update(schema.pop("$defs", {}))
-    defs[model.__name__] = schema
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": _SCHEMA_REF.format(model=model.__name__)}}},
-        }
-    }
-
-
 async def _payload(request: Request) -> Payload:
     """The body as a JSON object, or why it is none, for the service to refuse (and log)."""
     try:
@@ -102,6 +65,21 @@ async def _payload(request: Request) -> Payload:
     if not isinstance(body, dict):
         return Unreadable([Sentence("payload.not-object", "payload: must be a JSON object")])
     return body
+
+
+_CURSOR = "an opaque cursor: a page's `next_page_token` (or its `Link: rel=next`), for the page after it"
+_IF_MATCH = 'the ETag of `getCoalition` (e.g. "7"): fire only if the coalition is still there (412 if not)'
+
+
+def _expected_seq(if_match: str | None) -> int | None:
+    """The journal length an If-Match names; none for no header or `*`."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tag = if_match.strip()
+    if len(tag) > 2 and tag[0] == tag[-1] == '"' and tag[1:-1].isdigit() and int(tag[1:-1]) > 0:
+        return int(tag[1:-1])
+    said = Sentence("header.if-match", 'give the ETag that reading the coalition answered with, e.g. "7"')
+    raise problems.field_problem('header."if-match"', said)
 
 
 def _page_token(token: str | None) -> bytes | None:
@@ -121,13 +99,22 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         title="Lemniscate",
         version="1",
         description="Vital coalitions as durable workflows. Authenticate with "
-        "`Authorization: Bearer <key>` or `X-API-Key: <key>`.",
+        "`Authorization: Bearer <key>` or `X-API-Key: <key>`. Every error is an RFC 9457 problem "
+        "(`application/problem+json`, the `Problem` schema). Webhooks: see `webhooks`.",
+        openapi_tags=contract.TAGS,
     )
     app.state.keys = keys
+    app.state.rate_limit = RateLimit.from_env()
     problems.install(app)
     extra_schemas: dict[str, Any] = {}
 
-    @app.get("/method", tags=["method"], summary="States, steps, guards and payload schemas")
+    @app.get(
+        "/method",
+        tags=["method"],
+        summary="States, steps, guards and payload schemas",
+        operation_id="getMethod",
+        responses=contract.problems(*contract.AUTHENTICATED),
+    )
     async def get_method(caller: Caller) -> dict[str, Any]:
         return method_description()
 
@@ -136,7 +123,9 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         tags=["coalitions"],
         status_code=201,
         summary="Start a coalition (coordinators; integrations allowed 'start')",
-        openapi_extra=_body_schema(StartCoalition, extra_schemas),
+        operation_id="startCoalition",
+        responses=contract.problems(*SERVED, 400, 403, 409, 413, 422),
+        openapi_extra=contract.body_schema(StartCoalition, extra_schemas),
     )
     async def start(
         request: Request,
@@ -145,25 +134,58 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
     ) -> CoalitionView:
         return await (await service()).start(await _payload(request), caller, reason, source="api")
 
-    @app.get("/coalitions", tags=["portfolio"], summary="List coalitions (visibility, paged)")
+    @app.get(
+        "/coalitions",
+        tags=["portfolio"],
+        summary="List coalitions (visibility, paged)",
+        operation_id="listCoalitions",
+        responses={200: contract.LINK_RESPONSE, **contract.problems(*SERVED, 422)},
+    )
     async def list_coalitions(
+        request: Request,
+        response: Response,
         caller: Caller,
         where: Portfolio,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-        page_token: Annotated[str | None, Query(max_length=4000)] = None,
+        page_token: Annotated[str | None, Query(max_length=4000, description=_CURSOR)] = None,
     ) -> Page:
         rows, token = await (await service()).list(where, caller, limit, _page_token(page_token))
-        return Page(items=rows, next_page_token=base64.urlsafe_b64encode(token).decode() if token else None)
+        cursor = base64.urlsafe_b64encode(token).decode() if token else None
+        if cursor is not None:
+            # The same query for the next page, for clients that follow links (RFC 8288).
+            following = request.url.include_query_params(page_token=cursor)
+            response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+        return Page(items=rows, next_page_token=cursor)
 
-    @app.get("/coalitions/count", tags=["portfolio"], summary="Count coalitions")
+    @app.get(
+        "/coalitions/count",
+        tags=["portfolio"],
+        summary="Count coalitions",
+        operation_id="countCoalitions",
+        responses=contract.problems(*SERVED, 422),
+    )
     async def count_coalitions(caller: Caller, where: Portfolio) -> Count:
         return Count(count=await (await service()).count(where, caller))
 
-    @app.get("/coalitions/{coalition_id}", tags=["coalitions"], summary="Where a coalition stands")
-    async def get_coalition(coalition_id: str, caller: Caller) -> CoalitionView:
-        return await (await service()).view(coalition_id, caller)
+    @app.get(
+        "/coalitions/{coalition_id}",
+        tags=["coalitions"],
+        summary="Where a coalition stands",
+        operation_id="getCoalition",
+        responses={200: contract.ETAG_RESPONSE, **contract.problems(*SERVED, 404, 409)},
+    )
+    async def get_coalition(coalition_id: str, caller: Caller, response: Response) -> CoalitionView:
+        view = await (await service()).view(coalition_id, caller)
+        response.headers["ETag"] = problems.etag(view.status.journal_length)
+        return view
 
-    @app.get("/coalitions/{coalition_id}/journal", tags=["coalitions"], summary="Who did what, when and why")
+    @app.get(
+        "/coalitions/{coalition_id}/journal",
+        tags=["coalitions"],
+        summary="Who did what, when and why",
+        operation_id="getJournal",
+        responses=contract.problems(*SERVED, 404, 409, 422),
+    )
     async def get_journal(
         coalition_id: str, caller: Caller, since: Annotated[int, Query(ge=0)] = 0
     ) -> list[ReadEntry]:
@@ -175,7 +197,9 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         tags=["bulk"],
         status_code=202,
         summary="Apply one trigger to every running coalition matching a filter",
-        openapi_extra=_body_schema(BulkBody, extra_schemas),
+        operation_id="startBulk",
+        responses=contract.problems(*SERVED, 400, 403, 409, 413, 422),
+        openapi_extra=contract.body_schema(BulkBody, extra_schemas),
     )
     async def start_bulk(
         body: Annotated[BulkBody, Depends(json_body(BulkBody))], caller: Caller
@@ -193,75 +217,59 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         )
         return await (await service()).start_bulk(request, source="api")
 
-    @app.get("/bulk/{bulk_id}", tags=["bulk"], summary="Progress and per-coalition results")
+    @app.get(
+        "/bulk/{bulk_id}",
+        tags=["bulk"],
+        summary="Progress and per-coalition results",
+        operation_id="getBulk",
+        responses=contract.problems(*SERVED, 404),
+    )
     async def get_bulk(bulk_id: str, caller: Caller) -> BulkProgress:
         return await (await service()).bulk_progress(bulk_id, caller)
-
-    @app.post(
-        "/subscriptions",
-        tags=["events"],
-        status_code=201,
-        summary="Receive every transition and follow-up at a webhook (signed)",
-        openapi_extra=_body_schema(SubscriptionBody, extra_schemas),
-    )
-    async def subscribe(
-        body: Annotated[SubscriptionBody, Depends(json_body(SubscriptionBody))], caller: Caller
-    ) -> SubscriptionOut:
-        """Events are delivered from within a minute of subscribing: a coalition that found
-        nobody subscribed asks again at most a minute later."""
-        refuse_unless_allowed("subscribe", policy.may_manage_subscriptions(caller))
-        stored = await (await service()).subscribe(
-            Subscription(
-                id=body.id or uuid.uuid4().hex[:12],
-                url=body.url,
-                secret=body.secret,
-                events=body.events,
-                created_by=caller.id,
-            )
-        )
-        return SubscriptionOut.of(stored)
-
-    @app.get("/subscriptions", tags=["events"], summary="The registered webhooks")
-    async def list_subscriptions(caller: Caller) -> list[SubscriptionOut]:
-        refuse_unless_allowed("subscriptions", policy.may_list_subscriptions(caller))
-        return [SubscriptionOut.of(s) for s in await (await service()).subscriptions()]
-
-    @app.delete(
-        "/subscriptions/{subscription_id}",
-        tags=["events"],
-        status_code=204,
-        summary="Stop sending events to a webhook",
-    )
-    async def unsubscribe(subscription_id: str, caller: Caller) -> None:
-        refuse_unless_allowed("unsubscribe", policy.may_manage_subscriptions(caller))
-        await (await service()).unsubscribe(subscription_id, caller)
 
     def fire_route(trigger: str, model: type[Record]) -> None:
         async def fire(
             coalition_id: str,
             request: Request,
+            response: Response,
             caller: Caller,
             reason: Annotated[str | None, Query(min_length=1, max_length=2000)] = None,
             idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+            if_match: Annotated[str | None, Header(max_length=100, description=_IF_MATCH)] = None,
         ) -> Accepted:
             # The key is bound to the caller, this trigger and the body by the service and
             # the coalition (models.idempotency); a reuse for another request is a 422.
             payload = await _payload(request)
-            return await (await service()).trigger(
-                coalition_id, trigger, payload, caller, reason, idempotency_key, source="api"
+            accepted = await (await service()).trigger(
+                coalition_id,
+                trigger,
+                payload,
+                caller,
+                reason,
+                idempotency_key,
+                source="api",
+                expected_seq=_expected_seq(if_match),
             )
+            response.headers["ETag"] = problems.etag(accepted.seq)
+            return accepted
 
         app.post(
             f"/coalitions/{{coalition_id}}/triggers/{trigger}",
             tags=["triggers"],
             summary=states.TRIGGERS[trigger].summary,
             name=f"fire_{trigger}",
-            openapi_extra=_body_schema(model, extra_schemas),
+            operation_id=f"fire{contract.camel(trigger)}",
+            responses={
+                200: contract.ETAG_RESPONSE,
+                **contract.problems(*SERVED, 400, 403, 404, 409, 412, 413, 422),
+            },
+            openapi_extra=contract.body_schema(model, extra_schemas),
         )(fire)
 
     for name, spec in states.TRIGGERS.items():
         fire_route(name, spec.payload)
 
+    app.include_router(subscription_routes.subscription_router(service, extra_schemas))
     app.include_router(audit_routes.audit_router(service))
     app.include_router(key_routes.key_router())
     app.include_router(playbook_routes.playbook_router(service))
@@ -269,10 +277,13 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(
-                title=app.title, version=app.version, description=app.description, routes=app.routes
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                tags=app.openapi_tags,
             )
-            schema.setdefault("components", {}).setdefault("schemas", {}).update(extra_schemas)
-            app.openapi_schema = schema
+            app.openapi_schema = contract.finish(schema, extra_schemas)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from lemniscate.api import contract
+from lemniscate.api.contract import SERVED
 from lemniscate.api.deps import Caller, ServiceFactory
 from lemniscate.api.problems import language_of
 from lemniscate.audit.formats import MEDIA_TYPES, Format, render, speaks
@@ -27,7 +29,10 @@ def _responses() -> dict[int | str, dict[str, Any]]:
         media.split(";")[0]: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()
     }
     content["application/json"] = {"schema": {"type": "object"}}
-    return {200: {"description": "The audit report in the format asked for", "content": content}}
+    return {
+        200: {"description": "The audit report in the format asked for", "content": content},
+        **contract.problems(*SERVED, 403, 404, 409, 422),
+    }
 
 
 def audit_router(service: ServiceFactory) -> APIRouter:
@@ -36,6 +41,7 @@ def audit_router(service: ServiceFactory) -> APIRouter:
     @router.get(
         "/coalitions/{coalition_id}/audit",
         response_class=Response,
+        operation_id="getAudit",
         summary="The audit trail, checked against the Temporal history (auditors, coordinators)",
         responses=_responses(),
     )

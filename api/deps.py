@@ -7,15 +7,26 @@ takes both from here too, so neither package needs the other's app.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
 from pydantic import BaseModel, ValidationError
 
 from lemniscate import states
 from lemniscate.api.auth import KeyRing
-from lemniscate.api.problems import INVALID_REQUEST, NOT_JSON, TOO_LARGE, UNAUTHENTICATED, Problem, invalid
+from lemniscate.api.contract import API_KEY, BEARER
+from lemniscate.api.limits import RateLimit
+from lemniscate.api.problems import (
+    INVALID_REQUEST,
+    NOT_JSON,
+    TOO_LARGE,
+    TOO_MANY,
+    UNAUTHENTICATED,
+    Problem,
+    invalid,
+)
 from lemniscate.coalitions import CoalitionService
 from lemniscate.models import bounds
 from lemniscate.models.events import Actor
@@ -33,10 +44,11 @@ def key_ring(request: Request) -> KeyRing:
 
 async def authenticate(
     request: Request,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
+    authorization: Annotated[str | None, Security(BEARER)],
+    x_api_key: Annotated[str | None, Security(API_KEY)],
 ) -> Actor:
-    """The actor behind the key the request carries."""
+    """The actor behind the key the request carries (the document's two security schemes:
+    either header will do)."""
     presented = x_api_key
     if authorization is not None:
         scheme, _, token = authorization.partition(" ")
@@ -62,6 +74,16 @@ async def authenticate(
         raise Problem(
             401, UNAUTHENTICATED, Sentence("auth.unknown-key", "the key is not known"), "unauthenticated"
         )
+    limit: RateLimit | None = request.app.state.rate_limit
+    wait = limit.take(identified.id) if limit is not None else 0.0
+    if limit is not None and wait > 0:
+        said = Sentence(
+            "rate.limited",
+            "this key asked more than {rate} times a second; ask again in {seconds} s.",
+            rate=f"{limit.rate:g}",
+            seconds=math.ceil(wait),
+        )
+        raise Problem(429, TOO_MANY, said, "rate-limited", retry_after=math.ceil(wait))
     return identified
 
 

@@ -15,8 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from lemniscate.api import problems
+from lemniscate.api import contract, problems
 from lemniscate.api.auth import KeyFileError
+from lemniscate.api.contract import AUTHENTICATED
 from lemniscate.api.deps import Caller, json_body, key_ring
 from lemniscate.api.keystore import Grants, KeyNotFound, KeyRefused, KeyStore, key_out
 from lemniscate.api.problems import Problem
@@ -89,6 +90,8 @@ def key_router() -> APIRouter:
         "/keys",
         status_code=201,
         summary="Add an API key; its secret is in this response only (office admins, coordinators)",
+        operation_id="createKey",
+        responses=contract.problems(*AUTHENTICATED, 400, 403, 409, 413, 422, 503),
     )
     async def add_key(
         request: Request, body: Annotated[NewKeyBody, Depends(json_body(NewKeyBody))], caller: Caller
@@ -108,7 +111,12 @@ def key_router() -> APIRouter:
             raise _file_problem(error) from None
         return NewKeyOut(**key_out(made.entry), key=made.secret)
 
-    @router.get("/keys", summary="The API keys, without their secrets (office admins, coordinators)")
+    @router.get(
+        "/keys",
+        summary="The API keys, without their secrets (office admins, coordinators)",
+        operation_id="listKeys",
+        responses=contract.problems(*AUTHENTICATED, 403, 409, 503),
+    )
     async def list_keys(request: Request, caller: Caller) -> list[KeyOut]:
         refuse_unless_allowed("keys list", policy.may_manage_keys(caller))
         try:
@@ -118,7 +126,11 @@ def key_router() -> APIRouter:
         return [KeyOut(**key_out(entry)) for entry in entries]
 
     @router.delete(
-        "/keys/{key_id}", status_code=204, summary="Revoke an API key at once (office admins, coordinators)"
+        "/keys/{key_id}",
+        status_code=204,
+        summary="Revoke an API key at once (office admins, coordinators)",
+        operation_id="revokeKey",
+        responses=contract.problems(*AUTHENTICATED, 403, 404, 409, 503),
     )
     async def revoke_key(request: Request, key_id: str, caller: Caller) -> None:
         refuse_unless_allowed("keys revoke", policy.may_manage_keys(caller))

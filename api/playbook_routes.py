@@ -15,6 +15,8 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from lemniscate import states
+from lemniscate.api import contract
+from lemniscate.api.contract import SERVED
 from lemniscate.api.deps import Caller, ServiceFactory, read_body
 from lemniscate.api.problems import NOT_JSON, Problem
 from lemniscate.coalitions.errors import InvalidPayload
@@ -40,7 +42,12 @@ class PlaybookSummary(BaseModel):
 def playbook_router(service: ServiceFactory) -> APIRouter:
     router = APIRouter(tags=["playbooks"])
 
-    @router.get("/playbooks", summary="Every playbook version: built in, then published")
+    @router.get(
+        "/playbooks",
+        summary="Every playbook version: built in, then published",
+        operation_id="listPlaybooks",
+        responses=contract.problems(*SERVED),
+    )
     async def list_playbooks(caller: Caller) -> list[PlaybookSummary]:
         known = await (await service()).playbooks.all()
         return [
@@ -50,7 +57,12 @@ def playbook_router(service: ServiceFactory) -> APIRouter:
             for p in known
         ]
 
-    @router.get("/playbooks/{name}/{version}", summary="One playbook version, every setting spelt out")
+    @router.get(
+        "/playbooks/{name}/{version}",
+        summary="One playbook version, every setting spelt out",
+        operation_id="getPlaybook",
+        responses=contract.problems(*SERVED, 404, 422),
+    )
     async def show_playbook(name: NameParam, version: VersionParam, caller: Caller) -> Playbook:
         return await (await service()).playbooks.get(name, version)
 
@@ -58,6 +70,8 @@ def playbook_router(service: ServiceFactory) -> APIRouter:
         "/playbooks",
         status_code=201,
         summary="Publish a new immutable playbook version (the JSON form of a playbook document)",
+        operation_id="publishPlaybook",
+        responses=contract.problems(*SERVED, 400, 403, 413, 422),
     )
     async def publish_playbook(request: Request, caller: Caller) -> PublishedPlaybook:
         try:
@@ -76,6 +90,8 @@ def playbook_router(service: ServiceFactory) -> APIRouter:
     @router.get(
         "/playbooks/{name}/{version}/impact",
         summary="What adopting this version would change for each running coalition on an older one",
+        operation_id="getPlaybookImpact",
+        responses=contract.problems(*SERVED, 404, 422),
     )
     async def playbook_impact(name: NameParam, version: VersionParam, caller: Caller) -> list[Impact]:
         return await (await service()).playbook_impact(name, version, caller)

@@ -42,6 +42,8 @@ NOT_POSSIBLE = Sentence("problem.not-possible", "Not possible")
 UNAVAILABLE = Sentence("problem.unavailable", "Temporal unavailable")
 UNAUTHENTICATED = Sentence("problem.unauthenticated", "Unauthenticated")
 TOO_LARGE = Sentence("problem.body-too-large", "Body too large")
+MOVED = Sentence("problem.moved", "Coalition moved on")
+TOO_MANY = Sentence("problem.rate-limited", "Too many requests")
 
 # Errors that are not refusals: (type, status, title, kind), the first that matches.
 _NOT_REFUSALS: tuple[tuple[type[CoalitionError], int, str, str], ...] = (
@@ -66,12 +68,19 @@ class Problem(Exception):
         kind: str,
         *,
         sentences: Sequence[str] | None = None,
+        retry_after: int | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(detail if isinstance(detail, str) else " ".join(detail))
         self.status, self.title, self.kind, self.extra = (status, title, kind, extra)
+        self.retry_after = retry_after  # seconds, for the Retry-After header
         self.detail = detail
         self.sentences = list(sentences) if sentences is not None else None
+
+
+def etag(seq: int) -> str:
+    """The entity tag of a coalition at journal length `seq` (`GET /coalitions/{id}`, If-Match)."""
+    return f'"{seq}"'
 
 
 def language_of(request: Request) -> Language:
@@ -110,6 +119,8 @@ def problem_response(request: Request, problem: Problem) -> JSONResponse:
     headers: dict[str, str] = {"Content-Language": language}
     if problem.status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if problem.retry_after is not None:
+        headers["Retry-After"] = str(problem.retry_after)
     return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -148,10 +159,13 @@ def _message(error: Exception) -> str:
 def problem_of(error: CoalitionError) -> Problem:
     """The problem document of anything the service raises."""
     if isinstance(error, CoalitionRefused):
-        about = {"trigger": error.trigger, "reasons": error.reasons}
+        about: dict[str, Any] = {"trigger": error.trigger, "reasons": error.reasons}
         said = [Sentence("problem.refused-by", "{trigger} refused:", trigger=error.trigger), *error.reasons]
         if error.forbidden:
             return Problem(403, FORBIDDEN, said, "forbidden", **about)
+        if isinstance(error, errors.CoalitionMoved):
+            # Where it stands now, so the client can decide again without another read.
+            return Problem(412, MOVED, said, "moved", **about, etag=etag(error.seq), state=error.state)
         if isinstance(error, errors.IdempotencyKeyReused):
             return Problem(422, KEY_REUSED, said, "idempotency-key-reused", **about)
         if isinstance(error, errors.PayloadNotJson):

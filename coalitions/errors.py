@@ -45,6 +45,15 @@ class IdempotencyKeyReused(CoalitionRefused):
     reply for their new one's."""
 
 
+class CoalitionMoved(CoalitionRefused):
+    """A request made for a version of the coalition it is no longer at (If-Match): `seq`
+    and `state` are where it is now."""
+
+    def __init__(self, trigger: str, reasons: list[str], seq: int, state: str) -> None:
+        super().__init__(trigger, reasons)
+        self.seq, self.state = seq, state
+
+
 class InvalidRequest(CoalitionError):
     """A request whose form is wrong beyond its payload; the message names the field."""
 

@@ -33,6 +33,7 @@ from lemniscate.activities.targets import TargetRefused, check_target_async
 from lemniscate.coalitions.errors import (
     CoalitionExists,
     CoalitionFinished,
+    CoalitionMoved,
     CoalitionNotFound,
     CoalitionRefused,
     IdempotencyKeyReused,
@@ -63,6 +64,7 @@ from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import (
     FORBIDDEN,
     KEY_REUSED,
+    MOVED,
     REFUSED,
     Accepted,
     CoalitionInput,
@@ -80,6 +82,9 @@ def _refusal(trigger: str, error: BaseException) -> CoalitionRefused | None:
     """The refusal inside an update failure, if it was one."""
     cause: BaseException | None = error
     while cause is not None:
+        if isinstance(cause, ApplicationError) and cause.type == MOVED:
+            reason, seq, state = cause.details
+            return CoalitionMoved(trigger, [from_wire(reason)], int(seq), str(state))
         if isinstance(cause, ApplicationError) and cause.type in (REFUSED, FORBIDDEN, KEY_REUSED):
             reasons = [from_wire(d) for d in cause.details] or [cause.message]
             if cause.type == KEY_REUSED:
@@ -223,13 +228,17 @@ class CoalitionService:
         request_id: str | None = None,
         *,
         source: Source = "cli",
+        expected_seq: int | None = None,
     ) -> Accepted:
         """Fire one trigger. `request_id` is the caller's idempotency key: a retry of the same
         request applies once and gets the first reply; the key with another request is
-        refused (`IdempotencyKeyReused`). See `models.idempotency`."""
+        refused (`IdempotencyKeyReused`). See `models.idempotency`. With `expected_seq`, only
+        if the journal is still that long (`CoalitionMoved` otherwise)."""
         if trigger == states.TriggerName.adopt_playbook:
             payload = await self._pinned(trigger, payload, actor, source, slug)
         request = self.gate.trigger_request(slug, trigger, payload, actor, reason, source=source)
+        if expected_seq is not None:
+            request = request.model_copy(update={"expected_seq": expected_seq})
         return await self.send(slug, request, request_id, source=source)
 
     async def _pinned(
@@ -414,12 +423,16 @@ class CoalitionService:
                 return []
             raise
 
+    async def subscription(self, subscription_id: str) -> Subscription:
+        for known in await self.subscriptions():
+            if known.id == subscription_id:
+                return known
+        raise CoalitionNotFound(_no_subscription(subscription_id))
+
     async def unsubscribe(self, subscription_id: str, actor: Actor) -> None:
         """Remove a subscription: its own maker's, or any for a coordinator (`states.policy`)."""
-        known = {s.id: s for s in await self.subscriptions()}
-        if subscription_id not in known:
-            raise CoalitionNotFound(_no_subscription(subscription_id))
-        refuse_unless_allowed("unsubscribe", policy.may_remove_subscription(actor, known[subscription_id]))
+        known = await self.subscription(subscription_id)
+        refuse_unless_allowed("unsubscribe", policy.may_remove_subscription(actor, known))
         try:
             await self._subscriptions().execute_update(SubscriptionsWorkflow.unsubscribe, subscription_id)
         except (WorkflowUpdateFailedError, RPCError):

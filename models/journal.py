@@ -24,6 +24,9 @@ class TriggerRequest(Record):
     reason: Text | None = None
     # The caller's Idempotency-Key (see `models.idempotency`); None for a request sent once.
     idempotency_key: str | None = Field(default=None, max_length=200)
+    # The journal length the caller saw (the API's If-Match): refused if the coalition has
+    # moved on since, so two integrations cannot each decide on a state that is gone.
+    expected_seq: int | None = Field(default=None, ge=1)
 
 
 class Accepted(Record):

@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 import pytest
+from standardwebhooks.webhooks import WebhookVerificationError
 from temporalio.testing import WorkflowEnvironment
 
-from lemniscate.activities.notify import sign
 from lemniscate.api.app import create_app
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.server import service_factory
@@ -26,7 +26,7 @@ from lemniscate.cluster import ClusterSettings
 from lemniscate.examples import walks
 from lemniscate.workers.main import create_worker
 from tests.support.ports import free_ports
-from tests.support.receivers import Webhooks, webhook_receiver
+from tests.support.receivers import Webhooks, verify_delivery, webhook_receiver
 from tests.support.servers import borrow
 
 KEYS: dict[str, dict[str, Any]] = {
@@ -244,13 +244,24 @@ async def test_portfolio_paging_and_count(stack: tuple[httpx.AsyncClient, Cluste
         if token is None:
             break
     assert sorted(seen) == [f"api-page-{n}" for n in range(5)]
+    # The same pages by following `Link: rel="next"`, as link-following clients do.
+    linked: list[str] = []
+    following: str | None = "/coalitions?programme=Paging&limit=2"
+    while following is not None:
+        answer = await client.get(following, headers=auth("auditor"))
+        linked += [row["id"] for row in answer.json()["items"]]
+        link = re.fullmatch(r'<(.+)>; rel="next"', answer.headers.get("link", ""))
+        following = link.group(1) if link else None
+    assert sorted(linked) == sorted(seen)
     bad = await client.get("/coalitions?round=7", headers=auth("auditor"))
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "query.round"
 
 
 @pytest.mark.slow
-def test_schemathesis_finds_no_server_error(tmp_path: Path) -> None:
-    """Random requests to every route of the OpenAPI spec, against `lemniscate up`."""
+def test_schemathesis_every_answer_is_declared(tmp_path: Path) -> None:
+    """Random requests to every operation of the OpenAPI document, against `lemniscate up`:
+    no server error, and every status, content type, header and body is one the document
+    declares for that operation (what generated clients rely on)."""
     # A server of its own: `lemniscate up` as shipped starts its embedded dev server.
     server_port, ui_port, api_port = free_ports(3)
     env = {
@@ -277,6 +288,10 @@ def test_schemathesis_finds_no_server_error(tmp_path: Path) -> None:
             if line.strip().startswith("stop"):
                 break
         assert key and key not in (tmp_path / "api-keys.json").read_text()
+        # The demo coalition `up` starts: requests about it reach the guards, not only 404s.
+        (tmp_path / "schemathesis.toml").write_text(
+            '[parameters]\n"path.coalition_id" = "taskforce-wonen-zorg"\n'
+        )
         result = subprocess.run(
             [
                 str(bin_dir / "schemathesis"),
@@ -285,7 +300,8 @@ def test_schemathesis_finds_no_server_error(tmp_path: Path) -> None:
                 "--header",
                 f"Authorization: Bearer {key}",
                 "--checks",
-                "not_a_server_error",
+                "not_a_server_error,status_code_conformance,content_type_conformance,"
+                "response_headers_conformance,response_schema_conformance",
                 "--max-examples",
                 "4",
                 "--phases",
@@ -307,44 +323,68 @@ def test_schemathesis_finds_no_server_error(tmp_path: Path) -> None:
         up.wait(timeout=30)
 
 
-async def test_subscribed_webhook_receives_signed_transitions(
+async def test_subscribed_webhook_receives_standard_webhooks_cloudevents(
     stack: tuple[httpx.AsyncClient, ClusterSettings, Path],
 ) -> None:
     client, _, _ = stack
     hooks = Webhooks()
     with webhook_receiver(hooks) as url:
-        secret = "a-subscriber-secret"
-        denied = await client.post(
-            "/subscriptions", headers=auth("auditor"), json={"url": url, "secret": secret}
-        )
+        denied = await client.post("/subscriptions", headers=auth("auditor"), json={"url": url})
         assert denied.status_code == 403
+        plain = await client.post(
+            "/subscriptions", headers=auth("crm"), json={"url": url, "secret": "a-subscriber-secret"}
+        )
+        assert plain.status_code == 422 and plain.json()["errors"][0]["field"] == "body.secret"
         created = await client.post(
             "/subscriptions",
             headers=auth("crm"),
-            json={"id": "crm-hook", "url": url, "secret": secret, "events": ["transition"]},
+            json={"id": "crm-hook", "url": url, "events": ["transition"]},
         )
         assert created.status_code == 201, created.text
-        assert "secret" not in created.json()
+        secret = created.json()["secret"]  # made by the API, shown this once
+        assert secret.startswith("whsec_")
         listed = (await client.get("/subscriptions", headers=auth("auditor"))).json()
-        assert [s["id"] for s in listed] == ["crm-hook"]
+        assert [s["id"] for s in listed] == ["crm-hook"] and "secret" not in listed[0]
 
         await _start(client, "api-events")
         await _fire(client, "api-events", "record_intent", {"intent": "Tell the CRM."})
+
+        def deliveries() -> list[tuple[dict[str, str], bytes]]:
+            # Other tests' coalitions publish to the subscriber too: look at this one's.
+            return [
+                (h, b) for h, b in hooks.accepted() if json.loads(b)["source"] == "/coalitions/api-events"
+            ]
+
         for _ in range(100):
-            if sum(b'"api-events"' in body for _, body in hooks.accepted()) >= 2:
+            if len(deliveries()) >= 2:
                 break
             await asyncio.sleep(0.1)
-        # Other tests' coalitions publish to the subscriber too: look at this one's.
-        events = [
-            (headers, json.loads(body))
-            for headers, body in hooks.accepted()
-            if json.loads(body)["coalition_id"] == "api-events"
-        ]
-        assert [e["trigger"] for _, e in events] == ["start", "record_intent"]
-        for headers, body in hooks.accepted():
-            assert headers["X-Lemniscate-Signature"] == sign(body, secret)  # every one signed
-        assert events[1][1]["actor"]["id"] == "anna"
-        assert events[1][0]["X-Lemniscate-Delivery"] == "coalition/api-events#2"
+        events = [verify_delivery(headers, body, secret) for headers, body in deliveries()]
+        assert [e.get_subject() for e in events] == ["start", "record_intent"]
+        assert {e.get_type() for e in events} == {"nl.lemniscate.coalition.transition"}
+        data = events[1].get_data()
+        assert isinstance(data, dict) and data["actor"]["id"] == "anna" and data["to_state"]
+        headers, body = deliveries()[1]
+        assert headers["webhook-id"] == events[1].get_id() == "coalition/api-events#2"
+        with pytest.raises(WebhookVerificationError):  # a changed body is refused
+            verify_delivery(headers, body.replace(b"anna", b"bert"), secret)
+        stale = {**headers, "webhook-timestamp": str(int(headers["webhook-timestamp"]) - 3600)}
+        with pytest.raises(WebhookVerificationError):  # and so is a replay an hour later
+            verify_delivery(stale, body, secret)
+
+        # Rotation: for a day both secrets sign, so the receiver switches at its own pace.
+        rotated = await client.post("/subscriptions/crm-hook/secret", headers=auth("crm"))
+        assert rotated.status_code == 200, rotated.text
+        new = rotated.json()["secret"]
+        assert new != secret and rotated.json()["previous_secret_until"]
+        await _fire(client, "api-events", "record_intent", {"intent": "Tell the CRM again."})
+        for _ in range(100):
+            if len(deliveries()) >= 3:
+                break
+            await asyncio.sleep(0.1)
+        headers, body = deliveries()[2]
+        assert len(headers["webhook-signature"].split(" ")) == 2
+        assert verify_delivery(headers, body, new).get_id() == verify_delivery(headers, body, secret).get_id()
 
         removed = await client.delete("/subscriptions/crm-hook", headers=auth("coordinator"))
         assert removed.status_code == 204

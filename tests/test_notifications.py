@@ -3,7 +3,7 @@ receiver, with the workflow on the time-skipping server and real activities."""
 
 from __future__ import annotations
 
-import json
+import base64
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from lemniscate.activities.notify import DELIVERY_HEADER, SIGNATURE_HEADER, sign
 from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR as READER
-from tests.support.receivers import Webhooks, smtp_server, webhook_receiver
+from tests.support.receivers import Webhooks, smtp_server, verify_delivery, webhook_receiver
 from tests.support.servers import running_worker, skip, time_skipping_env
 
-SECRET = "test-secret"
+SECRET = "whsec_" + base64.b64encode(b"a follow-up channel secret").decode()
 
 
 @pytest.fixture()
@@ -69,9 +68,14 @@ async def test_reminder_and_escalation_reach_mail_and_webhook(
         accepted = hooks.accepted()
         assert len(accepted) == 2
         for headers, body in accepted:
-            assert headers[SIGNATURE_HEADER] == sign(body, SECRET)
-            assert headers[DELIVERY_HEADER].startswith("coalition/notify-mail:")
-            assert json.loads(body)["follow_up"]["kind"] == "interview_reminder"
+            event = verify_delivery(headers, body, SECRET)  # as the operator's receiver would
+            assert event.get_type() == "nl.lemniscate.coalition.follow_up"
+            assert event.get_id() == headers["webhook-id"] and event.get_id().startswith(
+                "coalition/notify-mail:"
+            )
+            assert event.get_source() == "/coalitions/notify-mail"
+            data = event.get_data()
+            assert isinstance(data, dict) and data["follow_up"]["kind"] == "interview_reminder"
 
         # Nobody acted: 14 days later the programme office hears of it.
         await skip(env, timedelta(days=14))
@@ -95,8 +99,8 @@ async def test_receiver_down_is_retried_and_bad_target_is_visible_not_stuck(
         await skip(env, timedelta(days=22))
         statuses = [status for status, _, _ in hooks.received]
         assert statuses == [503, 503, 200]
-        delivered_once = {headers[DELIVERY_HEADER] for headers, _ in hooks.accepted()}
-        assert len(delivered_once) == 1
+        # Every attempt the same id (a receiver drops a repeat), each its own timestamp.
+        assert len({headers["webhook-id"] for _, headers, _ in hooks.received}) == 1
 
         hooks.statuses = [400]  # a target that refuses for good
         await skip(env, timedelta(days=14))

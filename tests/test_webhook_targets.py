@@ -79,9 +79,7 @@ async def test_the_api_refuses_a_loopback_target_naming_the_field(
     async with web_app(dev_server, tmp_path, KEYS) as web:
         hooks = Webhooks()
         with webhook_receiver(hooks, allow_private=False) as url:
-            refused = await web.client.post(
-                "/subscriptions", headers=_as("crm"), json={"url": url, "secret": "s" * 16}
-            )
+            refused = await web.client.post("/subscriptions", headers=_as("crm"), json={"url": url})
         assert refused.status_code == 422, refused.text
         problem = refused.json()
         assert problem["errors"][0]["field"] == "url"
@@ -106,7 +104,7 @@ async def test_delivery_checks_the_target_again(dev_server: WorkflowEnvironment,
                 if hooks.accepted():
                     break
                 await asyncio.sleep(0.05)
-            assert [json.loads(b)["trigger"] for _, b in hooks.accepted()] == ["start"]
+            assert [json.loads(b)["data"]["trigger"] for _, b in hooks.accepted()] == ["start"]
 
             os.environ.pop(ALLOW_PRIVATE_ENV)  # the operator withdraws the permission
             client = web.service.client
@@ -129,9 +127,7 @@ async def test_a_caller_removes_only_its_own_subscriptions(
     async with web_app(dev_server, tmp_path, KEYS) as web:
         with webhook_receiver(Webhooks()) as url:
             for who, sub in (("crm", "crm-feed"), ("erp", "erp-feed")):
-                made = await web.client.post(
-                    "/subscriptions", headers=_as(who), json={"id": sub, "url": url, "secret": "s" * 16}
-                )
+                made = await web.client.post("/subscriptions", headers=_as(who), json={"id": sub, "url": url})
                 assert made.status_code == 201, made.text
         others = await web.client.delete("/subscriptions/crm-feed", headers=_as("erp"))
         assert others.status_code == 403

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         CoalitionView,
         JournalPage,
         key_reused,
+        moved,
         refusal,
     )
     from lemniscate.workflows.log import workflow_logger
@@ -161,6 +162,11 @@ class CoalitionWorkflow:
             if kept.fingerprint != idempotency.fingerprint(request):
                 raise key_reused(request.trigger, kept.reply.trigger)
             return  # a retry: the handler answers with the first reply
+        # In the validator only, which replay does not run: histories from before If-Match
+        # replay unchanged, and a request refused here leaves no trace in the history.
+        current = self._run.journal_length
+        if request.expected_seq is not None and request.expected_seq != current:
+            raise moved(request.trigger, request.expected_seq, current, self._run.coalition.state)
         decision = states.decide(self._run.coalition, request)
         if not decision.allowed:
             raise refusal(request.trigger, decision.reasons, decision.forbidden)

@@ -18,6 +18,7 @@ WORKFLOW_NAME = "Coalition"
 REFUSED = "Refused"  # the ApplicationError type of a refused trigger
 FORBIDDEN = "Forbidden"  # ... of a trigger refused because of who fired it
 KEY_REUSED = "IdempotencyKeyReused"  # ... of a key reused for another request
+MOVED = "CoalitionMoved"  # ... of a request whose If-Match names an earlier version
 WORKFLOW_ID_PREFIX = "coalition/"
 SYSTEM = Actor(id="lemniscate", role=Role.system)  # follow-ups the engine acts on itself
 
@@ -72,6 +73,20 @@ def refusal(trigger: str, reasons: list[str] | tuple[str, ...], forbidden: bool 
         *(reason.wire() if isinstance(reason, Sentence) else reason for reason in shown),
         type=FORBIDDEN if forbidden else REFUSED,
         non_retryable=True,
+    )
+
+
+def moved(trigger: str, expected: int, current: int, state: str) -> ApplicationError:
+    """The error of a request made for a version the coalition is no longer at (HTTP 412);
+    its details are the reason, the current version and the current state."""
+    reason = Sentence(
+        "precondition.moved",
+        "the coalition is at version {current}, not {expected} as If-Match says: read it again, then decide.",
+        current=current,
+        expected=expected,
+    )
+    return ApplicationError(
+        f"{trigger} refused: {reason}", reason.wire(), current, state, type=MOVED, non_retryable=True
     )
 
 

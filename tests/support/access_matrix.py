@@ -102,7 +102,7 @@ def trigger_row(trigger: str) -> Row:
     return Row(f"/coalitions/{SLUG}/triggers/{trigger}", _only(allowed), json={})
 
 
-_SUBSCRIPTION = {"url": "http://127.0.0.1:9/hook", "secret": "matrix-secret-0123456789"}
+_SUBSCRIPTION = {"url": "http://127.0.0.1:9/hook"}
 _BULK = {"where": {"programme": "Nergens"}, "trigger": "record_intent", "payload": {"intent": "x"}}
 _OFFICE_WIDE = {"coordinator": 200, "admin": 200, "integration": 200, "auditor": 200}
 
@@ -127,6 +127,9 @@ API_ROWS: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/subscriptions"): Row("/subscriptions", _only(_OFFICE_WIDE)),
     ("DELETE", "/subscriptions/{subscription_id}"): Row(
         "/subscriptions/no-such-hook", _only({"coordinator": 404, "admin": 404, "integration": 404})
+    ),
+    ("POST", "/subscriptions/{subscription_id}/secret"): Row(
+        "/subscriptions/no-such-hook/secret", _only({"coordinator": 404, "admin": 404, "integration": 404})
     ),
     # This stack's keys are given in code, not in a file (409 for who may manage them).
     ("POST", "/keys"): Row("/keys", _only(OFFICE), json={"id": "matrix", "role": "observer"}),

@@ -1,10 +1,11 @@
-"""Real local peers for notification tests: an SMTP server and an HTTP webhook receiver."""
+"""Real local peers for notification tests: an SMTP server and an HTTP webhook receiver, and
+a delivery checked as a receiver checks it (`verify_delivery`)."""
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -14,6 +15,9 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from cloudevents.core.base import BaseCloudEvent
+from cloudevents.core.bindings.http import HTTPMessage, from_http_event
+from standardwebhooks.webhooks import Webhook
 
 from lemniscate.activities.targets import ALLOW_PRIVATE_ENV
 from tests.support.ports import free_ports
@@ -71,7 +75,8 @@ def webhook_receiver(hooks: Webhooks, *, allow_private: bool = True) -> Iterator
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             status = hooks.next_status()
             with hooks.lock:
-                hooks.received.append((status, dict(self.headers.items()), body))
+                # Names in lower case, as HTTP compares them (urllib sends `Webhook-id`).
+                hooks.received.append((status, {k.lower(): v for k, v in self.headers.items()}, body))
             self.send_response(status)
             self.end_headers()
 
@@ -93,3 +98,11 @@ def webhook_receiver(hooks: Webhooks, *, allow_private: bool = True) -> Iterator
             os.environ[ALLOW_PRIVATE_ENV] = before
         server.shutdown()
         server.server_close()
+
+
+def verify_delivery(headers: Mapping[str, str], body: bytes, secret: str) -> BaseCloudEvent:
+    """A delivery as a receiver checks it, with the libraries receivers use: the signature
+    by `standardwebhooks` (raises `WebhookVerificationError`), the body by the CloudEvents
+    SDK. `secret` in the `whsec_` form."""
+    Webhook(secret).verify(body, dict(headers))
+    return from_http_event(HTTPMessage(headers=dict(headers), body=body))
