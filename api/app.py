@@ -19,9 +19,10 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lemniscate import states
-from lemniscate.api import audit_routes, key_routes, problems
+from lemniscate.api import agenda_routes, audit_routes, key_routes, problems
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
+from lemniscate.api.feeds import FeedKeys
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
 from lemniscate.coalitions.errors import refuse_unless_allowed
 from lemniscate.coalitions.gate import Payload
@@ -124,6 +125,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         "`Authorization: Bearer <key>` or `X-API-Key: <key>`.",
     )
     app.state.keys = keys
+    app.state.feeds = FeedKeys.beside(keys.source)
     problems.install(app)
     extra_schemas: dict[str, Any] = {}
 
@@ -263,6 +265,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         fire_route(name, spec.payload)
 
     app.include_router(audit_routes.audit_router(service))
+    app.include_router(agenda_routes.agenda_router(service))
     app.include_router(key_routes.key_router())
 
     def openapi() -> dict[str, Any]:
