@@ -88,4 +88,5 @@ def feed(coalition: Coalition, journal: Sequence[JournalEntry], lang: str, now: 
         said = Sentence("calendar.action-due", "Action {id} due: {title}", id=a.id, title=a.title)
         event.add("summary", translate(said, lang))
         cal.add_component(event)
-    return cal.to_ical()
+    body: bytes = cal.to_ical()
+    return body

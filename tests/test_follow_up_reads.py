@@ -206,7 +206,7 @@ async def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence(
     meeting = {"kind": "other", "on": on, "invitees": ["Aedes"]}
     await web.service.fire(slug, "plan_meeting", meeting, COORDINATOR)
 
-    async def events() -> dict[str, icalendar.Event]:
+    async def events() -> dict[str, icalendar.cal.Component]:
         feed = await web.http.get(url)  # no key: the address is the credential
         assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
         calendar = icalendar.Calendar.from_ical(feed.content)
@@ -214,12 +214,12 @@ async def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence(
 
     first = {uid: e for uid, e in (await events()).items() if uid.startswith("meeting-")}
     ((uid, event),) = first.items()
-    assert int(event.get("sequence", 0)) == 0 and event.walk("VALARM")
+    assert event.decoded("sequence", 0) == 0 and event.walk("VALARM")
     moved_to = (date.today() + timedelta(days=37)).isoformat()
     meeting_id = uid.split("-")[-1].split("@")[0]
     await web.service.fire(slug, "reschedule_meeting", {"meeting": meeting_id, "on": moved_to}, COORDINATOR)
     moved = (await events())[uid]
-    assert int(moved["sequence"]) == 1 and moved.decoded("dtstart").isoformat() == moved_to
+    assert moved.decoded("sequence") == 1 and moved.decoded("dtstart").isoformat() == moved_to
 
     revoked = await web.http.delete("/feeds", headers=auth("coordinator"))
     assert revoked.status_code == 204
