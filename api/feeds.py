@@ -61,6 +61,7 @@ class FeedKeys:
         body = {"generations": self._generations}
         if not os.environ.get(SECRET_ENV):
             body["secret"] = self._secret.decode()  # type: ignore[assignment]
+        self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         temporary = self._path.with_suffix(".tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
