@@ -200,3 +200,5 @@ def webhook_follow_up(n: Notification) -> str:
 
 
 CHANNELS = (log_follow_up, email_follow_up, webhook_follow_up)
+# How the read model names each channel (`FollowUpRecord.channels`).
+CHANNEL_NAMES = {"log_follow_up": "log", "email_follow_up": "email", "webhook_follow_up": "webhook"}

@@ -19,10 +19,19 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lemniscate import states
-from lemniscate.api import audit_routes, contract, key_routes, playbook_routes, problems, subscription_routes
+from lemniscate.api import (
+    agenda_routes,
+    audit_routes,
+    contract,
+    key_routes,
+    playbook_routes,
+    problems,
+    subscription_routes,
+)
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.contract import SERVED
 from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
+from lemniscate.api.feeds import FeedKeys
 from lemniscate.api.limits import RateLimit
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
 from lemniscate.coalitions.gate import Payload
@@ -105,6 +114,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
     )
     app.state.keys = keys
     app.state.rate_limit = RateLimit.from_env()
+    app.state.feeds = FeedKeys.beside(keys.source)
     problems.install(app)
     extra_schemas: dict[str, Any] = {}
 
@@ -271,6 +281,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
     app.include_router(subscription_routes.subscription_router(service, extra_schemas))
     app.include_router(audit_routes.audit_router(service))
+    app.include_router(agenda_routes.agenda_router(service))
     app.include_router(key_routes.key_router())
     app.include_router(playbook_routes.playbook_router(service))
 

@@ -145,6 +145,12 @@ class KeyRing:
     def actor_of_digest(self, digest: str) -> Actor | None:
         return self.actor_matching(lambda known: hmac.compare_digest(known, digest))
 
+    def actor_of_id(self, actor_id: str) -> Actor | None:
+        """The actor whose key has this id, as the file says now: whom a calendar feed's
+        token names (`api.feeds`); gone with its key."""
+        self._refresh()
+        return next((e.actor() for e in self._by_digest.values() if e.id == actor_id), None)
+
     def actor_matching(self, matches: Callable[[str], bool]) -> Actor | None:
         """The actor of the key whose digest `matches`, as the file says now, or None if it
         is gone: what a dashboard session is checked against on every request."""

@@ -50,6 +50,9 @@ TAGS: Final = [
     {"name": "events", "description": "Webhooks: Standard Webhooks signatures, CloudEvents bodies"},
     {"name": "audit", "description": "The audit trail, checked against the Temporal history"},
     {"name": "keys", "description": "API keys"},
+    {"name": "agenda", "description": "Worklists across coalitions: what is due, overdue, escalated"},
+    {"name": "calendar", "description": "Calendar feeds (RFC 5545) behind secret addresses"},
+    {"name": "playbooks", "description": "The office's playbooks: published versions, their impact"},
 ]
 
 _FIELD_ERROR: Final = {

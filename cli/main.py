@@ -33,6 +33,7 @@ from lemniscate.cli.common import (
     with_reason,
 )
 from lemniscate.cli.doctor import doctor
+from lemniscate.cli.followups import agenda, follow_ups_text
 from lemniscate.cli.keys import keys
 from lemniscate.cli.playbook import playbook
 from lemniscate.cluster import ClusterSettings
@@ -173,14 +174,20 @@ async def do(
 @handles_errors
 async def show(coalition_id: str, as_json: bool, as_: str) -> None:
     """Where a coalition stands: state, round, side, blockers, warnings, the steps it can
-    take, partners and open actions.
+    take, partners, open actions and follow-ups (planned, delivered, overdue, escalated).
 
     \b
     Example:
       lemniscate show taskforce-wonen-zorg
     """
-    view = await (await service()).view(coalition_id, actor_from(as_, None))
-    click.echo(view.model_dump_json(indent=2) if as_json else render.coalition(view))
+    svc, reader = await service(), actor_from(as_, None)
+    view = await svc.view(coalition_id, reader)
+    model = await svc.follow_ups(coalition_id, reader)
+    if as_json:  # the view as ever, with the follow-up read model beside it
+        both = {**view.model_dump(mode="json"), "follow_ups": model.model_dump(mode="json")}
+        click.echo(json.dumps(both, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join([render.coalition(view), *follow_ups_text(model)]))
 
 
 @cli.command()
@@ -382,6 +389,7 @@ async def up(demo: bool, headless: bool, api_port: int, log_format: str) -> None
     )
 
 
+cli.add_command(agenda)
 cli.add_command(bulk)
 cli.add_command(audit)
 cli.add_command(doctor)

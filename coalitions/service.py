@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,6 +30,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from lemniscate import states
 from lemniscate.activities.targets import TargetRefused, check_target_async
+from lemniscate.coalitions import agenda, calendar
 from lemniscate.coalitions.errors import (
     CoalitionExists,
     CoalitionFinished,
@@ -59,6 +60,8 @@ from lemniscate.models.outbound import Subscription
 from lemniscate.models.sentence import Sentence, from_wire
 from lemniscate.states import policy, redaction
 from lemniscate.states.adoption import Impact
+from lemniscate.states.agenda import Window, WorklistItem
+from lemniscate.states.followup_view import FollowUps
 from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import (
@@ -305,6 +308,46 @@ class CoalitionService:
         # Worked out again here from the same record (pure, a fraction of a millisecond), so
         # its sentences reach every surface as Sentences, to be said in the reader's language.
         return view.model_copy(update={"overview": states.overview(view.coalition)})
+
+    async def follow_ups(self, slug: str, reader: Actor, now: datetime | None = None) -> FollowUps:
+        """Every follow-up planned and delivered, the overdue actions and the standing
+        escalations, as `reader` may see them (`states.followup_view`); `now` defaults to
+        the workflow's clock."""
+        view = await self._view(slug, reader)
+        handle = self._handle(slug)
+        book = await self._query(
+            slug, lambda: handle.query(CoalitionWorkflow.follow_up_book, rpc_timeout=QUERY_TIMEOUT)
+        )
+        return agenda.read_model(view, book, reader, now)
+
+    async def agenda(
+        self,
+        reader: Actor,
+        window: Window = Window.all,
+        *,
+        organisation: str | None = None,
+        person: str | None = None,
+        limit: int = 50,
+        page_token: bytes | None = None,
+        now: datetime | None = None,
+    ) -> tuple[builtins.list[WorklistItem], int, bytes | None]:
+        """One page of a worklist across the coalitions `reader` may see (`coalitions.agenda`)."""
+        return await agenda.worklist(
+            self,
+            reader,
+            window,
+            organisation=organisation,
+            person=person,
+            limit=limit,
+            page_token=page_token,
+            now=now,
+        )
+
+    async def calendar(self, slug: str, reader: Actor, lang: str) -> bytes:
+        """The coalition's iCalendar feed (`coalitions.calendar`), as `reader` may read it."""
+        view = await self.view(slug, reader)
+        entries = await self.journal(slug, reader)
+        return calendar.feed(view.coalition, entries, lang, datetime.now(UTC))
 
     async def journal(self, slug: str, reader: Actor, since: int = 0) -> builtins.list[JournalEntry]:
         """The entries after `since`, from every run of the coalition, as `reader` may see

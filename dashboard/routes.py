@@ -34,7 +34,7 @@ from lemniscate.coalitions import (
     Unreadable,
 )
 from lemniscate.coalitions.gate import Payload
-from lemniscate.dashboard import lemniscate, names, offers, people, portfolio, speech, views, web
+from lemniscate.dashboard import lemniscate, names, offers, people, portfolio, speech, views, web, week
 from lemniscate.dashboard.forms import (
     Errors,
     FieldSpec,
@@ -133,6 +133,9 @@ def mount(
             portfolio_link=portfolio.link,
             final_steps=FINAL_STEPS,
             organisation_login=oidc is not None,
+            follow_up_kinds=views.FOLLOW_UP_KINDS,
+            channels=views.CHANNELS,
+            outcomes=views.OUTCOMES,
         )
     )
     cluster = settings or _settings()
@@ -235,6 +238,8 @@ def mount(
         sessions.logout(response, request)
         return response
 
+    week.add_routes(router, service, actor_of, page)
+
     # The portfolio -----------------------------------------------------------------------
 
     @router.get("/", response_class=HTMLResponse)
@@ -326,6 +331,7 @@ def mount(
         svc = await service()
         view = view or await svc.view(slug, actor)
         journal = await svc.journal(slug, actor, max(0, view.status.journal_length - JOURNAL_SHOWN))
+        follow_ups = await svc.follow_ups(slug, actor)
         c, o = view.coalition, view.overview
         forms = [
             TriggerForm(
@@ -360,6 +366,7 @@ def mount(
             may_change=policy.may_change(actor),
             due={a.id: views.action_due(a, today, lang) for a in c.actions},
             timeline=views.timeline(journal),
+            fu=follow_ups,
             submitted=submitted,
             done=done if done in (*states.TRIGGERS, states.START) else None,
             done_seq=seq if seq.isdigit() else None,

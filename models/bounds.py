@@ -41,6 +41,12 @@ MAX_ITEMS = 200  # in any one list of a payload: more partners or agenda items t
 # after the parse recurses too (pydantic, the data converter, protobuf); the method needs five.
 MAX_NESTING = 32
 
+# Delivered follow-ups keep their key for good (never delivered twice), but who they went to
+# and how each channel took them only for the latest ones: a coalition that runs for years
+# delivers thousands, and each carries its names into every continue-as-new.
+DELIVERY_DETAILS_KEPT = 200
+RECIPIENTS_KEPT = 20  # names kept per delivered follow-up; the rest are counted, not named
+
 EARLIEST_DAY = date(1950, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
 

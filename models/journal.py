@@ -88,13 +88,29 @@ class ReadEntry(JournalEntry):
         return cls.model_construct(**dict(entry))
 
 
+class ChannelOutcome(Record):
+    """How one channel took a delivered follow-up: `delivered`, `skipped` (the channel is
+    not configured, or knows no address) or `failed` (for good, after the retries)."""
+
+    channel: str
+    outcome: str
+    at: datetime
+
+
 class FollowUpRecord(Record):
-    """A follow-up that was delivered: never delivered twice."""
+    """A follow-up that was delivered: never delivered twice.
+
+    The fields after `message` were added for the follow-up read model; records delivered
+    before them (and older records past `bounds.DELIVERY_DETAILS_KEPT`) lack them."""
 
     key: str
     kind: str
     at: datetime
     message: str
+    due_at: datetime | None = None
+    audience: str | None = None
+    recipients: list[str] = Field(default_factory=list)
+    channels: list[ChannelOutcome] = Field(default_factory=list)
 
 
 class CoalitionStatus(Record):

@@ -7,6 +7,7 @@ allowed. Roles, grants and memberships are decided here, nowhere else (docs/acce
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -325,3 +326,15 @@ def may_publish_playbook(actor: Actor) -> list[str]:
     if actor.role in OFFICE_CHANGERS:
         return []
     return [Sentence("policy.no-publish-playbook", "{actor} may not publish a playbook.", actor=actor.said())]
+
+
+def sees_follow_up(actor: Actor, recipients: Sequence[str], owners: Sequence[str]) -> bool:
+    """Whether `actor` reads a follow-up of a coalition it reads, going to `recipients` and
+    about a record of `owners` (`states.followup_view`). Everyone who reads a coalition but
+    a partner sees all of its follow-ups: they carry no confidential record (no answer, no
+    note, no address). A partner sees those for its organisation or itself and those about
+    its organisation's records, not the office's reminders about other organisations."""
+    if actor.role != Role.partner:
+        return True
+    own = {actor.id, actor.organisation}
+    return bool(own & {*recipients, *owners})

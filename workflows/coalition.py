@@ -17,7 +17,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from lemniscate import states
-    from lemniscate.activities.notify import CHANNELS, Notification
+    from lemniscate.activities.notify import CHANNEL_NAMES, CHANNELS, Notification
     from lemniscate.cluster import search_attributes as sa
     from lemniscate.models import idempotency
     from lemniscate.models.coalition import Coalition
@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         Accepted,
         CoalitionInput,
         CoalitionView,
+        FollowUpBook,
         JournalPage,
         key_reused,
         moved,
@@ -220,6 +221,18 @@ class CoalitionWorkflow:
         c, now = self._run.coalition, workflow.now()
         return [followups.as_of(f, c, now) for f in self._plan() if f.key not in self._run.sent_keys]
 
+    @workflow.query(name="follow_up_book")
+    def follow_up_book(self) -> FollowUpBook:
+        """Every follow-up the facts call for now, delivered or not (`follow_ups` leaves out
+        the delivered: the plan tells an escalation still standing from one acted on), with
+        the delivered ones' records, in one answer for the read model."""
+        c, now = self._run.coalition, workflow.now()
+        return FollowUpBook(
+            now=now,
+            plan=[followups.as_of(f, c, now) for f in self._plan()],
+            delivered=list(self._run.sent_follow_ups),
+        )
+
     @workflow.query(name="delivered_follow_ups")
     def delivered_follow_ups(self) -> list[FollowUpRecord]:
         return list(self._run.sent_follow_ups)
@@ -308,8 +321,10 @@ class CoalitionWorkflow:
             )
 
     async def _notify(self, notification: Notification) -> None:
+        key = notification.follow_up.key
         for channel in CHANNELS:
-            await self._deliveries.run(channel, notification, notification.follow_up.key)
+            outcome = await self._deliveries.attempt(channel, notification, key)
+            self._run.took(key, CHANNEL_NAMES[channel.__name__], outcome, workflow.now())
 
     def _fire_as_system(self, trigger: str, payload: dict[str, object]) -> None:
         request = TriggerRequest(trigger=trigger, payload=payload, actor=SYSTEM, reason="follow-up came due")

@@ -15,6 +15,10 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 from lemniscate.workflows.log import WorkflowLogger
 
+# How a channel took a follow-up (`attempt`); "skipped" is also what the channel activities
+# answer when they have nothing to do (no SMTP host, no webhook, no address).
+DELIVERED, SKIPPED, FAILED = "delivered", "skipped", "failed"
+
 A = TypeVar("A")
 R = TypeVar("R")
 
@@ -47,6 +51,23 @@ class Deliveries:
         """The activity's result, or None once it has failed for good."""
         return await self._execute(activity, argument, what)  # type: ignore[no-any-return]
 
+    async def attempt(
+        self, activity: Callable[[A], Awaitable[R]] | Callable[[A], R], argument: A, what: str
+    ) -> str:
+        """Run a delivery channel: `delivered`, `skipped` (what the activity answered when it
+        had nothing to do) or `failed` (for good, noted like every failure)."""
+        try:
+            result = await workflow.execute_activity(
+                activity,
+                argument,
+                start_to_close_timeout=timedelta(minutes=1),
+                retry_policy=RETRY,
+            )
+        except ActivityError as error:
+            self._failed(activity, what, error)
+            return FAILED
+        return SKIPPED if result == SKIPPED else DELIVERED
+
     async def run_method(
         self, activity: Callable[[Any, A], Awaitable[R]], argument: A, what: str
     ) -> R | None:
@@ -62,8 +83,11 @@ class Deliveries:
                 retry_policy=RETRY,
             )
         except ActivityError as error:
-            cause = error.cause.message if isinstance(error.cause, ApplicationError) else error
-            name = activity.__name__
-            self._failures.append(f"{workflow.now():%Y-%m-%d %H:%M} {name} {what}: {cause}")
-            self._log.warning("delivery failed", activity=name, what=what, error=str(cause))
+            self._failed(activity, what, error)
             return None
+
+    def _failed(self, activity: Callable[..., Any], what: str, error: ActivityError) -> None:
+        cause = error.cause.message if isinstance(error.cause, ApplicationError) else error
+        name = activity.__name__
+        self._failures.append(f"{workflow.now():%Y-%m-%d %H:%M} {name} {what}: {cause}")
+        self._log.warning("delivery failed", activity=name, what=what, error=str(cause))

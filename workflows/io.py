@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import Field
 from temporalio.exceptions import ApplicationError
 
@@ -9,10 +11,17 @@ from lemniscate import states
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import Accepted as Accepted  # the reply, kept with the snapshot
-from lemniscate.models.journal import CoalitionSnapshot, CoalitionStatus, JournalEntry, TriggerRequest
+from lemniscate.models.journal import (
+    CoalitionSnapshot,
+    CoalitionStatus,
+    FollowUpRecord,
+    JournalEntry,
+    TriggerRequest,
+)
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.errors import bounded
+from lemniscate.states.followups import FollowUp
 
 WORKFLOW_NAME = "Coalition"
 REFUSED = "Refused"  # the ApplicationError type of a refused trigger
@@ -52,6 +61,15 @@ class CoalitionView(Record):
     status: CoalitionStatus
     refused_signals: list[str] = Field(default_factory=list)
     failed_notifications: list[str] = Field(default_factory=list)
+
+
+class FollowUpBook(Record):
+    """A coalition's follow-ups at the workflow's `now`: every one the facts call for,
+    delivered or not, and the delivered ones' records (`states.followup_view` reads both)."""
+
+    now: datetime
+    plan: list[FollowUp]
+    delivered: list[FollowUpRecord]
 
 
 class JournalPage(Record):

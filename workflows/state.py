@@ -12,11 +12,12 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from lemniscate import states
-    from lemniscate.models import chain, idempotency
+    from lemniscate.models import bounds, chain, idempotency
     from lemniscate.models.coalition import Coalition
     from lemniscate.models.events import Event, Role
     from lemniscate.models.journal import (
         Accepted,
+        ChannelOutcome,
         CoalitionSnapshot,
         FollowUpRecord,
         JournalEntry,
@@ -89,6 +90,7 @@ class RunState(CoalitionSnapshot):
         carried = {name: getattr(self, name) for name in _CARRIED}
         carried["refused_signals"] = self.refused_signals[-KEPT_NOTES:]
         carried["failed_notifications"] = self.failed_notifications[-KEPT_NOTES:]
+        carried["sent_follow_ups"] = _details_bounded(self.sent_follow_ups)
         entries = self.journal
         if in_segments and len(self.journal) > self._own_from:
             entries = self.journal[self._own_from :]
@@ -153,8 +155,38 @@ class RunState(CoalitionSnapshot):
     def mark_sent(self, follow_up: FollowUp, at: datetime) -> None:
         self.sent_keys.add(follow_up.key)
         self.sent_follow_ups.append(
-            FollowUpRecord(key=follow_up.key, kind=follow_up.kind.value, at=at, message=follow_up.message)
+            FollowUpRecord(
+                key=follow_up.key,
+                kind=follow_up.kind.value,
+                at=at,
+                message=follow_up.message,
+                due_at=follow_up.due_at,
+                audience=follow_up.audience.value,
+                recipients=follow_up.recipients[: bounds.RECIPIENTS_KEPT],
+            )
         )
+
+    def took(self, key: str, channel: str, outcome: str, at: datetime) -> None:
+        """How `channel` took the delivered follow-up `key`. State only, no commands: the
+        activities ran before this was recorded too, so older histories replay unchanged."""
+        for index in range(len(self.sent_follow_ups) - 1, -1, -1):
+            record = self.sent_follow_ups[index]
+            if record.key == key:
+                taken = [*record.channels, ChannelOutcome(channel=channel, outcome=outcome, at=at)]
+                self.sent_follow_ups[index] = record.model_copy(update={"channels": taken})
+                return
+
+
+def _details_bounded(records: list[FollowUpRecord]) -> list[FollowUpRecord]:
+    """Every delivered record, the older ones past `DELIVERY_DETAILS_KEPT` without their
+    recipients and channels (their keys are what keeps them from being delivered again)."""
+    cut = len(records) - bounds.DELIVERY_DETAILS_KEPT
+    return [
+        r.model_copy(update={"recipients": [], "channels": []})
+        if i < cut and (r.recipients or r.channels)
+        else r
+        for i, r in enumerate(records)
+    ]
 
 
 def stamped(request: TriggerRequest, trigger: str | None = None) -> Event:

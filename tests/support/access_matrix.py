@@ -102,6 +102,7 @@ def trigger_row(trigger: str) -> Row:
     return Row(f"/coalitions/{SLUG}/triggers/{trigger}", _only(allowed), json={})
 
 
+_NOT_SLUG: Final = {"outsider": 404, "lead": 404}
 _SUBSCRIPTION = {"url": "http://127.0.0.1:9/hook"}
 _BULK = {"where": {"programme": "Nergens"}, "trigger": "record_intent", "payload": {"intent": "x"}}
 _OFFICE_WIDE = {"coordinator": 200, "admin": 200, "integration": 200, "auditor": 200}
@@ -121,6 +122,15 @@ API_ROWS: Final[dict[tuple[str, str], Row]] = {
         f"/coalitions/{SLUG}/audit",
         _only({"coordinator": 200, "admin": 200, "auditor": 200, "outsider": 404, "lead": 404}),
     ),
+    ("GET", "/coalitions/{coalition_id}/follow-ups"): Row(f"/coalitions/{SLUG}/follow-ups", READS_SLUG),
+    ("GET", "/agenda"): Row("/agenda", EVERYONE_IDENTIFIED),
+    # A calendar address for a coalition one reads; revoking one's own is everyone's; the
+    # feed itself takes no key (its address is the credential): a made-up one is no feed.
+    ("POST", "/feeds"): Row(
+        f"/feeds?coalition={SLUG}", {**{a: 201 for a in READS_SLUG if READS_SLUG[a] == 200}, **_NOT_SLUG}
+    ),
+    ("DELETE", "/feeds"): Row("/feeds", {a: 204 for a in ACTORS if a != "anonymous"}),
+    ("GET", "/feeds/{token}.ics"): Row("/feeds/made-up.ics", _only({}, otherwise=404), anonymous=404),
     ("POST", "/bulk"): Row("/bulk", _only(OFFICE_AND_CRM), json=_BULK),
     ("GET", "/bulk/{bulk_id}"): Row("/bulk/no-such-bulk", _only({}, otherwise=404)),
     ("POST", "/subscriptions"): Row("/subscriptions", _only(OFFICE_AND_CRM), json=_SUBSCRIPTION),
@@ -161,6 +171,7 @@ DASHBOARD_ROWS: Final[dict[tuple[str, str], Row]] = {
         form={"lang": "nl", "next": "/dashboard/"},
     ),
     ("GET", "/dashboard/"): Row("/dashboard/", _PAGE, anonymous=303),
+    ("GET", "/dashboard/week"): Row("/dashboard/week", _PAGE, anonymous=303),
     ("POST", "/dashboard/coalitions"): Row("/dashboard/coalitions", _only(OFFICE), anonymous=303, form={}),
     ("GET", "/dashboard/coalitions/{slug}"): Row(f"/dashboard/coalitions/{SLUG}", READS_SLUG, anonymous=303),
     ("POST", "/dashboard/coalitions/{slug}/triggers/{trigger}"): Row(

@@ -1,0 +1,154 @@
+"""Follow-ups, the agenda and calendar feeds over HTTP, through the one service.
+
+- `GET /coalitions/{id}/follow-ups`: the follow-up read model (`states.followup_view`).
+- `GET /agenda`: one page of a worklist across coalitions (`coalitions.agenda`).
+- `POST /feeds`, `DELETE /feeds`, `GET /feeds/{token}.ics`: secret calendar addresses
+  (`api.feeds`): made and revoked with a key, read without one.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ValidationError
+
+from lemniscate import language, states
+from lemniscate.api import contract, problems
+from lemniscate.api.contract import SERVED
+from lemniscate.api.deps import Caller, ServiceFactory, key_ring
+from lemniscate.api.feeds import FeedKeys
+from lemniscate.coalitions import CoalitionNotFound
+from lemniscate.models.sentence import Sentence
+from lemniscate.states.agenda import AgendaPage, Window
+from lemniscate.states.followup_view import FollowUps
+
+CALENDAR = "text/calendar; charset=utf-8"
+COALITION_SCOPE = "coalition:"
+
+
+class FeedAddress(BaseModel):
+    url: str
+    scope: str
+
+
+def _token(token: str | None) -> bytes | None:
+    if token is None:
+        return None
+    try:
+        return base64.urlsafe_b64decode(token.encode())
+    except ValueError:
+        raise problems.field_problem(
+            "query.page_token", Sentence("query.page-token", "not a token this API gave out")
+        ) from None
+
+
+def feeds_of(request: Request) -> FeedKeys:
+    feeds: FeedKeys = request.app.state.feeds
+    return feeds
+
+
+def _no_feed() -> CoalitionNotFound:
+    return CoalitionNotFound(
+        Sentence("feeds.unknown", "there is no such calendar feed (revoked, or never made).")
+    )
+
+
+def agenda_router(service: ServiceFactory) -> APIRouter:
+    router = APIRouter()
+
+    @router.get(
+        "/coalitions/{coalition_id}/follow-ups",
+        tags=["coalitions"],
+        summary="Follow-ups planned and delivered, overdue actions, standing escalations",
+        operation_id="getFollowUps",
+        responses=contract.problems(*SERVED, 404, 422),
+    )
+    async def get_follow_ups(coalition_id: str, caller: Caller) -> FollowUps:
+        return await (await service()).follow_ups(coalition_id, caller)
+
+    @router.get(
+        "/agenda",
+        tags=["agenda"],
+        summary="A worklist across coalitions (paged)",
+        operation_id="getAgenda",
+        responses=contract.problems(*SERVED, 422),
+    )
+    async def get_agenda(
+        caller: Caller,
+        window: Annotated[Window, Query()] = Window.all,
+        organisation: Annotated[str | None, Query(max_length=200)] = None,
+        person: Annotated[str | None, Query(max_length=200)] = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        page_token: Annotated[str | None, Query(max_length=4000)] = None,
+    ) -> AgendaPage:
+        try:
+            items, read, token = await (await service()).agenda(
+                caller,
+                window,
+                organisation=organisation,
+                person=person,
+                limit=limit,
+                page_token=_token(page_token),
+            )
+        except ValidationError as error:  # a value the visibility query cannot quote (FilterValue)
+            raise problems.invalid(
+                problems.INVALID_REQUEST, states.describe_errors(error, "query.")
+            ) from None
+        return AgendaPage(
+            items=items,
+            coalitions_read=read,
+            next_page_token=base64.urlsafe_b64encode(token).decode() if token else None,
+        )
+
+    @router.post(
+        "/feeds",
+        tags=["calendar"],
+        status_code=201,
+        summary="A secret calendar address",
+        operation_id="createFeed",
+        responses=contract.problems(*SERVED, 404, 422),
+    )
+    async def make_feed(
+        request: Request, caller: Caller, coalition: Annotated[str, Query(min_length=1, max_length=80)]
+    ) -> FeedAddress:
+        await (await service()).view(coalition, caller)  # only for a coalition the caller reads
+        scope = COALITION_SCOPE + coalition
+        token = feeds_of(request).token(caller.id, scope)
+        return FeedAddress(url=f"/feeds/{token}.ics", scope=scope)
+
+    @router.delete(
+        "/feeds",
+        tags=["calendar"],
+        status_code=204,
+        summary="Revoke your calendar addresses",
+        operation_id="revokeFeeds",
+        responses=contract.problems(*SERVED),
+    )
+    async def revoke_feeds(request: Request, caller: Caller) -> None:
+        feeds_of(request).revoke(caller.id)
+
+    @router.get(
+        "/feeds/{token}.ics",
+        tags=["calendar"],
+        response_class=Response,
+        summary="A calendar feed (RFC 5545); the address is the credential",
+        operation_id="readFeed",
+        # The address itself is the credential (a calendar program sends no key).
+        openapi_extra={"security": []},
+        responses={
+            200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
+            **contract.problems(404, 422, 503),
+        },
+    )
+    async def read_feed(request: Request, token: str, lang: str | None = None) -> Response:
+        named = feeds_of(request).verify(token)
+        reader = key_ring(request).actor_of_id(named[0]) if named else None
+        if named is None or reader is None or not named[1].startswith(COALITION_SCOPE):
+            raise _no_feed()
+        slug = named[1].removeprefix(COALITION_SCOPE)
+        body = await (await service()).calendar(slug, reader, language.choose(lang, None))
+        return Response(body, media_type=CALENDAR)
+
+    return router
