@@ -275,13 +275,13 @@ _UNREADABLE = Sentence(
 
 
 def _too_large(size: int) -> str:
-    shown, limit = f"{size:,}", f"{bounds.MAX_PAYLOAD_BYTES:,}"  # as English writes numbers
+    # Numbers, grouped as the reader's language writes them (262,144 or 262.144).
     return Sentence(
         "machine.payload-too-large",
-        "{size} bytes as JSON; a trigger carries at most {limit}. "
+        "{size:,} bytes as JSON; a trigger carries at most {limit:,}. "
         "Shorten the texts, or split the change over several triggers.",
-        size=shown,
-        limit=limit,
+        size=size,
+        limit=bounds.MAX_PAYLOAD_BYTES,
     )
 
 

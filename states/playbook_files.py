@@ -32,8 +32,8 @@ def parse_toml(text: str) -> Playbook:
     if len(text.encode()) > MAX_DOCUMENT_BYTES:
         too_large = Sentence(
             "playbook.too-large",
-            "a playbook document has at most {limit} bytes.",
-            limit=f"{MAX_DOCUMENT_BYTES:,}",
+            "a playbook document has at most {limit:,} bytes.",
+            limit=MAX_DOCUMENT_BYTES,
         )
         raise Refused(DOCUMENT, [too_large])
     try:
