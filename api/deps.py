@@ -74,7 +74,8 @@ async def authenticate(
         raise Problem(
             401, UNAUTHENTICATED, Sentence("auth.unknown-key", "the key is not known"), "unauthenticated"
         )
-    limit: RateLimit | None = request.app.state.rate_limit
+    # An app without limits configured (a router mounted on its own) limits nothing.
+    limit: RateLimit | None = getattr(request.app.state, "rate_limit", None)
     wait = limit.take(identified.id) if limit is not None else 0.0
     if limit is not None and wait > 0:
         said = Sentence(
