@@ -119,6 +119,7 @@ class MemberRole(StrEnum):
 
     observer = "observer"  # reads the coalition, records nothing
     representative = "representative"  # acts for one of the coalition's organisations
+    coordinator = "coordinator"  # a coordinator of some coalitions (a key with grants) coordinates this one
 
 
 class Member(Record):

@@ -36,7 +36,9 @@ AUDIT_READERS = (Role.auditor, *OFFICE_CHANGERS)
 # Integrations, observers and programme leads are no party to the interviews.
 CONFIDANTS = (Role.coordinator, Role.auditor, Role.office_admin, Role.system)
 # Roles whose keys carry grants (programmes, coalitions) that say which coalitions they read.
-GRANTED_ROLES = (Role.observer, Role.programme_lead, Role.auditor)
+# A coordinator with grants coordinates those coalitions only (and those that name it a
+# member): "coordinator of that coalition"; without grants it is the office's.
+GRANTED_ROLES = (Role.observer, Role.programme_lead, Role.auditor, Role.coordinator)
 # Roles that read and never change anything.
 READERS_ONLY = (Role.auditor, Role.observer, Role.programme_lead)
 
@@ -100,6 +102,14 @@ def _partner_only_own(actor: Actor, trigger: str) -> Sentence:
 def may_fire(actor: Actor, spec: Trigger[Any], coalition: Coalition, payload: Record) -> list[str]:
     """May `actor` fire this trigger with this (parsed) payload on this coalition?"""
     match actor.role:
+        case Role.coordinator if (scope := member_scope(actor)) is not None and not scope.admits(coalition):
+            return [
+                Sentence(
+                    "policy.coordinator-elsewhere",
+                    "{actor} coordinates other coalitions, not this one.",
+                    actor=actor.said(),
+                )
+            ]
         case Role.coordinator | Role.office_admin | Role.system:
             return []
         case Role.auditor | Role.observer | Role.programme_lead:
@@ -155,7 +165,7 @@ def may_request(actor: Actor) -> list[str]:
 
 
 def may_start(actor: Actor) -> list[str]:
-    if actor.role in OFFICE_CHANGERS:
+    if _office_wide(actor):
         return []
     if actor.role == Role.integration:
         if START in actor.allowed_triggers:
@@ -167,7 +177,7 @@ def may_start(actor: Actor) -> list[str]:
 
 
 def may_run_bulk(actor: Actor, trigger: str) -> list[str]:
-    if actor.role in OFFICE_CHANGERS:
+    if _office_wide(actor):
         return []
     if actor.role == Role.integration and trigger in actor.allowed_triggers:
         return []
@@ -182,7 +192,7 @@ def may_run_bulk(actor: Actor, trigger: str) -> list[str]:
 
 
 def may_manage_subscriptions(actor: Actor) -> list[str]:
-    if actor.role in (*OFFICE_CHANGERS, Role.integration):
+    if _office_wide(actor) or actor.role == Role.integration:
         return []
     return [
         Sentence("policy.no-webhooks", "{actor} may not subscribe or remove webhooks.", actor=actor.said())
@@ -207,7 +217,7 @@ def may_remove_subscription(actor: Actor, subscription: Subscription) -> list[st
     """A caller removes only the webhooks it made; a coordinator or an office admin any (an
     integration must not silence another system's feed)."""
     denied = may_manage_subscriptions(actor)
-    if denied or actor.role in OFFICE_CHANGERS or subscription.created_by == actor.id:
+    if denied or _office_wide(actor) or subscription.created_by == actor.id:
         return denied
     return [
         Sentence(
@@ -218,6 +228,12 @@ def may_remove_subscription(actor: Actor, subscription: Subscription) -> list[st
             maker=subscription.created_by,
         )
     ]
+
+
+def _office_wide(actor: Actor) -> bool:
+    """An office changer that is the office's (not a coordinator of some coalitions only):
+    it starts coalitions, runs bulk operations, manages keys, webhooks and playbooks."""
+    return actor.role in OFFICE_CHANGERS and member_scope(actor) is None
 
 
 def member_scope(actor: Actor) -> Scope | None:
@@ -232,6 +248,8 @@ def member_scope(actor: Actor) -> Scope | None:
         case Role.partner:
             return Scope(organisation=actor.organisation, member=actor.id)
         case Role.observer | Role.programme_lead:
+            return granted
+        case Role.coordinator if programmes or coalitions:
             return granted
         case Role.auditor if programmes or coalitions:
             return granted
@@ -294,7 +312,7 @@ def may_manage_keys(actor: Actor) -> list[str]:
     every key file from before office admins keep managing their keys. A coordinator may not
     touch office admin keys (`may_manage_key`). The operator on the server uses
     `lemniscate keys`."""
-    if actor.role in OFFICE_CHANGERS:
+    if _office_wide(actor):
         return []
     return [
         Sentence(
@@ -323,7 +341,7 @@ def may_manage_key(actor: Actor, role: str) -> list[str]:
 def may_publish_playbook(actor: Actor) -> list[str]:
     """A playbook sets the rules for every coalition that pins it: the office's changers
     publish them, nobody else."""
-    if actor.role in OFFICE_CHANGERS:
+    if _office_wide(actor):
         return []
     return [Sentence("policy.no-publish-playbook", "{actor} may not publish a playbook.", actor=actor.said())]
 

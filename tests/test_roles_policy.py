@@ -69,8 +69,55 @@ def test_the_key_store_checks_grants_and_old_files_read_as_before(tmp_path: Path
     ]
     with pytest.raises(KeyRefused) as refused:
         store.add("piet", "partner", "Aedes", grants=Grants(coalitions=["x"]))
-    assert refused.value.reasons[0].startswith("coalitions: only observer, programme_lead, auditor keys")
+    assert refused.value.reasons[0].startswith(
+        "coalitions: only observer, programme_lead, auditor, coordinator keys"
+    )
     made = store.add("lea", "programme_lead", grants=Grants(programmes=["Wonen en Zorg"], coalitions=["c-1"]))
     assert made.entry.actor().programmes == ["Wonen en Zorg"] and made.entry.actor().coalitions == ["c-1"]
     old = KeyEntry.model_validate({"key": "an-old-auditor-key-0123", "id": "els", "role": "auditor"})
     assert old.actor() == Actor(id="els", role=Role.auditor)  # no grants: None, as recorded before
+
+
+def test_a_coordinator_with_grants_coordinates_those_coalitions_only() -> None:
+    from lemniscate import states
+
+    office = Actor(id="anna", role=Role.coordinator)
+    assert policy.member_scope(office) is None  # a coordinator key without grants: the office's
+    local = Actor(id="kim", role=Role.coordinator, coalitions=["roles-other"])
+    record_intent = states.TRIGGERS["record_intent"]
+    payload = states.parse_payload("record_intent", {"intent": "x"})
+    # Not this one: no reading, no firing (the service answers both as a coalition that is not there).
+    assert not policy.may_read(local, COALITION)
+    [refused] = policy.may_fire(local, record_intent, COALITION, payload)
+    assert refused.code == "policy.coordinator-elsewhere"  # type: ignore[attr-defined]
+    # Named its coordinator there, or granted it: all of a coordinator's powers in that coalition,
+    # the interviews included, and none over the office.
+    named = COALITION.model_copy(
+        update={
+            "members": [
+                Member(id="kim", role=MemberRole.coordinator, since=date(2027, 1, 4), named_by="anna")
+            ]
+        }
+    )
+    granted = local.model_copy(update={"coalitions": ["roles-one"]})
+    for who, coalition in ((local, named), (granted, COALITION)):
+        assert policy.may_read(who, coalition)
+        assert policy.may_fire(who, record_intent, coalition, payload) == []
+        assert policy.sees_confidential(who, "Aedes")
+    for denied in (
+        policy.may_start(local),
+        policy.may_run_bulk(local, "record_intent"),
+        policy.may_manage_keys(local),
+        policy.may_manage_subscriptions(local),
+        policy.may_publish_playbook(local),
+        policy.may_list_subscriptions(local),
+    ):
+        assert denied
+    assert not policy.may_start(office) and not policy.may_manage_keys(office)
+
+
+def test_a_coordinator_key_of_some_coalitions_is_made_with_its_grants(tmp_path: Path) -> None:
+    store = KeyStore(tmp_path / "keys.json")
+    made = store.add("kim", "coordinator", None, [], Grants(coalitions=["taskforce-wonen"]))
+    assert made.entry.coalitions == ["taskforce-wonen"]
+    assert policy.member_scope(made.entry.actor()) is not None
