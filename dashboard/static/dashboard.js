@@ -206,7 +206,17 @@ document.addEventListener("submit", onSubmit);
 document.addEventListener("click", onClick);
 document.addEventListener("change", onChange);
 document.addEventListener("DOMContentLoaded", () => {
-  // A form the server sent back (refused or invalid): bring it into view.
+  // After a form is sent, the focus goes to what came of it, so a keyboard or screen reader
+  // user hears it and goes on from there (WCAG 4.1.3): the confirmation of a kept step
+  // (role=status), or the refusal or the problems above the form sent back (role=alert).
   const submitted = document.querySelector("[data-submitted]");
-  if (submitted) submitted.scrollIntoView({ block: "center" });
+  const result = submitted
+    ? submitted.querySelector("[data-refusal], [data-form-general], [data-form-alert]:not([hidden])")
+    : document.querySelector("[data-done]");
+  if (result) {
+    result.focus({ preventScroll: true });
+    result.scrollIntoView({ block: "center" });
+  } else if (submitted) {
+    submitted.scrollIntoView({ block: "center" });
+  }
 });
