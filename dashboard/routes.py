@@ -35,7 +35,18 @@ from lemniscate.coalitions import (
     Unreadable,
 )
 from lemniscate.coalitions.gate import Payload
-from lemniscate.dashboard import assets, lemniscate, names, offers, people, portfolio, speech, views, web
+from lemniscate.dashboard import (
+    assets,
+    consequences,
+    lemniscate,
+    names,
+    offers,
+    people,
+    portfolio,
+    speech,
+    views,
+    web,
+)
 from lemniscate.dashboard.forms import (
     Errors,
     FieldSpec,
@@ -135,6 +146,9 @@ def mount(
             final_steps=FINAL_STEPS,
             organisation_login=oidc is not None,
             static_url=assets.static_url,
+            consequences=consequences.CONSEQUENCES,
+            CONFIRM=consequences.CONFIRM,
+            NOT_CONFIRMED=consequences.NOT_CONFIRMED,
         )
     )
     cluster = settings or _settings()
@@ -385,6 +399,10 @@ def mount(
         svc = await service()
         view = await svc.view(slug, actor)
         values = await web.posted(request)
+        if offers.offered(actor, trigger, view.coalition) and (
+            held := consequences.unconfirmed(trigger, values)
+        ):  # not sent: a step that cannot be undone is confirmed first
+            return await render_coalition(request, actor, slug, held, 422, view)
         payload, errors = decode(SPECS[trigger], values)
         try:
             accepted = await svc.trigger(

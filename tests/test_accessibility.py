@@ -3,7 +3,8 @@ Chromium: axe-core finds no critical and no serious violation on the log-in, por
 coalition pages, with every panel open, at a laptop's width (1440 px) and a phone's (390 px),
 in Dutch and in English; at 390 px nothing scrolls sideways. The keyboard: a skip link first,
 the lemniscate figure one tab stop at most, a visible focus on every control, and after a
-form is sent the focus on its announced result.
+form is sent the focus on its announced result, and a step that cannot be undone held back
+until its consequence is ticked.
 
 Each run writes axe's findings to tests/artifacts/axe-<language>-<width>.json and screenshots
 of the portfolio and the coalition page beside them."""
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from lemniscate.dashboard.consequences import CONFIRM
 from lemniscate.examples import walks
 from tests.support.axe import ARTIFACTS, OPEN_PANELS, by_impact, run_axe, write_findings
 from tests.support.ports import free_ports
@@ -171,4 +173,12 @@ async def test_after_a_form_is_sent_the_focus_is_on_its_result(site: Site) -> No
     done = page.locator("[data-done]")
     await expect(done).to_have_attribute("role", "status")
     await expect(done).to_be_focused()
+
+    # A step that cannot be undone is held back in the page until its consequence is ticked.
+    dissolve = page.locator("#form-dissolve")
+    await dissolve.locator('[name="reason"]').fill("Nobody had time.")
+    await dissolve.locator("button[type=submit]").click()
+    await expect(dissolve.locator(f'[data-error-for="{CONFIRM}"]')).to_be_visible()
+    await expect(dissolve.locator(f'[name="{CONFIRM}"]')).to_be_focused()
+    assert "/triggers/" not in page.url
     await page.context.close()

@@ -161,6 +161,9 @@ function onSubmit(event) {
   const form = event.target;
   if (!form.matches("form[data-validate]")) return;
   const errors = check(form, directFields(form), {});
+  // A step that cannot be undone goes only with its consequence ticked (as the server holds).
+  const confirm = form.querySelector("input[data-confirm]");
+  if (confirm && !confirm.checked) errors[confirm.name] = [confirm.dataset.confirm];
   show(form, errors);
   if (Object.keys(errors).length) {
     event.preventDefault();
