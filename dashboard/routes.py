@@ -35,18 +35,9 @@ from lemniscate.coalitions import (
     Unreadable,
 )
 from lemniscate.coalitions.gate import Payload
-from lemniscate.dashboard import (
-    assets,
-    consequences,
-    lemniscate,
-    names,
-    offers,
-    people,
-    portfolio,
-    speech,
-    views,
-    web,
-)
+from lemniscate.dashboard import lemniscate, names, offers, people, portfolio, speech, views, web
+from lemniscate.dashboard.assets import static_url
+from lemniscate.dashboard.consequences import CONFIRM, CONSEQUENCES, NOT_CONFIRMED, unconfirmed
 from lemniscate.dashboard.forms import (
     Errors,
     FieldSpec,
@@ -145,10 +136,10 @@ def mount(
             portfolio_link=portfolio.link,
             final_steps=FINAL_STEPS,
             organisation_login=oidc is not None,
-            static_url=assets.static_url,
-            consequences=consequences.CONSEQUENCES,
-            CONFIRM=consequences.CONFIRM,
-            NOT_CONFIRMED=consequences.NOT_CONFIRMED,
+            static_url=static_url,
+            consequences=CONSEQUENCES,
+            CONFIRM=CONFIRM,
+            NOT_CONFIRMED=NOT_CONFIRMED,
         )
     )
     cluster = settings or _settings()
@@ -400,7 +391,7 @@ def mount(
         view = await svc.view(slug, actor)
         values = await web.posted(request)
         if offers.offered(actor, trigger, view.coalition) and (
-            held := consequences.unconfirmed(trigger, values)
+            held := unconfirmed(trigger, values)
         ):  # not sent: a step that cannot be undone is confirmed first
             return await render_coalition(request, actor, slug, held, 422, view)
         payload, errors = decode(SPECS[trigger], values)
