@@ -11,6 +11,7 @@ of the portfolio and the coalition page beside them."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -146,6 +147,7 @@ async def test_the_keyboard_reaches_the_rows_past_the_figure(site: Site) -> None
         assert stop, stops
         stops.append(stop)
         assert len(stops) < 80, stops
+    (ARTIFACTS / "tab-stops-portfolio.json").write_text(json.dumps(stops, indent=2), "utf-8")
     assert sum(s["inFigure"] for s in stops) <= 1, stops
     assert all(s["visible"] for s in stops), [s for s in stops if not s["visible"]]
     await page.context.close()
@@ -174,7 +176,9 @@ async def test_after_a_form_is_sent_the_focus_is_on_its_result(site: Site) -> No
     await expect(done).to_have_attribute("role", "status")
     await expect(done).to_be_focused()
 
-    # A step that cannot be undone is held back in the page until its consequence is ticked.
+    # A step that cannot be undone is folded away under the main steps, and held back in the
+    # page until its consequence is ticked.
+    await page.locator("#next-steps .turns > summary").click()
     dissolve = page.locator("#form-dissolve")
     await dissolve.locator('[name="reason"]').fill("Nobody had time.")
     await dissolve.locator("button[type=submit]").click()
