@@ -112,6 +112,10 @@ async def test_axe_finds_nothing_serious(site: Site, lang: str, width: int) -> N
         findings[label] = await run_axe(page)
         overflow[label] = await _overflow(page)
         await page.screenshot(path=str(ARTIFACTS / f"a11y-{label}-{lang}-{width}.png"), full_page=True)
+        if label == "coalition":  # the partner grid and table, in full page a needle in a haystack
+            await page.locator("#partners").screenshot(
+                path=str(ARTIFACTS / f"a11y-partners-{lang}-{width}.png")
+            )
     await page.context.close()
 
     write_findings(f"{lang}-{width}", findings, overflow)
