@@ -154,6 +154,17 @@ async def test_the_keyboard_reaches_the_rows_past_the_figure(site: Site) -> None
     (ARTIFACTS / "tab-stops-portfolio.json").write_text(json.dumps(stops, indent=2), "utf-8")
     assert sum(s["inFigure"] for s in stops) <= 1, stops
     assert all(s["visible"] for s in stops), [s for s in stops if not s["visible"]]
+
+    # On a coalition page with every panel open: each of its first 150 stops shows its focus.
+    await page.goto(f"{site.base}/dashboard/coalitions/{WALKED}")
+    await page.evaluate(OPEN_PANELS)
+    unseen = []
+    for _ in range(150):
+        await page.keyboard.press("Tab")
+        stop = await page.evaluate(_FOCUS)
+        if stop and not stop["visible"]:
+            unseen.append(stop)
+    assert unseen == [], unseen
     await page.context.close()
 
 
