@@ -1,13 +1,14 @@
 """How the dashboard's pages and files travel (issue 16): HTML, CSS and JS are gzipped for a
 browser that accepts it; the static files, linked by a fingerprint of their content, may be
-kept for a year, and an address without the current fingerprint is revalidated. Against the
-web app on the real dev server."""
+kept for a year, and an address without the current fingerprint is revalidated; a journal
+entry's payload reads as it was typed. Against the web app on the real dev server."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from markupsafe import escape
 from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.dashboard import assets
@@ -59,3 +60,16 @@ async def test_pages_and_files_are_compressed_and_files_kept(
         ):
             response = await web.client.get(link)
             assert response.headers["cache-control"] == "no-cache", link
+
+
+async def test_the_journal_shows_a_payload_as_typed(dev_server: WorkflowEnvironment, tmp_path: Path) -> None:
+    async with web_app(dev_server, tmp_path, [ANNA]) as web:
+        slug = f"{SLUG}-journal"
+        await web.service.start(walks.taskforce_start(slug), walks.COORDINATOR)
+        intent = "The alderman's wish: homes with care — één aanpak."
+        await web.service.trigger(slug, "record_intent", {"intent": intent}, walks.COORDINATOR)
+        cookie = f"lemniscate_session={session_cookie(await web.log_in(ANNA['key']))}"
+        page = await web.client.get(f"/dashboard/coalitions/{slug}", headers={"Cookie": cookie})
+        journal = page.text.split('id="journal"')[1]  # the messages' script block is JSON for a script
+        assert str(escape(f'"intent": "{intent}"')) in journal  # as autoescape writes any text
+        assert "\\u0027" not in journal and "\\u00e9" not in journal
