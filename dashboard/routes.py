@@ -137,6 +137,7 @@ def mount(
             final_steps=FINAL_STEPS,
             organisation_login=oidc is not None,
             static_url=static_url,
+            resolved_by=views.resolved_by,
             consequences=CONSEQUENCES,
             CONFIRM=CONFIRM,
             NOT_CONFIRMED=NOT_CONFIRMED,
@@ -334,13 +335,14 @@ def mount(
         view = view or await svc.view(slug, actor)
         journal = await svc.journal(slug, actor, max(0, view.status.journal_length - JOURNAL_SHOWN))
         c, o = view.coalition, view.overview
+        worked_out = states.overview(c).blockers
         forms = [
             TriggerForm(
                 t.trigger,
                 t.summary,
                 t.trigger in STEPS,
                 t.allowed,
-                t.blockers,
+                views.with_codes(t.blockers, worked_out.get(t.trigger, [])),
                 SPECS[t.trigger],
                 offers.choices(c, actor, t.trigger),
             )

@@ -3,8 +3,8 @@ Chromium: axe-core finds no critical and no serious violation on the log-in, por
 coalition pages, with every panel open, at a laptop's width (1440 px) and a phone's (390 px),
 in Dutch and in English; at 390 px nothing scrolls sideways. The keyboard: a skip link first,
 the lemniscate figure one tab stop at most, a visible focus on every control, and after a
-form is sent the focus on its announced result, and a step that cannot be undone held back
-until its consequence is ticked.
+form is sent the focus on its announced result, a blocker a link into the form that resolves
+it, and a step that cannot be undone held back until its consequence is ticked.
 
 Each run writes axe's findings to tests/artifacts/axe-<language>-<width>.json and screenshots
 of the portfolio and the coalition page beside them."""
@@ -182,8 +182,13 @@ async def test_after_a_form_is_sent_the_focus_is_on_its_result(site: Site) -> No
     await expect(refusal).to_have_attribute("role", "alert")
     await expect(refusal).to_be_focused()
 
+    # The blocker leads to the form that resolves it, with the focus in it.
+    await page.locator('[data-step="map_domain"] .resolve[href="#record-record_intent"]').click()
+    await expect(page.locator("#record-record_intent")).to_have_attribute("open", "")
+    fields = page.locator("#form-record_intent").locator("input:not([type=hidden]), select, textarea")
+    await expect(fields.first).to_be_focused()
+
     # A record that is kept: the confirmation is a status message, and the focus is on it.
-    await page.locator('[data-record="record_intent"] summary').click()
     await page.locator('#form-record_intent [name="intent"]').fill("Homes with care, together.")
     async with page.expect_navigation():
         await page.locator("#form-record_intent button[type=submit]").click()

@@ -196,7 +196,16 @@ function onClick(event) {
   const opener = event.target.closest("[data-open]");
   if (opener) {
     const target = document.getElementById(opener.dataset.open);
-    if (target && target.tagName === "DETAILS") target.open = true;
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+      // Followed from a blocker: straight into the form that resolves it.
+      const input = opener.matches(".resolve") && target.querySelector("form input:not([type=hidden]), form select, form textarea");
+      if (input) {
+        event.preventDefault();
+        target.scrollIntoView({ block: "start" });
+        input.focus({ preventScroll: true });
+      }
+    }
   }
 }
 
