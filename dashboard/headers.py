@@ -11,8 +11,9 @@ rather than per route, so a new page cannot forget them.
 - `Referrer-Policy: same-origin`: coalition slugs in the address do not leak to linked sites
   (the Temporal Web UI link included).
 - `Cache-Control: no-store` on every page (all of them show partner data or a session's
-  form), so neither a shared proxy nor the browser's history keeps them; static files may
-  be cached.
+  form), so neither a shared proxy nor the browser's history keeps them; static files are
+  kept for a year when asked for by their fingerprinted address (`dashboard.assets`), and
+  revalidated otherwise.
 
 The API's own routes (`/docs` needs Swagger UI's inline script) are left as they are.
 """
@@ -23,6 +24,8 @@ from typing import Final
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lemniscate.dashboard import assets
 
 PREFIX: Final = "/dashboard"
 STATIC_PREFIX: Final = "/dashboard/static/"
@@ -65,7 +68,10 @@ class SecurityHeaders:
         if scope["type"] != "http" or not _applies(scope["path"]):
             await self.app(scope, receive, send)
             return
-        extra = HEADERS if scope["path"].startswith(STATIC_PREFIX) else {**HEADERS, **NO_STORE}
+        if scope["path"].startswith(STATIC_PREFIX):
+            extra = {**HEADERS, "Cache-Control": assets.cache_control(scope["path"], scope["query_string"])}
+        else:
+            extra = {**HEADERS, **NO_STORE}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -19,6 +19,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from lemniscate import states
 from lemniscate.api.auth import key_digest
@@ -35,6 +36,8 @@ from lemniscate.coalitions import (
 )
 from lemniscate.coalitions.gate import Payload
 from lemniscate.dashboard import lemniscate, names, offers, people, portfolio, speech, views, web, week
+from lemniscate.dashboard.assets import static_url
+from lemniscate.dashboard.consequences import CONFIRM, CONSEQUENCES, NOT_CONFIRMED, unconfirmed
 from lemniscate.dashboard.forms import (
     Errors,
     FieldSpec,
@@ -136,6 +139,11 @@ def mount(
             follow_up_kinds=views.FOLLOW_UP_KINDS,
             channels=views.CHANNELS,
             outcomes=views.OUTCOMES,
+            static_url=static_url,
+            resolved_by=views.resolved_by,
+            consequences=CONSEQUENCES,
+            CONFIRM=CONFIRM,
+            NOT_CONFIRMED=NOT_CONFIRMED,
         )
     )
     cluster = settings or _settings()
@@ -333,13 +341,14 @@ def mount(
         journal = await svc.journal(slug, actor, max(0, view.status.journal_length - JOURNAL_SHOWN))
         follow_ups = await svc.follow_ups(slug, actor)
         c, o = view.coalition, view.overview
+        worked_out = states.overview(c).blockers
         forms = [
             TriggerForm(
                 t.trigger,
                 t.summary,
                 t.trigger in STEPS,
                 t.allowed,
-                t.blockers,
+                views.with_codes(t.blockers, worked_out.get(t.trigger, [])),
                 SPECS[t.trigger],
                 offers.choices(c, actor, t.trigger),
             )
@@ -390,6 +399,10 @@ def mount(
         svc = await service()
         view = await svc.view(slug, actor)
         values = await web.posted(request)
+        if offers.offered(actor, trigger, view.coalition) and (
+            held := unconfirmed(trigger, values)
+        ):  # not sent: a step that cannot be undone is confirmed first
+            return await render_coalition(request, actor, slug, held, 422, view)
         payload, errors = decode(SPECS[trigger], values)
         try:
             accepted = await svc.trigger(
@@ -409,4 +422,7 @@ def mount(
 
     app.include_router(router)
     app.add_middleware(SecurityHeaders)
+    # Gzip shrinks a coalition page about tenfold; no page holds a secret beside reflected
+    # input (no CSRF token: forms are checked by Origin), so it leaks nothing BREACH-style.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/dashboard/static", StaticFiles(directory=HERE / "static"), name="dashboard-static")

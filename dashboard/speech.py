@@ -8,6 +8,7 @@ what the browser asks for (`Accept-Language`), else the office's `LEMNISCATE_LAN
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import cache
@@ -82,6 +83,12 @@ def _say_sentence(lang: str) -> Callable[[str], str]:
 
 
 # What every template may call besides the i18n functions; set once by `routes.mount`.
+def _as_json(value: Any) -> str:
+    """A payload as a person reads it: indented, with its letters as typed (Jinja's `tojson`
+    writes an apostrophe as \\u0027, being made for scripts); the page escapes it."""
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
 _globals: dict[str, Any] = {}
 
 
@@ -107,5 +114,7 @@ def templates(lang: str) -> Jinja2Templates:
         languages=NAMES,
         messages=table(lang),
     )
-    env.filters.update(say=_say(lang), say_sentence=_say_sentence(lang), when=_when(lang), day=_day(lang))
+    env.filters.update(
+        say=_say(lang), say_sentence=_say_sentence(lang), when=_when(lang), day=_day(lang), as_json=_as_json
+    )
     return Jinja2Templates(env=env)

@@ -237,3 +237,22 @@ OUTCOMES: dict[str, Sentence] = {
     "skipped": Sentence("web.outcome.skipped", "skipped"),
     "failed": Sentence("web.outcome.failed", "failed"),
 }
+
+
+def resolved_by(blocker: str) -> str | None:
+    """The trigger whose form supplies what `blocker` says is missing: the one its sentence
+    names as `step` (states.guard_checks), so the page can link the two; None for a
+    sentence that names none, or text that is no Sentence."""
+    step = blocker.params.get("step") if isinstance(blocker, Sentence) else None
+    code = step.code if isinstance(step, Sentence) else ""
+    return code.removeprefix("trigger.") if code.startswith("trigger.") else None
+
+
+def with_codes(said: list[str], known: list[str]) -> list[str]:
+    """`said` (blockers as the coalition's view sends them: plain text once they crossed
+    Temporal) with each sentence that `known` (the same coalition's overview worked out
+    here, as Sentences) words identically swapped for that Sentence, so the page can say it
+    in its language and link it to its form. Only an identical text is swapped: a view
+    redacted for its reader may differ from what is worked out here, and then says itself."""
+    by_text = {str(s): s for s in known if isinstance(s, Sentence)}
+    return [by_text.get(str(s), s) for s in said]

@@ -161,6 +161,9 @@ function onSubmit(event) {
   const form = event.target;
   if (!form.matches("form[data-validate]")) return;
   const errors = check(form, directFields(form), {});
+  // A step that cannot be undone goes only with its consequence ticked (as the server holds).
+  const confirm = form.querySelector("input[data-confirm]");
+  if (confirm && !confirm.checked) errors[confirm.name] = [confirm.dataset.confirm];
   show(form, errors);
   if (Object.keys(errors).length) {
     event.preventDefault();
@@ -193,7 +196,16 @@ function onClick(event) {
   const opener = event.target.closest("[data-open]");
   if (opener) {
     const target = document.getElementById(opener.dataset.open);
-    if (target && target.tagName === "DETAILS") target.open = true;
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+      // Followed from a blocker: straight into the form that resolves it.
+      const input = opener.matches(".resolve") && target.querySelector("form input:not([type=hidden]), form select, form textarea");
+      if (input) {
+        event.preventDefault();
+        target.scrollIntoView({ block: "start" });
+        input.focus({ preventScroll: true });
+      }
+    }
   }
 }
 
@@ -206,7 +218,17 @@ document.addEventListener("submit", onSubmit);
 document.addEventListener("click", onClick);
 document.addEventListener("change", onChange);
 document.addEventListener("DOMContentLoaded", () => {
-  // A form the server sent back (refused or invalid): bring it into view.
+  // After a form is sent, the focus goes to what came of it, so a keyboard or screen reader
+  // user hears it and goes on from there (WCAG 4.1.3): the confirmation of a kept step
+  // (role=status), or the refusal or the problems above the form sent back (role=alert).
   const submitted = document.querySelector("[data-submitted]");
-  if (submitted) submitted.scrollIntoView({ block: "center" });
+  const result = submitted
+    ? submitted.querySelector("[data-refusal], [data-form-general], [data-form-alert]:not([hidden])")
+    : document.querySelector("[data-done]");
+  if (result) {
+    result.focus({ preventScroll: true });
+    result.scrollIntoView({ block: "center" });
+  } else if (submitted) {
+    submitted.scrollIntoView({ block: "center" });
+  }
 });
