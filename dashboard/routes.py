@@ -35,7 +35,18 @@ from lemniscate.coalitions import (
     Unreadable,
 )
 from lemniscate.coalitions.gate import Payload
-from lemniscate.dashboard import lemniscate, names, offers, people, portfolio, speech, views, web, week
+from lemniscate.dashboard import (
+    lemniscate,
+    names,
+    offers,
+    people,
+    playbooks,
+    portfolio,
+    speech,
+    views,
+    web,
+    week,
+)
 from lemniscate.dashboard.assets import static_url
 from lemniscate.dashboard.consequences import CONFIRM, CONSEQUENCES, NOT_CONFIRMED, unconfirmed
 from lemniscate.dashboard.forms import (
@@ -247,6 +258,7 @@ def mount(
         return response
 
     week.add_routes(router, service, actor_of, page)
+    playbooks.add_routes(router, service, actor_of, page)
 
     # The portfolio -----------------------------------------------------------------------
 

@@ -33,3 +33,22 @@ async def test_a_wrong_document_is_refused_with_each_field_in_the_readers_langua
     assert "Dit veld bestaat hier niet" in {e["reason"] for e in dutch.json()["errors"]}
     partner = await web.http.post("/playbooks", json={"name": "x", "version": 1}, headers=auth("aedes"))
     assert partner.status_code == 403
+
+
+async def test_the_dashboard_shows_every_version_and_its_settings(web: WebStack) -> None:
+    document = {
+        "name": "page-gemeente",
+        "version": 1,
+        "description": "Een gesprek volstaat.",
+        "min_interviews": 1,
+    }
+    assert (await web.http.post("/playbooks", json=document, headers=auth("coordinator"))).status_code == 201
+    client = await web.dashboard("aedes")
+    try:
+        page = await client.get("/dashboard/playbooks?ref=page-gemeente@1", headers={"Accept-Language": "nl"})
+        assert page.status_code == 200
+        assert '<html lang="nl"' in page.text and "Draaiboeken" in page.text
+        assert 'data-playbook="default@1"' in page.text and 'data-playbook="page-gemeente@1"' in page.text
+        assert "Instellingen van page-gemeente@1" in page.text and "<code>min_interviews</code>" in page.text
+    finally:
+        await client.aclose()

@@ -21,7 +21,7 @@ from lemniscate.workflows.io import workflow_id
 from tests.support.servers import borrow, fresh_task_queue, running_worker
 from tests.support.workflows import walk_service
 
-MANY = 12  # the issue asks for 50; twelve show the same and keep the suite fast
+MANY = 50  # coalitions on the older versions, half of which the new version would block
 
 
 def office(version: int, **settings: object) -> Playbook:
@@ -89,9 +89,12 @@ async def test_impact_names_exactly_the_coalitions_the_new_version_would_block(
             start(service, "on-default", "default", 1),
         )
         await service.playbooks.publish(office(2, min_interviews=3), COORDINATOR)
-        await asyncio.sleep(1.5)  # visibility is eventually consistent
-
+        # Visibility is eventually consistent: ask until every coalition is indexed.
+        deadline = asyncio.get_running_loop().time() + 30
         found = await service.playbook_impact("gemeente", 2, COORDINATOR)
+        while len(found) < MANY and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.5)
+            found = await service.playbook_impact("gemeente", 2, COORDINATOR)
         assert {i.coalition for i in found} == {f"many-{i:02}" for i in range(MANY)}
         assert {i.coalition for i in found if i.newly_blocked} == blocked
         assert all([s.trigger for s in i.newly_blocked] == ["map_domain"] for i in found if i.newly_blocked)

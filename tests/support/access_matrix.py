@@ -172,6 +172,7 @@ DASHBOARD_ROWS: Final[dict[tuple[str, str], Row]] = {
     ),
     ("GET", "/dashboard/"): Row("/dashboard/", _PAGE, anonymous=303),
     ("GET", "/dashboard/week"): Row("/dashboard/week", _PAGE, anonymous=303),
+    ("GET", "/dashboard/playbooks"): Row("/dashboard/playbooks", _PAGE, anonymous=303),
     ("POST", "/dashboard/coalitions"): Row("/dashboard/coalitions", _only(OFFICE), anonymous=303, form={}),
     ("GET", "/dashboard/coalitions/{slug}"): Row(f"/dashboard/coalitions/{SLUG}", READS_SLUG, anonymous=303),
     ("POST", "/dashboard/coalitions/{slug}/triggers/{trigger}"): Row(
