@@ -36,6 +36,10 @@ from tests.support.web_stack import WebStack, web_stack
 # that one wording is checked once per language. Set before any app or process starts, so
 # servers and commands started by tests inherit it.
 os.environ.setdefault("LEMNISCATE_LANGUAGE", "en")
+# Tests send hundreds of requests a second with one key (every hostile body, every route);
+# the per-key limit is tested with a limiter of its own (tests/test_contract.py), not by
+# slowing every other test down to 20 requests a second.
+os.environ.setdefault("LEMNISCATE_API_RATE", "0")
 
 
 @pytest.fixture(scope="session")

@@ -65,7 +65,7 @@ def test_a_payload_too_large() -> None:
         "Shorten the texts, or split the change over several triggers."
     )
     assert dutch == (
-        "payload: 70,014 bytes als JSON; een stap mag hoogstens 65,536 bytes meedragen. "
+        "payload: 70.014 bytes als JSON; een stap mag hoogstens 65.536 bytes meedragen. "
         "Kort de teksten in, of verdeel de wijziging over meer stappen."
     )
 
