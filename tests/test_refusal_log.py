@@ -110,7 +110,9 @@ async def test_a_missing_field_reads_the_same_and_is_logged_from_api_and_dashboa
         f"/coalitions/{slug}/triggers/record_intent", json={}, headers=_auth("coordinator")
     )
     assert api.status_code == 422 and api.json()["type"] == "/problems/invalid"
-    assert api.json()["errors"] == [{"field": "intent", "reason": "Field required"}]
+    assert api.json()["errors"] == [
+        {"field": "intent", "reason": "Field required", "code": "pydantic.missing"}
+    ]
     assert api.json()["detail"] == "intent: Field required"
 
     page = await stack.dashboard.post(

@@ -35,6 +35,7 @@ from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models import idempotency
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
+from lemniscate.models.sentence import from_wire
 from lemniscate.workflows.coalition import (
     JOURNAL_IN_SEGMENTS,
     MEETINGS_AS_HELD,
@@ -370,7 +371,8 @@ async def test_refused_updates_leave_no_event_in_the_history(dev_env: WorkflowEn
             )
         cause = failed.value.cause
         assert isinstance(cause, ApplicationError) and cause.type == REFUSED
-        assert list(cause.details) == [
+        # Each reason travels as data (`Sentence.wire`), so the client can say it in Dutch.
+        assert [from_wire(d) for d in cause.details] == [
             "answers: Field required",
             "held_on: Input should be a valid date in the format YYYY-MM-DD, input is too short",
             "interviewer: Field required",
