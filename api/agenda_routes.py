@@ -18,6 +18,7 @@ from lemniscate import language, states
 from lemniscate.api import contract, problems
 from lemniscate.api.contract import SERVED
 from lemniscate.api.deps import Caller, ServiceFactory, key_ring
+from lemniscate.api.deps import page_token as read_page_token
 from lemniscate.api.feeds import FeedKeys
 from lemniscate.coalitions import CoalitionNotFound
 from lemniscate.models.sentence import Sentence
@@ -31,17 +32,6 @@ COALITION_SCOPE = "coalition:"
 class FeedAddress(BaseModel):
     url: str
     scope: str
-
-
-def _token(token: str | None) -> bytes | None:
-    if token is None:
-        return None
-    try:
-        return base64.urlsafe_b64decode(token.encode())
-    except ValueError:
-        raise problems.field_problem(
-            "query.page_token", Sentence("query.page-token", "not a token this API gave out")
-        ) from None
 
 
 def feeds_of(request: Request) -> FeedKeys:
@@ -90,7 +80,7 @@ def agenda_router(service: ServiceFactory) -> APIRouter:
                 organisation=organisation,
                 person=person,
                 limit=limit,
-                page_token=_token(page_token),
+                page_token=read_page_token(page_token),
             )
         except ValidationError as error:  # a value the visibility query cannot quote (FilterValue)
             raise problems.invalid(

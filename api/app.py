@@ -9,7 +9,6 @@ error names the field and the reason exactly as the CLI and the dashboard do.
 from __future__ import annotations
 
 import base64
-import binascii
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
@@ -31,6 +30,7 @@ from lemniscate.api import (
 from lemniscate.api.auth import KeyRing
 from lemniscate.api.contract import SERVED
 from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
+from lemniscate.api.deps import page_token as read_page_token
 from lemniscate.api.feeds import FeedKeys
 from lemniscate.api.limits import RateLimit
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
@@ -91,17 +91,6 @@ def _expected_seq(if_match: str | None) -> int | None:
     raise problems.field_problem('header."if-match"', said)
 
 
-def _page_token(token: str | None) -> bytes | None:
-    if token is None:
-        return None
-    try:
-        return base64.urlsafe_b64decode(token.encode())
-    except (binascii.Error, ValueError):
-        raise problems.field_problem(
-            "query.page_token", Sentence("query.page-token", "not a token this API gave out")
-        ) from None
-
-
 def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
     """The HTTP API. The dashboard is mounted on it by the composition root (`cli.web`)."""
     app = FastAPI(
@@ -159,7 +148,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         page_token: Annotated[str | None, Query(max_length=4000, description=_CURSOR)] = None,
     ) -> Page:
-        rows, token = await (await service()).list(where, caller, limit, _page_token(page_token))
+        rows, token = await (await service()).list(where, caller, limit, read_page_token(page_token))
         cursor = base64.urlsafe_b64encode(token).decode() if token else None
         if cursor is not None:
             # The same query for the next page, for clients that follow links (RFC 8288).

@@ -7,9 +7,11 @@ takes both from here too, so neither package needs the other's app.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Security
 from pydantic import BaseModel, ValidationError
@@ -25,6 +27,7 @@ from lemniscate.api.problems import (
     TOO_MANY,
     UNAUTHENTICATED,
     Problem,
+    field_problem,
     invalid,
 )
 from lemniscate.coalitions import CoalitionService
@@ -121,16 +124,33 @@ def _body_too_large(size: int) -> Problem:
 M = TypeVar("M", bound=BaseModel)
 
 
+async def json_data(request: Request) -> Any:
+    """A route's body as JSON data, read by the one JSON reader (so depth, bytes and numbers
+    are refused as they are for triggers); 400 when it is not JSON."""
+    try:
+        return read_json(await read_body(request))
+    except UnreadableJson as error:
+        said = Sentence("body.not-json", "body: not valid JSON ({reason}).", reason=error.reason)
+        raise Problem(400, NOT_JSON, said, "not-json") from None
+
+
+def page_token(token: str | None) -> bytes | None:
+    """A `page_token` query parameter as the bytes a listing gave out; 422 for anything else."""
+    if token is None:
+        return None
+    try:
+        return base64.urlsafe_b64decode(token.encode())
+    except (binascii.Error, ValueError):
+        raise field_problem(
+            "query.page_token", Sentence("query.page-token", "not a token this API gave out")
+        ) from None
+
+
 def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
-    """A route's body as `model`, read by the one JSON reader (so depth, bytes and numbers
-    are refused as they are for triggers), with the errors worded by `describe_errors`."""
+    """A route's body as `model` (`json_data`), with the errors worded by `describe_errors`."""
 
     async def read(request: Request) -> M:
-        try:
-            data = read_json(await read_body(request))
-        except UnreadableJson as error:
-            said = Sentence("body.not-json", "body: not valid JSON ({reason}).", reason=error.reason)
-            raise Problem(400, NOT_JSON, said, "not-json") from None
+        data = await json_data(request)
         try:
             return model.model_validate(data)
         except ValidationError as error:

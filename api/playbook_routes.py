@@ -9,7 +9,7 @@ them. Registered by api/app.py's `create_app`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
@@ -17,10 +17,8 @@ from pydantic import BaseModel, Field
 from lemniscate import states
 from lemniscate.api import contract
 from lemniscate.api.contract import SERVED
-from lemniscate.api.deps import Caller, ServiceFactory, read_body
-from lemniscate.api.problems import NOT_JSON, Problem
+from lemniscate.api.deps import Caller, ServiceFactory, json_data
 from lemniscate.coalitions.errors import InvalidPayload
-from lemniscate.models.json_input import UnreadableJson, read_json
 from lemniscate.models.playbook import Playbook, PublishedPlaybook
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.adoption import Impact
@@ -74,11 +72,7 @@ def playbook_router(service: ServiceFactory) -> APIRouter:
         responses=contract.problems(*SERVED, 400, 403, 413, 422),
     )
     async def publish_playbook(request: Request, caller: Caller) -> PublishedPlaybook:
-        try:
-            data: Any = read_json(await read_body(request))
-        except UnreadableJson as error:
-            said = Sentence("body.not-json", "body: not valid JSON ({reason}).", reason=error.reason)
-            raise Problem(400, NOT_JSON, said, "not-json") from None
+        data = await json_data(request)
         if not isinstance(data, dict):
             raise InvalidPayload(PUBLISH, [Sentence("payload.not-object", "payload: must be a JSON object")])
         try:
