@@ -15,7 +15,6 @@ from lemniscate.models.coalition import (
     Coalition,
     FundingClass,
     MeetingKind,
-    MemberRole,
     OptionKind,
 )
 from lemniscate.models.names import name_key
@@ -55,7 +54,7 @@ def _unknown_partners(c: Coalition, names: Iterable[str], name: str) -> list[str
     return [field(name, reason)]
 
 
-def _unknown_organisations(c: Coalition, names: Iterable[str], name: str) -> list[str]:
+def unknown_organisations(c: Coalition, names: Iterable[str], name: str) -> list[str]:
     missing = _missing(names, set(c.organisations()))
     if not missing:
         return []
@@ -124,8 +123,8 @@ def map_topic(c: Coalition, x: p.MapTopic) -> list[str]:
 
 def plan_meeting(c: Coalition, x: p.PlanMeeting) -> list[str]:
     problems = [
-        *_unknown_organisations(c, x.invitees, "invitees"),
-        *_unknown_organisations(c, x.inviters, "inviters"),
+        *unknown_organisations(c, x.invitees, "invitees"),
+        *unknown_organisations(c, x.inviters, "inviters"),
     ]
     if x.kind == MeetingKind.partner and x.content is None:
         reason = Sentence(
@@ -167,8 +166,8 @@ def record_meeting_outcome(c: Coalition, x: p.RecordMeetingOutcome) -> list[str]
     meeting = c.meeting(x.meeting)
     if problems or meeting is None:
         return problems
-    problems += _unknown_organisations(c, x.outcome.attended, "outcome.attended")
-    problems += _unknown_organisations(c, x.outcome.statements, "outcome.statements")
+    problems += unknown_organisations(c, x.outcome.attended, "outcome.attended")
+    problems += unknown_organisations(c, x.outcome.statements, "outcome.statements")
     if meeting.kind == MeetingKind.exploration:
         if c.state != S.sharing_interests or meeting is not c.exploration_meeting():
             reason = Sentence(
@@ -237,13 +236,13 @@ def remove_option(c: Coalition, x: p.RemoveOption) -> list[str]:
 
 
 def add_action(c: Coalition, x: p.AddAction) -> list[str]:
-    return _unknown_organisations(c, [x.owner] if x.owner else [], "owner")
+    return unknown_organisations(c, [x.owner] if x.owner else [], "owner")
 
 
 def update_action(c: Coalition, x: p.UpdateAction) -> list[str]:
     problems = _unknown_action(c, x.action)
     if x.owner is not None:
-        problems += _unknown_organisations(c, [x.owner], "owner")
+        problems += unknown_organisations(c, [x.owner], "owner")
         if x.explicitly_unassigned:
             problems.append(field("owner", _period(OWNER_OR_UNASSIGNED)))
     action = c.action(x.action)
@@ -254,7 +253,7 @@ def update_action(c: Coalition, x: p.UpdateAction) -> list[str]:
 
 
 def sign_founding_basis(c: Coalition, x: p.SignFoundingBasis) -> list[str]:
-    return _unknown_organisations(c, x.signatories, "signatories")
+    return unknown_organisations(c, x.signatories, "signatories")
 
 
 def report_progress(c: Coalition, x: p.ReportProgress) -> list[str]:
@@ -370,44 +369,4 @@ def signal_national(c: Coalition, x: p.SignalNational) -> list[str]:
 
 
 def build_message_house(c: Coalition, x: p.BuildMessageHouse) -> list[str]:
-    return _unknown_organisations(c, x.message_house.contributors, "message_house.contributors")
-
-
-def add_member(c: Coalition, x: p.AddMember) -> list[str]:
-    """A person is named once; a representative acts for an organisation of this coalition,
-    an observer for none."""
-    reasons: list[str] = []
-    if c.member(x.member) is not None:
-        already = Sentence(
-            "check.member-already",
-            "{member} is a member already; {remove} first to change how.",
-            member=x.member,
-            remove=trigger_word(T.remove_member),
-        )
-        reasons.append(field("member", already))
-    if x.role == MemberRole.representative:
-        if x.organisation is None:
-            needed = Sentence(
-                "check.representative-organisation",
-                "a representative acts for an organisation; give it, e.g. Aedes.",
-            )
-            reasons.append(field("organisation", needed))
-        else:
-            reasons += _unknown_organisations(c, [x.organisation], "organisation")
-    elif x.organisation is not None:
-        none = Sentence("check.observer-organisation", "an observer acts for no organisation; leave it out.")
-        reasons.append(field("organisation", none))
-    return reasons
-
-
-def remove_member(c: Coalition, x: p.RemoveMember) -> list[str]:
-    if c.member(x.member) is not None:
-        return []
-    members: str = ", ".join(c.member_ids()) or Sentence("check.no-members", "none")
-    missing = Sentence(
-        "check.not-a-member",
-        "{member} is not a member of this coalition (members: {members}).",
-        member=x.member,
-        members=members,
-    )
-    return [field("member", missing)]
+    return unknown_organisations(c, x.message_house.contributors, "message_house.contributors")

@@ -19,7 +19,7 @@ from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Event
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
-from lemniscate.states import adoption, checks, effects
+from lemniscate.states import adoption, checks, effects, member_checks
 from lemniscate.states import guards as g
 from lemniscate.states.guards import Guard
 from lemniscate.states.names import StateName as S
@@ -378,10 +378,10 @@ _DECLARED: tuple[Trigger[Any], ...] = (
     declare(T.add_member,
             Sentence("summary.add_member", "Name a person a member: an observer, or a representative of an "
                      "organisation of this coalition."),
-            p.AddMember, effects.add_member, stays(ACTIVE), check=checks.add_member),
+            p.AddMember, effects.add_member, stays(ACTIVE), check=member_checks.add_member),
     declare(T.remove_member,
             Sentence("summary.remove_member", "End a person's membership of this coalition."),
-            p.RemoveMember, effects.remove_member, stays(ACTIVE), check=checks.remove_member),
+            p.RemoveMember, effects.remove_member, stays(ACTIVE), check=member_checks.remove_member),
     # The playbook: moved to another published version on purpose, never by publishing one.
     declare(T.adopt_playbook,
             Sentence("summary.adopt_playbook",
