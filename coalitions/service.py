@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import ValidationError
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
@@ -25,19 +24,17 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from lemniscate import states
 from lemniscate.activities.targets import TargetRefused, check_target_async
-from lemniscate.coalitions import agenda, calendar
+from lemniscate.coalitions import agenda, answers, calendar
 from lemniscate.coalitions.errors import (
     CoalitionExists,
     CoalitionFinished,
-    CoalitionMoved,
     CoalitionNotFound,
     CoalitionRefused,
-    IdempotencyKeyReused,
     InvalidPayload,
     InvalidRequest,
     refuse_unless_allowed,
@@ -52,12 +49,11 @@ from lemniscate.coalitions.portfolio import (
     row_from_execution,
 )
 from lemniscate.coalitions.refusals import Source
-from lemniscate.models import idempotency
 from lemniscate.models.bulk import BulkProgress, BulkRequest
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.models.outbound import Subscription
-from lemniscate.models.sentence import Sentence, from_wire
+from lemniscate.models.sentence import Sentence
 from lemniscate.states import policy, redaction
 from lemniscate.states.adoption import Impact
 from lemniscate.states.agenda import Window, WorklistItem
@@ -65,10 +61,6 @@ from lemniscate.states.followup_view import FollowUps
 from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import (
-    FORBIDDEN,
-    KEY_REUSED,
-    MOVED,
-    REFUSED,
     Accepted,
     CoalitionInput,
     CoalitionView,
@@ -79,56 +71,6 @@ from lemniscate.workflows.subscriptions import SUBSCRIPTIONS_ID, SubscriptionsWo
 Q = TypeVar("Q")
 QUERY_TIMEOUT = timedelta(seconds=5)
 QUERY_ATTEMPTS = 3
-
-
-def _refusal(trigger: str, error: BaseException) -> CoalitionRefused | None:
-    """The refusal inside an update failure, if it was one."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, ApplicationError) and cause.type == MOVED:
-            reason, seq, state = cause.details
-            return CoalitionMoved(trigger, [from_wire(reason)], int(seq), str(state))
-        if isinstance(cause, ApplicationError) and cause.type in (REFUSED, FORBIDDEN, KEY_REUSED):
-            reasons = [from_wire(d) for d in cause.details] or [cause.message]
-            if cause.type == KEY_REUSED:
-                return IdempotencyKeyReused(trigger, reasons)
-            return CoalitionRefused(trigger, reasons, forbidden=cause.type == FORBIDDEN)
-        cause = cause.__cause__
-    return None
-
-
-def _no_bulk(bulk_id: str) -> Sentence:
-    return Sentence("service.no-bulk", "there is no bulk operation {id}.", id=repr(bulk_id))
-
-
-def _no_subscription(subscription_id: str) -> Sentence:
-    return Sentence("service.no-subscription", "there is no subscription {id}.", id=repr(subscription_id))
-
-
-def _missing(slug: str) -> CoalitionNotFound:
-    """What a missing coalition, and one the reader may not read, are answered with alike."""
-    return CoalitionNotFound(
-        Sentence(
-            "service.no-coalition",
-            "there is no coalition {slug} (lemniscate list shows them all).",
-            slug=repr(slug),
-        )
-    )
-
-
-def _keyed(request: TriggerRequest, key: str | None) -> tuple[TriggerRequest, str | None]:
-    """The request bound to the caller's idempotency key, and its update id (`None`, None
-    without a key)."""
-    if key is None:
-        return request, None
-    try:
-        checked = idempotency.KEY.validate_python(key)
-    except ValidationError:
-        raise InvalidRequest(
-            "Idempotency-Key: use 1 to 200 printable ASCII characters, e.g. a UUID."
-        ) from None
-    keyed = request.model_copy(update={"idempotency_key": checked})
-    return keyed, idempotency.update_id(keyed)
 
 
 class CoalitionService:
@@ -265,11 +207,11 @@ class CoalitionService:
         self, slug: str, request: TriggerRequest, request_id: str | None = None, *, source: Source = "cli"
     ) -> Accepted:
         """Send a request the gate let through (`self.gate.trigger_request`)."""
-        request, update_id = _keyed(request, request_id)
+        request, update_id = answers.keyed(request, request_id)
         try:
             return await self._handle(slug).execute_update(CoalitionWorkflow.fire, request, id=update_id)
         except WorkflowUpdateFailedError as error:
-            refusal = _refusal(request.trigger, error)
+            refusal = answers.refusal(request.trigger, error)
             if refusal is None:
                 raise
             refused = self.gate.refused(refusal, slug, request.actor, source)  # logged as ever
@@ -304,7 +246,7 @@ class CoalitionService:
             slug, lambda: handle.query(CoalitionWorkflow.view, rpc_timeout=QUERY_TIMEOUT)
         )
         if not policy.may_read(reader, view.coalition):
-            raise _missing(slug)
+            raise answers.missing(slug)
         # Worked out again here from the same record (pure, a fraction of a millisecond), so
         # its sentences reach every surface as Sentences, to be said in the reader's language.
         return view.model_copy(update={"overview": states.overview(view.coalition)})
@@ -424,13 +366,13 @@ class CoalitionService:
         """A bulk operation's results name coalitions across the office: a reader who sees
         only its own (a partner, who runs none) is told there is no such operation."""
         if policy.member_scope(reader) is not None:
-            raise CoalitionNotFound(_no_bulk(bulk_id))
+            raise CoalitionNotFound(answers.no_bulk(bulk_id))
         handle = self._client.get_workflow_handle_for(BulkOperationWorkflow.run, f"{BULK_ID_PREFIX}{bulk_id}")
         try:
             return await handle.query(BulkOperationWorkflow.progress)
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
-                raise CoalitionNotFound(_no_bulk(bulk_id)) from None
+                raise CoalitionNotFound(answers.no_bulk(bulk_id)) from None
             raise
 
     def _subscriptions(self) -> WorkflowHandle[SubscriptionsWorkflow, None]:
@@ -470,7 +412,7 @@ class CoalitionService:
         for known in await self.subscriptions():
             if known.id == subscription_id:
                 return known
-        raise CoalitionNotFound(_no_subscription(subscription_id))
+        raise CoalitionNotFound(answers.no_subscription(subscription_id))
 
     async def unsubscribe(self, subscription_id: str, actor: Actor) -> None:
         """Remove a subscription: its own maker's, or any for a coordinator (`states.policy`)."""
@@ -479,7 +421,7 @@ class CoalitionService:
         try:
             await self._subscriptions().execute_update(SubscriptionsWorkflow.unsubscribe, subscription_id)
         except (WorkflowUpdateFailedError, RPCError):
-            raise CoalitionNotFound(_no_subscription(subscription_id)) from None
+            raise CoalitionNotFound(answers.no_subscription(subscription_id)) from None
 
     async def _explain(self, slug: str, error: BaseException) -> BaseException:
         """Turn a failed call into what the user needs to hear: missing, finished, or as is."""
@@ -487,7 +429,7 @@ class CoalitionService:
             description = await self._handle(slug).describe()
         except RPCError as rpc:
             if rpc.status == RPCStatusCode.NOT_FOUND:
-                return _missing(slug)
+                return answers.missing(slug)
             return error
         if description.status != WorkflowExecutionStatus.RUNNING:
             status = description.status.name.lower() if description.status else "finished"
