@@ -28,8 +28,10 @@ from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.events import Role
+from lemniscate.workflows.io import workflow_id
+from lemniscate.workflows.publisher import PUBLISH_AFTER
 from tests.support.servers import borrow, running_worker
-from tests.support.workflows import walk_service
+from tests.support.workflows import settled_history_length, walk_service
 
 SLUG = "audit-taal"
 AUDITOR_KEY = "auditor-key-0123456789abcd"
@@ -43,6 +45,11 @@ async def audited(
     async with borrow(time_skipping, own_namespace=True) as env, running_worker(env.client) as service:
         await service.start(walks.taskforce_start(SLUG), walks.COORDINATOR)
         await walk_service(service, SLUG, walks.taskforce_to_execution())
+        # The publisher sends the last events a batching window later; the trail read after
+        # that is the one every request below reads again, whatever its language.
+        await settled_history_length(
+            service.client, workflow_id(SLUG), quiet=PUBLISH_AFTER.total_seconds() + 1
+        )
         yield service, await build_report(service, SLUG, READER, refusal_log=log)
 
 
