@@ -179,7 +179,7 @@ class CoalitionService:
         request applies once and gets the first reply; the key with another request is
         refused (`IdempotencyKeyReused`). See `models.idempotency`. With `expected_seq`, only
         if the journal is still that long (`CoalitionMoved` otherwise)."""
-        if trigger == states.TriggerName.adopt_playbook:
+        if trigger in (states.TriggerName.adopt_playbook, states.TriggerName.spawn_region):
             payload = await self._pinned(trigger, payload, actor, source, slug)
         request = self.gate.trigger_request(slug, trigger, payload, actor, reason, source=source)
         if expected_seq is not None:

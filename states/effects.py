@@ -325,7 +325,14 @@ def adopt_playbook(c: Coalition, x: p.AdoptPlaybook, e: Event) -> Coalition:
 def found(c: Coalition, x: p.Empty, e: Event) -> Coalition:
     # Variant a continues in the concrete variant: a plan of approach.
     started = e.at.date() if c.track == Track.plan else None
-    return c.model_copy(update={"founded": True, "track": Track.plan, "execution_started_on": started})
+    return c.model_copy(
+        update={
+            "founded": True,
+            "founded_on_track": c.track,
+            "track": Track.plan,
+            "execution_started_on": started,
+        }
+    )
 
 
 def adopt_approach(c: Coalition, x: p.Empty, e: Event) -> Coalition:

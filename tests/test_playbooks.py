@@ -17,6 +17,7 @@ from lemniscate.models.playbook import Playbook, PublishedPlaybook
 from lemniscate.states import adoption, playbook_files, playbooks, registry
 from lemniscate.states.errors import named_field
 from lemniscate.states.playbook_diff import diff
+from tests.support.method_helpers import refusal, walk
 
 AT = datetime(2027, 1, 4, 9, tzinfo=UTC)
 
@@ -165,3 +166,25 @@ def test_adoption_is_refused_when_a_step_behind_it_would_not_have_passed() -> No
         )
         == []
     )
+
+
+def test_the_adoption_of_the_plan_is_behind_a_coalition_founded_on_its_proposal() -> None:
+    gated = _office(2, gates={"adopt_approach": ["message_house"]})
+    on_proposal = walk(walks.city_start(), walks.city_to_execution()).coalition
+    assert on_proposal.founded_on_track == "initiative" and on_proposal.state == "doing"
+    payload = AdoptPlaybook(playbook="office", version=2, content=gated, hash=gated.content_hash)
+    (reason,) = adoption.adopt_playbook(on_proposal, payload)
+    assert reason.startswith(
+        "adopt_approach is behind the coalition, and office@2 would not have let it pass"
+    )
+    # Founded on its plan, a coalition never adopted one afterwards: the gate is not its past.
+    on_plan = walk(walks.taskforce_start("plan-c"), walks.taskforce_to_execution()).coalition
+    assert on_plan.founded_on_track == "plan" and on_plan.state == "doing"
+    assert adoption.adopt_playbook(on_plan, payload) == []
+
+
+def test_a_region_with_a_playbook_it_cannot_pin_is_refused_by_its_national_coalition() -> None:
+    national = walk(walks.taskforce_start("landelijk"), []).coalition
+    region = walks.city_start("regio") | {"playbook": "gemeente"}
+    (reason,) = refusal(national, "spawn_region", {"region": region})
+    assert reason.startswith("region.playbook: no playbook 'gemeente'; known: ")
