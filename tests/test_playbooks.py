@@ -4,6 +4,7 @@ built-in documents mean what the constants meant, diff and adoption say what cha
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -188,3 +189,35 @@ def test_a_region_with_a_playbook_it_cannot_pin_is_refused_by_its_national_coali
     region = walks.city_start("regio") | {"playbook": "gemeente"}
     (reason,) = refusal(national, "spawn_region", {"region": region})
     assert reason.startswith("region.playbook: no playbook 'gemeente'; known: ")
+
+
+def test_an_office_narrows_the_days_a_payload_may_name() -> None:
+    narrow = playbook_files.parse_toml(
+        'name = "office"\nversion = 1\n[dates]\nearliest = 2020-01-01\nlatest = 2040-12-31\n'
+    )
+    assert (narrow.dates.earliest.year, narrow.dates.latest.year) == (2020, 2040)
+    c = _coalition(0, narrow)
+    interview = walks.taskforce_to_execution()[1]
+    typo = interview.payload | {"held_on": "2062-01-14"}
+    assert refusal(c, "record_interview", typo) == [
+        "held_on: 2062-01-14 is outside the days office@1 allows, 2020-01-01 to 2040-12-31"
+    ]
+    states.apply(
+        c, Event(trigger="record_interview", payload=interview.payload, actor=walks.COORDINATOR, at=AT)
+    )
+    # Nested days too, and wider than the engine's own window is no playbook.
+    with pytest.raises(states.Refused) as wider:
+        _office(1, dates={"latest": "2300-01-01"})
+    assert wider.value.reasons[0].startswith("dates.latest: ")
+    with pytest.raises(states.Refused) as reversed_:
+        _office(1, dates={"earliest": "2030-01-01", "latest": "2020-01-01"})
+    assert "earliest (2030-01-01) is after latest (2020-01-01)" in reversed_.value.reasons[0]
+    assert "dates.latest: 2040-12-31 -> 2100-12-31" in diff(narrow, _office(2))
+
+
+def test_the_readmes_playbook_is_one_an_office_can_publish() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    document = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    gemeente = playbook_files.parse_toml(document)
+    assert gemeente.ref == "gemeente@1" and gemeente.min_interviews == 1
+    assert gemeente.gates == {"found": ["positioning"]} and gemeente.dates.latest.year == 2040
