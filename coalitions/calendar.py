@@ -16,6 +16,7 @@ from icalendar import Alarm, Calendar, Event
 
 from lemniscate.language import translate
 from lemniscate.models.coalition import ActionStatus, Coalition
+from lemniscate.models.invitation import meeting_summary, meeting_uid
 from lemniscate.models.journal import JournalEntry
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.names import TriggerName as T
@@ -24,7 +25,7 @@ PRODID = "-//Lemniscate//Coalition calendar//EN"
 
 
 def _uid(kind: str, coalition: Coalition, record: str) -> str:
-    return f"{kind}-{coalition.id}-{record}@lemniscate"
+    return f"{kind}-{coalition.id}-{record}@lemniscate"  # as `meeting_uid` names meetings
 
 
 def _changes(journal: Sequence[JournalEntry], field: str, record: str) -> tuple[int, datetime | None]:
@@ -59,12 +60,11 @@ def feed(coalition: Coalition, journal: Sequence[JournalEntry], lang: str, now: 
     for m in c.meetings:
         moves, changed = _changes(journal, "meeting", m.id)
         event = Event()
-        event.add("uid", _uid("meeting", c, m.id))
+        event.add("uid", meeting_uid(c.id, m.id))
         event.add("dtstamp", changed or now)
         event.add("sequence", moves)
         _all_day(event, m.held_on or m.on)
-        said = Sentence("calendar.meeting", "Meeting {id} of {coalition}", id=m.id, coalition=c.name)
-        event.add("summary", translate(said, lang))
+        event.add("summary", translate(meeting_summary(c.name, m.id), lang))
         event.add("categories", [m.kind.value])
         if m.held_on is None and m.outcome is None:
             alarm = Alarm()

@@ -52,6 +52,7 @@ class FollowUpKind(StrEnum):
     action_overdue = "action_overdue"
     inactivity = "inactivity"
     escalation = "escalation"
+    meeting_invitation = "meeting_invitation"
 
 
 # The reminders to the coordinator METHOD.md escalates when nobody acts on them.

@@ -128,7 +128,8 @@ def plan_meeting(c: Coalition, x: p.PlanMeeting, e: Event) -> Coalition:
 
 
 def reschedule_meeting(c: Coalition, x: p.RescheduleMeeting, e: Event) -> Coalition:
-    return _with_meeting(c, x.meeting, on=x.on)
+    moved = c.meeting(x.meeting)
+    return _with_meeting(c, x.meeting, on=x.on, moves=(moved.moves + 1) if moved else 0)
 
 
 def hold_exploration_meeting(c: Coalition, x: p.Empty, e: Event) -> Coalition:
