@@ -29,7 +29,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from lemniscate import states
 from lemniscate.activities.targets import TargetRefused, check_target_async
-from lemniscate.coalitions import agenda, answers, calendar
+from lemniscate.coalitions import agenda, answers, calendar, feeds
 from lemniscate.coalitions.errors import (
     CoalitionExists,
     CoalitionFinished,
@@ -290,6 +290,12 @@ class CoalitionService:
         view = await self.view(slug, reader)
         entries = await self.journal(slug, reader)
         return calendar.feed(view.coalition, entries, lang, datetime.now(UTC))
+
+    async def calendar_across(
+        self, reader: Actor, lang: str, *, organisation: str | None = None, person: str | None = None
+    ) -> bytes:
+        """One organisation's or one person's feed across coalitions (`coalitions.feeds`)."""
+        return await feeds.across(self, reader, lang, organisation=organisation, person=person)
 
     async def journal(self, slug: str, reader: Actor, since: int = 0) -> builtins.list[JournalEntry]:
         """The entries after `since`, from every run of the coalition, as `reader` may see
