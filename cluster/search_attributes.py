@@ -29,6 +29,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from lemniscate import states
 from lemniscate.cluster.errors import SearchAttributeError
 from lemniscate.models.coalition import Coalition
+from lemniscate.states import followup_view
 
 STATE: Final = SearchAttributeKey.for_keyword("LemniscateState")
 ROUND: Final = SearchAttributeKey.for_keyword("LemniscateRound")
@@ -42,6 +43,11 @@ ORGANISATIONS: Final = SearchAttributeKey.for_keyword_list("LemniscateOrganisati
 MEMBERS: Final = SearchAttributeKey.for_keyword_list("LemniscateMembers")
 AT_RISK: Final = SearchAttributeKey.for_bool("LemniscateAtRisk")
 NEXT_FOLLOW_UP: Final = SearchAttributeKey.for_datetime("LemniscateNextFollowUp")
+# What the agenda's overdue and escalated worklists are narrowed by: the earliest due day of
+# an open action (overdue exactly when it is before today, so the clock moving needs no
+# upsert), and whether an escalation stands that nobody acted on (`followup_view.standing`).
+EARLIEST_DUE: Final = SearchAttributeKey.for_datetime("LemniscateEarliestDue")
+ESCALATED: Final = SearchAttributeKey.for_bool("LemniscateEscalated")
 
 ALL: Final[tuple[SearchAttributeKey[Any], ...]] = (
     STATE,
@@ -53,6 +59,8 @@ ALL: Final[tuple[SearchAttributeKey[Any], ...]] = (
     AT_RISK,
     NEXT_FOLLOW_UP,
     MEMBERS,
+    EARLIEST_DUE,
+    ESCALATED,
 )
 
 ROUND_VALUES: Final = ("1", "2", "3", "execution", "closure")
@@ -74,6 +82,13 @@ class Values(NamedTuple):
     at_risk: bool
     next_follow_up_at: datetime | None
     members: tuple[str, ...] = ()
+    earliest_due: datetime | None = None
+    escalated: bool = False
+
+    def before_the_agenda_index(self) -> tuple[object, ...]:
+        """The values runs started before the agenda index upsert on: such a run upserts
+        when one of these changes (as its history recorded), and carries the index along."""
+        return tuple(self)[:9]
 
     def updates(self) -> list[SearchAttributeUpdate[Any]]:
         """For `workflow.upsert_search_attributes`: every key, unset where there is no value."""
@@ -92,6 +107,8 @@ class Values(NamedTuple):
             # finding the coalition in its listing. (A replay compares an upsert's command,
             # not the attributes in it: histories recorded without this key still replay.)
             MEMBERS.value_set(list(self.members)) if self.members else MEMBERS.value_unset(),
+            EARLIEST_DUE.value_set(self.earliest_due) if self.earliest_due else EARLIEST_DUE.value_unset(),
+            ESCALATED.value_set(self.escalated),
         ]
 
     def typed(self) -> TypedSearchAttributes:
@@ -105,7 +122,10 @@ class Values(NamedTuple):
 
 
 def values_of(
-    coalition: Coalition, at_risk: bool = False, next_follow_up_at: datetime | None = None
+    coalition: Coalition,
+    at_risk: bool = False,
+    next_follow_up_at: datetime | None = None,
+    escalated: bool = False,
 ) -> Values:
     """The search attribute values of `coalition`. `at_risk` and `next_follow_up_at` depend
     on the clock and the follow-ups delivered, which only the workflow knows; a coalition
@@ -120,6 +140,9 @@ def values_of(
         at_risk=at_risk,
         next_follow_up_at=next_follow_up_at,
         members=tuple(member_token(m) for m in coalition.member_ids()),
+        # A closed coalition's open actions are handed over or dropped: due for nobody here.
+        earliest_due=None if states.final(coalition) else followup_view.earliest_due(coalition),
+        escalated=escalated,
     )
 
 

@@ -1,20 +1,20 @@
 """The follow-up read model and the agenda, read through the service (`CoalitionService`
 names them `follow_ups` and `agenda`; surfaces call those).
 
-The agenda reads visibility first, narrowed to the reader's coalitions and, for the week,
-to those whose next follow-up (`LemniscateNextFollowUp`) falls within it: a coalition with
-nothing due is never asked. Then it asks each coalition on the page for its own follow-ups,
-a few at a time. See docs/agenda.md for what that costs at thousands of coalitions.
+The agenda reads visibility first, narrowed to the reader's coalitions and to those whose
+index says they have something in the window asked (`listed_for`): a coalition with
+nothing due, overdue or escalated is never asked. Then it asks each coalition on the page
+for its own follow-ups, a few at a time. See docs/agenda.md for what that costs at thousands of coalitions.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING
 
 from lemniscate.coalitions.errors import CoalitionFinished, CoalitionNotFound
-from lemniscate.coalitions.portfolio import PortfolioFilter
+from lemniscate.coalitions.portfolio import Attention, PortfolioFilter
 from lemniscate.models.events import Actor
 from lemniscate.states import agenda, followup_view
 from lemniscate.states.agenda import Window, WorklistItem
@@ -36,6 +36,21 @@ def read_model(view: CoalitionView, book: FollowUpBook, reader: Actor, now: date
     return followup_view.for_reader(model, reader)
 
 
+def listed_for(window: Window, organisation: str | None, now: datetime) -> PortfolioFilter:
+    """Which coalitions visibility lists for `window`: those whose index says they have
+    something in it (`LemniscateNextFollowUp`, `LemniscateEarliestDue`, `LemniscateEscalated`)."""
+    where = PortfolioFilter(organisation=organisation, running_only=True)
+    if window == Window.week:  # every run has the next follow-up: exact, old runs too
+        return where.model_copy(update={"due_before": now + agenda.WEEK})
+    today = datetime.combine(now.astimezone(UTC).date(), time(0), tzinfo=UTC)
+    attention = Attention(
+        due_before=now + agenda.WEEK if window == Window.all else None,
+        overdue_before=today if window in (Window.overdue, Window.all) else None,
+        escalated=window in (Window.escalated, Window.all),
+    )
+    return where.model_copy(update={"attention": attention})
+
+
 async def worklist(
     service: CoalitionService,
     reader: Actor,
@@ -50,11 +65,7 @@ async def worklist(
     """One page of the worklist: the items of up to `limit` coalitions from visibility,
     how many coalitions were read, and the token of the next page."""
     moment = now or datetime.now(UTC)
-    where = PortfolioFilter(
-        organisation=organisation,
-        running_only=True,
-        due_before=moment + agenda.WEEK if window == Window.week else None,
-    )
+    where = listed_for(window, organisation, moment)
     rows, token = await service.list(where, reader, limit, page_token)
     gate = asyncio.Semaphore(CONCURRENT_QUERIES)
 

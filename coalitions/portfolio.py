@@ -46,12 +46,37 @@ class Visibility(BaseModel):
         return f"({' OR '.join(admits)})" if admits else "WorkflowId = ''"
 
 
+class Attention(BaseModel):
+    """What the agenda reads: coalitions with a follow-up due by `due_before`, an open action
+    due before `overdue_before`, or (`escalated`) an escalation standing; any of them admits.
+    A run that started before the agenda index (`workflows.coalition.AGENDA_INDEX`) and has
+    not carried it yet is admitted too (its `LemniscateEscalated` is unset): its own
+    follow-ups say whether it has anything, as every coalition's did before the index."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    due_before: datetime | None = None
+    overdue_before: datetime | None = None
+    escalated: bool = False
+
+    def clause(self) -> str:
+        admits = [f"{sa.ESCALATED.name} IS NULL"]
+        if self.due_before is not None:
+            admits.append(f"{sa.NEXT_FOLLOW_UP.name} <= {quote_time(self.due_before)}")
+        if self.overdue_before is not None:
+            admits.append(f"{sa.EARLIEST_DUE.name} < {quote_time(self.overdue_before)}")
+        if self.escalated:
+            admits.append(f"{sa.ESCALATED.name} = true")
+        return f"({' OR '.join(admits)})"
+
+
 class PortfolioFilter(BulkFilter):
     """What a programme office filters on. Every field left None is not filtered."""
 
     due_before: datetime | None = None
     running_only: bool = False
     playbooks: tuple[FilterValue, ...] = ()  # pinning any of these NAME@VERSION
+    attention: Attention | None = None  # the agenda's (`coalitions.agenda`)
     # What a reader who does not see the whole office may see: set by the service from who
     # asks (`visible_to`), never from what was asked.
     visibility: Visibility | None = None
@@ -91,6 +116,8 @@ class PortfolioFilter(BulkFilter):
             clauses.append(f"{sa.PLAYBOOK.name} IN ({', '.join(map(_quote, self.playbooks))})")
         if self.running_only:
             clauses.append("ExecutionStatus = 'Running'")
+        if self.attention is not None:
+            clauses.append(self.attention.clause())
         if self.visibility is not None:
             clauses.append(self.visibility.clause())
         return " AND ".join(clauses)

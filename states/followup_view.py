@@ -11,8 +11,8 @@ never carries an e-mail address (personal data, see `states.redaction`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Container, Iterable, Sequence
+from datetime import UTC, date, datetime, time
 
 from pydantic import Field
 
@@ -233,6 +233,22 @@ def read_model(
         overdue=overdue,
         owners={about: owner_of(c, about) for about in sorted(abouts)},
     )
+
+
+def earliest_due(c: Coalition) -> datetime | None:
+    """The earliest due day of an action not done (as midnight UTC): the coalition has an
+    overdue action exactly when it lies before today (`_overdue`), whatever the clock says."""
+    days = [
+        a.due_on
+        for a in c.actions
+        if a.due_on is not None and a.status not in (ActionStatus.done, ActionStatus.cancelled)
+    ]
+    return datetime.combine(min(days), time(0), tzinfo=UTC) if days else None
+
+
+def standing_escalation(plan: Iterable[FollowUp], sent_keys: Container[str]) -> bool:
+    """Whether an escalation was delivered whose fact is unchanged: nobody acted on it yet."""
+    return any(f.kind in ESCALATIONS and f.key in sent_keys for f in plan)
 
 
 def _overdue(c: Coalition, now: datetime) -> list[OverdueAction]:

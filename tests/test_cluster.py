@@ -37,6 +37,8 @@ EXPECTED_TYPES = {
     "LemniscateAtRisk": "Bool",
     "LemniscateNextFollowUp": "Datetime",
     "LemniscateMembers": "KeywordList",
+    "LemniscateEarliestDue": "Datetime",
+    "LemniscateEscalated": "Bool",
 }
 
 

@@ -140,6 +140,11 @@ async def test_the_agenda_lists_exactly_what_is_overdue(web: WebStack, coalition
         (coalitions["walked"], "Aedes", 10),
         (coalitions["walked"], "ActiZ", 10),
     }
+    # The index (`LemniscateEarliestDue`) narrows the listing: only the coalition with
+    # overdue actions is asked for its follow-ups, not the others of this namespace.
+    assert answer.json()["coalitions_read"] == 1
+    escalated = await web.http.get("/agenda", params={"window": "escalated"}, headers=auth("coordinator"))
+    assert escalated.json() == {"items": [], "coalitions_read": 0, "next_page_token": None}
     theirs = await web.http.get("/agenda", params={"window": "overdue"}, headers=auth("aedes"))
     assert [i["recipients"] for i in theirs.json()["items"]] == [["Aedes"]]
 

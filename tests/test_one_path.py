@@ -225,9 +225,13 @@ def test_search_attribute_values_are_what_the_workflow_indexes_and_the_start_set
         at_risk=True,
         next_follow_up_at=due,
         members=(),
+        earliest_due=None,
+        escalated=False,
     )
+    # Runs from before the agenda index decide on the first nine alone.
+    assert values.before_the_agenda_index() == tuple(values)[:9] and len(tuple(values)) == 11
     assert [u.key for u in values.updates()] == list(sa.ALL)
-    assert [u.value for u in values.updates()][-3:] == [True, due, None]
+    assert [u.value for u in values.updates()][-5:] == [True, due, None, None, False]
     unset = sa.values_of(
         coalition.model_copy(update={"task": coalition.task.model_copy(update={"programme": None})})
     )
@@ -235,6 +239,7 @@ def test_search_attribute_values_are_what_the_workflow_indexes_and_the_start_set
         sa.PROGRAMME,
         sa.NEXT_FOLLOW_UP,
         sa.MEMBERS,
+        sa.EARLIEST_DUE,
     ]
     # Members are indexed by digest, never by the id a person's key is named with.
     named = coalition.model_copy(
@@ -251,4 +256,5 @@ def test_search_attribute_values_are_what_the_workflow_indexes_and_the_start_set
         "LemniscatePlaybook": coalition.playbook.ref,
         "LemniscateOrganisations": coalition.organisations(),
         "LemniscateAtRisk": False,
+        "LemniscateEscalated": False,
     }

@@ -37,7 +37,9 @@ from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.models.sentence import from_wire
 from lemniscate.workflows.coalition import (
+    AGENDA_INDEX,
     JOURNAL_IN_SEGMENTS,
+    MEETING_INVITATIONS,
     MEETINGS_AS_HELD,
     NIGHT_CANDLE_AT_DELIVERY_TIME,
     PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
@@ -62,7 +64,9 @@ ESIGN = Actor(id="esign", role=Role.integration, allowed_triggers=["sign_foundin
 # behaviour before they retire a patch.
 PATCHES = {
     "TemporalChangeVersion": [
+        AGENDA_INDEX,
         JOURNAL_IN_SEGMENTS,
+        MEETING_INVITATIONS,
         MEETINGS_AS_HELD,
         NIGHT_CANDLE_AT_DELIVERY_TIME,
         PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
@@ -143,6 +147,7 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
             sa.ORGANISATIONS.name: organisations,
             sa.AT_RISK.name: False,
             sa.NEXT_FOLLOW_UP.name: first_due,
+            sa.ESCALATED.name: False,
             **PATCHES,
         }
 
@@ -199,6 +204,7 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
             sa.PLAYBOOK.name: "default@1",
             sa.ORGANISATIONS.name: organisations,
             sa.AT_RISK.name: False,
+            sa.ESCALATED.name: False,
             **PATCHES,
         }
 

@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from lemniscate.models.coalition import Coalition
     from lemniscate.models.journal import CoalitionStatus, FollowUpRecord, JournalEntry, TriggerRequest
     from lemniscate.models.outbound import OutboundEvent
-    from lemniscate.states import followups, invitations
+    from lemniscate.states import followup_view, followups, invitations
     from lemniscate.workflows import outbox
     from lemniscate.workflows.alarm import Alarm
     from lemniscate.workflows.deliveries import Deliveries
@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from lemniscate.workflows.state import RunState, stamped
 
 __all__ = [
+    "AGENDA_INDEX",
     "AUDIENCE_RECHECK",
     "JOURNAL_IN_SEGMENTS",
     "MEETINGS_AS_HELD",
@@ -69,6 +70,9 @@ MEETINGS_AS_HELD = "meetings-as-held"
 # Invitees are sent an invitation with a calendar request when a meeting is planned or moved
 # (`states.invitations`): new deliveries, so runs that started before it send none.
 MEETING_INVITATIONS = "meeting-invitations"
+# The agenda's index (`LemniscateEarliestDue`, `LemniscateEscalated`) upserted whenever it
+# changes. Runs that started before it upsert only when their history did, and carry it then.
+AGENDA_INDEX = "agenda-index"
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -91,6 +95,7 @@ class CoalitionWorkflow:
         self._in_segments = workflow.patched(JOURNAL_IN_SEGMENTS)
         self._as_held = workflow.patched(MEETINGS_AS_HELD)
         self._invitations = workflow.patched(MEETING_INVITATIONS)
+        self._agenda_index = workflow.patched(AGENDA_INDEX)
 
     @workflow.run
     async def run(self, input: CoalitionInput) -> CoalitionView:
@@ -368,8 +373,15 @@ class CoalitionWorkflow:
     def _upsert_search_attributes(self) -> None:
         """Keep what programme offices filter on current; unchanged values cost no event."""
         status = self._status()
-        values = sa.values_of(self._run.coalition, status.at_risk, status.next_follow_up_at)
-        if values == self._indexed:
+        escalated = followup_view.standing_escalation(self._plan(), self._run.sent_keys)
+        values = sa.values_of(self._run.coalition, status.at_risk, status.next_follow_up_at, escalated)
+        if self._agenda_index:
+            unchanged = values == self._indexed
+        else:  # upsert when the run's history did; the index rides along
+            unchanged = self._indexed is not None and (
+                values.before_the_agenda_index() == self._indexed.before_the_agenda_index()
+            )
+        if unchanged:
             return
         self._indexed = values
         workflow.upsert_search_attributes(values.updates())
