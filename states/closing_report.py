@@ -224,7 +224,6 @@ WORDS: Final = {
     "col_funder": Sentence("report.col-funder", "Funder"),
     "yes": Sentence("report.yes", "yes"),
     "no": Sentence("report.no", "no"),
-    "none": Sentence("report.none", "none"),
     "not_credited": Sentence("report.not-credited", "not credited"),
     "not_reached": Sentence("report.not-reached", "not reached"),
     "not_interviewed": Sentence("report.not-interviewed", "not interviewed"),
