@@ -27,12 +27,18 @@ def close(c: Coalition, x: p.Close) -> list[str]:
                 or Sentence("check.none-yet", "none yet"),
             )
             reasons.append(field(where, missing))
-        elif action.status in ENDED_STATUSES:
+        elif action.status == ActionStatus.done:
             ended = Sentence(
-                "check.closing-action-ended",
-                "{action} is {status} already; only open actions are handed over or dropped.",
+                "check.closing-action-done",
+                "{action} is done already; only open actions are handed over or dropped.",
                 action=action.id,
-                status=action.status.value,
+            )
+            reasons.append(field(where, ended))
+        elif action.status == ActionStatus.cancelled:
+            ended = Sentence(
+                "check.closing-action-cancelled",
+                "{action} was cancelled already; only open actions are handed over or dropped.",
+                action=action.id,
             )
             reasons.append(field(where, ended))
         if decided.action in seen:
