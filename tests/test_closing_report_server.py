@@ -50,7 +50,16 @@ async def stack(
         expected = {**NOT_ENDED_EXAMPLE, "instance": f"/coalitions/{CLOSED}/report"}
         assert {k: running.json()[k] for k in expected} == expected | {"detail": NOT_ENDED_EXAMPLE["detail"]}
         closing = [s for s in walks.taskforce_closing() if s.trigger != "close"]
-        await walk_service(svc, CLOSED, [*closing, CLOSE])
+        await walk_service(svc, CLOSED, closing)
+        # While closing, the close form asks what becomes of each open action.
+        client = await stack.dashboard("coordinator", "nl")
+        try:
+            page = await client.get(f"/dashboard/coalitions/{CLOSED}")
+            form = page.text.split('id="form-close"', 1)[1].split("</form>", 1)[0]
+            assert "Openstaande acties" in form and "Overgedragen of vervallen" in form
+        finally:
+            await client.aclose()
+        await walk_service(svc, CLOSED, [CLOSE])
 
         await svc.start(walks.taskforce_start(DISSOLVED), walks.COORDINATOR)
         interviews = [
