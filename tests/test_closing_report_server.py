@@ -167,6 +167,11 @@ async def test_lemniscate_report_writes_the_pdf(
     assert f"Slotrapport van {CLOSED} geschreven naar {target}" in written.stderr
     html = await asyncio.to_thread(_cli, stack, monkeypatch, "--lang", "en", "report", DISSOLVED)
     assert html.stdout.startswith("<!DOCTYPE html>") and "Dissolution report" in html.stdout
+    # One that has just started has no report yet: an error naming why, and its exit code.
+    await stack.service.start(walks.taskforce_start("slot-running"), walks.COORDINATOR)
+    running = await asyncio.to_thread(_cli, stack, monkeypatch, "--lang", "nl", "report", "slot-running")
+    assert running.exit_code == 1 and running.stdout == ""
+    assert "een slotrapport is er zodra de coalitie is afgesloten (coalitie afsluiten)" in running.stderr
 
 
 async def test_the_dashboard_shows_the_report_section(stack: WebStack) -> None:
