@@ -26,15 +26,15 @@ def _format(fmt: str | None, output: Path | None) -> str:
 
 
 async def _report(coalition_id: str, fmt: str, output: Path | None, as_: str) -> None:
+    if output is None and fmt == "pdf" and sys.stdout.isatty():
+        said = Sentence(
+            "cli.report-pdf-terminal", "error: a PDF is not for the terminal; give --output FILE."
+        )
+        click.echo(say(said), err=True)
+        sys.exit(EXIT_ERROR)
     found = await closing_report(await service(), coalition_id, actor_from(as_, None))
     document = render(found, fmt, language())
     if output is None:
-        if fmt == "pdf" and sys.stdout.isatty():
-            said = Sentence(
-                "cli.report-pdf-terminal", "error: a PDF is not for the terminal; give --output FILE."
-            )
-            click.echo(say(said), err=True)
-            sys.exit(EXIT_ERROR)
         click.echo(document, nl=False)  # bytes: written as they are
         return
     try:
