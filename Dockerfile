@@ -9,6 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# Pango and a font for WeasyPrint, which lays out the closing report as PDF (coalitions/closing.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # The whole project minus what .dockerignore leaves out (tests, docs, caches, local data),
 # so a package added to pyproject.toml is in the image without touching this file.
 COPY . .

@@ -25,6 +25,7 @@ from lemniscate.api import (
     key_routes,
     playbook_routes,
     problems,
+    report_routes,
     subscription_routes,
 )
 from lemniscate.api.auth import KeyRing
@@ -270,6 +271,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
     app.include_router(subscription_routes.subscription_router(service, extra_schemas))
     app.include_router(audit_routes.audit_router(service))
+    app.include_router(report_routes.report_router(service))
     app.include_router(agenda_routes.agenda_router(service))
     app.include_router(key_routes.key_router())
     app.include_router(playbook_routes.playbook_router(service))

@@ -32,6 +32,7 @@ PROBLEM_JSON = "application/problem+json"
 NOT_FOUND = Sentence("problem.not-found", "No such coalition")
 EXISTS = Sentence("problem.exists", "Already exists")
 FINISHED = Sentence("problem.finished", "Coalition finished")
+NOT_ENDED = Sentence("problem.not-ended", "Coalition not ended")
 INVALID_REQUEST = Sentence("problem.invalid-request", "Invalid request")
 INVALID_PAYLOAD = Sentence("problem.invalid-payload", "Invalid payload")
 FORBIDDEN = Sentence("problem.forbidden", "Not allowed for you")
@@ -50,6 +51,7 @@ _NOT_REFUSALS: tuple[tuple[type[CoalitionError], int, str, str], ...] = (
     (errors.CoalitionNotFound, 404, NOT_FOUND, "not-found"),
     (errors.CoalitionExists, 409, EXISTS, "exists"),
     (errors.CoalitionFinished, 409, FINISHED, "finished"),
+    (errors.CoalitionNotEnded, 409, NOT_ENDED, "not-ended"),
     (errors.InvalidRequest, 422, INVALID_REQUEST, "invalid"),
 )
 

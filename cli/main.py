@@ -20,6 +20,7 @@ from lemniscate import states
 from lemniscate.cli import exits, render, speech
 from lemniscate.cli.audit import audit
 from lemniscate.cli.bulk import bulk
+from lemniscate.cli.closing import report
 from lemniscate.cli.codec_server import codec_server
 from lemniscate.cli.common import (
     ACTOR_ID_OPTION,
@@ -38,6 +39,7 @@ from lemniscate.cli.keys import keys
 from lemniscate.cli.playbook import playbook
 from lemniscate.cluster import ClusterSettings
 from lemniscate.coalitions import Gate, PortfolioFilter
+from lemniscate.states.closing_report import closing_report
 from lemniscate.states.describe import mermaid, method_description
 
 
@@ -174,7 +176,7 @@ async def do(
 @handles_errors
 async def show(coalition_id: str, as_json: bool, as_: str) -> None:
     """Where a coalition stands: state, round, side, blockers, warnings, the steps it can
-    take, partners, open actions and follow-ups (planned, delivered, overdue, escalated).
+    take, partners, open actions (once ended: its closing report) and follow-ups.
 
     \b
     Example:
@@ -183,8 +185,10 @@ async def show(coalition_id: str, as_json: bool, as_: str) -> None:
     svc, reader = await service(), actor_from(as_, None)
     view = await svc.view(coalition_id, reader)
     model = await svc.follow_ups(coalition_id, reader)
-    if as_json:  # the view as ever, with the follow-up read model beside it
+    if as_json:  # the view as ever, with the follow-up read model and the closing report beside it
+        ended = closing_report(view.coalition)
         both = {**view.model_dump(mode="json"), "follow_ups": model.model_dump(mode="json")}
+        both["closing_report"] = ended.model_dump(mode="json") if ended else None
         click.echo(json.dumps(both, indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join([render.coalition(view), *follow_ups_text(model)]))
@@ -396,6 +400,7 @@ cli.add_command(doctor)
 cli.add_command(codec_server)
 cli.add_command(keys)
 cli.add_command(playbook)
+cli.add_command(report)
 
 
 def main() -> None:

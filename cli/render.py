@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from lemniscate.cli.closing_text import report_lines
 from lemniscate.cli.speech import say
 from lemniscate.coalitions import PortfolioRow
 from lemniscate.models.bulk import BulkProgress
@@ -14,6 +15,7 @@ from lemniscate.models.journal import JournalEntry
 from lemniscate.models.playbook import Playbook
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.adoption import Impact
+from lemniscate.states.closing_report import closing_report
 from lemniscate.states.describe import method_description
 from lemniscate.states.playbook_diff import impact_lines
 from lemniscate.states.words import state_word, trigger_word
@@ -110,8 +112,11 @@ def coalition(view: CoalitionView) -> str:
             Sentence("cli.col-committed", "committed"),
         )
         out += ["", say(Sentence("cli.partners", "Partners")), _table(header, rows)]
+    ended = closing_report(c)  # the view is the reader's: redacted for it already
     open_actions = [a for a in c.actions if a.status not in (ActionStatus.done, ActionStatus.cancelled)]
-    if open_actions:
+    if ended is not None:  # an ended coalition has no open actions: its report says what became of them
+        out += report_lines(ended)
+    elif open_actions:
         unassigned = say(Sentence("cli.unassigned", "unassigned"))
         rows = [
             [

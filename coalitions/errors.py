@@ -9,7 +9,8 @@ the CLI into exit codes, the API into problem documents, the dashboard into a me
   - `IdempotencyKeyReused`: the caller's Idempotency-Key belongs to another request.
   - `InvalidPayload`: refused for the payload's form, each reason "field: what is wrong" as
     `states.describe_errors` words it; `PayloadNotJson`: a payload that was not JSON at all.
-- `InvalidRequest`, `CoalitionNotFound`, `CoalitionExists`, `CoalitionFinished`: the rest.
+- `InvalidRequest`, `CoalitionNotFound`, `CoalitionExists`, `CoalitionFinished`,
+  `CoalitionNotEnded`: the rest.
 """
 
 from __future__ import annotations
@@ -68,6 +69,10 @@ class CoalitionExists(CoalitionError):
 
 class CoalitionFinished(CoalitionError):
     pass
+
+
+class CoalitionNotEnded(CoalitionError):
+    """Asked for what only an ended coalition has (its closing report) while it still runs."""
 
 
 def refuse_unless_allowed(operation: str, denied: list[str]) -> None:

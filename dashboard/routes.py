@@ -36,6 +36,7 @@ from lemniscate.coalitions import (
 )
 from lemniscate.coalitions.gate import Payload
 from lemniscate.dashboard import (
+    closing,
     lemniscate,
     names,
     offers,
@@ -259,6 +260,7 @@ def mount(
 
     week.add_routes(router, service, actor_of, page)
     playbooks.add_routes(router, service, actor_of, page)
+    closing.add_routes(router, service, actor_of, problem)
 
     # The portfolio -----------------------------------------------------------------------
 
@@ -393,6 +395,7 @@ def mount(
             done_seq=seq if seq.isdigit() else None,
             temporal_link=views.temporal_ui_link(cluster, ui_base, c.id),
             levels=[level.value for level in views.LEVELS],
+            **closing.section(c),
         )
 
     @router.post("/coalitions/{slug}/triggers/{trigger}")

@@ -8,6 +8,7 @@ from typing import Any, Final
 from pydantic import Field, model_validator
 
 from lemniscate.models.bounds import MAX_ITEMS, Day, Few
+from lemniscate.models.closure import ActionAtClosing
 from lemniscate.models.parties import (
     AgendaItem,
     AgendaKind,
@@ -321,6 +322,9 @@ class Coalition(Record):
     closing_reason: Text | None = None
     closing_summary: Text | None = None
     dissolution_reason: Text | None = None
+    # What became of the actions still open at closing (`close`); one left out was dropped.
+    actions_at_closing: list[ActionAtClosing] = Field(default_factory=list)
+    ended_on: Day | None = Field(default=None, description="the day it was closed or dissolved")
 
     def partner(self, name: str) -> Partner | None:
         return next((p for p in self.partners if p.name == name), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from lemniscate.models.bounds import MAX_ITEMS, Day, Few
+from lemniscate.models.closure import ActionAtClosing
 from lemniscate.models.coalition import (
     ActionStatus,
     AgendaItem,
@@ -309,6 +310,11 @@ class CreditPartner(Record):
 
 class Close(Record):
     summary: Text
+    open_actions: Few[ActionAtClosing] = Field(
+        default_factory=list,
+        description="what becomes of the actions still open: handed over (to whom) or dropped; "
+        "an open action left out is dropped",
+    )
 
 
 class Dissolve(Record):

@@ -394,8 +394,10 @@ def start_closing(c: Coalition, x: p.StartClosing, e: Event) -> Coalition:
 
 
 def close(c: Coalition, x: p.Close, e: Event) -> Coalition:
-    return c.model_copy(update={"closing_summary": x.summary})
+    # The actions keep their status: what became of the open ones is the closing's record.
+    update = {"closing_summary": x.summary, "actions_at_closing": x.open_actions, "ended_on": e.at.date()}
+    return c.model_copy(update=update)
 
 
 def dissolve(c: Coalition, x: p.Dissolve, e: Event) -> Coalition:
-    return c.model_copy(update={"dissolution_reason": x.reason})
+    return c.model_copy(update={"dissolution_reason": x.reason, "ended_on": e.at.date()})

@@ -19,7 +19,7 @@ from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Event
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
-from lemniscate.states import adoption, checks, effects, member_checks
+from lemniscate.states import adoption, checks, closure_checks, effects, member_checks
 from lemniscate.states import guards as g
 from lemniscate.states.guards import Guard
 from lemniscate.states.names import StateName as S
@@ -213,7 +213,7 @@ _DECLARED: tuple[Trigger[Any], ...] = (
     declare(T.close,
             Sentence("summary.close", "Close with recognition of every partner's contribution."),
             p.Close,
-            effects.close, move(S.closing, S.closed, g.EVERYONE_CREDITED)),
+            effects.close, move(S.closing, S.closed, g.EVERYONE_CREDITED), check=closure_checks.close),
     declare(T.dissolve,
             Sentence("summary.dissolve", "Stop a coalition that never got commitment."),
             p.Dissolve, effects.dissolve,

@@ -29,6 +29,7 @@ from tests.support.web_stack import KEYS, WebStack, start_taskforce
 
 WALKED = "axe-walk"  # in round 2, with partners placed, actions and a long journal
 FRESH = "axe-fresh"  # just started: its steps are refused, its records open
+CLOSED = "axe-closed"  # closed: its page holds the closing report
 LOCALES = {"en": "en-GB", "nl": "nl-NL"}
 
 # The focused element, and whether a person sees where the focus is: an outline, or a ring
@@ -62,6 +63,12 @@ async def site(web: WebStack) -> AsyncIterator[Site]:
     for step in walks.taskforce_to_execution()[:30]:
         await web.service.trigger(WALKED, step.trigger, step.payload, step.actor)
     await start_taskforce(web, FRESH)
+    await start_taskforce(web, CLOSED)
+    handed = {"action": "A2", "fate": "handed_over", "to": "Gemeente Utrecht"}
+    close = walks.Step("close", {"summary": "Closed with thanks.", "open_actions": [handed]})
+    closing = [s for s in walks.taskforce_closing() if s.trigger != "close"]
+    for step in [*walks.taskforce_to_execution(), *walks.taskforce_one_cycle(), *closing, close]:
+        await web.service.trigger(CLOSED, step.trigger, step.payload, step.actor)
     (port,) = free_ports(1)
     async with served(web.transport.app, port) as base, async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -106,7 +113,12 @@ async def test_axe_finds_nothing_serious(site: Site, lang: str, width: int) -> N
     overflow["login"] = await _overflow(page)
     await _log_in(page, site.base)
 
-    for label, path in (("portfolio", "/dashboard/"), ("coalition", f"/dashboard/coalitions/{WALKED}")):
+    pages = (
+        ("portfolio", "/dashboard/"),
+        ("coalition", f"/dashboard/coalitions/{WALKED}"),
+        ("closed", f"/dashboard/coalitions/{CLOSED}"),
+    )
+    for label, path in pages:
         await page.goto(site.base + path)
         await page.evaluate(OPEN_PANELS)
         findings[label] = await run_axe(page)
@@ -115,6 +127,10 @@ async def test_axe_finds_nothing_serious(site: Site, lang: str, width: int) -> N
         if label == "coalition":  # the partner grid and table, in full page a needle in a haystack
             await page.locator("#partners").screenshot(
                 path=str(ARTIFACTS / f"a11y-partners-{lang}-{width}.png")
+            )
+        if label == "closed":
+            await page.locator("#closing-report").screenshot(
+                path=str(ARTIFACTS / f"a11y-closing-report-{lang}-{width}.png")
             )
     await page.context.close()
 

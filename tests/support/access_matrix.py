@@ -65,6 +65,11 @@ READS_SLUG: Final = {
 }
 
 
+# SLUG runs: its readers are told it has no closing report yet (409), the others that it
+# does not exist.
+REPORT_OF_SLUG: Final = {a: 409 if status == 200 else status for a, status in READS_SLUG.items()}
+
+
 def _only(allowed: Mapping[str, Expect], otherwise: Expect = 403) -> dict[str, Expect]:
     """`allowed` for whom it names, `otherwise` for every other identified actor."""
     return {a: allowed.get(a, otherwise) for a in ACTORS if a != "anonymous"}
@@ -123,6 +128,7 @@ API_ROWS: Final[dict[tuple[str, str], Row]] = {
         _only({"coordinator": 200, "admin": 200, "auditor": 200, "outsider": 404, "lead": 404}),
     ),
     ("GET", "/coalitions/{coalition_id}/follow-ups"): Row(f"/coalitions/{SLUG}/follow-ups", READS_SLUG),
+    ("GET", "/coalitions/{coalition_id}/report"): Row(f"/coalitions/{SLUG}/report", REPORT_OF_SLUG),
     ("GET", "/agenda"): Row("/agenda", EVERYONE_IDENTIFIED),
     # A calendar address for a coalition one reads; revoking one's own is everyone's; the
     # feed itself takes no key (its address is the credential): a made-up one is no feed.
@@ -175,6 +181,9 @@ DASHBOARD_ROWS: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/dashboard/playbooks"): Row("/dashboard/playbooks", _PAGE, anonymous=303),
     ("POST", "/dashboard/coalitions"): Row("/dashboard/coalitions", _only(OFFICE), anonymous=303, form={}),
     ("GET", "/dashboard/coalitions/{slug}"): Row(f"/dashboard/coalitions/{SLUG}", READS_SLUG, anonymous=303),
+    ("GET", "/dashboard/coalitions/{slug}/report.{fmt}"): Row(
+        f"/dashboard/coalitions/{SLUG}/report.pdf", REPORT_OF_SLUG, anonymous=303
+    ),
     ("POST", "/dashboard/coalitions/{slug}/triggers/{trigger}"): Row(
         f"/dashboard/coalitions/{SLUG}/triggers/record_intent",
         _only({**OFFICE_AND_CRM, "outsider": 404, "lead": 404}),
