@@ -8,6 +8,7 @@ from typing import Any, Final
 from pydantic import Field, model_validator
 
 from lemniscate.models.bounds import MAX_ITEMS, Day, Few
+from lemniscate.models.corrections import Correction
 from lemniscate.models.parties import (
     AgendaItem,
     AgendaKind,
@@ -317,6 +318,9 @@ class Coalition(Record):
     closing_reason: Text | None = None
     closing_summary: Text | None = None
     dissolution_reason: Text | None = None
+    # Every field a `correct_record` superseded, oldest first; a default, so coalitions
+    # recorded before corrections replay unchanged.
+    corrections: list[Correction] = Field(default_factory=list)
 
     def partner(self, name: str) -> Partner | None:
         return next((p for p in self.partners if p.name == name), None)

@@ -52,6 +52,7 @@ PARTNER_TRIGGERS: Final = frozenset(
         "pick_up_action",
         "record_constituency_support",
         "join_communication_coalition",
+        "correct_record",
     }
 )
 
