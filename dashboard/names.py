@@ -77,6 +77,7 @@ TRIGGERS: Final[dict[str, Sentence]] = {
     T.credit_partner: Sentence("web.trigger.credit_partner", "Credit partner"),
     T.spawn_region: Sentence("web.trigger.spawn_region", "Spawn region"),
     T.signal_national: Sentence("web.trigger.signal_national", "Signal national"),
+    T.correct_record: Sentence("web.trigger.correct_record", "Correct record"),
 }
 
 STATES: Final[dict[str, Sentence]] = {
@@ -195,6 +196,7 @@ FIELDS: Final[dict[str, Sentence]] = {
     "chair": Sentence("web.field.chair", "Chair"),
     "choice": Sentence("web.field.choice", "Choice"),
     "commitment": Sentence("web.field.commitment", "Commitment"),
+    "committed": Sentence("web.field.committed", "Committed"),
     "content": Sentence("web.field.content", "Content"),
     "contribution": Sentence("web.field.contribution", "Contribution"),
     "contributors": Sentence("web.field.contributors", "Contributors"),
@@ -227,10 +229,13 @@ FIELDS: Final[dict[str, Sentence]] = {
     "inviters": Sentence("web.field.inviters", "Inviters"),
     "items": Sentence("web.field.items", "Items"),
     "key_messages": Sentence("web.field.key_messages", "Key messages"),
+    "interview": Sentence("web.field.interview", "Interview"),
     "kind": Sentence("web.field.kind", "Kind"),
+    "last_report": Sentence("web.field.last_report", "Last report"),
     "legal_staff": Sentence("web.field.legal_staff", "Legal staff"),
     "managers": Sentence("web.field.managers", "Managers"),
     "meeting": Sentence("web.field.meeting", "Meeting"),
+    "meeting_outcome": Sentence("web.field.meeting_outcome", "Meeting outcome"),
     "message_house": Sentence("web.field.message_house", "Message house"),
     "model": Sentence("web.field.model", "Model"),
     "name": Sentence("web.field.name", "Name"),
@@ -257,6 +262,7 @@ FIELDS: Final[dict[str, Sentence]] = {
     "progress_monitoring": Sentence("web.field.progress_monitoring", "Progress monitoring"),
     "rationale": Sentence("web.field.rationale", "Rationale"),
     "reason": Sentence("web.field.reason", "Reason"),
+    "record": Sentence("web.field.record", "Record"),
     "reference": Sentence("web.field.reference", "Reference"),
     "region": Sentence("web.field.region", "Region"),
     "representative": Sentence("web.field.representative", "Representative"),
