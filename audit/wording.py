@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lemniscate.models.sentence import Sentence as Said
+from lemniscate.models.sentence import Sentence
 from lemniscate.states.corrections import corrected, kind_word
 from lemniscate.states.names import TriggerName as T
 
 Payload = Mapping[str, Any]
-Sentence = Callable[[Payload], str]
+Wording = Callable[[Payload], str]
 
 
 def _words(value: Any) -> str:
@@ -138,7 +138,7 @@ def _correction(p: Payload) -> str:
     kind, record = which
     given = key_values(p[kind]).split("; ")
     fields = [pair.split(": ", 1)[0] for pair in given] if kind == "interview" else given
-    return Said(
+    return Sentence(
         "audit.words-correct-record",
         "The {kind} {record} was corrected ({fields}), because: {reason}",
         kind=kind_word(kind),
@@ -174,7 +174,7 @@ def _support(p: Payload) -> str:
     )
 
 
-_SENTENCES: dict[str, Sentence] = {
+_SENTENCES: dict[str, Wording] = {
     "start": _start,
     T.record_intent: lambda p: f'The initiator\'s intent was recorded: "{p["intent"]}"',
     T.add_partner: lambda p: (

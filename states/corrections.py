@@ -34,10 +34,10 @@ from lemniscate.states.words import state_word, trigger_word
 K = CorrectionKind
 
 KIND_WORDS: dict[str, Sentence] = {
-    K.meeting_outcome: Sentence("correction-kind.meeting_outcome", "meeting outcome"),
-    K.interview: Sentence("correction-kind.interview", "interview"),
+    K.meeting_outcome: Sentence("correction-kind.meeting_outcome", "outcome of meeting"),
+    K.interview: Sentence("correction-kind.interview", "interview of"),
     K.action: Sentence("correction-kind.action", "action"),
-    K.commitment: Sentence("correction-kind.commitment", "commitment"),
+    K.commitment: Sentence("correction-kind.commitment", "commitment of"),
 }
 
 

@@ -267,7 +267,7 @@ def test_the_audit_notes_a_correction_on_the_entry_it_corrects(second: bool) -> 
             ("record_meeting_outcome", [(first_seq, "Tentative, the minutes say.")]),
             ("correct_record", []),
         ]
-    assert readings[-1].words.startswith("The meeting outcome M1 was corrected (commitment: ")
+    assert readings[-1].words.startswith("The outcome of meeting M1 was corrected (commitment: ")
 
 
 def _journal(events: list[Event]) -> list[JournalEntry]:
