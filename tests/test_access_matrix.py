@@ -56,6 +56,8 @@ async def stack(web: WebStack) -> WebStack:
     await _fire(web, m.SLUG, "add_member", {"member": "otto", "role": "observer"})
     await _fire(web, m.GONE, "add_member", {"member": "otto", "role": "observer"})
     await _fire(web, m.GONE, "remove_member", {"member": "otto"})
+    # Partner A corrects its own answer: the old and the new one, and why, are A's alone too.
+    await _fire(web, m.SLUG, "correct_record", m.planted_correction(), who="aedes")
     # Listings read visibility, which follows the workflows' upserts a moment later.
     for _ in range(100):
         listed = await _listed(web, "coordinator")
@@ -186,6 +188,12 @@ async def test_forbidden_and_non_member_attempts(stack: WebStack) -> None:
         ("lead", m.ENERGY, "add_member", {"member": "lea", "role": "observer"}, 403),
         ("auditor", m.SLUG, "add_member", {"member": "els", "role": "observer"}, 403),
         ("integration", m.SLUG, "add_member", {"member": "crm", "role": "observer"}, 403),
+        # Corrections: B corrects A's answers, nor do readers correct anything; a non-member
+        # with a valid payload meets 404.
+        ("actiz", m.SLUG, "correct_record", m.planted_correction(), 403),
+        ("observer", m.SLUG, "correct_record", m.planted_correction(), 403),
+        ("auditor", m.SLUG, "correct_record", m.planted_correction(), 403),
+        ("outsider", m.SLUG, "correct_record", {**m.planted_correction(), "record": "Woonbond"}, 404),
     ]
     for actor, slug, trigger, payload, status in cases:
         answer = await stack.http.post(

@@ -206,6 +206,12 @@ def planted_interview() -> dict[str, Any]:
     return {"partner": "Aedes", "answers": answers, "held_on": "2027-01-12", "interviewer": "coordinator"}
 
 
+def planted_correction() -> dict[str, Any]:
+    """Partner A corrects one of its planted answers, and says why: MARKER in both."""
+    answers = {"drive": f"{MARKER} drive, corrected"}
+    return {"record": "Aedes", "interview": {"answers": answers}, "reason": f"{MARKER} misheard"}
+
+
 # What each actor lists: members see their coalitions, the lead its programme's, office-wide
 # readers all (every example taskforce has Aedes and ActiZ among its partners).
 LISTED: Final[dict[str, set[str]]] = {
