@@ -104,6 +104,11 @@ STATES: Final[dict[str, Sentence]] = {
 
 # The values of the method's choices (levels, kinds, statuses) and of a workflow's status.
 WORDS: Final[dict[str, Sentence]] = {
+    # What a correction corrects (`correct_record`).
+    "meeting_outcome": Sentence("web.word.meeting_outcome", "Meeting outcome"),
+    "interview": Sentence("web.word.interview", "Interview"),
+    "action": Sentence("web.word.action", "Action"),
+    "commitment": Sentence("web.word.commitment", "Commitment"),
     "adoption": Sentence("web.word.adoption", "Adoption"),
     "assignment": Sentence("web.word.assignment", "Assignment"),
     "bottleneck": Sentence("web.word.bottleneck", "Bottleneck"),

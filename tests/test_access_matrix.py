@@ -240,6 +240,14 @@ async def test_confidants_and_partner_a_read_the_answers(stack: WebStack) -> Non
     for actor in ("coordinator", "admin", "auditor", "aedes"):
         answer = await stack.http.get(f"/coalitions/{m.SLUG}", headers=auth(actor))
         assert m.MARKER in answer.text, actor
+    # Partner A's correction, on the page as the coalition keeps it: field, old → new, why.
+    page = await stack.dashboard("aedes")
+    try:
+        html = (await page.get(f"/dashboard/coalitions/{m.SLUG}")).text
+    finally:
+        await page.aclose()
+    assert 'id="corrections"' in html and f"{m.MARKER} misheard" in html
+    assert "answers.drive" in html and f"{m.MARKER} drive, corrected" in html
 
 
 async def test_no_byte_of_a_partners_answers_reaches_another_reader(stack: WebStack) -> None:
