@@ -41,7 +41,7 @@ class CorrectedBy(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     seq: int
-    actor: str
+    actor: str  # who, as a reader calls them (the entry itself names the role)
     reason: str
 
 
