@@ -93,12 +93,11 @@ def changes(c: Coalition, x: p.CorrectRecord) -> dict[str, tuple[Any, Any]]:
 
 
 def _merged(recorded: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(recorded)
-    for name, value in given.items():
-        inner = merged.get(name)
-        merged[name] = (
-            {**inner, **value} if isinstance(value, Mapping) and isinstance(inner, Mapping) else value
-        )
+    """The fields as corrected: an interview's answers one by one (as `_flat` names them),
+    every other field whole (a meeting's statements are given anew as one)."""
+    merged = {**recorded, **given}
+    if isinstance(given.get("answers"), Mapping) and isinstance(recorded.get("answers"), Mapping):
+        merged["answers"] = {**recorded["answers"], **given["answers"]}
     return merged
 
 

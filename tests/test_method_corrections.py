@@ -102,6 +102,11 @@ def test_after_the_decision_the_commitment_is_refused_with_what_to_do_instead() 
     meeting = c.meeting("M1")
     assert meeting is not None and meeting.outcome is not None and meeting.outcome.notes
     assert c.track == "initiative" and c.state == "content_elaboration"
+    # Statements are given anew as a whole: the record says what the trace says.
+    c = fire(c, "correct_record", _correct("M1", meeting_outcome={"statements": {"Aedes": "We build."}}))
+    meeting = c.meeting("M1")
+    assert meeting is not None and meeting.outcome is not None
+    assert meeting.outcome.statements == c.corrections[-1].new == {"Aedes": "We build."}
     # Back round the figure, the old pass's meeting fed the decision to go back.
     back = fire(_held("none"), "return_to_round_one")
     assert refusal(back, "correct_record", _correct("M1", meeting_outcome={"commitment": "strong"})) == [
