@@ -5,6 +5,7 @@ partner's facts; the audit says "corrected by … because …" in both languages
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -156,3 +157,11 @@ async def test_the_audit_shows_the_correction_on_the_entry_and_verifies(correcte
     # An edited note is caught: the data no longer gives it.
     edited = dutch.replace("Gecorrigeerd door #", "Gecorrigeerd door #9", 1)
     assert verify_text(edited).problems
+    # So is a note dropped from the data: the journal still records the correction.
+    data = json.loads(render(report, "json"))
+    position = next(i for i, r in enumerate(data["entries"]) if r["corrected_by"])
+    data["entries"][position]["corrected_by"] = []
+    seq = data["entries"][position]["entry"]["seq"]
+    assert verify_text(json.dumps(data)).problems == [
+        f"entry #{seq}: the corrections noted on it are not those the journal records"
+    ]
