@@ -192,6 +192,14 @@ def _check_readings(
                     entry=label,
                 )
             )
+        if row.get("corrected_by", []) != [c.model_dump(mode="json") for c in reading.corrected_by]:
+            wrong.append(
+                Sentence(
+                    "audit.verify-corrected-by",
+                    "{entry}: the corrections noted on it are not those the journal records",
+                    entry=label,
+                )
+            )
         # Another version may word or judge things differently: then only say so.
         (result.problems if same_version else result.warnings).extend(wrong)
     if not same_version and result.warnings:

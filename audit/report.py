@@ -20,7 +20,7 @@ from lemniscate.audit.crosscheck import crosscheck
 from lemniscate.audit.history import RunHistory, decode_runs, fetch_runs
 from lemniscate.audit.refusals import Refusal, read_refusals
 from lemniscate.audit.sources import CrossCheck, Finding, Source
-from lemniscate.audit.trail import EntryKind, GuardCheck, Reading, read_journal
+from lemniscate.audit.trail import CorrectedBy, EntryKind, GuardCheck, Reading, read_journal
 from lemniscate.coalitions import CoalitionService
 from lemniscate.coalitions.errors import refuse_unless_allowed
 from lemniscate.models import chain
@@ -93,6 +93,8 @@ class TrailRow(_Frozen):
     words: str
     guards: list[GuardCheck]
     source: Source | None
+    # Later entries that superseded what this one recorded; absent from older reports.
+    corrected_by: list[CorrectedBy] = []
 
 
 class AuditReport(_Frozen):
@@ -223,6 +225,7 @@ async def assemble(
                 words=r.words,
                 guards=r.guards,
                 source=checked.sources.get(r.entry.seq),
+                corrected_by=r.corrected_by,
             )
             for r in readings
         ],

@@ -19,7 +19,7 @@ from lemniscate import states
 from lemniscate.audit.wording import sentence
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.journal import JournalEntry
-from lemniscate.states import Move
+from lemniscate.states import Move, corrections
 
 EntryKind = Literal["start", "step", "record"]
 
@@ -35,6 +35,16 @@ class GuardCheck(BaseModel):
     detail: str | None = None  # the guard's own sentence when it did not hold
 
 
+class CorrectedBy(BaseModel):
+    """A later entry that superseded what this entry recorded (`correct_record`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int
+    actor: str  # who, as a reader calls them (the entry itself names the role)
+    reason: str
+
+
 @dataclass
 class Reading:
     """One journal entry, read through the method."""
@@ -46,6 +56,7 @@ class Reading:
     before: Coalition | None  # None for the start
     after: Coalition | None = None  # None when the method refused it on replay
     problems: list[str] = field(default_factory=list)
+    corrected_by: list[CorrectedBy] = field(default_factory=list)
 
 
 def guard_checks(coalition: Coalition, trigger: str, move: Move) -> list[GuardCheck]:
@@ -76,6 +87,7 @@ def read_journal(journal: Sequence[JournalEntry]) -> list[Reading]:
     refused or inconsistent entry becomes a problem of that reading."""
     readings: list[Reading] = []
     coalition: Coalition | None = None
+    recorded_in: dict[tuple[str, str], Reading] = {}
     for entry in journal:
         event = entry.event
         words = sentence(event.trigger, event.payload, _summary(event.trigger))
@@ -108,8 +120,28 @@ def read_journal(journal: Sequence[JournalEntry]) -> list[Reading]:
             continue  # keep the coalition as it was: later entries are still read
         reading.after = after
         _compare(reading, after)
+        _note_correction(reading, coalition, after, recorded_in)
         coalition = after
     return readings
+
+
+def _note_correction(
+    reading: Reading, before: Coalition, after: Coalition, recorded_in: dict[tuple[str, str], Reading]
+) -> None:
+    """Which entry last recorded each fact; a correction is noted on the entry it corrects
+    (the original, or the correction before it) and then stands for the fact itself."""
+    event = reading.entry.event
+    which = (
+        corrections.corrected(event.payload) if event.trigger == states.TriggerName.correct_record else None
+    )
+    original = recorded_in.get(which) if which is not None else None
+    if original is not None:
+        reason = str(event.payload.get("reason", ""))
+        original.corrected_by.append(
+            CorrectedBy(seq=reading.entry.seq, actor=str(event.actor), reason=reason)
+        )
+    for fact in corrections.recorded(event.trigger, event.payload, before, after):
+        recorded_in[fact] = reading
 
 
 def _compare(reading: Reading, after: Coalition) -> None:

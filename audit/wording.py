@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from lemniscate.models.sentence import Sentence
+from lemniscate.states.corrections import corrected, kind_word
 from lemniscate.states.names import TriggerName as T
 
 Payload = Mapping[str, Any]
-Sentence = Callable[[Payload], str]
+Wording = Callable[[Payload], str]
 
 
 def _words(value: Any) -> str:
@@ -127,6 +129,25 @@ def _update_action(p: Payload) -> str:
     return f"Action {p['action']} was changed: {', '.join(changes) or 'nothing'}."
 
 
+def _correction(p: Payload) -> str:
+    """Which fact was corrected, its fields as given anew, and why. An interview's answers
+    are named, not quoted (as `_interview` quotes none)."""
+    which = corrected(p)
+    if which is None:
+        raise KeyError("record")
+    kind, record = which
+    given = key_values(p[kind]).split("; ")
+    fields = [pair.split(": ", 1)[0] for pair in given] if kind == "interview" else given
+    return Sentence(
+        "audit.words-correct-record",
+        "The {kind} {record} was corrected ({fields}), because: {reason}",
+        kind=kind_word(kind),
+        record=record,
+        fields="; ".join(fields),
+        reason=str(p["reason"]),
+    )
+
+
 def _place(p: Payload) -> str:
     q = p["placement"]
     return (
@@ -153,7 +174,7 @@ def _support(p: Payload) -> str:
     )
 
 
-_SENTENCES: dict[str, Sentence] = {
+_SENTENCES: dict[str, Wording] = {
     "start": _start,
     T.record_intent: lambda p: f'The initiator\'s intent was recorded: "{p["intent"]}"',
     T.add_partner: lambda p: (
@@ -237,6 +258,7 @@ _SENTENCES: dict[str, Sentence] = {
     T.credit_partner: lambda p: f"{p['partner']} was credited: {p['contribution']}",
     T.close: lambda p: f"The coalition was closed: {p['summary']}",
     T.dissolve: lambda p: f"The coalition was dissolved: {p['reason']}",
+    T.correct_record: _correction,
 }
 
 

@@ -77,6 +77,7 @@ TRIGGERS: Final[dict[str, Sentence]] = {
     T.credit_partner: Sentence("web.trigger.credit_partner", "Credit partner"),
     T.spawn_region: Sentence("web.trigger.spawn_region", "Spawn region"),
     T.signal_national: Sentence("web.trigger.signal_national", "Signal national"),
+    T.correct_record: Sentence("web.trigger.correct_record", "Correct record"),
 }
 
 STATES: Final[dict[str, Sentence]] = {
@@ -103,6 +104,11 @@ STATES: Final[dict[str, Sentence]] = {
 
 # The values of the method's choices (levels, kinds, statuses) and of a workflow's status.
 WORDS: Final[dict[str, Sentence]] = {
+    # What a correction corrects (`correct_record`).
+    "meeting_outcome": Sentence("web.word.meeting_outcome", "Meeting outcome"),
+    "interview": Sentence("web.word.interview", "Interview"),
+    "action": Sentence("web.word.action", "Action"),
+    "commitment": Sentence("web.word.commitment", "Commitment"),
     "adoption": Sentence("web.word.adoption", "Adoption"),
     "assignment": Sentence("web.word.assignment", "Assignment"),
     "bottleneck": Sentence("web.word.bottleneck", "Bottleneck"),
@@ -197,6 +203,7 @@ FIELDS: Final[dict[str, Sentence]] = {
     "chair": Sentence("web.field.chair", "Chair"),
     "choice": Sentence("web.field.choice", "Choice"),
     "commitment": Sentence("web.field.commitment", "Commitment"),
+    "committed": Sentence("web.field.committed", "Committed"),
     "content": Sentence("web.field.content", "Content"),
     "contribution": Sentence("web.field.contribution", "Contribution"),
     "contributors": Sentence("web.field.contributors", "Contributors"),
@@ -230,10 +237,13 @@ FIELDS: Final[dict[str, Sentence]] = {
     "inviters": Sentence("web.field.inviters", "Inviters"),
     "items": Sentence("web.field.items", "Items"),
     "key_messages": Sentence("web.field.key_messages", "Key messages"),
+    "interview": Sentence("web.field.interview", "Interview"),
     "kind": Sentence("web.field.kind", "Kind"),
+    "last_report": Sentence("web.field.last_report", "Last report"),
     "legal_staff": Sentence("web.field.legal_staff", "Legal staff"),
     "managers": Sentence("web.field.managers", "Managers"),
     "meeting": Sentence("web.field.meeting", "Meeting"),
+    "meeting_outcome": Sentence("web.field.meeting_outcome", "Meeting outcome"),
     "message_house": Sentence("web.field.message_house", "Message house"),
     "model": Sentence("web.field.model", "Model"),
     "name": Sentence("web.field.name", "Name"),
@@ -261,6 +271,7 @@ FIELDS: Final[dict[str, Sentence]] = {
     "progress_monitoring": Sentence("web.field.progress_monitoring", "Progress monitoring"),
     "rationale": Sentence("web.field.rationale", "Rationale"),
     "reason": Sentence("web.field.reason", "Reason"),
+    "record": Sentence("web.field.record", "Record"),
     "reference": Sentence("web.field.reference", "Reference"),
     "region": Sentence("web.field.region", "Region"),
     "representative": Sentence("web.field.representative", "Representative"),

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from lemniscate.models.bounds import MAX_ITEMS, Day, Few
 from lemniscate.models.closure import ActionAtClosing
+from lemniscate.models.corrections import Correction
 from lemniscate.models.parties import (
     AgendaItem,
     AgendaKind,
@@ -325,6 +326,9 @@ class Coalition(Record):
     # What became of the actions still open at closing (`close`); one left out was dropped.
     actions_at_closing: list[ActionAtClosing] = Field(default_factory=list)
     ended_on: Day | None = Field(default=None, description="the day it was closed or dissolved")
+    # Every field a `correct_record` superseded, oldest first; a default, so coalitions
+    # recorded before corrections replay unchanged.
+    corrections: list[Correction] = Field(default_factory=list)
 
     def partner(self, name: str) -> Partner | None:
         return next((p for p in self.partners if p.name == name), None)

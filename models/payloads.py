@@ -29,6 +29,12 @@ from lemniscate.models.coalition import (
     WorkingForm,
     check_assignment,
 )
+from lemniscate.models.corrections import (
+    CommitmentCorrection,
+    CorrectionKind,
+    InterviewCorrection,
+    OutcomeCorrection,
+)
 from lemniscate.models.playbook import Playbook
 from lemniscate.models.records import Email, Name, Numbering, Record, Slug, Text
 from lemniscate.models.sentence import Sentence
@@ -336,3 +342,36 @@ class AdoptPlaybook(Record):
     version: int = Field(ge=1)
     content: Playbook | None = Field(default=None, description="set by the engine")
     hash: str | None = Field(default=None, max_length=80, description="set by the engine")
+
+
+class ActionCorrection(Record):
+    """An action's fields as they should have been recorded: a plan change is
+    `update_action`, a correction says the record was wrong. Fields left out stay."""
+
+    title: Name | None = None
+    owner: Name | None = None
+    explicitly_unassigned: bool | None = None
+    funding: FundingClass | None = None
+    funding_source: FundingSource | None = None
+    due_on: Day | None = None
+    status: ActionStatus | None = None
+    last_report: Text | None = None
+
+
+class CorrectRecord(Record):
+    """Supersede a recorded fact: name the record, give exactly one of the four kinds with
+    the fields that were wrong, and say why. The original entry stays in the journal."""
+
+    record: Name = Field(
+        description="the meeting (M1) or action (A3) corrected, or the partner whose interview or "
+        "commitment it is"
+    )
+    meeting_outcome: OutcomeCorrection | None = None
+    interview: InterviewCorrection | None = None
+    action: ActionCorrection | None = None
+    commitment: CommitmentCorrection | None = None
+    reason: Text = Field(description="why the recorded fact was wrong")
+
+    def kinds(self) -> list[CorrectionKind]:
+        """The kinds this payload gives (the check refuses any but exactly one)."""
+        return [kind for kind in CorrectionKind if getattr(self, kind.value) is not None]

@@ -94,3 +94,4 @@ class TriggerName(StrEnum):
     add_member = "add_member"
     remove_member = "remove_member"
     adopt_playbook = "adopt_playbook"
+    correct_record = "correct_record"

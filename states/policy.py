@@ -35,6 +35,9 @@ AUDIT_READERS = (Role.auditor, *OFFICE_CHANGERS)
 # admin (for the reason above: it can mint itself any key) and the engine itself.
 # Integrations, observers and programme leads are no party to the interviews.
 CONFIDANTS = (Role.coordinator, Role.auditor, Role.office_admin, Role.system)
+# What a trigger's partner scope answers for a record that is the coordinator's alone (a
+# meeting's outcome, an action's fields as recorded): no organisation's, and no partner's.
+COORDINATORS_RECORD = "\x00coordinator"
 # Roles whose keys carry grants (programmes, coalitions) that say which coalitions they read.
 # A coordinator with grants coordinates those coalitions only (and those that name it a
 # member): "coordinator of that coalition"; without grants it is the office's.
@@ -120,6 +123,16 @@ def may_fire(actor: Actor, spec: Trigger[Any], coalition: Coalition, payload: Re
             if spec.partner_scope is None:
                 return [_partner_only_own(actor, spec.name)]
             concerned = spec.partner_scope(coalition, payload)
+            if concerned == COORDINATORS_RECORD:
+                return [
+                    Sentence(
+                        "policy.coordinators-record",
+                        "{actor}: {trigger} of this record is for the coordinator; partners correct only "
+                        "their own organisation's interview and commitment.",
+                        actor=actor.said(),
+                        trigger=spec.name,
+                    )
+                ]
             if concerned != actor.organisation:
                 own = actor.organisation or ""
                 if concerned:

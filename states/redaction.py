@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lemniscate.models.coalition import Coalition, InterviewAnswers, Partner
+from lemniscate.models.corrections import Correction, CorrectionKind
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, ReadEntry
 from lemniscate.models.outbound import OutboundEvent
@@ -39,6 +40,7 @@ class _Rule:
     owner: str
     paths: tuple[tuple[str, ...], ...]
     reason: bool = True
+    when: str | None = None  # only for a payload that carries this key (one kind of a trigger)
 
 
 _RULES: dict[str, _Rule] = {
@@ -46,6 +48,8 @@ _RULES: dict[str, _Rule] = {
     TriggerName.mark_not_reached: _Rule("partner", (("reason",),)),
     TriggerName.record_constituency_support: _Rule("partner", (("support", "note"),)),
     TriggerName.add_partner: _Rule("name", (("email",),), reason=False),
+    # A correction of an interview: the answers given anew, and why the old ones were wrong.
+    TriggerName.correct_record: _Rule("record", (("interview", "answers"), ("reason",)), when="interview"),
 }
 # Triggers whose payload starts a coalition with its partners (`AddPartner` each): their
 # e-mail addresses, under `partners` (start) or `region.partners` (spawn_region).
@@ -75,12 +79,26 @@ def _partner_for(partner: Partner, reader: Actor) -> Partner:
     return partner.model_copy(update=update)
 
 
+def _correction_for(correction: Correction, reader: Actor) -> Correction:
+    # A corrected interview answer is as confidential as the answer, and so is why.
+    if correction.kind != CorrectionKind.interview or policy.sees_confidential(reader, correction.record):
+        return correction
+    if not correction.field.startswith("answers."):
+        return correction.model_copy(update={"reason": REDACTED})
+    return correction.model_copy(update={"old": REDACTED, "new": REDACTED, "reason": REDACTED})
+
+
 def for_reader(coalition: Coalition, reader: Actor) -> Coalition:
     """The coalition as `reader` may see it: another organisation's confidential records
     blanked (the coalition itself unchanged for a confidant)."""
     if reader.role in policy.CONFIDANTS:
         return coalition
-    return coalition.model_copy(update={"partners": [_partner_for(p, reader) for p in coalition.partners]})
+    return coalition.model_copy(
+        update={
+            "partners": [_partner_for(p, reader) for p in coalition.partners],
+            "corrections": [_correction_for(x, reader) for x in coalition.corrections],
+        }
+    )
 
 
 # The journal ---------------------------------------------------------------------------------
@@ -139,6 +157,8 @@ def _payload_for(
         blanked, changed = _blank_partner_list(payload, _PARTNER_LISTS[trigger], reader)
         return blanked, changed, False
     rule = _RULES.get(trigger)
+    if rule is not None and rule.when is not None and payload.get(rule.when) is None:
+        rule = None
     owner = payload.get(rule.owner) if rule else None
     if rule is None or (isinstance(owner, str) and policy.sees_confidential(reader, owner)):
         return dict(payload), False, False

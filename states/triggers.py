@@ -19,7 +19,7 @@ from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Event
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
-from lemniscate.states import adoption, checks, closure_checks, effects, member_checks
+from lemniscate.states import adoption, checks, closure_checks, corrections, effects, member_checks
 from lemniscate.states import guards as g
 from lemniscate.states.guards import Guard
 from lemniscate.states.names import StateName as S
@@ -388,6 +388,13 @@ _DECLARED: tuple[Trigger[Any], ...] = (
                      "Follow another published playbook version from now on (its settings, gates and "
                      "follow-ups)."),
             p.AdoptPlaybook, effects.adopt_playbook, stays(ACTIVE), check=adoption.adopt_playbook),
+    # Corrections: a recorded fact superseded, the original entry kept (`states.corrections`).
+    declare(T.correct_record,
+            Sentence("summary.correct_record",
+                     "Correct a recorded fact (a meeting outcome, an interview, an action, a commitment), "
+                     "saying why; the original entry stays in the journal."),
+            p.CorrectRecord, corrections.apply_correction, stays(ACTIVE), check=corrections.correct_record,
+            partner_scope=corrections.whose),
 )
 # fmt: on
 

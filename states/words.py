@@ -74,6 +74,7 @@ _TRIGGER_WORDS: Final = (
     Sentence("trigger.credit_partner", "credit_partner"),
     Sentence("trigger.spawn_region", "spawn_region"),
     Sentence("trigger.signal_national", "signal_national"),
+    Sentence("trigger.correct_record", "correct_record"),
 )
 TRIGGER_WORDS: Final[dict[str, Sentence]] = {str(word): word for word in _TRIGGER_WORDS}
 

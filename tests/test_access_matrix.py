@@ -56,6 +56,8 @@ async def stack(web: WebStack) -> WebStack:
     await _fire(web, m.SLUG, "add_member", {"member": "otto", "role": "observer"})
     await _fire(web, m.GONE, "add_member", {"member": "otto", "role": "observer"})
     await _fire(web, m.GONE, "remove_member", {"member": "otto"})
+    # Partner A corrects its own answer: the old and the new one, and why, are A's alone too.
+    await _fire(web, m.SLUG, "correct_record", m.planted_correction(), who="aedes")
     # Listings read visibility, which follows the workflows' upserts a moment later.
     for _ in range(100):
         listed = await _listed(web, "coordinator")
@@ -186,6 +188,12 @@ async def test_forbidden_and_non_member_attempts(stack: WebStack) -> None:
         ("lead", m.ENERGY, "add_member", {"member": "lea", "role": "observer"}, 403),
         ("auditor", m.SLUG, "add_member", {"member": "els", "role": "observer"}, 403),
         ("integration", m.SLUG, "add_member", {"member": "crm", "role": "observer"}, 403),
+        # Corrections: B corrects A's answers, nor do readers correct anything; a non-member
+        # with a valid payload meets 404.
+        ("actiz", m.SLUG, "correct_record", m.planted_correction(), 403),
+        ("observer", m.SLUG, "correct_record", m.planted_correction(), 403),
+        ("auditor", m.SLUG, "correct_record", m.planted_correction(), 403),
+        ("outsider", m.SLUG, "correct_record", {**m.planted_correction(), "record": "Woonbond"}, 404),
     ]
     for actor, slug, trigger, payload, status in cases:
         answer = await stack.http.post(
@@ -232,6 +240,14 @@ async def test_confidants_and_partner_a_read_the_answers(stack: WebStack) -> Non
     for actor in ("coordinator", "admin", "auditor", "aedes"):
         answer = await stack.http.get(f"/coalitions/{m.SLUG}", headers=auth(actor))
         assert m.MARKER in answer.text, actor
+    # Partner A's correction, on the page as the coalition keeps it: field, old → new, why.
+    page = await stack.dashboard("aedes")
+    try:
+        html = (await page.get(f"/dashboard/coalitions/{m.SLUG}")).text
+    finally:
+        await page.aclose()
+    assert 'id="corrections"' in html and f"{m.MARKER} misheard" in html
+    assert "answers.drive" in html and f"{m.MARKER} drive, corrected" in html
 
 
 async def test_no_byte_of_a_partners_answers_reaches_another_reader(stack: WebStack) -> None:

@@ -347,6 +347,7 @@ async def test_partner_gets_only_its_own_records(stack: Stack) -> None:
         "commit",
         "record_constituency_support",
         "join_communication_coalition",
+        "correct_record",  # its own interview and commitment
     }
     assert "commit" in offered
     options = await page.locator('#form-commit [name="partner"] option').all_text_contents()

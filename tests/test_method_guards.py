@@ -706,6 +706,7 @@ PARTNER_TRIGGERS = {
     "pick_up_action",
     "record_constituency_support",
     "join_communication_coalition",
+    "correct_record",
 }
 
 

@@ -15,6 +15,7 @@ from lemniscate import states
 from lemniscate.coalitions.portfolio import PortfolioFilter
 from lemniscate.examples import walks
 from lemniscate.models.coalition import Coalition, ConstituencySupport, InterviewAnswers
+from lemniscate.models.corrections import AnswersCorrection
 from lemniscate.models.events import Actor, Event, Role
 from lemniscate.models.journal import JournalEntry
 from lemniscate.models.outbound import OutboundEvent
@@ -26,7 +27,8 @@ AEDES = walks.partner_actor("Aedes")
 OUTSIDER = walks.partner_actor("Woonbond")
 INTEGRATION = Actor(id="crm", role=Role.integration, allowed_triggers=["record_intent"])
 AUDITOR = Actor(id="els", role=Role.auditor)
-CONFIDENTIAL_TYPES = (InterviewAnswers, ConstituencySupport)
+# AnswersCorrection: an interview's answers given anew (`correct_record`).
+CONFIDENTIAL_TYPES = (InterviewAnswers, ConstituencySupport, AnswersCorrection)
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:

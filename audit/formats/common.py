@@ -121,6 +121,22 @@ def source(row: TrailRow, say: Voice) -> str:
     )
 
 
+def corrected_by(row: TrailRow, say: Voice) -> list[str]:
+    """One line per later entry that superseded what this entry recorded."""
+    return [
+        say(
+            Sentence(
+                "audit.corrected-by",
+                "Corrected by #{seq} ({actor}), because: {reason}",
+                seq=c.seq,
+                actor=c.actor,
+                reason=c.reason,
+            )
+        )
+        for c in row.corrected_by
+    ]
+
+
 def payload_lines(payload: Mapping[str, Any]) -> list[str]:
     return key_values(payload).split("; ") if payload else []
 

@@ -13,6 +13,7 @@ from html import escape
 from lemniscate.audit.formats.common import (
     Voice,
     actor,
+    corrected_by,
     embedded_json,
     facts,
     move,
@@ -223,6 +224,7 @@ def _entry(report: AuditReport, row: TrailRow, say: Voice) -> str:
         f'<h3>#{e.seq} {_e(event.trigger)}<span class="badge">{_e(say(KINDS[row.kind]))}</span>'
         f'<span class="badge">{_e(move(row, say))}</span></h3>',
         f'<p class="words">{_e(say.words(row))}</p>',
+        *[f'<p class="corrected">{_e(line)}</p>' for line in corrected_by(row, say)],
         "<table>",
         *[f"<tr><th>{_e(say(label))}</th><td>{_e(value)}</td></tr>" for label, value in facts],
         "</table>",

@@ -11,6 +11,7 @@ import re
 from lemniscate.audit.formats.common import (
     Voice,
     actor,
+    corrected_by,
     embedded_json,
     facts,
     move,
@@ -105,6 +106,7 @@ def _entry(report: AuditReport, row: TrailRow, say: Voice) -> list[str]:
         "",
         f"{_md(say.words(row))}",
         "",
+        *[f"**{_md(line)}**\n" for line in corrected_by(row, say)],
         _labelled(Sentence("audit.md-when", "When"), when(event.at), say),
         _labelled(Sentence("audit.md-who", "Who"), _md(actor(row)), say),
         _labelled(Sentence("audit.md-where", "Where"), where, say),

@@ -52,6 +52,7 @@ PARTNER_TRIGGERS: Final = frozenset(
         "pick_up_action",
         "record_constituency_support",
         "join_communication_coalition",
+        "correct_record",
     }
 )
 
@@ -212,6 +213,12 @@ def planted_interview() -> dict[str, Any]:
     """Partner A's interview, every answer carrying MARKER."""
     answers = {name: f"{MARKER} {name}" for name in InterviewAnswers.model_fields}
     return {"partner": "Aedes", "answers": answers, "held_on": "2027-01-12", "interviewer": "coordinator"}
+
+
+def planted_correction() -> dict[str, Any]:
+    """Partner A corrects one of its planted answers, and says why: MARKER in both."""
+    answers = {"drive": f"{MARKER} drive, corrected"}
+    return {"record": "Aedes", "interview": {"answers": answers}, "reason": f"{MARKER} misheard"}
 
 
 # What each actor lists: members see their coalitions, the lead its programme's, office-wide

@@ -270,6 +270,11 @@ def sample_payload(
             }
         },
         "signal_national": {"kind": "opportunity", "description": "A regional pilot works."},
+        "correct_record": {
+            "record": meeting,
+            "meeting_outcome": {"notes": "As the minutes say."},
+            "reason": "The notes were left out.",
+        },
     }
     return payloads.get(trigger, {})
 
