@@ -7,6 +7,7 @@ touches them): keep personal data out of them.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final, NamedTuple
@@ -42,6 +43,15 @@ ORGANISATIONS: Final = SearchAttributeKey.for_keyword_list("LemniscateOrganisati
 MEMBERS: Final = SearchAttributeKey.for_keyword_list("LemniscateMembers")
 AT_RISK: Final = SearchAttributeKey.for_bool("LemniscateAtRisk")
 NEXT_FOLLOW_UP: Final = SearchAttributeKey.for_datetime("LemniscateNextFollowUp")
+# The coalition's name, for the portfolio's rows and its sort; it never changes, so it costs
+# no upsert of its own. Like the programme and the organisations it names no person.
+NAME: Final = SearchAttributeKey.for_keyword("LemniscateName")
+# The name's letters in threes (`name_grams`), as words of a Text attribute: what a search
+# for part of a name matches, since visibility has no LIKE (see docs/portfolio.md).
+NAME_GRAMS: Final = SearchAttributeKey.for_text("LemniscateNameGrams")
+# The kind of the next follow-up (`FollowUpKind`), next to its time; set by runs that
+# started with the portfolio-next-kind patch.
+NEXT_KIND: Final = SearchAttributeKey.for_keyword("LemniscateNextKind")
 
 ALL: Final[tuple[SearchAttributeKey[Any], ...]] = (
     STATE,
@@ -53,6 +63,9 @@ ALL: Final[tuple[SearchAttributeKey[Any], ...]] = (
     AT_RISK,
     NEXT_FOLLOW_UP,
     MEMBERS,
+    NAME,
+    NAME_GRAMS,
+    NEXT_KIND,
 )
 
 ROUND_VALUES: Final = ("1", "2", "3", "execution", "closure")
@@ -74,6 +87,8 @@ class Values(NamedTuple):
     at_risk: bool
     next_follow_up_at: datetime | None
     members: tuple[str, ...] = ()
+    name: str | None = None
+    next_kind: str | None = None
 
     def updates(self) -> list[SearchAttributeUpdate[Any]]:
         """For `workflow.upsert_search_attributes`: every key, unset where there is no value."""
@@ -92,7 +107,18 @@ class Values(NamedTuple):
             # finding the coalition in its listing. (A replay compares an upsert's command,
             # not the attributes in it: histories recorded without this key still replay.)
             MEMBERS.value_set(list(self.members)) if self.members else MEMBERS.value_unset(),
+            *self._named(),
         ]
+
+    def _named(self) -> list[SearchAttributeUpdate[Any]]:
+        # Only what this run knows: a run without the patch never sets the next kind, and
+        # leaves alone a kind it cannot know rather than unsetting it.
+        named: list[SearchAttributeUpdate[Any]] = []
+        if self.name:
+            named += [NAME.value_set(self.name), NAME_GRAMS.value_set(name_grams(self.name))]
+        if self.next_kind is not None:
+            named.append(NEXT_KIND.value_set(self.next_kind) if self.next_kind else NEXT_KIND.value_unset())
+        return named
 
     def typed(self) -> TypedSearchAttributes:
         """For starting a workflow: the keys that have a value."""
@@ -105,7 +131,10 @@ class Values(NamedTuple):
 
 
 def values_of(
-    coalition: Coalition, at_risk: bool = False, next_follow_up_at: datetime | None = None
+    coalition: Coalition,
+    at_risk: bool = False,
+    next_follow_up_at: datetime | None = None,
+    next_kind: str | None = None,
 ) -> Values:
     """The search attribute values of `coalition`. `at_risk` and `next_follow_up_at` depend
     on the clock and the follow-ups delivered, which only the workflow knows; a coalition
@@ -120,7 +149,31 @@ def values_of(
         at_risk=at_risk,
         next_follow_up_at=next_follow_up_at,
         members=tuple(member_token(m) for m in coalition.member_ids()),
+        name=coalition.name,
+        next_kind=next_kind,
     )
+
+
+def folded(text: str) -> str:
+    """`text` as a name search compares it: case, accents, spaces and punctuation gone, so
+    "Coöperatie Noord-Oost" and "cooperatie noordoost" are one."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def grams_of(text: str) -> list[str]:
+    """The distinct letters-in-threes of `folded(text)`, in order of first appearance (the
+    whole of it when shorter)."""
+    letters = folded(text)
+    if len(letters) <= 3:
+        return [letters] if letters else []
+    return list(dict.fromkeys(letters[i : i + 3] for i in range(len(letters) - 2)))
+
+
+def name_grams(name: str) -> str:
+    """The `NAME_GRAMS` value of `name`: its threes as words, at most 198 of 4 bytes (a 200
+    letter name), well under a value's 2 KB."""
+    return " ".join(grams_of(name))
 
 
 def member_token(member_id: str) -> str:

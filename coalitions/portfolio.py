@@ -111,6 +111,7 @@ class PortfolioRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
+    name: str | None = None  # None: started before names were indexed (show the id)
     status: str
     state: str | None
     round: str | None
@@ -119,6 +120,7 @@ class PortfolioRow(BaseModel):
     organisations: list[str]
     at_risk: bool
     next_follow_up_at: datetime | None
+    next_kind: str | None = None  # a `FollowUpKind`; None: nothing planned, or not indexed
     started_at: datetime
 
 
@@ -126,6 +128,7 @@ def row_from_execution(execution: WorkflowExecution) -> PortfolioRow:
     attrs = execution.typed_search_attributes
     return PortfolioRow(
         id=slug_of(execution.id),
+        name=attrs.get(sa.NAME),
         status=execution.status.name.lower() if execution.status else "unknown",
         state=attrs.get(sa.STATE),
         round=attrs.get(sa.ROUND),
@@ -134,6 +137,7 @@ def row_from_execution(execution: WorkflowExecution) -> PortfolioRow:
         organisations=list(attrs.get(sa.ORGANISATIONS) or []),
         at_risk=bool(attrs.get(sa.AT_RISK)),
         next_follow_up_at=attrs.get(sa.NEXT_FOLLOW_UP),
+        next_kind=attrs.get(sa.NEXT_KIND) or None,
         started_at=execution.start_time,
     )
 

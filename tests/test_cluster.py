@@ -37,6 +37,9 @@ EXPECTED_TYPES = {
     "LemniscateAtRisk": "Bool",
     "LemniscateNextFollowUp": "Datetime",
     "LemniscateMembers": "KeywordList",
+    "LemniscateName": "Keyword",
+    "LemniscateNameGrams": "Text",
+    "LemniscateNextKind": "Keyword",
 }
 
 

@@ -225,9 +225,16 @@ def test_search_attribute_values_are_what_the_workflow_indexes_and_the_start_set
         at_risk=True,
         next_follow_up_at=due,
         members=(),
+        name=coalition.name,
+        next_kind=None,
     )
-    assert [u.key for u in values.updates()] == list(sa.ALL)
-    assert [u.value for u in values.updates()][-3:] == [True, due, None]
+    # The next kind only from a run that knows it (the portfolio-next-kind patch).
+    assert [u.key for u in values.updates()] == [k for k in sa.ALL if k is not sa.NEXT_KIND]
+    assert [u.value for u in values.updates()][-5:-2] == [True, due, None]
+    assert values.updates()[-1].value == sa.name_grams(coalition.name)
+    kinded = sa.values_of(coalition, next_kind="progress_review").updates()
+    assert [u.key for u in kinded] == list(sa.ALL) and kinded[-1].value == "progress_review"
+    assert sa.values_of(coalition, next_kind="").updates()[-1].value is None  # nothing planned
     unset = sa.values_of(
         coalition.model_copy(update={"task": coalition.task.model_copy(update={"programme": None})})
     )
@@ -251,4 +258,8 @@ def test_search_attribute_values_are_what_the_workflow_indexes_and_the_start_set
         "LemniscatePlaybook": coalition.playbook.ref,
         "LemniscateOrganisations": coalition.organisations(),
         "LemniscateAtRisk": False,
+        "LemniscateName": "Taskforce Wonen en Zorg",
+        "LemniscateNameGrams": sa.name_grams("Taskforce Wonen en Zorg"),
     }
+    assert sa.grams_of("Coöperatie Noord-Oost")[:3] == ["coo", "oop", "ope"]
+    assert sa.grams_of("a-b") == ["ab"] and sa.grams_of("--") == []

@@ -33,7 +33,13 @@ def load(path: Path) -> WorkflowHistory:
 
 
 def test_histories_are_committed() -> None:
-    assert {"original", "lean-wakeups", "journal-segments", "meetings-as-held"} <= set(GENERATIONS)
+    assert {
+        "original",
+        "lean-wakeups",
+        "journal-segments",
+        "meetings-as-held",
+        "portfolio-next-kind",
+    } <= set(GENERATIONS)
     for generation in GENERATIONS:
         assert {p.stem for p in FILES if p.parent.name == generation} >= {
             walks.TASKFORCE_ID,

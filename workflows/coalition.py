@@ -65,6 +65,9 @@ JOURNAL_IN_SEGMENTS = "journal-in-segments"
 # retired, its outcome reminders counted from then. It moves timers, so runs that started
 # before it keep planning from the planned day.
 MEETINGS_AS_HELD = "meetings-as-held"
+# The portfolio shows what comes due next and its kind: the kind is indexed with the time. A
+# kind that changes while the time stays would be an upsert older runs never made.
+PORTFOLIO_NEXT_KIND = "portfolio-next-kind"
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -86,6 +89,7 @@ class CoalitionWorkflow:
         self._publisher = Publisher(self._run, self._deliveries, lambda: self._ending, self._lean_publishing)
         self._in_segments = workflow.patched(JOURNAL_IN_SEGMENTS)
         self._as_held = workflow.patched(MEETINGS_AS_HELD)
+        self._next_kind_indexed = workflow.patched(PORTFOLIO_NEXT_KIND)
 
     @workflow.run
     async def run(self, input: CoalitionInput) -> CoalitionView:
@@ -276,13 +280,18 @@ class CoalitionWorkflow:
         return cached[2]
 
     def _next_follow_up_at(self) -> datetime | None:
+        upcoming = self._next_follow_up()
+        return upcoming.due_at if upcoming else None
+
+    def _next_follow_up(self) -> followups.FollowUp | None:
         now = workflow.now()
         upcoming = [
-            f.due_at
+            f
             for f in self._plan()
             if f.key not in self._run.sent_keys and (f.expires_at is None or f.expires_at > now)
         ]
-        return min(upcoming, default=None)
+        # The soonest; of two due at once, one named the same on every replay.
+        return min(upcoming, key=lambda f: (f.due_at, f.kind.value, f.key), default=None)
 
     async def _quiesce(self) -> None:
         """Let in-flight handlers and deliveries finish before completing or continuing."""
@@ -359,7 +368,11 @@ class CoalitionWorkflow:
     def _upsert_search_attributes(self) -> None:
         """Keep what programme offices filter on current; unchanged values cost no event."""
         status = self._status()
-        values = sa.values_of(self._run.coalition, status.at_risk, status.next_follow_up_at)
+        kind = None
+        if self._next_kind_indexed:
+            upcoming = self._next_follow_up()
+            kind = upcoming.kind.value if upcoming else ""  # "": unset
+        values = sa.values_of(self._run.coalition, status.at_risk, status.next_follow_up_at, kind)
         if values == self._indexed:
             return
         self._indexed = values
