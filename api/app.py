@@ -25,6 +25,7 @@ from lemniscate.api import (
     key_routes,
     playbook_routes,
     problems,
+    programme_routes,
     subscription_routes,
 )
 from lemniscate.api.auth import KeyRing
@@ -33,7 +34,7 @@ from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
 from lemniscate.api.deps import page_token as read_page_token
 from lemniscate.api.feeds import FeedKeys
 from lemniscate.api.limits import RateLimit
-from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
+from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRow, Unreadable
 from lemniscate.coalitions.gate import Payload
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
 from lemniscate.models.journal import ReadEntry
@@ -148,7 +149,9 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         page_token: Annotated[str | None, Query(max_length=4000, description=_CURSOR)] = None,
     ) -> Page:
-        rows, token = await (await service()).list(where, caller, limit, read_page_token(page_token))
+        svc = await service()
+        where = await known_programme(svc, where)
+        rows, token = await svc.list(where, caller, limit, read_page_token(page_token))
         cursor = base64.urlsafe_b64encode(token).decode() if token else None
         if cursor is not None:
             # The same query for the next page, for clients that follow links (RFC 8288).
@@ -164,7 +167,8 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         responses=contract.problems(*SERVED, 422),
     )
     async def count_coalitions(caller: Caller, where: Portfolio) -> Count:
-        return Count(count=await (await service()).count(where, caller))
+        svc = await service()
+        return Count(count=await svc.count(await known_programme(svc, where), caller))
 
     @app.get(
         "/coalitions/{coalition_id}",
@@ -273,6 +277,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
     app.include_router(agenda_routes.agenda_router(service))
     app.include_router(key_routes.key_router())
     app.include_router(playbook_routes.playbook_router(service))
+    app.include_router(programme_routes.programme_router(service, extra_schemas))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -321,3 +326,11 @@ def portfolio_filter(
 
 
 Portfolio = Annotated[PortfolioFilter, Depends(portfolio_filter)]
+
+
+async def known_programme(service: CoalitionService, where: PortfolioFilter) -> PortfolioFilter:
+    """`where` with its programme as the office spells it; one it does not have is a 422."""
+    known, unknown = await service.programmes.in_filter(where)
+    if unknown is not None:
+        raise problems.field_problem("query.programme", unknown)
+    return known

@@ -36,8 +36,10 @@ from lemniscate.cli.doctor import doctor
 from lemniscate.cli.followups import agenda, follow_ups_text
 from lemniscate.cli.keys import keys
 from lemniscate.cli.playbook import playbook
+from lemniscate.cli.programme import programme
 from lemniscate.cluster import ClusterSettings
-from lemniscate.coalitions import Gate, PortfolioFilter
+from lemniscate.coalitions import CoalitionService, Gate, PortfolioFilter
+from lemniscate.states.checks import field
 from lemniscate.states.describe import mermaid, method_description
 
 
@@ -257,6 +259,14 @@ def _portfolio_filter(
     )
 
 
+async def _known(svc: CoalitionService, where: PortfolioFilter) -> PortfolioFilter:
+    """`where` with its programme as the office spells it; an unknown one is refused."""
+    known, unknown = await svc.programmes.in_filter(where)
+    if unknown is not None:
+        fail(field("--programme", unknown))
+    return known
+
+
 @cli.command(name="list")
 @_filter_options
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
@@ -272,7 +282,10 @@ async def list_(limit: int, as_json: bool, as_: str, **filters: Any) -> None:
       lemniscate list --at-risk
       lemniscate list --organisation Aedes --due-before 2027-02-01
     """
-    rows, _ = await (await service()).list(_portfolio_filter(**filters), actor_from(as_, None), limit=limit)
+    svc = await service()
+    rows, _ = await svc.list(
+        await _known(svc, _portfolio_filter(**filters)), actor_from(as_, None), limit=limit
+    )
     if as_json:
         click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
     else:
@@ -290,7 +303,8 @@ async def count(as_: str, **filters: Any) -> None:
     Example:
       lemniscate count --state doing --programme "Wonen en Zorg"
     """
-    click.echo(await (await service()).count(_portfolio_filter(**filters), actor_from(as_, None)))
+    svc = await service()
+    click.echo(await svc.count(await _known(svc, _portfolio_filter(**filters)), actor_from(as_, None)))
 
 
 @cli.command()
@@ -396,6 +410,7 @@ cli.add_command(doctor)
 cli.add_command(codec_server)
 cli.add_command(keys)
 cli.add_command(playbook)
+cli.add_command(programme)
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -27,6 +27,7 @@ from lemniscate.coalitions.portfolio import quote_time
 from lemniscate.dashboard.lemniscate import NODES
 from lemniscate.models.events import Actor
 from lemniscate.models.sentence import Sentence
+from lemniscate.states.programmes import canonical
 
 _REVISITED = tuple(
     sorted(
@@ -186,18 +187,28 @@ def unquotable(name: str, value: str) -> str:
     return ""
 
 
+def _unknown(name: str, value: str) -> str:
+    return Sentence(
+        "web.filter.unknown",
+        "There is no {name} '{value}'; that filter was left out.",
+        name=FILTER_NAMES[name],
+        value=value[:100],
+    )
+
+
 def link(filters: dict[str, str], **extra: str) -> str:
     """The portfolio page with these filters (and `extra`, e.g. a page token)."""
     return "/dashboard/?" + urlencode({**filters, **extra})
 
 
 def filter_from_query(
-    query: Mapping[str, str], now: datetime
+    query: Mapping[str, str], now: datetime, programmes: Sequence[str] = ()
 ) -> tuple[PortfolioFilter, dict[str, str], list[str]]:
     """The filter a query string asks for, the query string to keep in links, and notes on
     what was not understood: a stale bookmark should still open the page, minus the filter.
     A value the query builder refuses (`unquotable`) is left out with a note that names the
-    filter, and the page answers 422."""
+    filter, and the page answers 422. A programme is matched against the office's
+    (`programmes`, case aside) and kept as the office spells it."""
     kept: dict[str, str] = {}
     notes: list[str] = []
     picked: dict[str, Any] = {}
@@ -205,6 +216,12 @@ def filter_from_query(
         value = query.get(name, "").strip()[:200]
         if value and unquotable(name, value):
             notes.append(unquotable(name, value))
+        elif value and name == "programme" and programmes:
+            known = canonical(programmes, value)
+            if known is None:
+                notes.append(_unknown(name, value))
+            else:
+                picked[name] = kept[name] = known
         elif value:
             picked[name] = kept[name] = value
     for name, allowed in (
@@ -216,14 +233,7 @@ def filter_from_query(
         if value in allowed:
             picked[name] = kept[name] = value
         elif value:
-            notes.append(
-                Sentence(
-                    "web.filter.unknown",
-                    "There is no {name} '{value}'; that filter was left out.",
-                    name=FILTER_NAMES[name],
-                    value=value[:100],
-                )
-            )
+            notes.append(_unknown(name, value))
     if query.get("at_risk") == "1":
         picked["at_risk"] = True
         kept["at_risk"] = "1"

@@ -271,10 +271,11 @@ def mount(
     ) -> Response:
         now = datetime.now(UTC)
         lang = speech.of(request)
-        where, filters, notes = portfolio.filter_from_query(request.query_params, now)
+        svc = await service()
+        known = await svc.programmes.known()
+        where, filters, notes = portfolio.filter_from_query(request.query_params, now, known)
         if any(portfolio.is_refusal(note) for note in notes):
             status = 422  # asked for what no query can say: shown without it, and said so
-        svc = await service()
         token = request.query_params.get("page")
         asked = request.query_params.get("size", "")
         size = min(int(asked), MAX_PAGE_SIZE) if asked.isdigit() and int(asked) else PAGE_SIZE
@@ -308,6 +309,8 @@ def mount(
             rounds=[r.value for r in states.Round],
             sides=[s.value for s in states.Side],
             all_states=[s.id for s in states.STATES],
+            programmes=known,
+            start_choices={"programme": [offers.Choice(p, p) for p in known]},
         )
 
     @router.post("/coalitions")
