@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.openapi.utils import get_openapi
@@ -303,6 +303,10 @@ def portfolio_filter(
     organisation: Annotated[str | None, Query(max_length=200)] = None,
     at_risk: bool | None = None,
     due_before: datetime | None = None,
+    name: Annotated[
+        str | None, Query(max_length=200, description="part of the name, case and accents aside")
+    ] = None,
+    status: Annotated[Literal["running", "finished"] | None, Query()] = None,
 ) -> PortfolioFilter:
     """The portfolio filter from query parameters, for listing and counting alike."""
     if state is not None and state not in states.STATE_INFO:
@@ -320,6 +324,9 @@ def portfolio_filter(
             organisation=organisation,
             at_risk=at_risk,
             due_before=due_before,
+            name=name.strip() or None if name is not None else None,
+            running_only=status == "running",
+            finished_only=status == "finished",
         )
     except ValidationError as error:  # a value the query builder cannot quote (FilterValue)
         raise problems.invalid(problems.INVALID_REQUEST, states.describe_errors(error, "query.")) from None

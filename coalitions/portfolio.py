@@ -51,6 +51,8 @@ class PortfolioFilter(BulkFilter):
 
     due_before: datetime | None = None
     running_only: bool = False
+    finished_only: bool = False  # closed, dissolved, or ended otherwise
+    name: FilterValue | None = None  # part of the name, case and accents aside (`sa.folded`)
     playbooks: tuple[FilterValue, ...] = ()  # pinning any of these NAME@VERSION
     # What a reader who does not see the whole office may see: set by the service from who
     # asks (`visible_to`), never from what was asked.
@@ -91,9 +93,37 @@ class PortfolioFilter(BulkFilter):
             clauses.append(f"{sa.PLAYBOOK.name} IN ({', '.join(map(_quote, self.playbooks))})")
         if self.running_only:
             clauses.append("ExecutionStatus = 'Running'")
+        if self.finished_only:
+            clauses.append("ExecutionStatus != 'Running'")
+        if self.name is not None:
+            clauses.append(_name_clause(self.name))
         if self.visibility is not None:
             clauses.append(self.visibility.clause())
         return " AND ".join(clauses)
+
+
+# Threes a name search asks visibility for: enough to narrow to a handful, few enough for a
+# short query; `admits` checks the whole of what was asked.
+SEARCH_GRAMS = 12
+
+
+def _name_clause(asked: str) -> str:
+    """A search for part of a name. Visibility has no LIKE: three letters or more are
+    matched as threes of `NAME_GRAMS` (each its own clause, so every store's full-text
+    search has them all), fewer as the start of the name."""
+    grams = sa.grams_of(asked)
+    if grams and len(grams[0]) == 3:
+        return " AND ".join(f"{sa.NAME_GRAMS.name} = {_quote(g)}" for g in grams[:SEARCH_GRAMS])
+    return f"{sa.NAME.name} STARTS_WITH {_quote(asked.strip())}"
+
+
+def admits(where: PortfolioFilter, row: PortfolioRow) -> bool:
+    """Whether `row` holds the whole name `where` searches for: threes found in a name in
+    another order are not the part asked for, and are left out of a page."""
+    if where.name is None:
+        return True
+    asked = sa.folded(where.name)
+    return len(asked) < 3 or asked in sa.folded(row.name or "")
 
 
 def _quote(value: str) -> str:

@@ -45,6 +45,7 @@ from lemniscate.coalitions.playbooks import PlaybookRegistry
 from lemniscate.coalitions.portfolio import (
     PortfolioFilter,
     PortfolioRow,
+    admits,
     initial_search_attributes,
     row_from_execution,
 )
@@ -332,7 +333,7 @@ class CoalitionService:
             query, page_size=limit, next_page_token=page_token, limit=limit
         )
         try:
-            rows = [row_from_execution(e) async for e in iterator]
+            rows = [r for r in [row_from_execution(e) async for e in iterator] if admits(where, r)]
         except RPCError as error:
             if page_token is not None and error.status in (
                 RPCStatusCode.INVALID_ARGUMENT,

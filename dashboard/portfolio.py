@@ -24,6 +24,7 @@ from lemniscate import states
 from lemniscate.cluster import search_attributes as sa
 from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRow
 from lemniscate.coalitions.portfolio import quote_time
+from lemniscate.dashboard import ordering
 from lemniscate.dashboard.lemniscate import NODES
 from lemniscate.models.events import Actor
 from lemniscate.models.sentence import Sentence
@@ -101,7 +102,16 @@ async def page(
     now: datetime,
     size: int,
     token: str | None,
+    sort: str = ordering.URGENCY,
 ) -> Page:
+    """One page in the order asked for: the urgent first (three bands, each its own query,
+    so it holds across pages however many match), or sorted (`ordering`: read whole, up to
+    its limit, then sliced; `ordering.TooMany` beyond it)."""
+    if sort != ordering.URGENCY:
+        every = ordering.ordered(await ordering.whole(service, where, reader, ordering.SORT_LIMIT), sort)
+        start = ordering.offset_of(token)
+        following = start + size
+        return Page(every[start:following], str(following) if following < len(every) else None)
     band_filters = bands(where, now)
     band, inner = _decode(token)
     rows: list[PortfolioRow] = []
@@ -157,7 +167,8 @@ async def counts(service: CoalitionService, where: PortfolioFilter, reader: Acto
     return Counts(numbers["total"], numbers["at_risk"], numbers["due"], by_node)
 
 
-_NAMED = ("programme", "organisation")  # the filters a person types rather than picks
+_NAMED = ("programme", "organisation", "q")  # the filters a person types rather than picks
+_FIELDS = {"q": "name"}  # the query parameter's `PortfolioFilter` field, where they differ
 # The filters by name, as a note names them to a person.
 FILTER_NAMES: dict[str, Sentence] = {
     "programme": Sentence("web.filter.programme", "programme"),
@@ -165,7 +176,11 @@ FILTER_NAMES: dict[str, Sentence] = {
     "round": Sentence("web.filter.round", "round"),
     "side": Sentence("web.filter.side", "side"),
     "state": Sentence("web.filter.state", "state"),
+    "q": Sentence("web.filter.name", "name"),
+    "status": Sentence("web.filter.status", "running or finished"),
+    "sort": Sentence("web.filter.sort", "sort"),
 }
+STATUSES = ("running", "finished")
 UNQUOTABLE: Final = "web.filter.unquotable"
 
 
@@ -177,7 +192,7 @@ def is_refusal(note: str) -> bool:
 def unquotable(name: str, value: str) -> str:
     """The note for a filter value `PortfolioFilter` refuses, or "" when it takes it."""
     try:
-        PortfolioFilter.model_validate({name: value})
+        PortfolioFilter.model_validate({_FIELDS.get(name, name): value})
     except ValidationError:
         return Sentence(
             "web.filter.unquotable",
@@ -223,17 +238,24 @@ def filter_from_query(
             else:
                 picked[name] = kept[name] = known
         elif value:
-            picked[name] = kept[name] = value
+            kept[name] = value
+            picked[_FIELDS.get(name, name)] = value
     for name, allowed in (
         ("round", [r.value for r in states.Round]),
         ("side", [s.value for s in states.Side]),
         ("state", list(states.STATE_INFO)),
+        ("status", list(STATUSES)),
+        ("sort", list(ordering.SORTS)),
     ):
         value = query.get(name, "").strip()
-        if value in allowed:
+        if value in allowed and name in ("status", "sort"):
+            kept[name] = value  # not a `PortfolioFilter` field as such: see below
+        elif value in allowed:
             picked[name] = kept[name] = value
         elif value:
             notes.append(_unknown(name, value))
+    picked["running_only"] = kept.get("status") == "running"
+    picked["finished_only"] = kept.get("status") == "finished"
     if query.get("at_risk") == "1":
         picked["at_risk"] = True
         kept["at_risk"] = "1"

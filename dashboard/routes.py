@@ -36,9 +36,11 @@ from lemniscate.coalitions import (
 )
 from lemniscate.coalitions.gate import Payload
 from lemniscate.dashboard import (
+    export,
     lemniscate,
     names,
     offers,
+    ordering,
     people,
     playbooks,
     portfolio,
@@ -259,6 +261,7 @@ def mount(
 
     week.add_routes(router, service, actor_of, page)
     playbooks.add_routes(router, service, actor_of, page)
+    export.add_routes(router, service, actor_of, problem)
 
     # The portfolio -----------------------------------------------------------------------
 
@@ -280,8 +283,12 @@ def mount(
         asked = request.query_params.get("size", "")
         size = min(int(asked), MAX_PAGE_SIZE) if asked.isdigit() and int(asked) else PAGE_SIZE
         sized = {"size": str(size)} if size != PAGE_SIZE else {}
+        sort = filters.get("sort", ordering.URGENCY)
         try:
-            listed = await portfolio.page(svc, where, actor, now, size, token)
+            listed = await portfolio.page(svc, where, actor, now, size, token, sort)
+        except ordering.TooMany as too_many:
+            notes.append(too_many.args[0])
+            listed, sort = await portfolio.page(svc, where, actor, now, size, None), ordering.URGENCY
         except InvalidRequest:  # a page link from before a restart of the cluster
             notes.append(
                 Sentence(
@@ -310,6 +317,10 @@ def mount(
             sides=[s.value for s in states.Side],
             all_states=[s.id for s in states.STATES],
             programmes=known,
+            sort=sort,
+            csv_href="/dashboard/portfolio.csv?" + urlencode(filters),
+            sorts=ordering.SORT_NAMES,
+            statuses=portfolio.STATUSES,
             start_choices={"programme": [offers.Choice(p, p) for p in known]},
         )
 

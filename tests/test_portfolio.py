@@ -6,6 +6,7 @@ Dutch and English."""
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import time
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import httpx
 from click.testing import CliRunner, Result
 
+from lemniscate.audit.formats import spreadsheet
 from lemniscate.cli.main import cli
 from lemniscate.examples import walks
 from tests.support.web_stack import WebStack, auth
@@ -164,3 +166,106 @@ async def test_the_cli_lists_and_adds_programmes(web: WebStack) -> None:
     assert counted.exit_code == 0 and counted.output.strip() == "1"
     unknown = await asyncio.to_thread(run, "count", "--programme", "Zorg", "--as", "auditor")
     assert unknown.exit_code != 0 and "--programme: there is no programme 'Zorg'" in unknown.output
+
+
+ENDED = "pf-einde"
+HOSTILE_NAME = '=HYPERLINK("http://evil.example/","klik") Einde'
+
+
+async def _ended(web: WebStack) -> None:
+    """A fourth coalition, dissolved, named like a formula: for the finished filter and the
+    export. Started after the tests above read "every coalition"."""
+    found = await web.http.get(f"/coalitions/{ENDED}", headers=auth("coordinator"))
+    if found.status_code == 404:
+        start = {**_start("pf-zorg"), "id": ENDED, "name": HOSTILE_NAME}
+        assert (
+            await web.http.post("/coalitions", json=start, headers=auth("coordinator"))
+        ).status_code == 201
+        dissolved = await web.http.post(
+            f"/coalitions/{ENDED}/triggers/dissolve",
+            json={"reason": "Het doel is bereikt."},
+            headers=auth("coordinator"),
+        )
+        assert dissolved.status_code == 200, dissolved.text
+    deadline = time.monotonic() + 20
+    while (await web.http.get("/coalitions/count?status=finished", headers=auth("auditor"))).json()[
+        "count"
+    ] < 1:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.3)
+
+
+async def _ids(web: WebStack, query: str) -> list[str]:
+    answer = await web.http.get(f"/coalitions?{query}", headers=auth("auditor"))
+    assert answer.status_code == 200, answer.text
+    return sorted(r["id"] for r in answer.json()["items"])
+
+
+async def test_search_by_part_of_the_name_and_running_or_finished(web: WebStack) -> None:
+    await _started(web)
+    await _ended(web)
+    assert await _ids(web, "name=ENERGIE") == ["pf-noord", "pf-zuid"]
+    assert await _ids(web, "name=cooperatie") == ["pf-noord"]  # accents aside
+    assert await _ids(web, "name=transitie%20zuid") == ["pf-zuid"]  # spaces aside
+    assert await _ids(web, "name=zuid%20energie") == []
+    assert await _ids(web, "name=wo") == ["pf-zorg"]  # two letters: the start of the name
+    assert await _ids(web, "status=finished") == [ENDED]
+    assert await _ids(web, "status=running&name=einde") == []
+    assert await _ids(web, "status=running") == sorted(NAMES)
+    for bad, field in (("name=a%22b", "query.name"), ("status=done", "query.status")):
+        answer = await web.http.get(f"/coalitions?{bad}", headers=auth("auditor"))
+        assert _fields(answer) == [field], answer.text
+    page = await _page(web, "/dashboard/?q=Energie&status=running")
+    assert sorted(_rows(page)) == ["pf-noord", "pf-zuid"]
+    assert '<option value="running" selected>running</option>' in page
+    refused = await _get(web, "/dashboard/?q=%22%3B%20DROP")
+    assert refused.status_code == 422 and "The name filter cannot hold double quotes" in refused.text
+    assert "There is no running or finished &#39;soon&#39;" in await _page(web, "/dashboard/?status=soon")
+
+
+async def test_sorted_by_name_due_or_state_across_pages(web: WebStack) -> None:
+    await _started(web)
+    await _ended(web)
+    # Case, accents and punctuation aside: "=HYPERLINK(..." sorts as "hyperlink".
+    for sort, expected in (
+        ("name", ["pf-noord", "pf-zuid", ENDED, "pf-zorg"]),
+        ("state", ["pf-noord", "pf-zuid", "pf-zorg", ENDED]),  # dissolved last, then by name
+    ):
+        seen: list[str] = []
+        url: str | None = f"/dashboard/?sort={sort}&size=3"
+        while url is not None:
+            text = await _page(web, url)
+            seen += _rows(text)
+            following = re.search(r'href="([^"]+)" rel="next"', text)
+            url = html.unescape(following.group(1)) if following else None
+        assert seen == expected, sort
+    due = _rows(await _page(web, "/dashboard/?sort=due"))
+    assert due[-1] == ENDED  # nothing comes due for a dissolved coalition
+    assert "Sorted by name." in await _page(web, "/dashboard/?sort=name")
+    assert "Gesorteerd op naam." in await _page(web, "/dashboard/?sort=name", "nl")
+    assert "There is no sort &#39;random&#39;" in await _page(web, "/dashboard/?sort=random")
+
+
+async def test_the_filtered_portfolio_downloads_as_csv_in_either_language(web: WebStack) -> None:
+    await _started(web)
+    await _ended(web)
+    english = await _get(web, "/dashboard/portfolio.csv?sort=name&programme=wonen%20en%20zorg")
+    assert english.status_code == 200 and english.headers["content-type"].startswith("text/csv")
+    assert "attachment" in english.headers["content-disposition"]
+    header, rows = spreadsheet.read(english.text.removeprefix("\ufeff"))
+    assert header[:4] == ("name", "id", "state", "round")
+    assert [r["id"] for r in rows] == [ENDED, "pf-zorg"]
+    ended = next(r for r in rows if r["id"] == ENDED)
+    assert ended["name"] == HOSTILE_NAME and ended["status"] == "finished" and ended["state"] == "Dissolved"
+    # Never a formula in a spreadsheet: the cell starts with a quote.
+    assert "'=HYPERLINK" in english.text and "\r\n" in english.text
+    zorg = next(r for r in rows if r["id"] == "pf-zorg")
+    assert zorg["kind of follow-up"] == "Interview reminder" and zorg["programme"] == "Wonen en Zorg"
+    dutch = await _get(web, "/dashboard/portfolio.csv?q=zorg%20oost", "nl")
+    header, rows = spreadsheet.read(dutch.text.removeprefix("\ufeff"))
+    assert header[:3] == ("naam", "id", "toestand")
+    assert [(r["id"], r["toestand"], r["soort opvolging"], r["status"]) for r in rows] == [
+        ("pf-zorg", "Intentie en belangen", "Herinnering gesprek", "lopend")
+    ]
+    refused = await _get(web, "/dashboard/portfolio.csv?status=later")
+    assert refused.status_code == 422 and "There is no running or finished" in refused.text
