@@ -2,8 +2,9 @@
 
 Everything comes from Temporal visibility (the service's list and count), never from
 querying workflows one by one, so the page stays fast with thousands of coalitions.
-Visibility cannot sort by a custom search attribute, so "at risk and overdue first" is
-three bands, each its own query: at risk; follow-up due by the end of this week; the rest.
+Visibility cannot sort by a custom search attribute, so "the urgent first" is four bands,
+each its own query: at risk; overdue or escalated; follow-up due by the end of this week;
+the rest (`bands`).
 The page token remembers the band and Temporal's token within it.
 """
 
@@ -43,34 +44,51 @@ def end_of_week(now: datetime) -> datetime:
     return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
 
 
+# Kinds of next follow-up that say something stands overdue or escalated.
+URGENT_KINDS: Final = ("action_overdue", "escalation", "outcome_escalation")
+
+
 class _Band(PortfolioFilter):
-    """A filter plus the band's own clause. Visibility has no NOT for a missing attribute,
-    so 'the rest' says it outright: not at risk, and no follow-up due this week."""
+    """A filter plus the band's own clauses. Visibility has no NOT for a missing attribute,
+    so each band says it outright, with `IS NULL` where an attribute may be unset."""
 
     not_due_before: datetime | None = None
+    urgent: bool | None = None  # True: overdue or escalated only; False: neither
+    as_of: datetime | None = None
 
     def query(self) -> str:
-        query = super().query()
-        if self.not_due_before is None:
-            return query
-        key = sa.NEXT_FOLLOW_UP.name
-        return f"{query} AND ({key} > {quote_time(self.not_due_before)} OR {key} IS NULL)"
+        clauses = [super().query()]
+        time, kind = sa.NEXT_FOLLOW_UP.name, sa.NEXT_KIND.name
+        if self.not_due_before is not None:
+            clauses.append(f"({time} > {quote_time(self.not_due_before)} OR {time} IS NULL)")
+        if self.urgent is not None and self.as_of is not None:
+            kinds = ", ".join(f"'{k}'" for k in URGENT_KINDS)  # constants, nothing asked
+            now = quote_time(self.as_of)
+            if self.urgent:
+                clauses.append(f"({time} <= {now} OR {kind} IN ({kinds}))")
+            else:
+                clauses.append(f"({time} > {now} OR {time} IS NULL)")
+                clauses.append(f"({kind} NOT IN ({kinds}) OR {kind} IS NULL)")
+        return " AND ".join(clauses)
 
 
 def bands(where: PortfolioFilter, now: datetime) -> list[PortfolioFilter]:
-    """The three bands within the person's own filter; a band the filter excludes is empty
-    and is skipped by `page`."""
+    """The four bands within the person's own filter, most urgent first: at risk; overdue
+    or escalated (a follow-up past its time, or the next one an escalation or an overdue
+    action); due by the end of this week; the rest. Each is its own visibility query and
+    excludes the bands before it, so the order holds across pages however many match. A
+    band the filter excludes is left out."""
     week = end_of_week(now)
     base = where.model_dump()
     at_risk = None if where.at_risk is False else PortfolioFilter(**{**base, "at_risk": True})
+    if where.at_risk:
+        return [b for b in (at_risk,) if b is not None]
+    calm = {**base, "at_risk": False, "as_of": now}
+    urgent = _Band(**calm, urgent=True)
     due_before = min(week, where.due_before) if where.due_before else week
-    due = None if where.at_risk else PortfolioFilter(**{**base, "at_risk": False, "due_before": due_before})
-    rest = (
-        None
-        if where.at_risk or where.due_before
-        else _Band(**{**base, "at_risk": False}, not_due_before=week)
-    )
-    return [b for b in (at_risk, due, rest) if b is not None]
+    due = _Band(**{**calm, "due_before": due_before}, urgent=False)
+    rest = None if where.due_before else _Band(**calm, urgent=False, not_due_before=week)
+    return [b for b in (at_risk, urgent, due, rest) if b is not None]
 
 
 @dataclass(frozen=True)

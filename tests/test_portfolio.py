@@ -9,6 +9,7 @@ import asyncio
 import html
 import re
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -16,6 +17,8 @@ from click.testing import CliRunner, Result
 
 from lemniscate.audit.formats import spreadsheet
 from lemniscate.cli.main import cli
+from lemniscate.coalitions import PortfolioFilter
+from lemniscate.dashboard import portfolio
 from lemniscate.examples import walks
 from tests.support.web_stack import WebStack, auth
 
@@ -269,3 +272,23 @@ async def test_the_filtered_portfolio_downloads_as_csv_in_either_language(web: W
     ]
     refused = await _get(web, "/dashboard/portfolio.csv?status=later")
     assert refused.status_code == 422 and "There is no running or finished" in refused.text
+
+
+async def test_the_urgent_bands_hold_every_coalition_once(web: WebStack) -> None:
+    """Each band is its own visibility query: together they must list every coalition, none
+    twice, also where the next follow-up and its kind are unset (the dissolved one)."""
+    await _started(web)
+    await _ended(web)
+    everyone = sorted([*NAMES, ENDED])
+    for now, urgent in (
+        (datetime.now(UTC), []),
+        # A year on, every planned follow-up stands overdue: those coalitions are urgent.
+        (datetime.now(UTC) + timedelta(days=400), sorted(NAMES)),
+    ):
+        listed = []
+        for band in portfolio.bands(PortfolioFilter(), now):
+            rows, _ = await web.service.list(band, walks.COORDINATOR, 100)
+            listed.append(sorted(r.id for r in rows))
+        assert sorted(i for band in listed for i in band) == everyone, listed
+        assert listed[1] == urgent  # after the at-risk band
+        assert ENDED in listed[-1]
