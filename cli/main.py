@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from lemniscate import states
 from lemniscate.cli import exits, render, speech
@@ -228,6 +229,8 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="next follow-up before this moment (UTC), e.g. 2027-01-31",
         ),
         click.option("--running", is_flag=True, help="leave out finished coalitions"),
+        click.option("--finished", is_flag=True, help="only finished coalitions (closed, dissolved)"),
+        click.option("--name", help="part of the name, case and accents aside"),
     ]
     for option in reversed(options):
         command = option(command)
@@ -243,20 +246,28 @@ def _portfolio_filter(
     at_risk: bool | None,
     due_before: datetime | None,
     running: bool,
+    finished: bool = False,
+    name: str | None = None,
 ) -> PortfolioFilter:
     if state is not None and state not in states.STATE_INFO:
         fail(f"--state: unknown state {state!r}; `lemniscate method` lists them.")
     due = due_before.replace(tzinfo=datetime.now().astimezone().tzinfo) if due_before else None
-    return PortfolioFilter(
-        state=state,
-        round=round_,
-        side=side,
-        programme=programme,
-        organisation=organisation,
-        at_risk=at_risk,
-        due_before=due,
-        running_only=running,
-    )
+    try:
+        return PortfolioFilter(
+            state=state,
+            round=round_,
+            side=side,
+            programme=programme,
+            organisation=organisation,
+            at_risk=at_risk,
+            due_before=due,
+            running_only=running,
+            finished_only=finished,
+            name=name.strip() or None if name is not None else None,
+        )
+    except ValidationError as error:  # a value no visibility query can hold, named
+        fail(" ".join(states.describe_errors(error, "--")))
+        raise
 
 
 async def _known(svc: CoalitionService, where: PortfolioFilter) -> PortfolioFilter:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -169,6 +170,12 @@ async def test_the_cli_lists_and_adds_programmes(web: WebStack) -> None:
     assert counted.exit_code == 0 and counted.output.strip() == "1"
     unknown = await asyncio.to_thread(run, "count", "--programme", "Zorg", "--as", "auditor")
     assert unknown.exit_code != 0 and "--programme: there is no programme 'Zorg'" in unknown.output
+    found = await asyncio.to_thread(
+        run, "list", "--name", "coöperatie", "--running", "--json", "--as", "auditor"
+    )
+    assert found.exit_code == 0 and [r["id"] for r in json.loads(found.output)] == ["pf-noord"]
+    hostile = await asyncio.to_thread(run, "list", "--name", 'a"b', "--as", "auditor")
+    assert hostile.exit_code != 0 and "--name: " in hostile.output and "double quotes" in hostile.output
 
 
 ENDED = "pf-einde"
