@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from lemniscate.activities import webhooks
+from lemniscate.activities import invitations, webhooks
 from lemniscate.cluster.codec import ENV_ENCRYPTION_KEYS
 from lemniscate.language import choose, format_moment, translate
 from lemniscate.models.outbound import OutboundEvent
@@ -47,6 +47,7 @@ KIND_WORDS: dict[FollowUpKind, Sentence] = {
     FollowUpKind.action_overdue: Sentence("mail.action_overdue", "action overdue"),
     FollowUpKind.inactivity: Sentence("mail.inactivity", "inactivity"),
     FollowUpKind.escalation: Sentence("mail.escalation", "escalation"),
+    FollowUpKind.meeting_invitation: Sentence("mail.meeting_invitation", "meeting invitation"),
 }
 
 log = structlog.get_logger("lemniscate.notify")
@@ -155,6 +156,14 @@ def email_follow_up(n: Notification) -> str:
         due=format_moment(n.follow_up.due_at, language),
     )
     message.set_content(translate(body, language))
+    if n.follow_up.invitation is not None:
+        request = invitations.calendar_request(
+            n.follow_up.invitation, recipients, settings.smtp_from, n.follow_up.due_at, language
+        )
+        # RFC 6047: the request's METHOD on the part too, so mail clients offer to accept it.
+        message.add_attachment(
+            request, subtype="calendar", filename="invite.ics", params={"method": "REQUEST"}
+        )
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()

@@ -3,7 +3,8 @@
 - `GET /coalitions/{id}/follow-ups`: the follow-up read model (`states.followup_view`).
 - `GET /agenda`: one page of a worklist across coalitions (`coalitions.agenda`).
 - `POST /feeds`, `DELETE /feeds`, `GET /feeds/{token}.ics`: secret calendar addresses
-  (`api.feeds`): made and revoked with a key, read without one.
+  (`api.feeds`) for a coalition, an organisation or a person: made and revoked with a key,
+  read without one.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from lemniscate.api.feeds import FeedKeys
 from lemniscate.coalitions import CoalitionNotFound
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.agenda import AgendaPage, Window
+from lemniscate.states.checks import field
 from lemniscate.states.followup_view import FollowUps
 
 CALENDAR = "text/calendar; charset=utf-8"
-COALITION_SCOPE = "coalition:"
+# What a feed holds: one coalition, or one organisation's or one person's across coalitions.
+SCOPES = ("coalition", "organisation", "person")
 
 
 class FeedAddress(BaseModel):
@@ -101,10 +104,23 @@ def agenda_router(service: ServiceFactory) -> APIRouter:
         responses=contract.problems(*SERVED, 404, 422),
     )
     async def make_feed(
-        request: Request, caller: Caller, coalition: Annotated[str, Query(min_length=1, max_length=80)]
+        request: Request,
+        caller: Caller,
+        coalition: Annotated[str | None, Query(min_length=1, max_length=80)] = None,
+        organisation: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+        person: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     ) -> FeedAddress:
-        await (await service()).view(coalition, caller)  # only for a coalition the caller reads
-        scope = COALITION_SCOPE + coalition
+        asked = {SCOPES[0]: coalition, SCOPES[1]: organisation, SCOPES[2]: person}
+        named = [(kind, value) for kind, value in asked.items() if value is not None]
+        if len(named) != 1:
+            one = Sentence(
+                "feeds.one-scope", "name exactly one of coalition, organisation and person for a feed."
+            )
+            raise problems.invalid(problems.INVALID_REQUEST, [field(f"query.{kind}", one) for kind in asked])
+        ((kind, value),) = named
+        if kind == "coalition":
+            await (await service()).view(value, caller)  # only for a coalition the caller reads
+        scope = f"{kind}:{value}"
         token = feeds_of(request).token(caller.id, scope)
         return FeedAddress(url=f"/feeds/{token}.ics", scope=scope)
 
@@ -135,10 +151,14 @@ def agenda_router(service: ServiceFactory) -> APIRouter:
     async def read_feed(request: Request, token: str, lang: str | None = None) -> Response:
         named = feeds_of(request).verify(token)
         reader = key_ring(request).actor_of_id(named[0]) if named else None
-        if named is None or reader is None or not named[1].startswith(COALITION_SCOPE):
+        kind, _, value = named[1].partition(":") if named else ("", "", "")
+        if reader is None or kind not in SCOPES or not value:
             raise _no_feed()
-        slug = named[1].removeprefix(COALITION_SCOPE)
-        body = await (await service()).calendar(slug, reader, language.choose(lang, None))
+        chosen, coalitions = language.choose(lang, None), await service()
+        if kind == "coalition":
+            body = await coalitions.calendar(value, reader, chosen)
+        else:
+            body = await coalitions.calendar_across(reader, chosen, **{kind: value})
         return Response(body, media_type=CALENDAR)
 
     return router

@@ -15,7 +15,8 @@ from datetime import date, datetime, timedelta
 from icalendar import Alarm, Calendar, Event
 
 from lemniscate.language import translate
-from lemniscate.models.coalition import ActionStatus, Coalition
+from lemniscate.models.coalition import ActionStatus, Coalition, Meeting
+from lemniscate.models.invitation import meeting_summary, meeting_uid
 from lemniscate.models.journal import JournalEntry
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.names import TriggerName as T
@@ -24,7 +25,7 @@ PRODID = "-//Lemniscate//Coalition calendar//EN"
 
 
 def _uid(kind: str, coalition: Coalition, record: str) -> str:
-    return f"{kind}-{coalition.id}-{record}@lemniscate"
+    return f"{kind}-{coalition.id}-{record}@lemniscate"  # as `meeting_uid` names meetings
 
 
 def _changes(journal: Sequence[JournalEntry], field: str, record: str) -> tuple[int, datetime | None]:
@@ -47,24 +48,30 @@ def _all_day(event: Event, day: date) -> None:
     event.add("dtend", day + timedelta(days=1))
 
 
-def feed(coalition: Coalition, journal: Sequence[JournalEntry], lang: str, now: datetime) -> bytes:
-    """The coalition's calendar in `lang`, as the bytes of a `text/calendar` body."""
+def _named_in_meeting(c: Coalition, meeting: Meeting) -> set[str]:
+    return {*meeting.invitees, *meeting.inviters, c.coordinator, *([meeting.chair] if meeting.chair else [])}
+
+
+def events_of(
+    coalition: Coalition, journal: Sequence[JournalEntry], lang: str, now: datetime, who: str | None = None
+) -> list[Event]:
+    """The coalition's calendar events in `lang`: all of them, or (`who`, an organisation or
+    a person) the meetings it is invited to, invites or chairs and the actions it owns (an
+    unassigned action is the coordinator's). Without a journal, a meeting's SEQUENCE is the
+    moves its record counts."""
     c = coalition
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", c.name)
+    found: list[Event] = []
     before = c.playbook.follow_up.meeting_reminder_before
     for m in c.meetings:
+        if who is not None and who not in _named_in_meeting(c, m):
+            continue
         moves, changed = _changes(journal, "meeting", m.id)
         event = Event()
-        event.add("uid", _uid("meeting", c, m.id))
+        event.add("uid", meeting_uid(c.id, m.id))
         event.add("dtstamp", changed or now)
-        event.add("sequence", moves)
+        event.add("sequence", max(moves, m.moves))
         _all_day(event, m.held_on or m.on)
-        said = Sentence("calendar.meeting", "Meeting {id} of {coalition}", id=m.id, coalition=c.name)
-        event.add("summary", translate(said, lang))
+        event.add("summary", translate(meeting_summary(c.name, m.id), lang))
         event.add("categories", [m.kind.value])
         if m.held_on is None and m.outcome is None:
             alarm = Alarm()
@@ -75,9 +82,11 @@ def feed(coalition: Coalition, journal: Sequence[JournalEntry], lang: str, now: 
             )
             alarm.add("description", translate(reminder, lang))
             event.add_component(alarm)
-        cal.add_component(event)
+        found.append(event)
     for a in c.actions:
         if a.due_on is None or a.status in (ActionStatus.done, ActionStatus.cancelled):
+            continue
+        if who is not None and who != (a.owner or c.coordinator):
             continue
         moves, changed = _changes(journal, "action", a.id)
         event = Event()
@@ -87,6 +96,23 @@ def feed(coalition: Coalition, journal: Sequence[JournalEntry], lang: str, now: 
         _all_day(event, a.due_on)
         said = Sentence("calendar.action-due", "Action {id} due: {title}", id=a.id, title=a.title)
         event.add("summary", translate(said, lang))
+        found.append(event)
+    return found
+
+
+def calendar(name: str, events: Sequence[Event]) -> bytes:
+    """A `text/calendar` body named `name` holding `events`."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    for event in events:
         cal.add_component(event)
     body: bytes = cal.to_ical()
     return body
+
+
+def feed(coalition: Coalition, journal: Sequence[JournalEntry], lang: str, now: datetime) -> bytes:
+    """The coalition's calendar in `lang`, as the bytes of a `text/calendar` body."""
+    return calendar(coalition.name, events_of(coalition, journal, lang, now))

@@ -18,7 +18,8 @@ from lemniscate.coalitions.portfolio import PortfolioFilter
 from lemniscate.models.events import Actor
 from lemniscate.models.playbook import Playbook, PublishedPlaybook
 from lemniscate.models.sentence import from_wire
-from lemniscate.states import adoption, playbooks, policy, registry
+from lemniscate.states import START, adoption, playbooks, policy, registry
+from lemniscate.states.checks import within
 from lemniscate.states.names import TriggerName
 from lemniscate.workflows.io import CoalitionView
 from lemniscate.workflows.playbooks import PUBLISH, REGISTRY_ID, PlaybookRegistryWorkflow, Publication
@@ -84,6 +85,15 @@ class PlaybookRegistry:
         """`payload` with the content and hash of the version it names, for a start or an
         `adopt_playbook`: what the coalition pins travels in its own event, so replaying it
         never asks the registry. A version that does not exist is refused here."""
+        if trigger == TriggerName.spawn_region:
+            # A region is a new coalition: it pins its version as any start does.
+            region = payload.get("region")
+            if not isinstance(region, Mapping):
+                return dict(payload)
+            try:
+                return {**payload, "region": await self.pin(START, region)}
+            except CoalitionRefused as refusal:
+                raise CoalitionRefused(trigger, [within("region", r) for r in refusal.reasons]) from None
         adopting = trigger == TriggerName.adopt_playbook
         keys = (
             ("playbook", "version", "content", "hash")

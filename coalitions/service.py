@@ -29,7 +29,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from lemniscate import states
 from lemniscate.activities.targets import TargetRefused, check_target_async
-from lemniscate.coalitions import agenda, answers, calendar
+from lemniscate.coalitions import agenda, answers, calendar, feeds
 from lemniscate.coalitions.errors import (
     CoalitionExists,
     CoalitionFinished,
@@ -182,7 +182,7 @@ class CoalitionService:
         request applies once and gets the first reply; the key with another request is
         refused (`IdempotencyKeyReused`). See `models.idempotency`. With `expected_seq`, only
         if the journal is still that long (`CoalitionMoved` otherwise)."""
-        if trigger == states.TriggerName.adopt_playbook:
+        if trigger in (states.TriggerName.adopt_playbook, states.TriggerName.spawn_region):
             payload = await self._pinned(trigger, payload, actor, source, slug)
         request = self.gate.trigger_request(slug, trigger, payload, actor, reason, source=source)
         if expected_seq is not None:
@@ -295,6 +295,12 @@ class CoalitionService:
         view = await self.view(slug, reader)
         entries = await self.journal(slug, reader)
         return calendar.feed(view.coalition, entries, lang, datetime.now(UTC))
+
+    async def calendar_across(
+        self, reader: Actor, lang: str, *, organisation: str | None = None, person: str | None = None
+    ) -> bytes:
+        """One organisation's or one person's feed across coalitions (`coalitions.feeds`)."""
+        return await feeds.across(self, reader, lang, organisation=organisation, person=person)
 
     async def journal(self, slug: str, reader: Actor, since: int = 0) -> builtins.list[JournalEntry]:
         """The entries after `since`, from every run of the coalition, as `reader` may see

@@ -226,6 +226,7 @@ FOLLOW_UP_KINDS: dict[str, Sentence] = {
     "action_overdue": Sentence("web.followup.action_overdue", "Action overdue"),
     "inactivity": Sentence("web.followup.inactivity", "Night candle"),
     "escalation": Sentence("web.followup.escalation", "Escalation"),
+    "meeting_invitation": Sentence("web.followup.meeting_invitation", "Meeting invitation"),
 }
 CHANNELS: dict[str, Sentence] = {
     "log": Sentence("web.channel.log", "log"),

@@ -277,6 +277,10 @@ class Coalition(Record):
     state: str
     track: Track | None = None
     founded: bool = False
+    # The track the founding rested on: on an initiative proposal, the plan of approach is
+    # adopted afterwards (a step a later playbook version must still allow). None before
+    # founding, and for coalitions founded before this was kept.
+    founded_on_track: Track | None = None
     passes: int = Field(default=1, description="times round 1 was started")
     serial: int = Field(default=0, description="last number used for generated ids (shared numbering)")
     # Set at start and never changed: the ids a running coalition already gave stay valid,

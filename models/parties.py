@@ -202,3 +202,6 @@ class Meeting(Record):
         default=None, description="the day it was held, when that was marked (hold_exploration_meeting)"
     )
     lemniscate_pass: int = Field(default=1, description="the pass round the figure it was planned in")
+    # How often it was moved (reschedule_meeting): the invitation's SEQUENCE (RFC 5545), so a
+    # calendar replaces the old date. Counted from when it was kept; 0 for older meetings.
+    moves: int = Field(default=0, ge=0)

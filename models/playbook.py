@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from lemniscate.models.bounds import EARLIEST_DAY, LATEST_DAY, Day
 from lemniscate.models.chain import canonical_json
 from lemniscate.models.records import Name, Record
 from lemniscate.models.sentence import Sentence
@@ -51,6 +52,7 @@ class FollowUpKind(StrEnum):
     action_overdue = "action_overdue"
     inactivity = "inactivity"
     escalation = "escalation"
+    meeting_invitation = "meeting_invitation"
 
 
 # The reminders to the coordinator METHOD.md escalates when nobody acts on them.
@@ -98,6 +100,28 @@ class Recipients(Record):
     )
 
 
+class DateWindow(Record):
+    """The days a payload may name (a meeting, a due date, a signature). An office narrows it
+    to catch typos (2062 for 2026); it never widens the engine's safety window
+    (`models.bounds`), which keeps the planner's arithmetic in range."""
+
+    earliest: Day = EARLIEST_DAY
+    latest: Day = LATEST_DAY
+
+    @model_validator(mode="after")
+    def _in_order(self) -> DateWindow:
+        if self.earliest > self.latest:
+            raise ValueError(
+                Sentence(
+                    "playbook.dates-order",
+                    "earliest ({earliest}) is after latest ({latest})",
+                    earliest=str(self.earliest),
+                    latest=str(self.latest),
+                )
+            )
+        return self
+
+
 class Playbook(Record):
     """A named, versioned set of method settings.
 
@@ -120,6 +144,7 @@ class Playbook(Record):
     )
     follow_up: FollowUpDays = Field(default_factory=FollowUpDays)
     recipients: Recipients = Field(default_factory=Recipients)
+    dates: DateWindow = Field(default_factory=DateWindow)
 
     @model_validator(mode="after")
     def _options_in_order(self) -> Playbook:

@@ -19,11 +19,12 @@ from pydantic import Field
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.payloads import AdoptPlaybook
 from lemniscate.models.playbook import Playbook
-from lemniscate.models.records import Record
+from lemniscate.models.records import Record, Track
 from lemniscate.models.sentence import Sentence
 from lemniscate.states import followups, playbooks
 from lemniscate.states import guards as g
 from lemniscate.states.checks import field
+from lemniscate.states.names import StateName as S
 from lemniscate.states.names import TriggerName as T
 from lemniscate.states.table import PREPARING, STATE_INFO
 from lemniscate.states.words import trigger_word
@@ -51,6 +52,19 @@ def _past(index: int) -> Callable[[Coalition], bool]:
     return passed
 
 
+def _past_adoption(on_the_meeting: bool) -> Callable[[Coalition], bool]:
+    """Behind a coalition founded on an initiative proposal that stands at the adoption
+    meeting (`on_the_meeting`) or beyond it. One founded on its plan never took these steps,
+    and one founded before the track was kept is not asked about them."""
+
+    def passed(c: Coalition) -> bool:
+        if c.founded_on_track != Track.initiative or STATE_INFO[c.state].final:
+            return False
+        return c.state not in PREPARING or (on_the_meeting and c.state == S.approach_adoption)
+
+    return passed
+
+
 # Each step of the preparation, and when it is behind the coalition.
 _BEHIND: tuple[tuple[T, Callable[[Coalition], bool]], ...] = (
     (T.map_domain, _past(1)),
@@ -62,6 +76,8 @@ _BEHIND: tuple[tuple[T, Callable[[Coalition], bool]], ...] = (
     (T.complete_proposal, _past(7)),
     (T.call_founding_meeting, lambda c: c.founded or _past(8)(c)),
     (T.found, lambda c: c.founded),
+    (T.call_adoption_meeting, _past_adoption(on_the_meeting=True)),
+    (T.adopt_approach, _past_adoption(on_the_meeting=False)),
 )
 
 

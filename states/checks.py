@@ -29,6 +29,13 @@ def field(name: str, reason: Value) -> str:
     return Sentence("field", "{field}: {reason}", field=name, reason=reason)
 
 
+def within(outer: str, reason: str) -> str:
+    """`reason` about a field of the part `outer` of the payload: "region.playbook: ..."."""
+    if isinstance(reason, Sentence) and reason.code == "field":
+        return field(f"{outer}.{reason.params['field']}", reason.params["reason"])
+    return field(outer, reason)
+
+
 def _period(sentence: str) -> str:
     """A sentence that is said elsewhere without one, with its full stop."""
     return Sentence("period", "{sentence}.", sentence=sentence)
@@ -354,6 +361,15 @@ def spawn_region(c: Coalition, x: p.SpawnRegion) -> list[str]:
             parent=str(x.region.parent),
         )
         problems.append(field("region.parent", reason))
+    # The region starts as a child of this run: a playbook it could not pin is refused here,
+    # where the person who asked hears why, not in a child that cannot start.
+    from lemniscate.states import playbooks  # it says its errors with this module's `field`
+
+    start = x.region
+    try:
+        playbooks.pinned(start.playbook, start.playbook_version, start.playbook_content, start.playbook_hash)
+    except playbooks.UnknownPlaybookError as error:
+        problems.append(within("region", error.reason))
     return problems
 
 

@@ -128,7 +128,8 @@ def plan_meeting(c: Coalition, x: p.PlanMeeting, e: Event) -> Coalition:
 
 
 def reschedule_meeting(c: Coalition, x: p.RescheduleMeeting, e: Event) -> Coalition:
-    return _with_meeting(c, x.meeting, on=x.on)
+    moved = c.meeting(x.meeting)
+    return _with_meeting(c, x.meeting, on=x.on, moves=(moved.moves + 1) if moved else 0)
 
 
 def hold_exploration_meeting(c: Coalition, x: p.Empty, e: Event) -> Coalition:
@@ -325,7 +326,14 @@ def adopt_playbook(c: Coalition, x: p.AdoptPlaybook, e: Event) -> Coalition:
 def found(c: Coalition, x: p.Empty, e: Event) -> Coalition:
     # Variant a continues in the concrete variant: a plan of approach.
     started = e.at.date() if c.track == Track.plan else None
-    return c.model_copy(update={"founded": True, "track": Track.plan, "execution_started_on": started})
+    return c.model_copy(
+        update={
+            "founded": True,
+            "founded_on_track": c.track,
+            "track": Track.plan,
+            "execution_started_on": started,
+        }
+    )
 
 
 def adopt_approach(c: Coalition, x: p.Empty, e: Event) -> Coalition:

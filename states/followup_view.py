@@ -148,6 +148,8 @@ def says(kind: FollowUpKind, about: str | None, key: str = "") -> Sentence:
             )
         case K.inactivity:
             return Sentence("followup.inactivity", "Nothing happened for too long: the night candle is lit.")
+        case K.meeting_invitation:
+            return Sentence("followup.invitation", "Invitation to meeting {meeting}.", meeting=record)
         case K.escalation:
             inner = _kind_of(key.partition(":")[2])
             return Sentence(

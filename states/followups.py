@@ -14,6 +14,7 @@ from typing import Any, TypedDict, Unpack
 from pydantic import Field, model_validator
 
 from lemniscate.models.coalition import ActionStatus, Coalition, MeetingKind
+from lemniscate.models.invitation import Invitation
 from lemniscate.models.playbook import Audience, FollowUpKind
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Said, Sentence
@@ -44,6 +45,7 @@ class FollowUp(Record):
         default=None, description="what the engine itself fires when this comes due"
     )
     system_payload: dict[str, Any] = Field(default_factory=dict)
+    invitation: Invitation | None = None  # a meeting invitation's calendar request
 
     @model_validator(mode="after")
     def _keeps_its_sentence(self) -> FollowUp:

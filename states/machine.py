@@ -27,7 +27,7 @@ from lemniscate.models.names import name_key
 from lemniscate.models.payloads import StartCoalition
 from lemniscate.models.records import Numbering, Record
 from lemniscate.models.sentence import Sentence
-from lemniscate.states import playbooks, policy
+from lemniscate.states import date_window, playbooks, policy
 from lemniscate.states.checks import field
 from lemniscate.states.effects import partner_from
 from lemniscate.states.errors import Refused, bounded, describe_errors
@@ -314,6 +314,7 @@ def decide(coalition: Coalition, command: Command) -> Decision:
         return Decision(command, coalition, (reason(coalition, command.trigger),), parsed)
     if spec.check is not None:
         blockers += spec.check(coalition, parsed)
+    blockers += date_window.outside(coalition.playbook, parsed)
     # As a refusal shows them (`Refused` bounds its reasons the same way).
     reasons = tuple(bounded(blockers)) if blockers else ()
     return Decision(command, coalition, reasons, parsed, transition=transition, size=size)

@@ -224,3 +224,46 @@ async def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence(
     revoked = await web.http.delete("/feeds", headers=auth("coordinator"))
     assert revoked.status_code == 204
     assert (await web.http.get(url)).status_code == 404
+
+
+async def test_an_organisation_and_a_person_have_a_feed_across_coalitions(
+    web: WebStack, coalitions: dict[str, str]
+) -> None:
+    on = (date.today() + timedelta(days=40)).isoformat()
+    await web.service.fire(
+        coalitions["other"], "plan_meeting", {"kind": "other", "on": on, "invitees": ["ActiZ"]}, COORDINATOR
+    )
+
+    async def feed(**scope: str) -> list[icalendar.cal.Component]:
+        made = await web.http.post("/feeds", params=scope, headers=auth("coordinator"))
+        assert made.status_code == 201, made.text
+        assert made.json()["scope"] == ":".join(next(iter(scope.items())))
+        read = await web.http.get(made.json()["url"], params={"lang": "nl"})
+        assert read.status_code == 200 and read.headers["content-type"].startswith("text/calendar")
+        calendar = icalendar.Calendar.from_ical(read.content)
+        return list(calendar.walk("VEVENT"))
+
+    aedes = await feed(organisation="Aedes")
+    uids = {str(e["uid"]) for e in aedes}
+    walked = await web.service.view(coalitions["walked"], COORDINATOR)
+    owned = {
+        f"action-{coalitions['walked']}-{a.id}@lemniscate"
+        for a in walked.coalition.actions
+        if a.owner == "Aedes"
+    }
+    assert owned and owned <= uids
+    assert not [uid for uid in uids if coalitions["other"] in uid]  # ActiZ's meeting is not Aedes's
+    assert all(str(e["summary"]).startswith(("Actie ", "Bijeenkomst ")) for e in aedes), aedes
+
+    coordinator = {str(e["uid"]) for e in await feed(person="coordinator")}
+    # The coordinator is named in every meeting: the one just planned in another coalition too.
+    assert any(uid.startswith(f"meeting-{coalitions['other']}-") for uid in coordinator)
+
+    for wrong in ({}, {"organisation": "Aedes", "person": "coordinator"}):
+        refused = await web.http.post("/feeds", params=wrong, headers=auth("coordinator"))
+        assert refused.status_code == 422
+        assert {e["field"] for e in refused.json()["errors"]} == {
+            "query.coalition",
+            "query.organisation",
+            "query.person",
+        }

@@ -4,6 +4,7 @@ built-in documents mean what the constants meant, diff and adoption say what cha
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -17,6 +18,7 @@ from lemniscate.models.playbook import Playbook, PublishedPlaybook
 from lemniscate.states import adoption, playbook_files, playbooks, registry
 from lemniscate.states.errors import named_field
 from lemniscate.states.playbook_diff import diff
+from tests.support.method_helpers import refusal, walk
 
 AT = datetime(2027, 1, 4, 9, tzinfo=UTC)
 
@@ -165,3 +167,57 @@ def test_adoption_is_refused_when_a_step_behind_it_would_not_have_passed() -> No
         )
         == []
     )
+
+
+def test_the_adoption_of_the_plan_is_behind_a_coalition_founded_on_its_proposal() -> None:
+    gated = _office(2, gates={"adopt_approach": ["message_house"]})
+    on_proposal = walk(walks.city_start(), walks.city_to_execution()).coalition
+    assert on_proposal.founded_on_track == "initiative" and on_proposal.state == "doing"
+    payload = AdoptPlaybook(playbook="office", version=2, content=gated, hash=gated.content_hash)
+    (reason,) = adoption.adopt_playbook(on_proposal, payload)
+    assert reason.startswith(
+        "adopt_approach is behind the coalition, and office@2 would not have let it pass"
+    )
+    # Founded on its plan, a coalition never adopted one afterwards: the gate is not its past.
+    on_plan = walk(walks.taskforce_start("plan-c"), walks.taskforce_to_execution()).coalition
+    assert on_plan.founded_on_track == "plan" and on_plan.state == "doing"
+    assert adoption.adopt_playbook(on_plan, payload) == []
+
+
+def test_a_region_with_a_playbook_it_cannot_pin_is_refused_by_its_national_coalition() -> None:
+    national = walk(walks.taskforce_start("landelijk"), []).coalition
+    region = walks.city_start("regio") | {"playbook": "gemeente"}
+    (reason,) = refusal(national, "spawn_region", {"region": region})
+    assert reason.startswith("region.playbook: no playbook 'gemeente'; known: ")
+
+
+def test_an_office_narrows_the_days_a_payload_may_name() -> None:
+    narrow = playbook_files.parse_toml(
+        'name = "office"\nversion = 1\n[dates]\nearliest = 2020-01-01\nlatest = 2040-12-31\n'
+    )
+    assert (narrow.dates.earliest.year, narrow.dates.latest.year) == (2020, 2040)
+    c = _coalition(0, narrow)
+    interview = walks.taskforce_to_execution()[1]
+    typo = interview.payload | {"held_on": "2062-01-14"}
+    assert refusal(c, "record_interview", typo) == [
+        "held_on: 2062-01-14 is outside the days office@1 allows, 2020-01-01 to 2040-12-31"
+    ]
+    states.apply(
+        c, Event(trigger="record_interview", payload=interview.payload, actor=walks.COORDINATOR, at=AT)
+    )
+    # Nested days too, and wider than the engine's own window is no playbook.
+    with pytest.raises(states.Refused) as wider:
+        _office(1, dates={"latest": "2300-01-01"})
+    assert wider.value.reasons[0].startswith("dates.latest: ")
+    with pytest.raises(states.Refused) as reversed_:
+        _office(1, dates={"earliest": "2030-01-01", "latest": "2020-01-01"})
+    assert "earliest (2030-01-01) is after latest (2020-01-01)" in reversed_.value.reasons[0]
+    assert "dates.latest: 2040-12-31 -> 2100-12-31" in diff(narrow, _office(2))
+
+
+def test_the_readmes_playbook_is_one_an_office_can_publish() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    document = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    gemeente = playbook_files.parse_toml(document)
+    assert gemeente.ref == "gemeente@1" and gemeente.min_interviews == 1
+    assert gemeente.gates == {"found": ["positioning"]} and gemeente.dates.latest.year == 2040

@@ -11,6 +11,7 @@ from temporalio.testing import WorkflowEnvironment
 from lemniscate.coalitions import CoalitionNotFound, CoalitionRefused, CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR as READER
+from lemniscate.states.playbook_files import parse_data
 from lemniscate.workflows.io import CoalitionView
 from tests.support.servers import WorkerRunner, borrow
 from tests.support.workflows import eventually
@@ -89,3 +90,27 @@ async def test_region_is_its_own_coalition_and_signals_the_national_table(
         assert "region.id: regio-utrecht is already this coalition or one of its regions." in (
             again.value.reasons
         )
+
+
+async def test_a_region_pins_the_published_playbook_it_names(
+    time_skipping: WorkflowEnvironment, worker: WorkerRunner
+) -> None:
+    office = parse_data({"name": "gemeente", "version": 1, "min_interviews": 1})
+    async with borrow(time_skipping, own_namespace=True) as env, worker(env.client) as service:
+        published = await service.playbooks.publish(office, walks.COORDINATOR)
+        await service.start(walks.taskforce_start("landelijk"), walks.COORDINATOR)
+        region = _region() | {"playbook": "gemeente"}
+        await service.fire("landelijk", "spawn_region", {"region": region}, walks.COORDINATOR)
+
+        view = await eventually(lambda: _view_or_none(service, "regio-utrecht"), lambda v: v is not None)
+        assert view is not None
+        assert view.coalition.playbook.ref == "gemeente@1" and view.coalition.playbook.min_interviews == 1
+        (entry, *_) = await service.journal("regio-utrecht", READER)
+        assert entry.event.payload["playbook_hash"] == published.hash
+
+        with pytest.raises(CoalitionRefused) as refused:
+            elsewhere = _region() | {"id": "regio-zwolle", "playbook": "gemeente", "playbook_version": 7}
+            await service.fire("landelijk", "spawn_region", {"region": elsewhere}, walks.COORDINATOR)
+        (reason,) = refused.value.reasons
+        assert reason.startswith("region.playbook: no playbook 'gemeente@7'; known: ")
+        assert (await service.view("landelijk", READER)).coalition.regions == ["regio-utrecht"]

@@ -188,13 +188,19 @@ async def test_rescheduled_meeting_is_reminded_only_for_its_new_date(env: Workfl
         # date's reminder (day 43).
         await sleep_until(env, at9(day0 + days(45)))
         reminder = ("meeting_reminder", f"meeting_reminder:M1:{new}", at9(new - days(7)))
-        assert_delivered(await delivered(env, slug), [reminder])
+        # The invitation when it was planned, and its update when it moved (states.invitations).
+        invited = [
+            ("meeting_invitation", "meeting_invitation:M1:0", planned.status.last_activity_at),
+            ("meeting_invitation", "meeting_invitation:M1:1", moved.status.last_activity_at),
+        ]
+        assert_delivered(await delivered(env, slug), [*invited, reminder])
         await sleep_until(env, at9(day0 + days(55)))
         outcome = ("outcome_reminder", f"outcome_reminder:M1:{new}", at9(new + days(2)))
         sent = await delivered(env, slug)
-        assert_delivered(sent, [reminder, outcome])
+        assert_delivered(sent, [*invited, reminder, outcome])
         assert not [key for _, key, _ in sent if str(old) in key]
-        [first, _] = await handle_of(env, slug).query(CoalitionWorkflow.delivered_follow_ups)
+        records = await handle_of(env, slug).query(CoalitionWorkflow.delivered_follow_ups)
+        (first,) = [r for r in records if r.key.startswith("meeting_reminder:")]
         assert first.message == f"Reminder: other meeting M1 on {new}."
         await handle_of(env, slug).terminate("test done")
 
@@ -217,6 +223,7 @@ async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
         last_activity = planned.status.last_activity_at
         night_candle = candle_after(last_activity)
         expected = [
+            ("meeting_invitation", "meeting_invitation:M1:0", last_activity),
             ("meeting_reminder", f"meeting_reminder:M1:{meeting_on}", at9(meeting_on - days(7))),
             ("outcome_reminder", f"outcome_reminder:M1:{meeting_on}", at9(meeting_on + days(2))),
             ("outcome_escalation", f"outcome_escalation:M1:{meeting_on}", at9(meeting_on + days(14))),
@@ -285,13 +292,20 @@ async def test_execution_reviews_partner_meetings_and_action_deadlines(env: Work
             else s
             for s in steps
         ]
-        found = (await walk_service(service, slug, steps))["found"]
+        replies = await walk_service(service, slug, steps)
+        found = replies["found"]
         assert found.overview.state == "doing"
         assert found.coalition.action("A2").due_on == due_on  # type: ignore[union-attr]
         started_on = found.coalition.execution_started_on
         assert started_on is not None
         last_activity = found.status.last_activity_at
         expected = [
+            # Sent to the invitees when the exploration meeting was planned (states.invitations).
+            (
+                "meeting_invitation",
+                "meeting_invitation:M1:0",
+                replies["plan_meeting"].status.last_activity_at,
+            ),
             ("action_due_reminder", f"action_due_reminder:A2:{due_on}", at9(due_on - days(7))),
             ("action_overdue", f"action_overdue:A2:{due_on}", at9(due_on)),
             ("partner_meeting", f"partner_meeting:{started_on}", at9(started_on + days(60))),
@@ -301,7 +315,7 @@ async def test_execution_reviews_partner_meetings_and_action_deadlines(env: Work
         ]
 
         await sleep_until(env, at9(due_on) + timedelta(hours=1))
-        assert_delivered(await delivered(env, slug), expected[:2])
+        assert_delivered(await delivered(env, slug), expected[:3])
         overdue = await view(env, slug)
         # The overdue action opened an accountability item, fired by the engine itself.
         [item] = overdue.coalition.accountability

@@ -38,6 +38,7 @@ def test_histories_are_committed() -> None:
         "lean-wakeups",
         "journal-segments",
         "meetings-as-held",
+        "meeting-invitations",
         "portfolio-next-kind",
     } <= set(GENERATIONS)
     for generation in GENERATIONS:

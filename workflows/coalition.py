@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from lemniscate.models.coalition import Coalition
     from lemniscate.models.journal import CoalitionStatus, FollowUpRecord, JournalEntry, TriggerRequest
     from lemniscate.models.outbound import OutboundEvent
-    from lemniscate.states import followups
+    from lemniscate.states import followups, invitations
     from lemniscate.workflows import outbox
     from lemniscate.workflows.alarm import Alarm
     from lemniscate.workflows.deliveries import Deliveries
@@ -47,6 +47,7 @@ __all__ = [
     "AUDIENCE_RECHECK",
     "JOURNAL_IN_SEGMENTS",
     "MEETINGS_AS_HELD",
+    "MEETING_INVITATIONS",
     "NIGHT_CANDLE_AT_DELIVERY_TIME",
     "PUBLISH_AT_ONCE_TO_AN_AUDIENCE",
     "CoalitionWorkflow",
@@ -65,6 +66,9 @@ JOURNAL_IN_SEGMENTS = "journal-in-segments"
 # retired, its outcome reminders counted from then. It moves timers, so runs that started
 # before it keep planning from the planned day.
 MEETINGS_AS_HELD = "meetings-as-held"
+# Invitees are sent an invitation with a calendar request when a meeting is planned or moved
+# (`states.invitations`): new deliveries, so runs that started before it send none.
+MEETING_INVITATIONS = "meeting-invitations"
 # The portfolio shows what comes due next and its kind: the kind is indexed with the time. A
 # kind that changes while the time stays would be an upsert older runs never made.
 PORTFOLIO_NEXT_KIND = "portfolio-next-kind"
@@ -89,6 +93,7 @@ class CoalitionWorkflow:
         self._publisher = Publisher(self._run, self._deliveries, lambda: self._ending, self._lean_publishing)
         self._in_segments = workflow.patched(JOURNAL_IN_SEGMENTS)
         self._as_held = workflow.patched(MEETINGS_AS_HELD)
+        self._invitations = workflow.patched(MEETING_INVITATIONS)
         self._next_kind_indexed = workflow.patched(PORTFOLIO_NEXT_KIND)
 
     @workflow.run
@@ -276,6 +281,10 @@ class CoalitionWorkflow:
             planned = followups.plan(
                 c, last_activity_at, exact_night_candle=self._exact_night_candle, as_held=self._as_held
             )
+            if self._invitations and not states.final(c):
+                planned = sorted(
+                    [*planned, *invitations.plan(c, last_activity_at)], key=lambda f: (f.due_at, f.key)
+                )
             cached = self._planned_for = (c, last_activity_at, planned)
         return cached[2]
 
