@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.openapi.utils import get_openapi
@@ -25,6 +25,7 @@ from lemniscate.api import (
     key_routes,
     playbook_routes,
     problems,
+    programme_routes,
     report_routes,
     subscription_routes,
 )
@@ -34,7 +35,7 @@ from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
 from lemniscate.api.deps import page_token as read_page_token
 from lemniscate.api.feeds import FeedKeys
 from lemniscate.api.limits import RateLimit
-from lemniscate.coalitions import PortfolioFilter, PortfolioRow, Unreadable
+from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRow, Unreadable
 from lemniscate.coalitions.gate import Payload
 from lemniscate.models.bulk import BulkFilter, BulkProgress, BulkRequest
 from lemniscate.models.journal import ReadEntry
@@ -149,7 +150,9 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         page_token: Annotated[str | None, Query(max_length=4000, description=_CURSOR)] = None,
     ) -> Page:
-        rows, token = await (await service()).list(where, caller, limit, read_page_token(page_token))
+        svc = await service()
+        where = await known_programme(svc, where)
+        rows, token = await svc.list(where, caller, limit, read_page_token(page_token))
         cursor = base64.urlsafe_b64encode(token).decode() if token else None
         if cursor is not None:
             # The same query for the next page, for clients that follow links (RFC 8288).
@@ -165,7 +168,8 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         responses=contract.problems(*SERVED, 422),
     )
     async def count_coalitions(caller: Caller, where: Portfolio) -> Count:
-        return Count(count=await (await service()).count(where, caller))
+        svc = await service()
+        return Count(count=await svc.count(await known_programme(svc, where), caller))
 
     @app.get(
         "/coalitions/{coalition_id}",
@@ -275,6 +279,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
     app.include_router(agenda_routes.agenda_router(service))
     app.include_router(key_routes.key_router())
     app.include_router(playbook_routes.playbook_router(service))
+    app.include_router(programme_routes.programme_router(service, extra_schemas))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -300,6 +305,10 @@ def portfolio_filter(
     organisation: Annotated[str | None, Query(max_length=200)] = None,
     at_risk: bool | None = None,
     due_before: datetime | None = None,
+    name: Annotated[
+        str | None, Query(max_length=200, description="part of the name, case and accents aside")
+    ] = None,
+    status: Annotated[Literal["running", "finished"] | None, Query()] = None,
 ) -> PortfolioFilter:
     """The portfolio filter from query parameters, for listing and counting alike."""
     if state is not None and state not in states.STATE_INFO:
@@ -317,9 +326,20 @@ def portfolio_filter(
             organisation=organisation,
             at_risk=at_risk,
             due_before=due_before,
+            name=name.strip() or None if name is not None else None,
+            running_only=status == "running",
+            finished_only=status == "finished",
         )
     except ValidationError as error:  # a value the query builder cannot quote (FilterValue)
         raise problems.invalid(problems.INVALID_REQUEST, states.describe_errors(error, "query.")) from None
 
 
 Portfolio = Annotated[PortfolioFilter, Depends(portfolio_filter)]
+
+
+async def known_programme(service: CoalitionService, where: PortfolioFilter) -> PortfolioFilter:
+    """`where` with its programme as the office spells it; one it does not have is a 422."""
+    known, unknown = await service.programmes.in_filter(where)
+    if unknown is not None:
+        raise problems.field_problem("query.programme", unknown)
+    return known

@@ -53,6 +53,7 @@ TAGS: Final = [
     {"name": "agenda", "description": "Worklists across coalitions: what is due, overdue, escalated"},
     {"name": "calendar", "description": "Calendar feeds (RFC 5545) behind secret addresses"},
     {"name": "playbooks", "description": "The office's playbooks: published versions, their impact"},
+    {"name": "programmes", "description": "The office's programmes, which starts and filters name"},
 ]
 
 _FIELD_ERROR: Final = {

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from lemniscate import states
 from lemniscate.cli import exits, render, speech
@@ -37,8 +38,10 @@ from lemniscate.cli.doctor import doctor
 from lemniscate.cli.followups import agenda, follow_ups_text
 from lemniscate.cli.keys import keys
 from lemniscate.cli.playbook import playbook
+from lemniscate.cli.programme import programme
 from lemniscate.cluster import ClusterSettings
-from lemniscate.coalitions import Gate, PortfolioFilter
+from lemniscate.coalitions import CoalitionService, Gate, PortfolioFilter
+from lemniscate.states.checks import field
 from lemniscate.states.closing_report import closing_report
 from lemniscate.states.describe import mermaid, method_description
 
@@ -230,6 +233,8 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="next follow-up before this moment (UTC), e.g. 2027-01-31",
         ),
         click.option("--running", is_flag=True, help="leave out finished coalitions"),
+        click.option("--finished", is_flag=True, help="only finished coalitions (closed, dissolved)"),
+        click.option("--name", help="part of the name, case and accents aside"),
     ]
     for option in reversed(options):
         command = option(command)
@@ -245,20 +250,36 @@ def _portfolio_filter(
     at_risk: bool | None,
     due_before: datetime | None,
     running: bool,
+    finished: bool = False,
+    name: str | None = None,
 ) -> PortfolioFilter:
     if state is not None and state not in states.STATE_INFO:
         fail(f"--state: unknown state {state!r}; `lemniscate method` lists them.")
     due = due_before.replace(tzinfo=datetime.now().astimezone().tzinfo) if due_before else None
-    return PortfolioFilter(
-        state=state,
-        round=round_,
-        side=side,
-        programme=programme,
-        organisation=organisation,
-        at_risk=at_risk,
-        due_before=due,
-        running_only=running,
-    )
+    try:
+        return PortfolioFilter(
+            state=state,
+            round=round_,
+            side=side,
+            programme=programme,
+            organisation=organisation,
+            at_risk=at_risk,
+            due_before=due,
+            running_only=running,
+            finished_only=finished,
+            name=name.strip() or None if name is not None else None,
+        )
+    except ValidationError as error:  # a value no visibility query can hold, named
+        fail(" ".join(states.describe_errors(error, "--")))
+        raise
+
+
+async def _known(svc: CoalitionService, where: PortfolioFilter) -> PortfolioFilter:
+    """`where` with its programme as the office spells it; an unknown one is refused."""
+    known, unknown = await svc.programmes.in_filter(where)
+    if unknown is not None:
+        fail(field("--programme", unknown))
+    return known
 
 
 @cli.command(name="list")
@@ -276,7 +297,10 @@ async def list_(limit: int, as_json: bool, as_: str, **filters: Any) -> None:
       lemniscate list --at-risk
       lemniscate list --organisation Aedes --due-before 2027-02-01
     """
-    rows, _ = await (await service()).list(_portfolio_filter(**filters), actor_from(as_, None), limit=limit)
+    svc = await service()
+    rows, _ = await svc.list(
+        await _known(svc, _portfolio_filter(**filters)), actor_from(as_, None), limit=limit
+    )
     if as_json:
         click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
     else:
@@ -294,7 +318,8 @@ async def count(as_: str, **filters: Any) -> None:
     Example:
       lemniscate count --state doing --programme "Wonen en Zorg"
     """
-    click.echo(await (await service()).count(_portfolio_filter(**filters), actor_from(as_, None)))
+    svc = await service()
+    click.echo(await svc.count(await _known(svc, _portfolio_filter(**filters)), actor_from(as_, None)))
 
 
 @cli.command()
@@ -401,6 +426,7 @@ cli.add_command(codec_server)
 cli.add_command(keys)
 cli.add_command(playbook)
 cli.add_command(report)
+cli.add_command(programme)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ touches them): keep personal data out of them.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final, NamedTuple
@@ -48,6 +49,15 @@ NEXT_FOLLOW_UP: Final = SearchAttributeKey.for_datetime("LemniscateNextFollowUp"
 # upsert), and whether an escalation stands that nobody acted on (`followup_view.standing`).
 EARLIEST_DUE: Final = SearchAttributeKey.for_datetime("LemniscateEarliestDue")
 ESCALATED: Final = SearchAttributeKey.for_bool("LemniscateEscalated")
+# The coalition's name, for the portfolio's rows and its sort; it never changes, so it costs
+# no upsert of its own. Like the programme and the organisations it names no person.
+NAME: Final = SearchAttributeKey.for_keyword("LemniscateName")
+# The name's letters in threes (`name_grams`), as words of a Text attribute: what a search
+# for part of a name matches, since visibility has no LIKE (see docs/portfolio.md).
+NAME_GRAMS: Final = SearchAttributeKey.for_text("LemniscateNameGrams")
+# The kind of the next follow-up (`FollowUpKind`), next to its time; set by runs that
+# started with the portfolio-next-kind patch.
+NEXT_KIND: Final = SearchAttributeKey.for_keyword("LemniscateNextKind")
 
 ALL: Final[tuple[SearchAttributeKey[Any], ...]] = (
     STATE,
@@ -61,6 +71,9 @@ ALL: Final[tuple[SearchAttributeKey[Any], ...]] = (
     MEMBERS,
     EARLIEST_DUE,
     ESCALATED,
+    NAME,
+    NAME_GRAMS,
+    NEXT_KIND,
 )
 
 ROUND_VALUES: Final = ("1", "2", "3", "execution", "closure")
@@ -82,13 +95,15 @@ class Values(NamedTuple):
     at_risk: bool
     next_follow_up_at: datetime | None
     members: tuple[str, ...] = ()
+    name: str | None = None
+    next_kind: str | None = None
     earliest_due: datetime | None = None
     escalated: bool = False
 
-    def before_the_agenda_index(self) -> tuple[object, ...]:
-        """The values runs started before the agenda index upsert on: such a run upserts
-        when one of these changes (as its history recorded), and carries the index along."""
-        return tuple(self)[:9]
+    def before_the_agenda_index(self) -> Values:
+        """What runs started before the agenda index upsert on: such a run upserts when one
+        of these changes (as its history recorded), and carries the index along."""
+        return self._replace(earliest_due=None, escalated=False)
 
     def updates(self) -> list[SearchAttributeUpdate[Any]]:
         """For `workflow.upsert_search_attributes`: every key, unset where there is no value."""
@@ -109,7 +124,18 @@ class Values(NamedTuple):
             MEMBERS.value_set(list(self.members)) if self.members else MEMBERS.value_unset(),
             EARLIEST_DUE.value_set(self.earliest_due) if self.earliest_due else EARLIEST_DUE.value_unset(),
             ESCALATED.value_set(self.escalated),
+            *self._named(),
         ]
+
+    def _named(self) -> list[SearchAttributeUpdate[Any]]:
+        # Only what this run knows: a run without the patch never sets the next kind, and
+        # leaves alone a kind it cannot know rather than unsetting it.
+        named: list[SearchAttributeUpdate[Any]] = []
+        if self.name:
+            named += [NAME.value_set(self.name), NAME_GRAMS.value_set(name_grams(self.name))]
+        if self.next_kind is not None:
+            named.append(NEXT_KIND.value_set(self.next_kind) if self.next_kind else NEXT_KIND.value_unset())
+        return named
 
     def typed(self) -> TypedSearchAttributes:
         """For starting a workflow: the keys that have a value."""
@@ -125,7 +151,9 @@ def values_of(
     coalition: Coalition,
     at_risk: bool = False,
     next_follow_up_at: datetime | None = None,
+    *,
     escalated: bool = False,
+    next_kind: str | None = None,
 ) -> Values:
     """The search attribute values of `coalition`. `at_risk` and `next_follow_up_at` depend
     on the clock and the follow-ups delivered, which only the workflow knows; a coalition
@@ -143,7 +171,31 @@ def values_of(
         # A closed coalition's open actions are handed over or dropped: due for nobody here.
         earliest_due=None if states.final(coalition) else followup_view.earliest_due(coalition),
         escalated=escalated,
+        name=coalition.name,
+        next_kind=next_kind,
     )
+
+
+def folded(text: str) -> str:
+    """`text` as a name search compares it: case, accents, spaces and punctuation gone, so
+    "Coöperatie Noord-Oost" and "cooperatie noordoost" are one."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def grams_of(text: str) -> list[str]:
+    """The distinct letters-in-threes of `folded(text)`, in order of first appearance (the
+    whole of it when shorter)."""
+    letters = folded(text)
+    if len(letters) <= 3:
+        return [letters] if letters else []
+    return list(dict.fromkeys(letters[i : i + 3] for i in range(len(letters) - 2)))
+
+
+def name_grams(name: str) -> str:
+    """The `NAME_GRAMS` value of `name`: its threes as words, at most 198 of 4 bytes (a 200
+    letter name), well under a value's 2 KB."""
+    return " ".join(grams_of(name))
 
 
 def member_token(member_id: str) -> str:

@@ -75,6 +75,8 @@ class PortfolioFilter(BulkFilter):
 
     due_before: datetime | None = None
     running_only: bool = False
+    finished_only: bool = False  # closed, dissolved, or ended otherwise
+    name: FilterValue | None = None  # part of the name, case and accents aside (`sa.folded`)
     playbooks: tuple[FilterValue, ...] = ()  # pinning any of these NAME@VERSION
     attention: Attention | None = None  # the agenda's (`coalitions.agenda`)
     # What a reader who does not see the whole office may see: set by the service from who
@@ -118,9 +120,37 @@ class PortfolioFilter(BulkFilter):
             clauses.append("ExecutionStatus = 'Running'")
         if self.attention is not None:
             clauses.append(self.attention.clause())
+        if self.finished_only:
+            clauses.append("ExecutionStatus != 'Running'")
+        if self.name is not None:
+            clauses.append(_name_clause(self.name))
         if self.visibility is not None:
             clauses.append(self.visibility.clause())
         return " AND ".join(clauses)
+
+
+# Threes a name search asks visibility for: enough to narrow to a handful, few enough for a
+# short query; `admits` checks the whole of what was asked.
+SEARCH_GRAMS = 12
+
+
+def _name_clause(asked: str) -> str:
+    """A search for part of a name. Visibility has no LIKE: three letters or more are
+    matched as threes of `NAME_GRAMS` (each its own clause, so every store's full-text
+    search has them all), fewer as the start of the name."""
+    grams = sa.grams_of(asked)
+    if grams and len(grams[0]) == 3:
+        return " AND ".join(f"{sa.NAME_GRAMS.name} = {_quote(g)}" for g in grams[:SEARCH_GRAMS])
+    return f"{sa.NAME.name} STARTS_WITH {_quote(asked.strip())}"
+
+
+def admits(where: PortfolioFilter, row: PortfolioRow) -> bool:
+    """Whether `row` holds the whole name `where` searches for: threes found in a name in
+    another order are not the part asked for, and are left out of a page."""
+    if where.name is None:
+        return True
+    asked = sa.folded(where.name)
+    return len(asked) < 3 or asked in sa.folded(row.name or "")
 
 
 def _quote(value: str) -> str:
@@ -138,6 +168,7 @@ class PortfolioRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
+    name: str | None = None  # None: started before names were indexed (show the id)
     status: str
     state: str | None
     round: str | None
@@ -146,6 +177,7 @@ class PortfolioRow(BaseModel):
     organisations: list[str]
     at_risk: bool
     next_follow_up_at: datetime | None
+    next_kind: str | None = None  # a `FollowUpKind`; None: nothing planned, or not indexed
     started_at: datetime
 
 
@@ -153,6 +185,7 @@ def row_from_execution(execution: WorkflowExecution) -> PortfolioRow:
     attrs = execution.typed_search_attributes
     return PortfolioRow(
         id=slug_of(execution.id),
+        name=attrs.get(sa.NAME),
         status=execution.status.name.lower() if execution.status else "unknown",
         state=attrs.get(sa.STATE),
         round=attrs.get(sa.ROUND),
@@ -161,6 +194,7 @@ def row_from_execution(execution: WorkflowExecution) -> PortfolioRow:
         organisations=list(attrs.get(sa.ORGANISATIONS) or []),
         at_risk=bool(attrs.get(sa.AT_RISK)),
         next_follow_up_at=attrs.get(sa.NEXT_FOLLOW_UP),
+        next_kind=attrs.get(sa.NEXT_KIND) or None,
         started_at=execution.start_time,
     )
 

@@ -45,9 +45,11 @@ from lemniscate.coalitions.playbooks import PlaybookRegistry
 from lemniscate.coalitions.portfolio import (
     PortfolioFilter,
     PortfolioRow,
+    admits,
     initial_search_attributes,
     row_from_execution,
 )
+from lemniscate.coalitions.programmes import ProgrammeRegistry
 from lemniscate.coalitions.refusals import Source
 from lemniscate.models.bulk import BulkProgress, BulkRequest
 from lemniscate.models.events import Actor
@@ -82,6 +84,7 @@ class CoalitionService:
         self._task_queue = task_queue
         self.gate = Gate(refusal_log)
         self.playbooks = PlaybookRegistry(client, task_queue)
+        self.programmes = ProgrammeRegistry(client, task_queue)
 
     @property
     def task_queue(self) -> str:
@@ -189,12 +192,14 @@ class CoalitionService:
     async def _pinned(
         self, trigger: str, payload: Payload, actor: Actor, source: Source, slug: str = ""
     ) -> Payload:
-        """The payload with the content of the playbook version it names (`PlaybookRegistry.pin`);
-        a version that does not exist is refused and logged like any refusal."""
+        """The payload with the content of the playbook version it names (`PlaybookRegistry.pin`)
+        and, for a start, its programme as the office spells it (`ProgrammeRegistry`); a
+        version or a programme that does not exist is refused and logged like any refusal."""
         if not isinstance(payload, Mapping):
             return payload
         try:
-            return await self.playbooks.pin(trigger, payload)
+            pinned = await self.playbooks.pin(trigger, payload)
+            return await self.programmes.checked_start(pinned) if trigger == states.START else pinned
         except CoalitionRefused as refusal:
             asked = payload.get("id") if trigger == states.START else slug
             raise self.gate.refused(refusal, asked if isinstance(asked, str) else "", actor, source) from None
@@ -334,7 +339,7 @@ class CoalitionService:
             query, page_size=limit, next_page_token=page_token, limit=limit
         )
         try:
-            rows = [row_from_execution(e) async for e in iterator]
+            rows = [r for r in [row_from_execution(e) async for e in iterator] if admits(where, r)]
         except RPCError as error:
             if page_token is not None and error.status in (
                 RPCStatusCode.INVALID_ARGUMENT,

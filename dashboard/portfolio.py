@@ -2,8 +2,9 @@
 
 Everything comes from Temporal visibility (the service's list and count), never from
 querying workflows one by one, so the page stays fast with thousands of coalitions.
-Visibility cannot sort by a custom search attribute, so "at risk and overdue first" is
-three bands, each its own query: at risk; follow-up due by the end of this week; the rest.
+Visibility cannot sort by a custom search attribute, so "the urgent first" is four bands,
+each its own query: at risk; overdue or escalated; follow-up due by the end of this week;
+the rest (`bands`).
 The page token remembers the band and Temporal's token within it.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -24,9 +25,11 @@ from lemniscate import states
 from lemniscate.cluster import search_attributes as sa
 from lemniscate.coalitions import CoalitionService, PortfolioFilter, PortfolioRow
 from lemniscate.coalitions.portfolio import quote_time
+from lemniscate.dashboard import ordering
 from lemniscate.dashboard.lemniscate import NODES
 from lemniscate.models.events import Actor
 from lemniscate.models.sentence import Sentence
+from lemniscate.states.programmes import canonical
 
 _REVISITED = tuple(
     sorted(
@@ -41,34 +44,51 @@ def end_of_week(now: datetime) -> datetime:
     return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
 
 
+# Kinds of next follow-up that say something stands overdue or escalated.
+URGENT_KINDS: Final = ("action_overdue", "escalation", "outcome_escalation")
+
+
 class _Band(PortfolioFilter):
-    """A filter plus the band's own clause. Visibility has no NOT for a missing attribute,
-    so 'the rest' says it outright: not at risk, and no follow-up due this week."""
+    """A filter plus the band's own clauses. Visibility has no NOT for a missing attribute,
+    so each band says it outright, with `IS NULL` where an attribute may be unset."""
 
     not_due_before: datetime | None = None
+    urgent: bool | None = None  # True: overdue or escalated only; False: neither
+    as_of: datetime | None = None
 
     def query(self) -> str:
-        query = super().query()
-        if self.not_due_before is None:
-            return query
-        key = sa.NEXT_FOLLOW_UP.name
-        return f"{query} AND ({key} > {quote_time(self.not_due_before)} OR {key} IS NULL)"
+        clauses = [super().query()]
+        time, kind = sa.NEXT_FOLLOW_UP.name, sa.NEXT_KIND.name
+        if self.not_due_before is not None:
+            clauses.append(f"({time} > {quote_time(self.not_due_before)} OR {time} IS NULL)")
+        if self.urgent is not None and self.as_of is not None:
+            kinds = ", ".join(f"'{k}'" for k in URGENT_KINDS)  # constants, nothing asked
+            now = quote_time(self.as_of)
+            if self.urgent:
+                clauses.append(f"({time} <= {now} OR {kind} IN ({kinds}))")
+            else:
+                clauses.append(f"({time} > {now} OR {time} IS NULL)")
+                clauses.append(f"({kind} NOT IN ({kinds}) OR {kind} IS NULL)")
+        return " AND ".join(clauses)
 
 
 def bands(where: PortfolioFilter, now: datetime) -> list[PortfolioFilter]:
-    """The three bands within the person's own filter; a band the filter excludes is empty
-    and is skipped by `page`."""
+    """The four bands within the person's own filter, most urgent first: at risk; overdue
+    or escalated (a follow-up past its time, or the next one an escalation or an overdue
+    action); due by the end of this week; the rest. Each is its own visibility query and
+    excludes the bands before it, so the order holds across pages however many match. A
+    band the filter excludes is left out."""
     week = end_of_week(now)
     base = where.model_dump()
     at_risk = None if where.at_risk is False else PortfolioFilter(**{**base, "at_risk": True})
+    if where.at_risk:
+        return [b for b in (at_risk,) if b is not None]
+    calm = {**base, "at_risk": False, "as_of": now}
+    urgent = _Band(**calm, urgent=True)
     due_before = min(week, where.due_before) if where.due_before else week
-    due = None if where.at_risk else PortfolioFilter(**{**base, "at_risk": False, "due_before": due_before})
-    rest = (
-        None
-        if where.at_risk or where.due_before
-        else _Band(**{**base, "at_risk": False}, not_due_before=week)
-    )
-    return [b for b in (at_risk, due, rest) if b is not None]
+    due = _Band(**{**calm, "due_before": due_before}, urgent=False)
+    rest = None if where.due_before else _Band(**calm, urgent=False, not_due_before=week)
+    return [b for b in (at_risk, urgent, due, rest) if b is not None]
 
 
 @dataclass(frozen=True)
@@ -100,7 +120,16 @@ async def page(
     now: datetime,
     size: int,
     token: str | None,
+    sort: str = ordering.URGENCY,
 ) -> Page:
+    """One page in the order asked for: the urgent first (three bands, each its own query,
+    so it holds across pages however many match), or sorted (`ordering`: read whole, up to
+    its limit, then sliced; `ordering.TooMany` beyond it)."""
+    if sort != ordering.URGENCY:
+        every = ordering.ordered(await ordering.whole(service, where, reader, ordering.SORT_LIMIT), sort)
+        start = ordering.offset_of(token)
+        following = start + size
+        return Page(every[start:following], str(following) if following < len(every) else None)
     band_filters = bands(where, now)
     band, inner = _decode(token)
     rows: list[PortfolioRow] = []
@@ -156,7 +185,8 @@ async def counts(service: CoalitionService, where: PortfolioFilter, reader: Acto
     return Counts(numbers["total"], numbers["at_risk"], numbers["due"], by_node)
 
 
-_NAMED = ("programme", "organisation")  # the filters a person types rather than picks
+_NAMED = ("programme", "organisation", "q")  # the filters a person types rather than picks
+_FIELDS = {"q": "name"}  # the query parameter's `PortfolioFilter` field, where they differ
 # The filters by name, as a note names them to a person.
 FILTER_NAMES: dict[str, Sentence] = {
     "programme": Sentence("web.filter.programme", "programme"),
@@ -164,7 +194,11 @@ FILTER_NAMES: dict[str, Sentence] = {
     "round": Sentence("web.filter.round", "round"),
     "side": Sentence("web.filter.side", "side"),
     "state": Sentence("web.filter.state", "state"),
+    "q": Sentence("web.filter.name", "name"),
+    "status": Sentence("web.filter.status", "running or finished"),
+    "sort": Sentence("web.filter.sort", "sort"),
 }
+STATUSES = ("running", "finished")
 UNQUOTABLE: Final = "web.filter.unquotable"
 
 
@@ -176,7 +210,7 @@ def is_refusal(note: str) -> bool:
 def unquotable(name: str, value: str) -> str:
     """The note for a filter value `PortfolioFilter` refuses, or "" when it takes it."""
     try:
-        PortfolioFilter.model_validate({name: value})
+        PortfolioFilter.model_validate({_FIELDS.get(name, name): value})
     except ValidationError:
         return Sentence(
             "web.filter.unquotable",
@@ -186,18 +220,28 @@ def unquotable(name: str, value: str) -> str:
     return ""
 
 
+def _unknown(name: str, value: str) -> str:
+    return Sentence(
+        "web.filter.unknown",
+        "There is no {name} '{value}'; that filter was left out.",
+        name=FILTER_NAMES[name],
+        value=value[:100],
+    )
+
+
 def link(filters: dict[str, str], **extra: str) -> str:
     """The portfolio page with these filters (and `extra`, e.g. a page token)."""
     return "/dashboard/?" + urlencode({**filters, **extra})
 
 
 def filter_from_query(
-    query: Mapping[str, str], now: datetime
+    query: Mapping[str, str], now: datetime, programmes: Sequence[str] = ()
 ) -> tuple[PortfolioFilter, dict[str, str], list[str]]:
     """The filter a query string asks for, the query string to keep in links, and notes on
     what was not understood: a stale bookmark should still open the page, minus the filter.
     A value the query builder refuses (`unquotable`) is left out with a note that names the
-    filter, and the page answers 422."""
+    filter, and the page answers 422. A programme is matched against the office's
+    (`programmes`, case aside) and kept as the office spells it."""
     kept: dict[str, str] = {}
     notes: list[str] = []
     picked: dict[str, Any] = {}
@@ -205,25 +249,31 @@ def filter_from_query(
         value = query.get(name, "").strip()[:200]
         if value and unquotable(name, value):
             notes.append(unquotable(name, value))
+        elif value and name == "programme" and programmes:
+            known = canonical(programmes, value)
+            if known is None:
+                notes.append(_unknown(name, value))
+            else:
+                picked[name] = kept[name] = known
         elif value:
-            picked[name] = kept[name] = value
+            kept[name] = value
+            picked[_FIELDS.get(name, name)] = value
     for name, allowed in (
         ("round", [r.value for r in states.Round]),
         ("side", [s.value for s in states.Side]),
         ("state", list(states.STATE_INFO)),
+        ("status", list(STATUSES)),
+        ("sort", list(ordering.SORTS)),
     ):
         value = query.get(name, "").strip()
-        if value in allowed:
+        if value in allowed and name in ("status", "sort"):
+            kept[name] = value  # not a `PortfolioFilter` field as such: see below
+        elif value in allowed:
             picked[name] = kept[name] = value
         elif value:
-            notes.append(
-                Sentence(
-                    "web.filter.unknown",
-                    "There is no {name} '{value}'; that filter was left out.",
-                    name=FILTER_NAMES[name],
-                    value=value[:100],
-                )
-            )
+            notes.append(_unknown(name, value))
+    picked["running_only"] = kept.get("status") == "running"
+    picked["finished_only"] = kept.get("status") == "finished"
     if query.get("at_risk") == "1":
         picked["at_risk"] = True
         kept["at_risk"] = "1"

@@ -37,9 +37,11 @@ from lemniscate.coalitions import (
 from lemniscate.coalitions.gate import Payload
 from lemniscate.dashboard import (
     closing,
+    export,
     lemniscate,
     names,
     offers,
+    ordering,
     people,
     playbooks,
     portfolio,
@@ -261,6 +263,7 @@ def mount(
     week.add_routes(router, service, actor_of, page)
     playbooks.add_routes(router, service, actor_of, page)
     closing.add_routes(router, service, actor_of, problem)
+    export.add_routes(router, service, actor_of, problem)
 
     # The portfolio -----------------------------------------------------------------------
 
@@ -273,16 +276,21 @@ def mount(
     ) -> Response:
         now = datetime.now(UTC)
         lang = speech.of(request)
-        where, filters, notes = portfolio.filter_from_query(request.query_params, now)
+        svc = await service()
+        known = await svc.programmes.known()
+        where, filters, notes = portfolio.filter_from_query(request.query_params, now, known)
         if any(portfolio.is_refusal(note) for note in notes):
             status = 422  # asked for what no query can say: shown without it, and said so
-        svc = await service()
         token = request.query_params.get("page")
         asked = request.query_params.get("size", "")
         size = min(int(asked), MAX_PAGE_SIZE) if asked.isdigit() and int(asked) else PAGE_SIZE
         sized = {"size": str(size)} if size != PAGE_SIZE else {}
+        sort = filters.get("sort", ordering.URGENCY)
         try:
-            listed = await portfolio.page(svc, where, actor, now, size, token)
+            listed = await portfolio.page(svc, where, actor, now, size, token, sort)
+        except ordering.TooMany as too_many:
+            notes.append(too_many.args[0])
+            listed, sort = await portfolio.page(svc, where, actor, now, size, None), ordering.URGENCY
         except InvalidRequest:  # a page link from before a restart of the cluster
             notes.append(
                 Sentence(
@@ -310,6 +318,12 @@ def mount(
             rounds=[r.value for r in states.Round],
             sides=[s.value for s in states.Side],
             all_states=[s.id for s in states.STATES],
+            programmes=known,
+            sort=sort,
+            csv_href="/dashboard/portfolio.csv?" + urlencode(filters),
+            sorts=ordering.SORT_NAMES,
+            statuses=portfolio.STATUSES,
+            start_choices={"programme": [offers.Choice(p, p) for p in known]},
         )
 
     @router.post("/coalitions")

@@ -359,6 +359,13 @@ def may_publish_playbook(actor: Actor) -> list[str]:
     return [Sentence("policy.no-publish-playbook", "{actor} may not publish a playbook.", actor=actor.said())]
 
 
+def may_manage_programmes(actor: Actor) -> list[str]:
+    """The programmes are the office's own list, kept by those who keep its playbooks."""
+    if _office_wide(actor):
+        return []
+    return [Sentence("policy.no-manage-programmes", "{actor} may not add a programme.", actor=actor.said())]
+
+
 def sees_follow_up(actor: Actor, recipients: Sequence[str], owners: Sequence[str]) -> bool:
     """Whether `actor` reads a follow-up of a coalition it reads, going to `recipients` and
     about a record of `owners` (`states.followup_view`). Everyone who reads a coalition but

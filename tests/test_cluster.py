@@ -39,6 +39,9 @@ EXPECTED_TYPES = {
     "LemniscateMembers": "KeywordList",
     "LemniscateEarliestDue": "Datetime",
     "LemniscateEscalated": "Bool",
+    "LemniscateName": "Keyword",
+    "LemniscateNameGrams": "Text",
+    "LemniscateNextKind": "Keyword",
 }
 
 

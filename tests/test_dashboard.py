@@ -470,7 +470,8 @@ class _Visibility:
     async def list(
         self, where: PortfolioFilter, reader: Actor, limit: int, token: bytes | None
     ) -> tuple[list[PortfolioRow], bytes | None]:
-        band = "at_risk" if where.at_risk else "due" if where.due_before else "rest"
+        urgent = getattr(where, "urgent", None)
+        band = "at_risk" if where.at_risk else "urgent" if urgent else "due" if where.due_before else "rest"
         start = int(token or b"0")
         ids = self.bands[band][start : start + limit]
         more = start + limit < len(self.bands[band])
@@ -493,8 +494,8 @@ class _Visibility:
         return rows, str(start + limit).encode() if more else None
 
 
-async def test_portfolio_lists_at_risk_then_due_then_the_rest() -> None:
-    fake = _Visibility({"at_risk": ["r1", "r2", "r3"], "due": ["d1"], "rest": ["o1", "o2"]})
+async def test_portfolio_lists_at_risk_then_urgent_then_due_then_the_rest() -> None:
+    fake = _Visibility({"at_risk": ["r1", "r2", "r3"], "urgent": ["u1"], "due": ["d1"], "rest": ["o1", "o2"]})
     service = cast(CoalitionService, fake)
     now = datetime(2027, 1, 6, tzinfo=UTC)  # a Wednesday: the week ends Monday the 11th
     assert portfolio.end_of_week(now) == datetime(2027, 1, 11, tzinfo=UTC)
@@ -504,7 +505,7 @@ async def test_portfolio_lists_at_risk_then_due_then_the_rest() -> None:
         pages.append([r.id for r in listed.rows])
         if (token := listed.next_token) is None:
             break
-    assert pages == [["r1", "r2"], ["r3", "d1"], ["o1", "o2"]]
+    assert pages == [["r1", "r2"], ["r3", "u1"], ["d1", "o1"], ["o2"]]
     only_risky = await portfolio.page(service, PortfolioFilter(at_risk=True), READER, now, 10, None)
     assert [r.id for r in only_risky.rows] == ["r1", "r2", "r3"]
     rest = portfolio.bands(PortfolioFilter(programme="P"), now)[-1].query()

@@ -227,11 +227,19 @@ def test_search_attribute_values_are_what_the_workflow_indexes_and_the_start_set
         members=(),
         earliest_due=None,
         escalated=False,
+        name=coalition.name,
+        next_kind=None,
     )
-    # Runs from before the agenda index decide on the first nine alone.
-    assert values.before_the_agenda_index() == tuple(values)[:9] and len(tuple(values)) == 11
-    assert [u.key for u in values.updates()] == list(sa.ALL)
-    assert [u.value for u in values.updates()][-5:] == [True, due, None, None, False]
+    # Runs from before the agenda index decide on the others alone.
+    assert values.before_the_agenda_index() == values._replace(earliest_due=None, escalated=False)
+    # The next kind only from a run that knows it (the portfolio-next-kind patch).
+    assert [u.key for u in values.updates()] == [k for k in sa.ALL if k is not sa.NEXT_KIND]
+    assert [u.value for u in values.updates()][6:8] == [True, due]
+    assert [u.value for u in values.updates()][-4:-2] == [None, False]  # earliest due, escalated
+    assert values.updates()[-1].value == sa.name_grams(coalition.name)
+    kinded = sa.values_of(coalition, next_kind="progress_review").updates()
+    assert [u.key for u in kinded] == list(sa.ALL) and kinded[-1].value == "progress_review"
+    assert sa.values_of(coalition, next_kind="").updates()[-1].value is None  # nothing planned
     unset = sa.values_of(
         coalition.model_copy(update={"task": coalition.task.model_copy(update={"programme": None})})
     )
@@ -257,4 +265,8 @@ def test_search_attribute_values_are_what_the_workflow_indexes_and_the_start_set
         "LemniscateOrganisations": coalition.organisations(),
         "LemniscateAtRisk": False,
         "LemniscateEscalated": False,
+        "LemniscateName": "Taskforce Wonen en Zorg",
+        "LemniscateNameGrams": sa.name_grams("Taskforce Wonen en Zorg"),
     }
+    assert sa.grams_of("Coöperatie Noord-Oost")[:3] == ["coo", "oop", "ope"]
+    assert sa.grams_of("a-b") == ["ab"] and sa.grams_of("--") == []

@@ -40,6 +40,7 @@ def test_histories_are_committed() -> None:
         "meetings-as-held",
         "meeting-invitations",
         "agenda-index",
+        "portfolio-next-kind",
     } <= set(GENERATIONS)
     for generation in GENERATIONS:
         assert {p.stem for p in FILES if p.parent.name == generation} >= {

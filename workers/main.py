@@ -31,12 +31,19 @@ from lemniscate.workers.activity_log import WorkflowActivityLog
 from lemniscate.workflows.bulk import BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.playbooks import PlaybookRegistryWorkflow
+from lemniscate.workflows.programmes import ProgrammeRegistryWorkflow
 from lemniscate.workflows.subscriptions import SubscriptionsWorkflow
 
 log = structlog.get_logger("lemniscate.worker")
 
 
-WORKFLOWS = [CoalitionWorkflow, BulkOperationWorkflow, SubscriptionsWorkflow, PlaybookRegistryWorkflow]
+WORKFLOWS = [
+    CoalitionWorkflow,
+    BulkOperationWorkflow,
+    SubscriptionsWorkflow,
+    PlaybookRegistryWorkflow,
+    ProgrammeRegistryWorkflow,
+]
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:

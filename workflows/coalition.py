@@ -73,6 +73,9 @@ MEETING_INVITATIONS = "meeting-invitations"
 # The agenda's index (`LemniscateEarliestDue`, `LemniscateEscalated`) upserted whenever it
 # changes. Runs that started before it upsert only when their history did, and carry it then.
 AGENDA_INDEX = "agenda-index"
+# The portfolio shows what comes due next and its kind: the kind is indexed with the time. A
+# kind that changes while the time stays would be an upsert older runs never made.
+PORTFOLIO_NEXT_KIND = "portfolio-next-kind"
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -96,6 +99,7 @@ class CoalitionWorkflow:
         self._as_held = workflow.patched(MEETINGS_AS_HELD)
         self._invitations = workflow.patched(MEETING_INVITATIONS)
         self._agenda_index = workflow.patched(AGENDA_INDEX)
+        self._next_kind_indexed = workflow.patched(PORTFOLIO_NEXT_KIND)
 
     @workflow.run
     async def run(self, input: CoalitionInput) -> CoalitionView:
@@ -290,13 +294,18 @@ class CoalitionWorkflow:
         return cached[2]
 
     def _next_follow_up_at(self) -> datetime | None:
+        upcoming = self._next_follow_up()
+        return upcoming.due_at if upcoming else None
+
+    def _next_follow_up(self) -> followups.FollowUp | None:
         now = workflow.now()
         upcoming = [
-            f.due_at
+            f
             for f in self._plan()
             if f.key not in self._run.sent_keys and (f.expires_at is None or f.expires_at > now)
         ]
-        return min(upcoming, default=None)
+        # The soonest; of two due at once, one named the same on every replay.
+        return min(upcoming, key=lambda f: (f.due_at, f.kind.value, f.key), default=None)
 
     async def _quiesce(self) -> None:
         """Let in-flight handlers and deliveries finish before completing or continuing."""
@@ -373,8 +382,14 @@ class CoalitionWorkflow:
     def _upsert_search_attributes(self) -> None:
         """Keep what programme offices filter on current; unchanged values cost no event."""
         status = self._status()
+        kind = None
+        if self._next_kind_indexed:
+            upcoming = self._next_follow_up()
+            kind = upcoming.kind.value if upcoming else ""  # "": unset
         escalated = followup_view.standing_escalation(self._plan(), self._run.sent_keys)
-        values = sa.values_of(self._run.coalition, status.at_risk, status.next_follow_up_at, escalated)
+        values = sa.values_of(
+            self._run.coalition, status.at_risk, status.next_follow_up_at, escalated=escalated, next_kind=kind
+        )
         if self._agenda_index:
             unchanged = values == self._indexed
         else:  # upsert when the run's history did; the index rides along
