@@ -42,6 +42,7 @@ from lemniscate.workflows.coalition import (
     MEETING_INVITATIONS,
     MEETINGS_AS_HELD,
     NIGHT_CANDLE_AT_DELIVERY_TIME,
+    PORTFOLIO_NEXT_KIND,
     PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
     CoalitionWorkflow,
 )
@@ -69,8 +70,15 @@ PATCHES = {
         MEETING_INVITATIONS,
         MEETINGS_AS_HELD,
         NIGHT_CANDLE_AT_DELIVERY_TIME,
+        PORTFOLIO_NEXT_KIND,
         PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
     ]
+}
+
+# The taskforce's name, as the portfolio shows and searches it.
+NAMED = {
+    sa.NAME.name: "Taskforce Wonen en Zorg",
+    sa.NAME_GRAMS.name: sa.name_grams("Taskforce Wonen en Zorg"),
 }
 
 
@@ -147,7 +155,9 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
             sa.ORGANISATIONS.name: organisations,
             sa.AT_RISK.name: False,
             sa.NEXT_FOLLOW_UP.name: first_due,
+            sa.NEXT_KIND.name: "interview_reminder",
             sa.ESCALATED.name: False,
+            **NAMED,
             **PATCHES,
         }
 
@@ -205,6 +215,7 @@ async def test_taskforce_from_start_through_execution_to_closed(ts_env: Workflow
             sa.ORGANISATIONS.name: organisations,
             sa.AT_RISK.name: False,
             sa.ESCALATED.name: False,
+            **NAMED,
             **PATCHES,
         }
 
