@@ -86,10 +86,12 @@ def defaults(specs: tuple[FieldSpec, ...], actor: Actor, now: datetime | None = 
     return found
 
 
-def trigger_forms(view: CoalitionView, actor: Actor) -> list[TriggerForm]:
-    """The forms this person gets on this coalition, in the method's order."""
+def trigger_forms(view: CoalitionView, actor: Actor, here_only: bool = True) -> list[TriggerForm]:
+    """The forms this person gets on this coalition, in the method's order: those of the
+    state it is in, or (`here_only=False`, for a form's own page) every one, a form of
+    another state with the sentence that says so as its blocker."""
     c, o = view.coalition, view.overview
-    worked_out = states.overview(c).blockers
+    worked_out = {t.trigger: t.blockers for t in states.overview(c).triggers}
     return [
         TriggerForm(
             t.trigger,
@@ -102,7 +104,7 @@ def trigger_forms(view: CoalitionView, actor: Actor) -> list[TriggerForm]:
             defaults(SPECS[t.trigger], actor),
         )
         for t in o.triggers
-        if t.available_here and offers.offered(actor, t.trigger, c)
+        if (t.available_here or not here_only) and offers.offered(actor, t.trigger, c)
     ]
 
 
@@ -170,12 +172,13 @@ def add_routes(
         if trigger not in states.TRIGGERS:
             return problem(request, 404, NO_TRIGGER, _no_trigger(trigger))
         view = await (await service()).view(slug, actor)
-        form = next((f for f in trigger_forms(view, actor) if f.name == trigger), None)
+        everywhere = trigger_forms(view, actor, here_only=False)
+        form = next((f for f in everywhere if f.name == trigger), None)
         if form is None:
             title = Sentence("web.problem.no_form", "No such form here")
             detail = Sentence(
                 "web.problem.no_form_detail",
-                "This coalition offers you no form for {step} where it stands now.",
+                "This coalition offers you no form for {step}.",
                 step=names.name_of(trigger),
             )
             return problem(request, 404, title, detail)
@@ -189,7 +192,7 @@ def add_routes(
             o=view.overview,
             form=form,
             submitted=held if held is not None and held.trigger == trigger else None,
-            offered={f.name for f in trigger_forms(view, actor)},
+            offered={f.name for f in everywhere},
         )
 
     @router.post("/coalitions/{slug}/triggers/{trigger}")

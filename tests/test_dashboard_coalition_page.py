@@ -95,7 +95,12 @@ async def test_a_form_page_works_on_its_own_and_is_filled_in(web: WebStack) -> N
     client = await web.dashboard("coordinator")
     async with aclosing(client):
         assert (await client.get(f"/dashboard/coalitions/{slug}/forms/no_such")).status_code == 404
-        assert (await client.get(f"/dashboard/coalitions/{slug}/forms/found")).status_code == 404  # not here
+        # A form of another state: its page says why it is not open now.
+        later = await client.get(f"/dashboard/coalitions/{slug}/forms/found")
+        assert later.status_code == 200 and "data-blockers" in later.text
+        auditor = await web.dashboard("auditor")
+        async with aclosing(auditor):  # who may not send it gets no form
+            assert (await auditor.get(f"/dashboard/coalitions/{slug}/forms/record_intent")).status_code == 404
         answers = {f"answers.{k}": v for k, v in walks._answers("Aedes", "A task.").items()}
         sent = await client.post(
             f"/dashboard/coalitions/{slug}/triggers/record_interview",
