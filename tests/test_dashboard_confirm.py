@@ -32,7 +32,6 @@ async def test_dissolve_waits_for_its_box(web: WebStack) -> None:
     for lang in ("en", "nl"):
         client = await web.dashboard("coordinator", lang)
         async with aclosing(client):
-            page = await client.get(url)
             form = await client.get(f"{url}/forms/dissolve")
             said = str(escape(language.translate(CONSEQUENCES["dissolve"], lang)))
             assert said in form.text, lang
