@@ -196,3 +196,19 @@ def test_every_help_a_form_shows_is_a_sentence_of_the_catalogs() -> None:
         h for h in shown if not isinstance(h, Sentence)
     ]
     assert all(language.translate(h, "nl") != str(h) for h in shown if h.code != "web.help.on")
+
+
+async def test_a_refused_start_comes_back_to_the_portfolio(web: WebStack) -> None:
+    slug = f"{FRESH}-start"
+    await start_taskforce(web, slug)
+    client = await web.dashboard("coordinator")
+    async with aclosing(client):
+        again = {**{k: v for k, v in walks.taskforce_start(slug).items() if isinstance(v, str)}}
+        sent = await client.post(
+            "/dashboard/coalitions",
+            data={**again, "task.title": "Again", "initiators": "Gemeente", "coordinator": "anna"},
+        )
+        assert sent.status_code == 303 and sent.headers["location"].startswith("/dashboard/?held=")
+        page = await client.get(sent.headers["location"])
+        start = page.text.split('id="form-start"')[1].split("</form>")[0]
+        assert f'value="{slug}"' in start and "field--invalid" in start

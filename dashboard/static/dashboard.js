@@ -251,10 +251,10 @@ document.addEventListener("submit", onSubmit);
 document.addEventListener("click", onClick);
 document.addEventListener("change", onChange);
 document.addEventListener("toggle", onToggle, true); // toggle does not bubble
-document.addEventListener("DOMContentLoaded", () => {
-  // After a form is sent, the focus goes to what came of it, so a keyboard or screen reader
-  // user hears it and goes on from there (WCAG 4.1.3): the confirmation of a kept step
-  // (role=status), or the refusal or the problems above the form sent back (role=alert).
+// After a form is sent, the focus goes to what came of it, so a keyboard or screen reader
+// user hears it and goes on from there (WCAG 4.1.3): the confirmation of a kept step
+// (role=status), or the refusal or the problems above the form sent back (role=alert).
+function focusResult() {
   const submitted = document.querySelector("[data-submitted]");
   const result = submitted
     ? submitted.querySelector("[data-refusal], [data-form-general], [data-form-alert]:not([hidden])")
@@ -265,4 +265,11 @@ document.addEventListener("DOMContentLoaded", () => {
   } else if (submitted) {
     submitted.scrollIntoView({ block: "center" });
   }
-});
+}
+
+document.addEventListener("DOMContentLoaded", focusResult);
+// A form sent back lands on its address with #form-…, and the browser's move to that
+// fragment takes the focus to the page itself: give it back to the result once it has.
+window.addEventListener("load", () => setTimeout(() => {
+  if (document.activeElement === document.body && window.location.hash) focusResult();
+}, 0));
