@@ -13,11 +13,15 @@ from contextlib import aclosing
 from datetime import datetime
 
 from markupsafe import escape
+from starlette.requests import Request
 
 from lemniscate import language, states
 from lemniscate.dashboard import names
+from lemniscate.dashboard.flash import Flashes
 from lemniscate.dashboard.forms import FieldSpec
 from lemniscate.dashboard.routes import SPECS, START_SPECS
+from lemniscate.dashboard.session import COOKIE
+from lemniscate.dashboard.views import Submitted
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR
 from lemniscate.models.sentence import Sentence
@@ -213,3 +217,21 @@ async def test_a_refused_start_comes_back_to_the_portfolio(web: WebStack) -> Non
         page = await client.get(sent.headers["location"])
         start = page.text.split('id="form-start"')[1].split("</form>")[0]
         assert f'value="{slug}"' in start and "field--invalid" in start
+
+
+def test_a_held_form_is_for_its_session_for_minutes_and_within_its_bound() -> None:
+    def request(cookie: str) -> Request:
+        return Request({"type": "http", "headers": [(b"cookie", f"{COOKIE}={cookie}".encode())]})
+
+    mine, theirs = request("mine"), request("theirs")
+    flashes = Flashes(lifetime=60, max_chars=100)
+    typed = Submitted("record_intent", {"intent": ["x" * 40]})
+    token = flashes.keep(mine, typed, now=1000)
+    assert flashes.get(mine, token, now=1030) == typed
+    assert flashes.get(theirs, token, now=1030) is None  # a link with the token shows nothing
+    assert flashes.get(mine, token, now=1061) is None  # and only for minutes
+    first = flashes.keep(mine, typed, now=2000)
+    second = flashes.keep(mine, typed, now=2001)
+    third = flashes.keep(mine, typed, now=2002)  # past the bound: the oldest goes
+    assert flashes.get(mine, first, now=2003) is None
+    assert flashes.get(mine, second, now=2003) == flashes.get(mine, third, now=2003) == typed
