@@ -178,6 +178,9 @@ async def test_the_journal_says_each_entry_in_words(web: WebStack) -> None:
     interview = next(s for s in steps if s.trigger == "record_interview")
     await web.service.trigger(slug, interview.trigger, interview.payload, interview.actor)
     partner = interview.payload["partner"]
+    await web.service.trigger(
+        slug, "record_intent", {"intent": "</pre><script>x()</script> & co"}, COORDINATOR
+    )
     for lang in ("en", "nl"):
         # The method's own word for the record, and whom it was about.
         said = f"{language.translate(names.name_of('record_interview'), lang)}: {partner}"
@@ -185,10 +188,11 @@ async def test_the_journal_says_each_entry_in_words(web: WebStack) -> None:
         async with aclosing(client):
             page = (await client.get(f"/dashboard/coalitions/{slug}")).text
         journal = page.split('id="journal"')[1]
-        entry = journal.split('class="timeline__item')[1]
+        entry = journal.split('class="timeline__item')[2]  # the interview, before the intent
         assert str(escape(said)) in entry, entry[:800]
         assert "<dl" in entry and "<details" in entry  # the payload to read, the raw JSON a click away
         assert "\\u0027" not in journal and "&#34;" not in journal  # the JSON as typed
+        assert "<script>x()" not in journal and '"intent": "&lt;/pre&gt;&lt;script&gt;x()' in journal
 
 
 def test_every_help_a_form_shows_is_a_sentence_of_the_catalogs() -> None:
