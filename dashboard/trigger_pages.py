@@ -11,7 +11,7 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -50,7 +50,6 @@ _WHO_FIELDS = frozenset({"interviewer"})
 Page = Callable[..., Response]
 Problem = Callable[[Request, int, str, str | list[str]], Response]
 ActorOf = Callable[[Request], Actor]
-Render = Callable[..., Coroutine[Any, Any, Response]]
 
 
 @dataclass(frozen=True)
