@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from lemniscate.dashboard.help import help_of
 from lemniscate.dashboard.messages import PATTERN_MESSAGES, message
 from lemniscate.dashboard.names import FIELDS
 from lemniscate.models.sentence import Sentence
@@ -97,15 +98,17 @@ class FieldSpec:
 
 
 def fields(schema: Mapping[str, Any]) -> tuple[FieldSpec, ...]:
-    """The fields of an object schema, in the model's order."""
+    """The fields of an object schema in the order a person fills them in: what is
+    required before what is not, and within each the single fields before the groups (the
+    interview's partner, day and interviewer before its seven questions); else the model's
+    order."""
     return _object_fields(schema, schema.get("$defs", {}))
 
 
 def _object_fields(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[FieldSpec, ...]:
     required = set(schema.get("required", []))
-    return tuple(
-        _field(name, prop, name in required, defs) for name, prop in schema.get("properties", {}).items()
-    )
+    made = [_field(name, prop, name in required, defs) for name, prop in schema.get("properties", {}).items()]
+    return tuple(sorted(made, key=lambda spec: (not spec.required, spec.kind in ("object", "objects"))))
 
 
 def _resolved(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> dict[str, Any]:
@@ -139,7 +142,7 @@ def _field(name: str, raw: Mapping[str, Any], required: bool, defs: Mapping[str,
         "name": name,
         "label": _label(name),
         "required": required,
-        "help": schema.get("description"),
+        "help": help_of(schema.get("description")),
         "default": schema.get("default"),
     }
     kind = schema.get("type")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -30,14 +30,12 @@ from lemniscate.coalitions import (
     CoalitionFinished,
     CoalitionNotFound,
     CoalitionRefused,
-    InvalidPayload,
     InvalidRequest,
-    Unreadable,
 )
-from lemniscate.coalitions.gate import Payload
 from lemniscate.dashboard import (
     closing,
     export,
+    journal,
     lemniscate,
     names,
     offers,
@@ -46,74 +44,40 @@ from lemniscate.dashboard import (
     playbooks,
     portfolio,
     speech,
+    trigger_pages,
     views,
     web,
     week,
 )
 from lemniscate.dashboard.assets import static_url
-from lemniscate.dashboard.consequences import CONFIRM, CONSEQUENCES, NOT_CONFIRMED, unconfirmed
-from lemniscate.dashboard.forms import (
-    Errors,
-    FieldSpec,
-    as_reasons,
-    decode,
-    errors_of,
-    fields,
-    item_indices,
-)
+from lemniscate.dashboard.consequences import CONFIRM, CONSEQUENCES, NOT_CONFIRMED
+from lemniscate.dashboard.flash import PARAM, Flashes
+from lemniscate.dashboard.forms import decode, item_indices
 from lemniscate.dashboard.headers import SecurityHeaders
 from lemniscate.dashboard.session import Sessions
+from lemniscate.dashboard.trigger_pages import (
+    FINAL_STEPS,
+    SPECS,
+    START_SPECS,
+    STEPS,
+    by_need,
+    form_url,
+    readable,
+    submitted_of,
+    trigger_forms,
+)
 from lemniscate.dashboard.views import Submitted
 from lemniscate.models.events import Actor
 from lemniscate.models.sentence import Sentence
 from lemniscate.states import policy
-from lemniscate.states.describe import method_description
-from lemniscate.states.names import TriggerName as T
-from lemniscate.workflows.io import CoalitionView
+
+__all__ = ["SPECS", "START_SPECS", "mount"]  # the forms' fields, for the tests that fuzz them
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 HERE = Path(__file__).parent
 PAGE_SIZE = 25  # rows per page unless ?size= asks for 1 to MAX_PAGE_SIZE
 MAX_PAGE_SIZE = 200
-JOURNAL_SHOWN = 200  # the page shows the latest entries; the Temporal UI has everything
 UI_URL_ENV = "LEMNISCATE_TEMPORAL_UI_URL"
-
-_DESCRIPTION = method_description()
-SPECS: dict[str, tuple[FieldSpec, ...]] = {
-    t["name"]: fields(t["payload_schema"]) for t in _DESCRIPTION["triggers"]
-}
-START_SPECS = fields(_DESCRIPTION["start"]["payload_schema"])
-STEPS = frozenset(t["name"] for t in _DESCRIPTION["triggers"] if t["kind"] == "step")
-# Steps that end or undo a coalition's course: shown last, and not as the obvious button.
-FINAL_STEPS = (T.dissolve, T.start_closing, T.close, T.return_to_round_one, T.transform)
-
-
-@dataclass(frozen=True)
-class TriggerForm:
-    name: str
-    summary: str
-    step: bool
-    allowed: bool
-    blockers: list[str]
-    specs: tuple[FieldSpec, ...]
-    choices: dict[str, list[offers.Choice]]
-
-
-def _readable(payload: dict[str, Any], errors: Errors) -> Payload:
-    """What the service gets from a form: the payload, or what the form found wrong with it
-    (refused and logged by the service like any other refusal)."""
-    return Unreadable(as_reasons(errors)) if errors else payload
-
-
-def _submitted(
-    trigger: str, values: dict[str, list[str]], errors: Errors, refused: CoalitionRefused
-) -> Submitted:
-    """A refused form, shown again with what was typed: a payload's mistakes next to their
-    fields (the form's own findings, else the fields the service's sentences name), any
-    other refusal's sentences above the form."""
-    if isinstance(refused, InvalidPayload):
-        return Submitted(trigger, values, errors or errors_of(refused.reasons))
-    return Submitted(trigger, values, refused=refused.reasons)
 
 
 def _settings() -> ClusterSettings | None:
@@ -136,6 +100,7 @@ def mount(
     is the identity provider people log in with, if any (`OidcSettings.from_env`).
     """
     sessions = Sessions()
+    flashes = Flashes()
     speech.configure(
         dict(
             humanize=views.humanize,
@@ -155,6 +120,7 @@ def mount(
             outcomes=views.OUTCOMES,
             static_url=static_url,
             resolved_by=views.resolved_by,
+            form_url=form_url,
             consequences=CONSEQUENCES,
             CONFIRM=CONFIRM,
             NOT_CONFIRMED=NOT_CONFIRMED,
@@ -261,6 +227,10 @@ def mount(
         return response
 
     week.add_routes(router, service, actor_of, page)
+    trigger_pages.add_routes(router, service, actor_of, page, problem, flashes)
+    journal.add_routes(
+        router, service, actor_of, page, views.timeline, partial(views.temporal_ui_link, cluster, ui_base)
+    )
     playbooks.add_routes(router, service, actor_of, page)
     closing.add_routes(router, service, actor_of, problem)
     export.add_routes(router, service, actor_of, problem)
@@ -269,11 +239,11 @@ def mount(
 
     @router.get("/", response_class=HTMLResponse)
     async def portfolio_page(request: Request) -> Response:
-        return await render_portfolio(request, actor_of(request), None)
+        held = flashes.get(request, request.query_params.get(PARAM))
+        return await render_portfolio(request, actor_of(request), held)
 
-    async def render_portfolio(
-        request: Request, actor: Actor, submitted: Submitted | None, status: int = 200
-    ) -> Response:
+    async def render_portfolio(request: Request, actor: Actor, submitted: Submitted | None) -> Response:
+        status = 200
         now = datetime.now(UTC)
         lang = speech.of(request)
         svc = await service()
@@ -335,17 +305,19 @@ def mount(
         payload, errors = decode(START_SPECS, values)
         try:
             view = await (await service()).start(
-                _readable(payload, errors), actor, web.reason(values), source="dashboard"
+                readable(payload, errors), actor, web.reason(values), source="dashboard"
             )
-        except CoalitionExists as exists:
-            return await render_portfolio(
-                request, actor, Submitted(states.START, values, {"id": [web.said(exists)]}), 409
-            )
-        except CoalitionRefused as refused:
-            if refused.forbidden:  # nobody offered this person the form
+        except (CoalitionExists, CoalitionRefused) as refused:
+            if isinstance(refused, CoalitionRefused) and refused.forbidden:  # nobody offered the form
                 return problem(request, 403, web.NOT_ALLOWED, refused.reasons)
-            submitted = _submitted(states.START, values, errors, refused)
-            return await render_portfolio(request, actor, submitted, 422)
+            submitted = (
+                Submitted(states.START, values, {"id": [web.said(refused)]})
+                if isinstance(refused, CoalitionExists)
+                else submitted_of(states.START, values, errors, refused)
+            )
+            # Back to the form, as a GET (post/redirect/get): a reload does not post again.
+            token = urlencode({PARAM: flashes.keep(request, submitted)})
+            return RedirectResponse(f"/dashboard/?{token}#form-start", 303)
         return RedirectResponse(
             f"/dashboard/coalitions/{quote(view.coalition.id)}?" + urlencode({"done": states.START}), 303
         )
@@ -354,35 +326,15 @@ def mount(
 
     @router.get("/coalitions/{slug}", response_class=HTMLResponse)
     async def coalition_page(request: Request, slug: str) -> Response:
-        return await render_coalition(request, actor_of(request), slug, None)
-
-    async def render_coalition(
-        request: Request,
-        actor: Actor,
-        slug: str,
-        submitted: Submitted | None,
-        status: int = 200,
-        view: CoalitionView | None = None,
-    ) -> Response:
+        actor = actor_of(request)
         svc = await service()
-        view = view or await svc.view(slug, actor)
-        journal = await svc.journal(slug, actor, max(0, view.status.journal_length - JOURNAL_SHOWN))
+        view = await svc.view(slug, actor)
+        entries = await svc.journal(slug, actor, max(0, view.status.journal_length - journal.ON_THE_PAGE))
         follow_ups = await svc.follow_ups(slug, actor)
         c, o = view.coalition, view.overview
-        worked_out = states.overview(c).blockers
-        forms = [
-            TriggerForm(
-                t.trigger,
-                t.summary,
-                t.trigger in STEPS,
-                t.allowed,
-                views.with_codes(t.blockers, worked_out.get(t.trigger, [])),
-                SPECS[t.trigger],
-                offers.choices(c, actor, t.trigger),
-            )
-            for t in o.triggers
-            if t.available_here and offers.offered(actor, t.trigger, c)
-        ]
+        forms = trigger_forms(view, actor)
+        held = flashes.get(request, request.query_params.get(PARAM))
+        records = by_need(forms)
         today = date.today()
         lang = speech.of(request)
         done = request.query_params.get("done")  # only a known name: the link is shareable
@@ -390,7 +342,6 @@ def mount(
         return page(
             request,
             "coalition.html",
-            status,
             view=view,
             c=c,
             o=o,
@@ -398,55 +349,20 @@ def mount(
             map=views.coalition_map(o.state, o.round.value),
             grid=views.partner_grid(c),
             steps=sorted((f for f in forms if f.step), key=lambda f: (f.name in FINAL_STEPS, not f.allowed)),
-            records=[f for f in forms if not f.step and f.allowed],
-            closed_records=[f for f in forms if not f.step and not f.allowed],
+            records=[f for f in records if f.allowed],
+            closed_records=[f for f in records if not f.allowed],
+            offered={f.name for f in forms},  # the forms a blocker may link to
+            opened={f.name for f in records if f.allowed},  # folded on the page itself
             may_change=policy.may_change(actor),
             due={a.id: views.action_due(a, today, lang) for a in c.actions},
-            timeline=views.timeline(journal),
+            timeline=views.timeline(entries),
             fu=follow_ups,
-            submitted=submitted,
+            submitted=held if held is not None and held.trigger in STEPS else None,
             done=done if done in (*states.TRIGGERS, states.START) else None,
             done_seq=seq if seq.isdigit() else None,
             temporal_link=views.temporal_ui_link(cluster, ui_base, c.id),
             levels=[level.value for level in views.LEVELS],
             **closing.section(c),
-        )
-
-    @router.post("/coalitions/{slug}/triggers/{trigger}")
-    async def fire(request: Request, slug: str, trigger: str) -> Response:
-        actor = actor_of(request)
-        if trigger not in states.TRIGGERS:
-            title = Sentence("web.problem.no_trigger", "No such step or record")
-            detail = Sentence(
-                "web.problem.no_trigger_detail",
-                "The method has no step or record '{trigger}'.",
-                trigger=trigger[:100],
-            )
-            return problem(request, 404, title, detail)
-        if not web.same_origin(request):
-            return problem(request, 403, *web.CROSS_SITE)
-        svc = await service()
-        view = await svc.view(slug, actor)
-        values = await web.posted(request)
-        if offers.offered(actor, trigger, view.coalition) and (
-            held := unconfirmed(trigger, values)
-        ):  # not sent: a step that cannot be undone is confirmed first
-            return await render_coalition(request, actor, slug, held, 422, view)
-        payload, errors = decode(SPECS[trigger], values)
-        try:
-            accepted = await svc.trigger(
-                slug, trigger, _readable(payload, errors), actor, web.reason(values), source="dashboard"
-            )
-        except CoalitionRefused as refused:  # nothing changed: show why, with what was typed
-            if refused.forbidden and not offers.offered(actor, trigger, view.coalition):
-                # The page has no form of this trigger to show it in.
-                return problem(request, 403, web.NOT_ALLOWED, refused.reasons)
-            submitted = _submitted(trigger, values, errors, refused)
-            return await render_coalition(
-                request, actor, slug, submitted, 403 if refused.forbidden else 422, view
-            )
-        return RedirectResponse(
-            f"/dashboard/coalitions/{quote(slug)}?" + urlencode({"done": trigger, "seq": accepted.seq}), 303
         )
 
     app.include_router(router)

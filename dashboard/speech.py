@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -83,10 +84,12 @@ def _say_sentence(lang: str) -> Callable[[str], str]:
 
 
 # What every template may call besides the i18n functions; set once by `routes.mount`.
-def _as_json(value: Any) -> str:
+def _as_json(value: Any) -> Markup:
     """A payload as a person reads it: indented, with its letters as typed (Jinja's `tojson`
-    writes an apostrophe as \\u0027, being made for scripts); the page escapes it."""
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    writes an apostrophe as \\u0027, being made for scripts). Escaped for the text of an
+    element, where only &, < and > mean anything: quotes stay quotes, not &#34;."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 _globals: dict[str, Any] = {}

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 
 from lemniscate.cluster import ClusterSettings
 from lemniscate.coalitions import PortfolioRow
+from lemniscate.dashboard import journal
 from lemniscate.dashboard.forms import Errors
 from lemniscate.dashboard.lemniscate import NODES, Node, node_for, orbit
 from lemniscate.dashboard.offers import Choice
@@ -161,11 +162,21 @@ def temporal_ui_base(settings: ClusterSettings | None, configured: str | None) -
 class Moment:
     entry: JournalEntry
     moved: bool
+    said: str  # the entry in a sentence (journal.said)
+    items: list[journal.Item]  # its payload as named values
 
 
 def timeline(entries: list[JournalEntry]) -> list[Moment]:
     """Newest first: what a person reading the story wants to see first."""
-    return [Moment(e, e.from_state not in (None, e.to_state)) for e in reversed(entries)]
+    return [
+        Moment(
+            e,
+            e.from_state not in (None, e.to_state),
+            journal.said(e.event.trigger, e.event.payload),
+            journal.items(e.event.payload),
+        )
+        for e in reversed(entries)
+    ]
 
 
 @dataclass(frozen=True)
@@ -198,6 +209,7 @@ class FormContext:
     choices: dict[str, list[Choice]]
     flagged: frozenset[str]  # fields a refusal sentence names ("partner: ...")
     locked: bool  # a partner's own organisation, the only choice it has
+    defaults: dict[str, list[str]] = field(default_factory=dict)  # a fresh form's values
 
 
 def form_context(
@@ -206,10 +218,11 @@ def form_context(
     submitted: Submitted | None,
     choices: dict[str, list[Choice]],
     locked: bool = False,
+    defaults: dict[str, list[str]] | None = None,
 ) -> FormContext:
     mine = submitted if submitted is not None and submitted.trigger == trigger else None
     if mine is None:
-        return FormContext(form_id, {}, {}, choices, frozenset(), locked)
+        return FormContext(form_id, {}, {}, choices, frozenset(), locked, defaults or {})
     flagged = frozenset(field for field, _ in fields_of(mine.refused) if field)
     return FormContext(form_id, mine.values, mine.errors, choices, flagged, locked)
 
@@ -240,13 +253,20 @@ OUTCOMES: dict[str, Sentence] = {
 }
 
 
-def resolved_by(blocker: str) -> str | None:
-    """The trigger whose form supplies what `blocker` says is missing: the one its sentence
-    names as `step` (states.guard_checks), so the page can link the two; None for a
+def resolvers(blocker: str) -> list[str]:
+    """The triggers whose forms supply what `blocker` says is missing: those its sentence
+    names (states.guard_checks), `step` first, so the page can link them; none for a
     sentence that names none, or text that is no Sentence."""
-    step = blocker.params.get("step") if isinstance(blocker, Sentence) else None
-    code = step.code if isinstance(step, Sentence) else ""
-    return code.removeprefix("trigger.") if code.startswith("trigger.") else None
+    if not isinstance(blocker, Sentence):
+        return []
+    named = sorted(blocker.params.items(), key=lambda item: item[0] != "step")
+    codes = [value.code for _, value in named if isinstance(value, Sentence)]
+    return [code.removeprefix("trigger.") for code in codes if code.startswith("trigger.")]
+
+
+def resolved_by(blocker: str) -> str | None:
+    """The first of `resolvers`: the form a blocker links to."""
+    return next(iter(resolvers(blocker)), None)
 
 
 def with_codes(said: list[str], known: list[str]) -> list[str]:

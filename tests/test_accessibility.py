@@ -1,6 +1,7 @@
 """The dashboard as WCAG 2.1 AA asks (the Dutch government is bound to it), in Debian's
 Chromium: axe-core finds no critical and no serious violation on the log-in, portfolio and
-coalition pages, with every panel open, at a laptop's width (1440 px) and a phone's (390 px),
+coalition pages, a form's own page and the journal's, with every panel open (its folded
+forms loaded), at a laptop's width (1440 px) and a phone's (390 px),
 in Dutch and in English; at 390 px nothing scrolls sideways. The keyboard: a skip link first,
 the lemniscate figure one tab stop at most, a visible focus on every control, and after a
 form is sent the focus on its announced result, a blocker a link into the form that resolves
@@ -117,6 +118,8 @@ async def test_axe_finds_nothing_serious(site: Site, lang: str, width: int) -> N
         ("portfolio", "/dashboard/"),
         ("coalition", f"/dashboard/coalitions/{WALKED}"),
         ("closed", f"/dashboard/coalitions/{CLOSED}"),
+        ("form", f"/dashboard/coalitions/{WALKED}/forms/record_interview"),
+        ("journal", f"/dashboard/coalitions/{WALKED}/journal"),
     )
     for label, path in pages:
         await page.goto(site.base + path)
@@ -198,8 +201,8 @@ async def test_after_a_form_is_sent_the_focus_is_on_its_result(site: Site) -> No
     await expect(refusal).to_have_attribute("role", "alert")
     await expect(refusal).to_be_focused()
 
-    # The blocker leads to the form that resolves it, with the focus in it.
-    await page.locator('[data-step="map_domain"] .resolve[href="#record-record_intent"]').click()
+    # The blocker leads to the form that resolves it, loaded into the page, the focus in it.
+    await page.locator('[data-step="map_domain"] .resolve[data-open="record-record_intent"]').click()
     await expect(page.locator("#record-record_intent")).to_have_attribute("open", "")
     fields = page.locator("#form-record_intent").locator("input:not([type=hidden]), select, textarea")
     await expect(fields.first).to_be_focused()

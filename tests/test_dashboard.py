@@ -43,6 +43,7 @@ from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.events import Actor
 from lemniscate.states.describe import method_description
 from lemniscate.workers.main import create_worker
+from tests.support.axe import OPEN_PANELS
 from tests.support.ports import free_ports
 from tests.support.servers import borrow
 from tests.support.web import CHROMIUM_ARGS
@@ -221,8 +222,10 @@ async def test_coordinator_walks_round_one_from_the_page(stack: Stack) -> None:
     await expect(page.locator("#form-record_intent [data-form-alert]")).to_have_text(
         "Check the marked fields."
     )
+    assert "/forms/record_intent?held=" in page.url  # sent back as a GET: a reload posts nothing
 
     # A refused step shows the guard's sentences and changes nothing.
+    await page.goto(f"{stack.base}/dashboard/coalitions/{WALKED}")
     before = await _journal_length(stack, WALKED)
     await _submit(page, "form-map_domain")
     refusal = page.locator("#form-map_domain [data-refusal]")
@@ -243,6 +246,10 @@ async def test_coordinator_walks_round_one_from_the_page(stack: Stack) -> None:
     await expect(page.locator('#form-add_partner [data-path="name"]')).to_have_class(
         re.compile("field--invalid")
     )
+    await page.reload()  # asks for the page again: the same refusal, nothing posted
+    await expect(page.locator("#form-add_partner [data-refusal]")).to_contain_text("already a partner")
+    await expect(page.locator('#form-add_partner [name="name"]')).to_have_value("Aedes")
+    await page.goto(f"{stack.base}/dashboard/coalitions/{WALKED}")
 
     # Round 1, step by step, from the forms.
     await _record(
@@ -286,9 +293,10 @@ async def test_coordinator_walks_round_one_from_the_page(stack: Stack) -> None:
     await expect(page.locator(".chips .chip").first).to_have_text("round 2 · zij · step 5")
     await expect(page.locator(".node--here")).to_have_attribute("data-state", "sharing_interests")
     journal = page.locator("#journal")
-    await expect(journal).to_contain_text("agreed with the alderman")
     await expect(journal.locator(".timeline__item").first).to_contain_text("Hold exploration meeting")
     await page.screenshot(path=str(ARTIFACTS / "dashboard-coalition.png"), full_page=True)
+    await journal.locator("[data-whole-journal]").click()
+    await expect(page.locator("#journal")).to_contain_text("agreed with the alderman")
 
     # The portfolio follows (visibility is eventually consistent: reload until it does).
     deadline = time.monotonic() + 20
@@ -350,6 +358,8 @@ async def test_partner_gets_only_its_own_records(stack: Stack) -> None:
         "correct_record",  # its own interview and commitment
     }
     assert "commit" in offered
+    await page.locator('[data-record="commit"] summary').click()  # loads the form into the page
+    await expect(page.locator('#form-commit [name="partner"]')).to_be_visible()
     options = await page.locator('#form-commit [name="partner"] option').all_text_contents()
     assert options == ["Aedes"]
     await _record(page, "commit", {"statement": "Aedes builds the homes."})
@@ -385,6 +395,7 @@ async def test_page_and_server_find_the_same_mistakes_in_every_form(stack: Stack
     checked = 0
     for url in ("/dashboard/", f"/dashboard/coalitions/{SEEDED}"):
         await page.goto(stack.base + url)
+        await page.evaluate(OPEN_PANELS)  # every folded form fetched into the page
         for form in await page.locator("form[data-validate]").all():
             trigger = (await form.get_attribute("id") or "").removeprefix("form-")
             found = await form.evaluate(_FILL_AND_CHECK)

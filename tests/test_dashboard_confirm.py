@@ -1,6 +1,7 @@
 """Steps that cannot be undone (dissolve, start closing, close) are sent from the dashboard
 only with the box ticked that says, in words and in the page's language, what they do: an
-unticked form comes back unsent (422), its box marked, and the coalition is where it was.
+unticked form comes back unsent (a 303 back to it), its box marked, and the coalition is
+where it was.
 Over HTTP against the web stack (API, dashboard and a worker on the real dev server); the
 page's script holds the form back too (tests/test_accessibility.py). And a step's blockers
 are said in the page's language, each with a link to the record form that resolves it."""
@@ -31,14 +32,15 @@ async def test_dissolve_waits_for_its_box(web: WebStack) -> None:
     for lang in ("en", "nl"):
         client = await web.dashboard("coordinator", lang)
         async with aclosing(client):
-            page = await client.get(url)
+            form = await client.get(f"{url}/forms/dissolve")
             said = str(escape(language.translate(CONSEQUENCES["dissolve"], lang)))
-            assert said in page.text, lang
-            assert f'name="{CONFIRM}"' in page.text
+            assert said in form.text, lang
+            assert f'name="{CONFIRM}"' in form.text
             before = (await web.service.view(SLUG, COORDINATOR)).status.journal_length
 
-            held = await client.post(f"{url}/triggers/dissolve", data={"reason": "No time."})
-            assert held.status_code == 422
+            sent = await client.post(f"{url}/triggers/dissolve", data={"reason": "No time."})
+            assert sent.status_code == 303
+            held = await client.get(sent.headers["location"])
             assert str(escape(language.translate(NOT_CONFIRMED, lang))) in held.text
             assert "field--confirm field--invalid" in held.text
             view = await web.service.view(SLUG, COORDINATOR)
@@ -78,4 +80,5 @@ async def test_a_blocker_says_itself_in_dutch_and_leads_to_its_form(web: WebStac
     step = page.text.split('data-step="map_domain"')[1].split("</article>")[0]
     dutch = language.translate(intent_missing, "nl")
     assert dutch != str(intent_missing) and str(escape(dutch)) in step
-    assert 'href="#record-record_intent"' in step and 'id="record-record_intent"' in page.text
+    assert f'href="/dashboard/coalitions/{slug}/forms/record_intent" data-open="record-record_intent"' in step
+    assert 'id="record-record_intent"' in page.text

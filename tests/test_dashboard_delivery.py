@@ -71,5 +71,8 @@ async def test_the_journal_shows_a_payload_as_typed(dev_server: WorkflowEnvironm
         cookie = f"lemniscate_session={session_cookie(await web.log_in(ANNA['key']))}"
         page = await web.client.get(f"/dashboard/coalitions/{slug}", headers={"Cookie": cookie})
         journal = page.text.split('id="journal"')[1]  # the messages' script block is JSON for a script
-        assert str(escape(f'"intent": "{intent}"')) in journal  # as autoescape writes any text
+        # The raw JSON as typed (escaped for an element's text, where only &, < and > need it),
+        # and the value in the list of what was recorded as autoescape writes any text.
+        assert f'"intent": "{intent}"' in journal
+        assert f"<dd>{escape(intent)}</dd>" in journal
         assert "\\u0027" not in journal and "\\u00e9" not in journal

@@ -66,13 +66,15 @@ async def test_the_browser_s_language_picks_the_page_s(walked: WebStack) -> None
         assert _lang(coalition) == "nl"
         for heading in ("Volgende stappen", "Waar de coalitie staat", "Acties en toezeggingen", "Journaal"):
             assert f"<h2>{heading}</h2>" in coalition.text, heading
-        assert "Verkenningsbijeenkomst houden" in coalition.text  # the method's own words
+        journal = await dutch.get(f"/dashboard/coalitions/{SLUG}/journal")  # the whole of it
+        assert "Verkenningsbijeenkomst houden" in journal.text  # the method's own words
     async with _client(walked, **{"Accept-Language": "en-GB,en;q=0.8"}) as english:
         portfolio = await english.get("/dashboard/")
         assert _lang(portfolio) == "en" and portfolio.headers["content-language"] == "en"
         assert "<h2>Per state</h2>" in portfolio.text and "Per fase" not in portfolio.text
         coalition = await english.get(f"/dashboard/coalitions/{SLUG}")
-        assert "<h2>Next steps</h2>" in coalition.text and "Hold exploration meeting" in coalition.text
+        journal = await english.get(f"/dashboard/coalitions/{SLUG}/journal")
+        assert "<h2>Next steps</h2>" in coalition.text and "Hold exploration meeting" in journal.text
 
 
 async def test_without_a_preference_the_office_default_holds(
@@ -115,15 +117,20 @@ async def test_what_the_method_refuses_is_said_in_dutch(walked: WebStack) -> Non
     await start_taskforce(walked, slug)
     async with _client(walked, **{"Accept-Language": "nl"}) as client:
         # A missing field: refused, and said in Dutch next to the field and above the form.
-        page = await client.post(f"/dashboard/coalitions/{slug}/triggers/record_intent", data={"intent": ""})
-        assert page.status_code == 422
+        # (Sent back with a redirect, post/redirect/get: the page it lands on says it.)
+        page = await client.post(
+            f"/dashboard/coalitions/{slug}/triggers/record_intent", data={"intent": ""}, follow_redirects=True
+        )
+        assert [r.status_code for r in page.history] == [303] and page.status_code == 200
         assert re.search(r'data-error-for="intent"[^>]*>Dit veld is verplicht<', page.text), page.text
         assert "Controleer de gemarkeerde velden." in page.text
         # A guard: every reason the method gives, in Dutch on the page, under a Dutch heading.
         with pytest.raises(CoalitionRefused) as refused:
             await walked.service.trigger(slug, "map_domain", {}, COORDINATOR)
-        page = await client.post(f"/dashboard/coalitions/{slug}/triggers/map_domain", data={})
-        assert page.status_code == 422
+        page = await client.post(
+            f"/dashboard/coalitions/{slug}/triggers/map_domain", data={}, follow_redirects=True
+        )
+        assert [r.status_code for r in page.history] == [303] and page.status_code == 200
         assert "Geweigerd — er is niets veranderd." in page.text
         assert "Refused — nothing changed." not in page.text
         for reason in refused.value.reasons:

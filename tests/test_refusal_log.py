@@ -116,9 +116,9 @@ async def test_a_missing_field_reads_the_same_and_is_logged_from_api_and_dashboa
     assert api.json()["detail"] == "intent: Field required"
 
     page = await stack.dashboard.post(
-        f"/dashboard/coalitions/{slug}/triggers/record_intent", data={"intent": ""}
+        f"/dashboard/coalitions/{slug}/triggers/record_intent", data={"intent": ""}, follow_redirects=True
     )
-    assert page.status_code == 422
+    assert [r.status_code for r in page.history] == [303]  # back to the form, as a GET
     assert _error_under(page.text, "intent") == api.json()["errors"][0]["reason"]
 
     assert _lines(stack.log, slug) == [
@@ -129,8 +129,10 @@ async def test_a_missing_field_reads_the_same_and_is_logged_from_api_and_dashboa
 
 async def test_the_dashboard_s_refusals_reach_the_log(stack: Stack) -> None:
     slug = SLUGS[1]
-    guarded = await stack.dashboard.post(f"/dashboard/coalitions/{slug}/triggers/map_domain", data={})
-    assert guarded.status_code == 422 and "Refused — nothing changed." in guarded.text
+    guarded = await stack.dashboard.post(
+        f"/dashboard/coalitions/{slug}/triggers/map_domain", data={}, follow_redirects=True
+    )
+    assert [r.status_code for r in guarded.history] == [303] and "Refused — nothing changed." in guarded.text
     async with httpx.AsyncClient(
         transport=stack.transport, base_url="http://web", headers=ENGLISH
     ) as auditor:

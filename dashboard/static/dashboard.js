@@ -198,15 +198,48 @@ function onClick(event) {
     const target = document.getElementById(opener.dataset.open);
     if (target && target.tagName === "DETAILS") {
       target.open = true;
-      // Followed from a blocker: straight into the form that resolves it.
-      const input = opener.matches(".resolve") && target.querySelector("form input:not([type=hidden]), form select, form textarea");
-      if (input) {
+      // Followed from a blocker: straight into the form that resolves it, once it is here.
+      if (opener.matches(".resolve")) {
         event.preventDefault();
-        target.scrollIntoView({ block: "start" });
-        input.focus({ preventScroll: true });
+        loadForm(target).then(() => {
+          const input = target.querySelector("form input:not([type=hidden]), form select, form textarea");
+          if (!input) {
+            window.location.href = opener.href; // not loaded: the form's own page
+            return;
+          }
+          target.scrollIntoView({ block: "start" });
+          input.focus({ preventScroll: true });
+        });
       }
     }
   }
+}
+
+// A folded panel holds links to forms' own pages; opened, each form itself is fetched into
+// it, once (progressive enhancement: without this script the links are the way).
+const loading = new WeakMap();
+
+function loadSlot(slot) {
+  if (!loading.has(slot)) {
+    const url = slot.querySelector("a[href]").getAttribute("href") + "?part=form";
+    const fetched = fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then((answer) => (answer.ok && !answer.redirected ? answer.text() : Promise.reject(answer.status)))
+      .then((html) => {
+        slot.outerHTML = html;
+      })
+      .catch(() => loading.delete(slot)); // the link stays, and the next opening tries again
+    loading.set(slot, fetched);
+  }
+  return loading.get(slot);
+}
+
+function loadForm(details) {
+  return Promise.all([...details.querySelectorAll("[data-form-slot]")].map(loadSlot));
+}
+
+function onToggle(event) {
+  const details = event.target;
+  if (details.tagName === "DETAILS" && details.open) loadForm(details);
 }
 
 function onChange(event) {
@@ -217,10 +250,11 @@ function onChange(event) {
 document.addEventListener("submit", onSubmit);
 document.addEventListener("click", onClick);
 document.addEventListener("change", onChange);
-document.addEventListener("DOMContentLoaded", () => {
-  // After a form is sent, the focus goes to what came of it, so a keyboard or screen reader
-  // user hears it and goes on from there (WCAG 4.1.3): the confirmation of a kept step
-  // (role=status), or the refusal or the problems above the form sent back (role=alert).
+document.addEventListener("toggle", onToggle, true); // toggle does not bubble
+// After a form is sent, the focus goes to what came of it, so a keyboard or screen reader
+// user hears it and goes on from there (WCAG 4.1.3): the confirmation of a kept step
+// (role=status), or the refusal or the problems above the form sent back (role=alert).
+function focusResult() {
   const submitted = document.querySelector("[data-submitted]");
   const result = submitted
     ? submitted.querySelector("[data-refusal], [data-form-general], [data-form-alert]:not([hidden])")
@@ -231,4 +265,11 @@ document.addEventListener("DOMContentLoaded", () => {
   } else if (submitted) {
     submitted.scrollIntoView({ block: "center" });
   }
-});
+}
+
+document.addEventListener("DOMContentLoaded", focusResult);
+// A form sent back lands on its address with #form-…, and the browser's move to that
+// fragment takes the focus to the page itself: give it back to the result once it has.
+window.addEventListener("load", () => setTimeout(() => {
+  if (document.activeElement === document.body && window.location.hash) focusResult();
+}, 0));

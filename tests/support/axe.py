@@ -14,8 +14,16 @@ AXE = Path(__file__).parents[1] / "peers" / "axe" / "node_modules" / "axe-core" 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 IMPACTS = ("critical", "serious", "moderate", "minor")
 
-# Every <details> open, so the rules see the forms and payloads a person can unfold.
-OPEN_PANELS = "() => { for (const d of document.querySelectorAll('details')) d.open = true; }"
+# Every <details> open, so the rules see the forms and payloads a person can unfold; then
+# wait (up to 10 s) until the page's script has fetched each folded form into its panel.
+OPEN_PANELS = """async () => {
+  for (const d of document.querySelectorAll('details')) d.open = true;
+  for (let waited = 0; waited < 10000; waited += 50) {
+    if (!document.querySelector('details [data-form-slot]')) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('folded forms did not load: ' + document.querySelectorAll('[data-form-slot]').length);
+}"""
 
 
 async def run_axe(page: Page) -> list[dict[str, Any]]:
