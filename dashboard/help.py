@@ -71,6 +71,29 @@ _HELP: Final = (
     Sentence("web.help.role", "How a person is a member of one coalition, named there by its coordinator."),
     Sentence("web.help.organisation", "for a representative: the organisation it acts for"),
     Sentence("web.help.hash", "set by the engine"),
+    Sentence(
+        "web.help.open_actions",
+        "what becomes of the actions still open: handed over (to whom) or dropped; an open "
+        "action left out is dropped",
+    ),
+    Sentence(
+        "web.help.dates",
+        "The days a payload may name (a meeting, a due date, a signature). An office narrows it\n"
+        "to catch typos (2062 for 2026); it never widens the engine's safety window\n"
+        "(`models.bounds`), which keeps the planner's arithmetic in range.",
+    ),
+    Sentence(
+        "web.help.record",
+        "the meeting (M1) or action (A3) corrected, or the partner whose interview or commitment it is",
+    ),
+    Sentence("web.help.correction_reason", "why the recorded fact was wrong"),
+    Sentence("web.help.meeting_outcome", "A meeting outcome's fields given anew."),
+    Sentence("web.help.interview", "Some of the seven answers of an interview, given anew."),
+    Sentence(
+        "web.help.action",
+        "An action's fields as they should have been recorded: a plan change is\n"
+        "`update_action`, a correction says the record was wrong. Fields left out stay.",
+    ),
 )
 HELP: Final[dict[str, Sentence]] = {s.template: s for s in _HELP}
 

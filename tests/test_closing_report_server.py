@@ -54,7 +54,8 @@ async def stack(
         # While closing, the close form asks what becomes of each open action.
         client = await stack.dashboard("coordinator", "nl")
         try:
-            page = await client.get(f"/dashboard/coalitions/{CLOSED}")
+            # An end-or-turn step: its form is loaded from its own address when opened.
+            page = await client.get(f"/dashboard/coalitions/{CLOSED}/forms/close")
             form = page.text.split('id="form-close"', 1)[1].split("</form>", 1)[0]
             assert "Openstaande acties" in form and "Overgedragen of vervallen" in form
         finally:
