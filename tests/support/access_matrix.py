@@ -188,6 +188,15 @@ DASHBOARD_ROWS: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/dashboard/portfolio.csv"): Row("/dashboard/portfolio.csv", _PAGE, anonymous=303),
     ("POST", "/dashboard/coalitions"): Row("/dashboard/coalitions", _only(OFFICE), anonymous=303, form={}),
     ("GET", "/dashboard/coalitions/{slug}"): Row(f"/dashboard/coalitions/{SLUG}", READS_SLUG, anonymous=303),
+    ("GET", "/dashboard/coalitions/{slug}/journal"): Row(
+        f"/dashboard/coalitions/{SLUG}/journal", READS_SLUG, anonymous=303
+    ),
+    # A record's form on its own page: for whom it is offered; to anyone else it is not there.
+    ("GET", "/dashboard/coalitions/{slug}/forms/{trigger}"): Row(
+        f"/dashboard/coalitions/{SLUG}/forms/record_intent",
+        _only({"coordinator": 200, "admin": 200, "integration": 200}, otherwise=404),
+        anonymous=303,
+    ),
     ("GET", "/dashboard/coalitions/{slug}/report.{fmt}"): Row(
         f"/dashboard/coalitions/{SLUG}/report.pdf", REPORT_OF_SLUG, anonymous=303
     ),
