@@ -91,7 +91,7 @@ def subscription_router(service: ServiceFactory, schemas: dict[str, Any]) -> API
             )
             raise problems.field_problem("body.secret", said)
         secret = body.secret or new_secret()
-        stored = await (await service()).subscribe(
+        stored = await (await service()).webhooks.subscribe(
             Subscription(
                 id=body.id or uuid.uuid4().hex[:12],
                 url=body.url,
@@ -111,7 +111,7 @@ def subscription_router(service: ServiceFactory, schemas: dict[str, Any]) -> API
     async def rotate(subscription_id: str, caller: Caller) -> SubscriptionWithSecret:
         # Whether the caller manages subscriptions at all first, as for deleting one.
         refuse_unless_allowed("rotate", policy.may_manage_subscriptions(caller))
-        known = await (await service()).subscription(subscription_id)
+        known = await (await service()).webhooks.subscription(subscription_id)
         refuse_unless_allowed("rotate", policy.may_remove_subscription(caller, known))
         secret = new_secret()
         rotated = known.model_copy(
@@ -121,7 +121,7 @@ def subscription_router(service: ServiceFactory, schemas: dict[str, Any]) -> API
                 "previous_until": datetime.now(UTC) + ROTATION_OVERLAP,
             }
         )
-        stored = await (await service()).subscribe(rotated)
+        stored = await (await service()).webhooks.subscribe(rotated)
         return SubscriptionWithSecret(**SubscriptionOut.of(stored).model_dump(), secret=secret)
 
     @router.get(
@@ -132,7 +132,7 @@ def subscription_router(service: ServiceFactory, schemas: dict[str, Any]) -> API
     )
     async def list_subscriptions(caller: Caller) -> list[SubscriptionOut]:
         refuse_unless_allowed("subscriptions", policy.may_list_subscriptions(caller))
-        return [SubscriptionOut.of(s) for s in await (await service()).subscriptions()]
+        return [SubscriptionOut.of(s) for s in await (await service()).webhooks.subscriptions()]
 
     @router.delete(
         "/subscriptions/{subscription_id}",
@@ -143,6 +143,6 @@ def subscription_router(service: ServiceFactory, schemas: dict[str, Any]) -> API
     )
     async def unsubscribe(subscription_id: str, caller: Caller) -> None:
         refuse_unless_allowed("unsubscribe", policy.may_manage_subscriptions(caller))
-        await (await service()).unsubscribe(subscription_id, caller)
+        await (await service()).webhooks.unsubscribe(subscription_id, caller)
 
     return router

@@ -28,7 +28,6 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from lemniscate import states
-from lemniscate.activities.targets import TargetRefused, check_target_async
 from lemniscate.coalitions import agenda, answers, calendar, feeds
 from lemniscate.coalitions.errors import (
     CoalitionExists,
@@ -37,7 +36,6 @@ from lemniscate.coalitions.errors import (
     CoalitionRefused,
     InvalidPayload,
     InvalidRequest,
-    refuse_unless_allowed,
 )
 from lemniscate.coalitions.gate import Gate, Payload
 from lemniscate.coalitions.journal import whole_journal
@@ -51,10 +49,10 @@ from lemniscate.coalitions.portfolio import (
 )
 from lemniscate.coalitions.programmes import ProgrammeRegistry
 from lemniscate.coalitions.refusals import Source
+from lemniscate.coalitions.subscriptions import SubscriptionRegister
 from lemniscate.models.bulk import BulkProgress, BulkRequest
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, TriggerRequest
-from lemniscate.models.outbound import Subscription
 from lemniscate.models.sentence import Sentence
 from lemniscate.states import policy, redaction
 from lemniscate.states.adoption import Impact
@@ -68,7 +66,6 @@ from lemniscate.workflows.io import (
     CoalitionView,
     workflow_id,
 )
-from lemniscate.workflows.subscriptions import SUBSCRIPTIONS_ID, SubscriptionsWorkflow
 
 Q = TypeVar("Q")
 QUERY_TIMEOUT = timedelta(seconds=5)
@@ -84,6 +81,7 @@ class CoalitionService:
         self._task_queue = task_queue
         self.gate = Gate(refusal_log)
         self.playbooks = PlaybookRegistry(client, task_queue)
+        self.webhooks = SubscriptionRegister(client, task_queue)
         self.programmes = ProgrammeRegistry(client, task_queue)
 
     @property
@@ -385,54 +383,6 @@ class CoalitionService:
             if error.status == RPCStatusCode.NOT_FOUND:
                 raise CoalitionNotFound(answers.no_bulk(bulk_id)) from None
             raise
-
-    def _subscriptions(self) -> WorkflowHandle[SubscriptionsWorkflow, None]:
-        return self._client.get_workflow_handle_for(SubscriptionsWorkflow.run, SUBSCRIPTIONS_ID)
-
-    async def subscribe(self, subscription: Subscription) -> Subscription:
-        """Register a webhook for outbound events; the register starts on first use. A target
-        the worker must not call (`activities.targets`) is refused, naming the field."""
-        try:
-            await check_target_async(subscription.url)
-        except TargetRefused as refused:
-            said = Sentence(
-                "field",
-                "{field}: {reason}",
-                field="url",
-                reason=refused.args[0] if refused.args else str(refused),
-            )
-            raise InvalidPayload("subscribe", [said]) from None
-        await self._client.start_workflow(
-            SubscriptionsWorkflow.run,
-            [],
-            id=SUBSCRIPTIONS_ID,
-            task_queue=self._task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
-        return await self._subscriptions().execute_update(SubscriptionsWorkflow.subscribe, subscription)
-
-    async def subscriptions(self) -> builtins.list[Subscription]:
-        try:
-            return await self._subscriptions().query(SubscriptionsWorkflow.subscriptions)
-        except RPCError as error:
-            if error.status == RPCStatusCode.NOT_FOUND:
-                return []
-            raise
-
-    async def subscription(self, subscription_id: str) -> Subscription:
-        for known in await self.subscriptions():
-            if known.id == subscription_id:
-                return known
-        raise CoalitionNotFound(answers.no_subscription(subscription_id))
-
-    async def unsubscribe(self, subscription_id: str, actor: Actor) -> None:
-        """Remove a subscription: its own maker's, or any for a coordinator (`states.policy`)."""
-        known = await self.subscription(subscription_id)
-        refuse_unless_allowed("unsubscribe", policy.may_remove_subscription(actor, known))
-        try:
-            await self._subscriptions().execute_update(SubscriptionsWorkflow.unsubscribe, subscription_id)
-        except (WorkflowUpdateFailedError, RPCError):
-            raise CoalitionNotFound(answers.no_subscription(subscription_id)) from None
 
     async def _explain(self, slug: str, error: BaseException) -> BaseException:
         """Turn a failed call into what the user needs to hear: missing, finished, or as is."""

@@ -48,7 +48,9 @@ async def test_events_nobody_hears_are_dropped_until_the_audience_is_asked_again
 
         hooks = Webhooks()
         with webhook_receiver(hooks) as url:
-            await service.subscribe(Subscription(id="crm", url=url, secret="s" * 16, events=["transition"]))
+            await service.webhooks.subscribe(
+                Subscription(id="crm", url=url, secret="s" * 16, events=["transition"])
+            )
             await skip(env, AUDIENCE_RECHECK)
             await service.fire(slug, "record_intent", {"intent": "The CRM hears this."}, COORDINATOR)
             await skip(env, timedelta(seconds=5))

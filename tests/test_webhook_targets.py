@@ -85,7 +85,7 @@ async def test_the_api_refuses_a_loopback_target_naming_the_field(
         assert problem["errors"][0]["field"] == "url"
         assert "loopback address" in problem["errors"][0]["reason"]
         assert ALLOW_PRIVATE_ENV in problem["detail"]
-        assert await web.service.subscriptions() == []
+        assert await web.service.webhooks.subscriptions() == []
 
 
 async def _publish_activities_completed(client: Client, slug: str) -> int:
@@ -98,7 +98,9 @@ async def test_delivery_checks_the_target_again(dev_server: WorkflowEnvironment,
     async with web_app(dev_server, tmp_path, KEYS) as web:
         hooks = Webhooks()
         with webhook_receiver(hooks) as url:  # allowed while subscribing and for the start
-            await web.service.subscribe(Subscription(id="local", url=url, secret="s" * 16, created_by="anna"))
+            await web.service.webhooks.subscribe(
+                Subscription(id="local", url=url, secret="s" * 16, created_by="anna")
+            )
             await web.service.start(walks.taskforce_start(slug), walks.COORDINATOR)
             for _ in range(200):
                 if hooks.accepted():
@@ -136,4 +138,4 @@ async def test_a_caller_removes_only_its_own_subscriptions(
         assert (await web.client.delete("/subscriptions/crm-feed", headers=_as("crm"))).status_code == 204
         assert (await web.client.delete("/subscriptions/erp-feed", headers=_as("anna"))).status_code == 204
         assert (await web.client.delete("/subscriptions/erp-feed", headers=_as("anna"))).status_code == 404
-        assert await web.service.subscriptions() == []
+        assert await web.service.webhooks.subscriptions() == []

@@ -25,8 +25,8 @@ from lemniscate.cluster import (
     ensure_registered,
     observability,
 )
-from lemniscate.coalitions import CoalitionService
 from lemniscate.coalitions.bulk import BulkActivities
+from lemniscate.coalitions.subscriptions import SubscriptionRegister
 from lemniscate.workers.activity_log import WorkflowActivityLog
 from lemniscate.workflows.bulk import BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
@@ -67,7 +67,7 @@ def create_replayer(workflows: Sequence[type] = WORKFLOWS) -> Replayer:
 
 def create_worker(client: Client, task_queue: str) -> Worker:
     bulk = BulkActivities(client, task_queue)
-    publish = PublishActivities(CoalitionService(client, task_queue).subscriptions)
+    publish = PublishActivities(SubscriptionRegister(client, task_queue).subscriptions)
     return Worker(
         client,
         task_queue=task_queue,
