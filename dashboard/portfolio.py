@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any, Final
 from urllib.parse import urlencode
 
@@ -64,18 +65,28 @@ class _Band(PortfolioFilter):
         if self.urgent is not None and self.as_of is not None:
             kinds = ", ".join(f"'{k}'" for k in URGENT_KINDS)  # constants, nothing asked
             now = quote_time(self.as_of)
+            # The agenda's index too: an action overdue, or an escalation standing.
+            due, escalated = sa.EARLIEST_DUE.name, sa.ESCALATED.name
+            today = quote_time(
+                datetime.combine(self.as_of.astimezone(UTC).date(), time_of_day(0), tzinfo=UTC)
+            )
             if self.urgent:
-                clauses.append(f"({time} <= {now} OR {kind} IN ({kinds}))")
+                clauses.append(
+                    f"({time} <= {now} OR {kind} IN ({kinds}) OR {due} < {today} OR {escalated} = true)"
+                )
             else:
                 clauses.append(f"({time} > {now} OR {time} IS NULL)")
                 clauses.append(f"({kind} NOT IN ({kinds}) OR {kind} IS NULL)")
+                clauses.append(f"({due} >= {today} OR {due} IS NULL)")
+                clauses.append(f"({escalated} = false OR {escalated} IS NULL)")
         return " AND ".join(clauses)
 
 
 def bands(where: PortfolioFilter, now: datetime) -> list[PortfolioFilter]:
     """The four bands within the person's own filter, most urgent first: at risk; overdue
-    or escalated (a follow-up past its time, or the next one an escalation or an overdue
-    action); due by the end of this week; the rest. Each is its own visibility query and
+    or escalated (a follow-up past its time, the next one an escalation or an overdue
+    action, an action past its due day or an escalation standing: the agenda's index);
+    due by the end of this week; the rest. Each is its own visibility query and
     excludes the bands before it, so the order holds across pages however many match. A
     band the filter excludes is left out."""
     week = end_of_week(now)
