@@ -9,8 +9,11 @@ from datetime import datetime
 import click
 
 from lemniscate.cli.common import ACTOR_OPTION, actor_from, handles_errors, service
+from lemniscate.cli.speech import say
+from lemniscate.models.sentence import Sentence
 from lemniscate.states.agenda import Window, WorklistItem
 from lemniscate.states.followup_view import FollowUps
+from lemniscate.states.words import follow_up_kind_word, trigger_word
 
 SHOWN = 10  # planned and delivered follow-ups `show` lists; --json has them all
 
@@ -19,50 +22,114 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
 
 
+def _names(names: list[str]) -> str:
+    return ", ".join(names) or "-"
+
+
 def follow_ups_text(model: FollowUps) -> list[str]:
     """The follow-up lines of `show`: overdue, escalated, planned (earliest first) and the
-    latest delivered, each with whom it is for and what it is about."""
+    latest delivered, each with whom it is for and what it is about, in the command's
+    language."""
     out: list[str] = []
     if model.overdue:
-        out += ["", "Overdue"]
-        out += [
-            f"  {o.action:<5} {o.days:>4}d  {o.title}  (due {o.due_on}, for {', '.join(o.recipients)}"
-            + (f", item {o.item})" if o.item else ")")
-            for o in model.overdue
-        ]
+        out += ["", say(Sentence("cli.fu.overdue", "Overdue"))]
+        for o in model.overdue:
+            item = say(Sentence("cli.fu.item", ", item {item}", item=o.item)) if o.item else ""
+            line = Sentence(
+                "cli.fu.overdue-line",
+                "  {action:<5} {days:>4}d  {title}  (due {due}, for {names}{item})",
+                action=o.action,
+                days=o.days,
+                title=o.title,
+                due=str(o.due_on),
+                names=_names(o.recipients),
+                item=item,
+            )
+            out.append(say(line))
     if model.escalated:
-        out += ["", "Escalated, not acted on yet"]
-        out += [f"  {_when(d.at)}  {d.says}  (to {', '.join(d.recipients) or '-'})" for d in model.escalated]
-    out += ["", "Planned follow-ups" + ("" if model.planned else ": none")]
+        out += ["", say(Sentence("cli.fu.escalated", "Escalated, not acted on yet"))]
+        out += [
+            say(
+                Sentence(
+                    "cli.fu.escalated-line",
+                    "  {when}  {says}  (to {names})",
+                    when=_when(d.at),
+                    says=d.says,
+                    names=_names(d.recipients),
+                )
+            )
+            for d in model.escalated
+        ]
+    planned = (
+        Sentence("cli.fu.planned", "Planned follow-ups")
+        if model.planned
+        else Sentence("cli.fu.planned-none", "Planned follow-ups: none")
+    )
+    out += ["", say(planned)]
     for f in model.planned[:SHOWN]:
-        then = ""
+        line = Sentence(
+            "cli.fu.planned-line",
+            "  {when}  {kind:<20} for {names}: {says}",
+            when=_when(f.due_at),
+            kind=follow_up_kind_word(f.kind.value),
+            names=_names(f.recipients),
+            says=f.says,
+        )
+        out.append(say(line))
         if f.leads_to is not None:
             later = f.leads_to
-            step = f", the engine: {later.engine_step}" if later.engine_step else ""
-            then = f"\n      then {later.kind.value} {_when(later.due_at)} to {later.audience.value}{step}"
-        out.append(f"  {_when(f.due_at)}  {f.kind.value:<20} for {', '.join(f.recipients)}: {f.says}{then}")
+            then = Sentence(
+                "cli.fu.then",
+                "      then {kind} {when} to {audience}",
+                kind=follow_up_kind_word(later.kind.value),
+                when=_when(later.due_at),
+                audience=later.audience.value,
+            )
+            step = (
+                say(Sentence("cli.fu.engine", ", the engine: {step}", step=trigger_word(later.engine_step)))
+                if later.engine_step
+                else ""
+            )
+            out.append(say(then) + step)
     if len(model.planned) > SHOWN:
-        out.append(f"  ... and {len(model.planned) - SHOWN} more (--json)")
+        more = Sentence("cli.fu.more", "  ... and {count} more (--json)", count=len(model.planned) - SHOWN)
+        out.append(say(more))
     if model.delivered:
-        out += ["", "Delivered follow-ups (latest)"]
+        out += ["", say(Sentence("cli.fu.delivered", "Delivered follow-ups (latest)"))]
         for d in model.delivered[-SHOWN:]:
             channels = ", ".join(f"{c.channel} {c.outcome}" for c in d.channels) or "-"
-            out.append(
-                f"  {_when(d.at)}  {d.kind.value:<20} to {', '.join(d.recipients) or '-'}: [{channels}]"
+            line = Sentence(
+                "cli.fu.delivered-line",
+                "  {when}  {kind:<20} to {names}: [{channels}]",
+                when=_when(d.at),
+                kind=follow_up_kind_word(d.kind.value),
+                names=_names(d.recipients),
+                channels=channels,
             )
+            out.append(say(line))
     return out
 
 
 def agenda_text(items: list[WorklistItem]) -> str:
     if not items:
-        return "(nothing due)"
+        return say(Sentence("cli.agenda.nothing", "(nothing due)"))
     lines = []
     for i in items:
-        late = f" ({i.days_overdue}d overdue)" if i.days_overdue else ""
-        lines.append(
-            f"{_when(i.due_at)}  {i.category.value:<9} {i.coalition_id:<24} "
-            f"for {', '.join(i.recipients) or '-'}: {i.says}{late}"
+        late = (
+            say(Sentence("cli.agenda.late", " ({days}d overdue)", days=i.days_overdue))
+            if i.days_overdue
+            else ""
         )
+        line = Sentence(
+            "cli.agenda.line",
+            "{when}  {category:<9} {coalition:<24} for {names}: {says}",
+            when=_when(i.due_at),
+            category=i.category.value,
+            coalition=i.coalition_id,
+            names=_names(i.recipients),
+            says=i.says,
+        )
+        lines.append(say(line) + late)
     return "\n".join(lines)
 
 

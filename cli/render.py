@@ -151,7 +151,9 @@ def coalition(view: CoalitionView) -> str:
         t.trigger for t in o.triggers if t.available_here and t.allowed and t.trigger not in _STEP_TRIGGERS
     ]
     if records:
-        out += ["", say(Sentence("cli.records", "Records you can add here")), "  " + ", ".join(records)]
+        # In the person's words, with the id `lemniscate do` takes where the two differ.
+        named = [word if (word := say(trigger_word(r))) == r else f"{word} ({r})" for r in records]
+        out += ["", say(Sentence("cli.records", "Records you can add here")), "  " + ", ".join(named)]
     if o.warnings:
         out += ["", say(Sentence("cli.warnings", "Warnings")), *[f"  ! {say(w)}" for w in o.warnings]]
     if view.refused_signals:

@@ -132,6 +132,21 @@ _TRACK_WORDS: Final = (
 )
 TRACK_WORDS: Final[dict[str, Sentence]] = {str(word): word for word in _TRACK_WORDS}
 
+_FOLLOW_UP_KIND_WORDS: Final = (
+    Sentence("follow-up-kind.interview_reminder", "interview_reminder"),
+    Sentence("follow-up-kind.outcome_reminder", "outcome_reminder"),
+    Sentence("follow-up-kind.outcome_escalation", "outcome_escalation"),
+    Sentence("follow-up-kind.meeting_reminder", "meeting_reminder"),
+    Sentence("follow-up-kind.progress_review", "progress_review"),
+    Sentence("follow-up-kind.partner_meeting", "partner_meeting"),
+    Sentence("follow-up-kind.action_due_reminder", "action_due_reminder"),
+    Sentence("follow-up-kind.action_overdue", "action_overdue"),
+    Sentence("follow-up-kind.inactivity", "inactivity"),
+    Sentence("follow-up-kind.escalation", "escalation"),
+    Sentence("follow-up-kind.meeting_invitation", "meeting_invitation"),
+)
+FOLLOW_UP_KIND_WORDS: Final[dict[str, Sentence]] = {str(word): word for word in _FOLLOW_UP_KIND_WORDS}
+
 FOUNDED_WORDS: Final[dict[bool, Sentence]] = {
     True: Sentence("founded.yes", "True"),
     False: Sentence("founded.no", "False"),
@@ -156,6 +171,10 @@ def state_word(name: object) -> str:
 
 def meeting_kind_word(name: object) -> str:
     return _word(MEETING_KIND_WORDS, name)
+
+
+def follow_up_kind_word(name: object) -> str:
+    return _word(FOLLOW_UP_KIND_WORDS, name)
 
 
 def agenda_kind_word(name: object) -> str:
