@@ -115,11 +115,6 @@ def agenda_text(items: list[WorklistItem]) -> str:
         return say(Sentence("cli.agenda.nothing", "(nothing due)"))
     lines = []
     for i in items:
-        late = (
-            say(Sentence("cli.agenda.late", " ({days}d overdue)", days=i.days_overdue))
-            if i.days_overdue
-            else ""
-        )
         line = Sentence(
             "cli.agenda.line",
             "{when}  {category:<9} {coalition:<24} for {names}: {says}",
@@ -129,7 +124,7 @@ def agenda_text(items: list[WorklistItem]) -> str:
             names=_names(i.recipients),
             says=i.says,
         )
-        lines.append(say(line) + late)
+        lines.append(say(line))  # an overdue item says how many days itself
     return "\n".join(lines)
 
 

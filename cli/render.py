@@ -173,10 +173,10 @@ def accepted(reply: Accepted) -> str:
     line = Sentence(
         "cli.accepted",
         "accepted: {trigger}{made} (#{seq}); now in {state} (round {round}, side {side})",
-        trigger=reply.trigger,
+        trigger=trigger_word(reply.trigger),
         made=made,
         seq=reply.seq,
-        state=reply.state,
+        state=state_word(reply.state),
         round=reply.round,
         side=reply.side,
     )
