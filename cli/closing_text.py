@@ -51,6 +51,8 @@ def report_lines(r: ClosingReport) -> list[str]:
         still = r.actions_of(ActionOutcome.handed_over) + r.actions_of(ActionOutcome.dropped)
         out += ["", _word("actions_open")]
         out += [_action(a) for a in still] or [f"  {_word('no_open_actions')}"]
+    elif dropped := r.actions_of(ActionOutcome.dropped):  # dissolved: nobody carries them on
+        out += ["", _word("actions_dropped"), *[_action(a) for a in dropped]]
     cancelled = r.actions_of(ActionOutcome.cancelled)
     if cancelled:
         out += ["", _word("actions_cancelled"), *[_action(a) for a in cancelled]]

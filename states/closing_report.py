@@ -206,6 +206,7 @@ WORDS: Final = {
     "done": Sentence("report.done", "What was done"),
     "actions_done": Sentence("report.actions-done", "Actions done"),
     "actions_open": Sentence("report.actions-open", "Actions open at closing: handed over or dropped"),
+    "actions_dropped": Sentence("report.actions-dropped", "Actions still open: dropped with the coalition"),
     "actions_cancelled": Sentence("report.actions-cancelled", "Actions cancelled before closing"),
     "meetings": Sentence("report.meetings", "Meetings"),
     "funders": Sentence("report.funders", "Funders"),

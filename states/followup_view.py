@@ -23,6 +23,7 @@ from lemniscate.models.records import Record
 from lemniscate.models.sentence import Said, Sentence
 from lemniscate.states import policy
 from lemniscate.states.followups import Audience, FollowUp, FollowUpKind
+from lemniscate.states.table import STATE_INFO
 
 K = FollowUpKind
 # Follow-ups about the coalition as a whole, not about one of its records.
@@ -252,6 +253,8 @@ def standing_escalation(plan: Iterable[FollowUp], sent_keys: Container[str]) -> 
 
 
 def _overdue(c: Coalition, now: datetime) -> list[OverdueAction]:
+    if STATE_INFO[c.state].final:
+        return []  # closed or dissolved: its open actions were handed over or dropped
     today = now.astimezone(UTC).date()
     items = {i.action: i.id for i in c.open_accountability()}
     found = []

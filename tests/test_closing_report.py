@@ -4,6 +4,7 @@ actions never shown as open once the coalition has ended, and the reader's redac
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -18,7 +19,7 @@ from lemniscate.examples.walks import Step
 from lemniscate.models.closure import ActionFate
 from lemniscate.models.payloads import Close
 from lemniscate.states import closing_report as model
-from lemniscate.states import redaction
+from lemniscate.states import followup_view, redaction
 from lemniscate.states.closing_report import ActionOutcome, ReportKind, closing_report
 from tests.support.method_helpers import Walked, refusal, steps_before, walk
 
@@ -184,3 +185,23 @@ def test_the_report_is_said_in_dutch_and_english_and_its_data_in_neither() -> No
     assert '<th scope="col">Overgedragen aan</th>' in html and "Gemeente Utrecht" in html
     assert 'data-outcome="handed_over"' in html and "<title>Closing report: " in html_en
     assert render_pdf(report, "nl").startswith(b"%PDF")
+
+
+def test_a_dissolved_coalition_drops_its_open_actions_and_has_none_overdue() -> None:
+    steps = walks.taskforce_to_execution()
+    planned = steps_before(steps, "propose_collaboration")  # its actions added, none done
+    c = walk(
+        walks.taskforce_start(), [*planned, Step("dissolve", {"reason": "A national programme took over."})]
+    )
+    report = closing_report(c.coalition)
+    assert report is not None and report.kind == ReportKind.dissolution
+    dropped = report.actions_of(ActionOutcome.dropped)
+    assert [a.id for a in dropped] == [a.id for a in c.coalition.actions] and dropped
+    with click.Context(cli):
+        speech.choose("nl")
+        dutch = "\n".join(report_lines(report))
+    assert "Acties die nog openstonden: vervallen met de coalitie" in dutch
+    assert "<h3>Acties die nog openstonden: vervallen met de coalitie</h3>" in render_html(report, "nl")
+    # Long after their due days, nothing of an ended coalition is overdue.
+    later = datetime(2031, 1, 1, tzinfo=UTC)
+    assert followup_view.read_model(c.coalition, [], [], later).overdue == []
