@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from lemniscate.cli.main import cli
 from lemniscate.examples import walks
 from tests.support.ports import free_ports
-from tests.support.processes import interrupt, up_banner
+from tests.support.processes import interrupt, launch_up, up_banner
 
 SLUG = "cli-taskforce"
 LEMNISCATE = str(Path(sys.executable).parent / "lemniscate")
@@ -40,14 +40,8 @@ class Stack:
 
     def up(self, *args: str) -> str:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")}
-        self.process = subprocess.Popen(
-            [LEMNISCATE, "up", "--headless", *args],
-            env={**env, **self.env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        self.banner = up_banner(self.process, 60)
+        self.process, errors = launch_up(["--headless", *args], {**env, **self.env})
+        self.banner = up_banner(self.process, 60, errors)
         return self.banner
 
     def down(self) -> int:

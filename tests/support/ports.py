@@ -1,22 +1,63 @@
-"""Free loopback ports, so servers of parallel tests never collide."""
+"""Free loopback ports, so servers of parallel tests never collide.
+
+A port the kernel hands out for `bind(0)` comes from its ephemeral range, the same range
+every outgoing connection and every Go listener on port 0 (the dev server's own services)
+takes from. Between closing the probe and the server binding it, such a port can be taken,
+and `lemniscate up` then stops with "address already in use". So ports are handed out from
+below that range instead, where nothing binds by chance, one after another per process."""
 
 from __future__ import annotations
 
+import itertools
+import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 from lemniscate.cluster import ClusterSettings
 
+_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_LOWEST = 20000
+
+
+def _below_ephemeral() -> range:
+    try:
+        ephemeral_low = int(_RANGE_FILE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768  # Linux's default
+    return range(_LOWEST, max(ephemeral_low, _LOWEST + 2000))
+
+
+def _candidates() -> Iterator[int]:
+    ports = _below_ephemeral()
+    # Processes of their own (bench workers, a second pytest) start elsewhere in the range.
+    start = os.getpid() * 97 % len(ports)
+    return itertools.cycle([*ports[start:], *ports[:start]])
+
+
+_NEXT = _candidates()
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
 
 def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
+    ports: list[int] = []
+    for _ in range(len(_below_ephemeral())):
+        if len(ports) == count:
+            break
+        port = next(_NEXT)
+        if _is_free(port):
+            ports.append(port)
+    if len(ports) < count:
+        raise RuntimeError(f"fewer than {count} free ports below the ephemeral range")
+    return ports
 
 
 def embedded_settings(data_dir: Path) -> ClusterSettings:

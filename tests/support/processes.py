@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -30,14 +31,10 @@ class Up:
         self.process: subprocess.Popen[str] | None = None
 
     def start(self, timeout: float = 60) -> str:
-        self.process = subprocess.Popen(
-            [LEMNISCATE, "up", "--headless", "--no-demo"],
-            env=clean_env({**self.env, "LEMNISCATE_API_PORT": "0"}),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
+        self.process, errors = launch_up(
+            ["--headless", "--no-demo"], clean_env({**self.env, "LEMNISCATE_API_PORT": "0"})
         )
-        return up_banner(self.process, timeout)
+        return up_banner(self.process, timeout, errors)
 
     def stop(self) -> int:
         assert self.process is not None
@@ -54,15 +51,31 @@ class Up:
         self.process = None
 
 
-def up_banner(process: subprocess.Popen[str], timeout: float) -> str:
-    """What `lemniscate up` printed until it said how to stop it: it is ready then."""
+def launch_up(args: Sequence[str], env: Mapping[str, str]) -> tuple[subprocess.Popen[str], IO[bytes]]:
+    """`lemniscate up ARGS`, its output on a pipe and its errors in a file of their own: a
+    pipe nobody reads would fill up and stall it."""
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 - read after the process ended
+    process = subprocess.Popen(
+        [LEMNISCATE, "up", *args], env=dict(env), stdout=subprocess.PIPE, stderr=errors, text=True
+    )
+    return process, errors
+
+
+def up_banner(process: subprocess.Popen[str], timeout: float, errors: IO[bytes] | None = None) -> str:
+    """What `lemniscate up` printed until it said how to stop it: it is ready then. Should it
+    exit first, the failure says what it wrote to `errors`."""
     assert process.stdout is not None
     lines: list[str] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
-            raise AssertionError(f"lemniscate up exited early: {''.join(lines)}")
+            said = ""
+            if errors is not None:
+                process.wait(timeout=10)
+                errors.seek(0)
+                said = errors.read().decode("utf-8", "replace")[-4000:]
+            raise AssertionError(f"lemniscate up exited early: {''.join(lines)}{said}")
         lines.append(line)
         if line.strip().startswith("stop"):
             return "".join(lines)
