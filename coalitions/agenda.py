@@ -31,8 +31,12 @@ CONCURRENT_QUERIES = 8
 
 def read_model(view: CoalitionView, book: FollowUpBook, reader: Actor, now: datetime | None) -> FollowUps:
     """The follow-ups of a coalition `reader` may read (`view` is already its own, fetched
-    through the policy), narrowed to what it may see of them."""
-    model = followup_view.read_model(view.coalition, book.plan, book.delivered, now or book.now)
+    through the policy), narrowed to what it may see of them. Without `now`, as of the later
+    of the workflow's clock and this machine's: a query does not move the workflow's clock,
+    which stands at its last task, and a coalition quiet for months would read as if
+    nothing had become overdue since."""
+    as_of = now or max(book.now, datetime.now(UTC))
+    model = followup_view.read_model(view.coalition, book.plan, book.delivered, as_of)
     return followup_view.for_reader(model, reader)
 
 

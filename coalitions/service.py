@@ -256,8 +256,8 @@ class CoalitionService:
 
     async def follow_ups(self, slug: str, reader: Actor, now: datetime | None = None) -> FollowUps:
         """Every follow-up planned and delivered, the overdue actions and the standing
-        escalations, as `reader` may see them (`states.followup_view`); `now` defaults to
-        the workflow's clock."""
+        escalations, as `reader` may see them (`states.followup_view`), as of `now`
+        (`agenda.read_model` says what without it)."""
         view = await self._view(slug, reader)
         handle = self._handle(slug)
         book = await self._query(
