@@ -48,6 +48,22 @@ async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
         yield env
 
 
+@pytest.fixture
+async def own_clock() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of this test's alone: its clock starts at the real now, and
+    only this test moves it, by weeks to years (the shared one only moves forward)."""
+    async with time_skipping_env() as env:
+        yield env
+
+
+@pytest.fixture
+def log_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Follow-ups go only to the log: no SMTP server or webhook from the environment, so
+    e-mail and webhooks are skipped, and say so."""
+    for name in ("LEMNISCATE_SMTP_HOST", "LEMNISCATE_WEBHOOK_URLS"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     async with dev_server_env() as env:

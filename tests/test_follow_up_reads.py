@@ -8,38 +8,25 @@ the API as an outside client reads them.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import icalendar
 import pytest
-import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR
 from lemniscate.states.agenda import Window
 from lemniscate.states.followups import FollowUpKind as K
-from tests.support.servers import running_worker, skip, time_skipping_env
+from tests.support.servers import running_worker, skip
 from tests.support.web_stack import WebStack, auth
 from tests.support.workflows import eventually, walk_service
 
+pytestmark = pytest.mark.usefixtures("log_only")
+
 AEDES = walks.partner_actor("Aedes")
 MARKER = "ZX-ACTIZ-NOT-REACHED-91c2"
-
-
-@pytest.fixture(autouse=True)
-def no_channels(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Follow-ups go only to the log: e-mail and webhooks are skipped, and say so."""
-    for name in ("LEMNISCATE_SMTP_HOST", "LEMNISCATE_WEBHOOK_URLS"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest_asyncio.fixture
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    async with time_skipping_env() as environment:  # its clock is this test's alone
-        yield environment
 
 
 def _unique(prefix: str) -> str:
@@ -57,8 +44,10 @@ def _start(slug: str, partners: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-async def test_planned_follow_ups_are_read_before_and_delivered_ones_after(env: WorkflowEnvironment) -> None:
-    async with running_worker(env.client) as service:
+async def test_planned_follow_ups_are_read_before_and_delivered_ones_after(
+    own_clock: WorkflowEnvironment,
+) -> None:
+    async with running_worker(own_clock.client) as service:
         slug = _unique("reads")
         await service.start(_start(slug, ("Aedes", "ActiZ")), COORDINATOR)
         before = await service.follow_ups(slug, COORDINATOR)
@@ -74,7 +63,7 @@ async def test_planned_follow_ups_are_read_before_and_delivered_ones_after(env: 
         theirs = await service.follow_ups(slug, AEDES)
         assert {f.about for f in theirs.planned} == {"Aedes"}
 
-        await skip(env, timedelta(days=36))  # past the reminder (21 days) and its escalation (35)
+        await skip(own_clock, timedelta(days=36))  # past the reminder (21 days) and its escalation (35)
 
         def escalated(model: Any) -> bool:
             return any(d.about == "Aedes" and d.kind == K.escalation for d in model.delivered)

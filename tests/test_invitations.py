@@ -5,7 +5,7 @@ higher SEQUENCE. The pure planner's rules are asserted beside it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
@@ -20,7 +20,7 @@ from lemniscate.models.invitation import meeting_uid
 from lemniscate.states import invitations
 from tests.support.method_helpers import fire, walk
 from tests.support.receivers import Mailbox, smtp_server
-from tests.support.servers import running_worker, time_skipping_env
+from tests.support.servers import running_worker
 from tests.support.workflows import eventually, walk_service
 
 SLUG = "uitnodiging"
@@ -38,12 +38,6 @@ def _start() -> dict[str, Any]:
 def _to_the_meeting() -> list[walks.Step]:
     steps = walks.taskforce_to_execution()
     return steps[: 1 + next(i for i, s in enumerate(steps) if s.trigger == "plan_meeting")]
-
-
-@pytest.fixture()
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    async with time_skipping_env() as environment:
-        yield environment
 
 
 @pytest.fixture()
@@ -85,9 +79,9 @@ def test_an_invitation_per_meeting_to_hold_and_a_new_one_each_time_it_moves() ->
 
 
 async def test_invitees_get_a_calendar_request_and_a_moved_meeting_updates_it(
-    env: WorkflowEnvironment, mailbox: Mailbox
+    own_clock: WorkflowEnvironment, mailbox: Mailbox
 ) -> None:
-    async with running_worker(env.client) as service:
+    async with running_worker(own_clock.client) as service:
         await service.start(_start(), walks.COORDINATOR)
         await walk_service(service, SLUG, _to_the_meeting())
         (sent, request) = (await eventually(lambda: _got(mailbox), lambda r: len(r) == 1))[0]

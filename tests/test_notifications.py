@@ -4,7 +4,7 @@ receiver, with the workflow on the time-skipping server and real activities."""
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -15,17 +15,9 @@ from lemniscate.coalitions import CoalitionService
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR as READER
 from tests.support.receivers import Webhooks, smtp_server, verify_delivery, webhook_receiver
-from tests.support.servers import running_worker, skip, time_skipping_env
+from tests.support.servers import running_worker, skip
 
 SECRET = "whsec_" + base64.b64encode(b"a follow-up channel secret").decode()
-
-
-@pytest.fixture()
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    # One server per test: each skips weeks to months, and its reminders are due relative to
-    # the example walks' dates, which a clock moved by an earlier test would have passed.
-    async with time_skipping_env() as environment:
-        yield environment
 
 
 @pytest.fixture()
@@ -49,15 +41,15 @@ def _start(slug: str) -> dict[str, Any]:
 
 
 async def test_reminder_and_escalation_reach_mail_and_webhook(
-    env: WorkflowEnvironment, channels: tuple[Any, Webhooks]
+    own_clock: WorkflowEnvironment, channels: tuple[Any, Webhooks]
 ) -> None:
     mailbox, hooks = channels
-    async with running_worker(env.client) as service:
+    async with running_worker(own_clock.client) as service:
         await service.start(_start("notify-mail"), walks.COORDINATOR)
-        await skip(env, timedelta(days=20))
+        await skip(own_clock, timedelta(days=20))
         assert mailbox.messages == [] and hooks.received == []
 
-        await skip(env, timedelta(days=2))
+        await skip(own_clock, timedelta(days=2))
         reminders = [m for m in mailbox.messages if "interview reminder" in m["Subject"]]
         assert len(reminders) == 2  # one per partner without an interview
         assert {m["X-Envelope-To"] for m in reminders} == {"coordinator@example.org"}
@@ -78,7 +70,7 @@ async def test_reminder_and_escalation_reach_mail_and_webhook(
             assert isinstance(data, dict) and data["follow_up"]["kind"] == "interview_reminder"
 
         # Nobody acted: 14 days later the programme office hears of it.
-        await skip(env, timedelta(days=14))
+        await skip(own_clock, timedelta(days=14))
         escalations = [m for m in mailbox.messages if m["Subject"].endswith("escalation")]
         assert len(escalations) == 2
         assert all("office@example.org" in m["X-Envelope-To"] for m in escalations)
@@ -88,22 +80,22 @@ async def test_reminder_and_escalation_reach_mail_and_webhook(
 
 
 async def test_receiver_down_is_retried_and_bad_target_is_visible_not_stuck(
-    env: WorkflowEnvironment, channels: tuple[Any, Webhooks]
+    own_clock: WorkflowEnvironment, channels: tuple[Any, Webhooks]
 ) -> None:
     mailbox, hooks = channels
     hooks.statuses = [503, 503, 200]
-    async with running_worker(env.client) as service:
+    async with running_worker(own_clock.client) as service:
         start = _start("notify-retry")
         start["partners"] = [{"name": "Aedes"}]
         await service.start(start, walks.COORDINATOR)
-        await skip(env, timedelta(days=22))
+        await skip(own_clock, timedelta(days=22))
         statuses = [status for status, _, _ in hooks.received]
         assert statuses == [503, 503, 200]
         # Every attempt the same id (a receiver drops a repeat), each its own timestamp.
         assert len({headers["webhook-id"] for _, headers, _ in hooks.received}) == 1
 
         hooks.statuses = [400]  # a target that refuses for good
-        await skip(env, timedelta(days=14))
+        await skip(own_clock, timedelta(days=14))
         view = await service.view("notify-retry", READER)
         assert len(view.failed_notifications) == 1
         failure = view.failed_notifications[0]
@@ -119,12 +111,14 @@ async def _walk(service: CoalitionService, slug: str, steps: list[walks.Step]) -
         await service.fire(slug, step.trigger, step.payload, step.actor)
 
 
-async def test_overdue_action_opens_accountability_until_its_owner_reports(env: WorkflowEnvironment) -> None:
-    async with running_worker(env.client) as service:
+async def test_overdue_action_opens_accountability_until_its_owner_reports(
+    own_clock: WorkflowEnvironment,
+) -> None:
+    async with running_worker(own_clock.client) as service:
         slug = "accountability"
         await service.start(walks.taskforce_start(slug), walks.COORDINATOR)
         await _walk(service, slug, walks.taskforce_to_execution())
-        now = await env.get_current_time()
+        now = await own_clock.get_current_time()
         due = (now + timedelta(days=10)).date().isoformat()
         await service.fire(slug, "start_monitoring", {}, walks.COORDINATOR)
         await service.fire(slug, "record_monitoring_report", {"summary": "Started."}, walks.COORDINATOR)
@@ -136,7 +130,7 @@ async def test_overdue_action_opens_accountability_until_its_owner_reports(env: 
         await service.fire(slug, "update_action", {"action": "A3", "due_on": due}, walks.COORDINATOR)
         await service.fire(slug, "resume_doing", {}, walks.COORDINATOR)
 
-        await skip(env, timedelta(days=11))
+        await skip(own_clock, timedelta(days=11))
         view = await service.view(slug, READER)
         items = view.coalition.open_accountability()
         assert [(i.action, i.owner) for i in items] == [("A3", "Aedes")]
@@ -154,14 +148,14 @@ async def test_overdue_action_opens_accountability_until_its_owner_reports(env: 
         assert closed[0].closed_by == "progress report" and not closed[0].open
 
 
-async def test_progress_review_opens_a_monitoring_round(env: WorkflowEnvironment) -> None:
-    async with running_worker(env.client) as service:
+async def test_progress_review_opens_a_monitoring_round(own_clock: WorkflowEnvironment) -> None:
+    async with running_worker(own_clock.client) as service:
         slug = "review"
         await service.start(walks.taskforce_start(slug), walks.COORDINATOR)
         await _walk(service, slug, walks.taskforce_to_execution())
-        await skip(env, timedelta(days=89))
+        await skip(own_clock, timedelta(days=89))
         assert (await service.view(slug, READER)).overview.state == "doing"
-        await skip(env, timedelta(days=2))
+        await skip(own_clock, timedelta(days=2))
         view = await service.view(slug, READER)
         assert view.overview.state == "monitoring"
         last = (await service.journal(slug, READER))[-1]

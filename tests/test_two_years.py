@@ -17,13 +17,11 @@ The agenda across 200 coalitions needs the dev server's visibility: `test_agenda
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
 import pytest
-import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
 from lemniscate.audit.report import build_report
@@ -32,26 +30,15 @@ from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, Step
 from lemniscate.states.closing_report import closing_report
 from lemniscate.states.followup_view import FollowUps
-from tests.support.servers import running_worker, skip, time_skipping_env
+from tests.support.servers import running_worker, skip
 from tests.support.workflows import walk_service
+
+pytestmark = pytest.mark.usefixtures("log_only")
 
 TWO_YEARS = timedelta(days=730)
 # Past a due moment far enough for the workflow to have woken and delivered.
 PAST_DUE = timedelta(minutes=5)
 Foreseen = tuple[str, datetime]  # kind, due moment
-
-
-@pytest.fixture(autouse=True)
-def no_channels(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Follow-ups go only to the log: e-mail and webhooks are skipped, and say so."""
-    for name in ("LEMNISCATE_SMTP_HOST", "LEMNISCATE_WEBHOOK_URLS"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest_asyncio.fixture
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    async with time_skipping_env() as environment:  # its clock is this test's alone
-        yield environment
 
 
 def foreseen_in(reads: FollowUps) -> set[Foreseen]:
@@ -75,21 +62,21 @@ async def walk_to_execution_with_a_late_action(service: CoalitionService, slug: 
 
 
 async def test_two_years_every_follow_up_is_seen_before_and_after(
-    env: WorkflowEnvironment, tmp_path: Path
+    own_clock: WorkflowEnvironment, tmp_path: Path
 ) -> None:
     slug = f"twee-jaar-{uuid.uuid4().hex[:8]}"
-    async with running_worker(env.client) as service:
-        late = await walk_to_execution_with_a_late_action(service, slug, await env.get_current_time())
+    async with running_worker(own_clock.client) as service:
+        late = await walk_to_execution_with_a_late_action(service, slug, await own_clock.get_current_time())
         reads = await service.follow_ups(slug, COORDINATOR)
         assert [o.action for o in reads.overdue] == [late] and reads.overdue[0].item is not None
-        horizon = await env.get_current_time() + TWO_YEARS
+        horizon = await own_clock.get_current_time() + TWO_YEARS
         already = {d.key for d in reads.delivered}  # during the walk, at once: invitations
         foreseen = foreseen_in(reads)
         delivered: dict[str, datetime] = {}
         wake_ups = 0
-        while (now := await env.get_current_time()) < horizon:
+        while (now := await own_clock.get_current_time()) < horizon:
             upcoming = [p.due_at for p in reads.planned if p.due_at > now]
-            await skip(env, min([*upcoming, horizon - PAST_DUE]) + PAST_DUE - now)
+            await skip(own_clock, min([*upcoming, horizon - PAST_DUE]) + PAST_DUE - now)
             wake_ups += 1
             reads = await service.follow_ups(slug, COORDINATOR)
             for d in reads.delivered:
@@ -118,7 +105,7 @@ async def test_two_years_every_follow_up_is_seen_before_and_after(
         # (its last task) and the machine's: here the workflow's, the last delivery's.
         unasked = await service.follow_ups(slug, COORDINATOR)
         assert datetime.now(UTC) < max(delivered.values()) <= unasked.as_of < horizon
-        final = await service.follow_ups(slug, COORDINATOR, await env.get_current_time())
+        final = await service.follow_ups(slug, COORDINATOR, await own_clock.get_current_time())
         keys = [d.key for d in final.delivered]
         assert len(keys) == len(set(keys)), "a follow-up was delivered twice"
         assert set(delivered) | already <= set(keys), "a delivered follow-up left the read model"

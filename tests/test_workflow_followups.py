@@ -1,7 +1,7 @@
 """Follow-up timers of the coalition workflow on the time-skipping test server.
 
 Every test gets its own server, so its clock starts at the real "now" and only that test
-moves it (`env.sleep` skips months in milliseconds). Expected moments are computed from the
+moves it (`own_clock.sleep` skips months in milliseconds). Expected moments are computed from the
 dates the workflow itself recorded (added_on, execution_started_on, last_activity_at), and
 each delivered follow-up must land on its moment (the workflow stamps it when it comes
 due), exactly once.
@@ -10,12 +10,10 @@ due), exactly once.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
@@ -27,26 +25,14 @@ from lemniscate.models.events import Role
 from lemniscate.models.journal import FollowUpRecord
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import SYSTEM, CoalitionView, workflow_id
-from tests.support.servers import running_worker, skip, time_skipping_env
+from tests.support.servers import running_worker, skip
 from tests.support.workflows import eventually, search_attributes, shift_dates, walk_service
+
+pytestmark = pytest.mark.usefixtures("log_only")
 
 # The workflow wakes at the due moment; its clock may be a few milliseconds past it.
 PUNCTUAL = timedelta(seconds=5)
 Delivered = tuple[str, str, datetime]  # kind, key, moment
-
-
-@pytest.fixture(autouse=True)
-def no_channels(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Follow-ups go only to the log: no SMTP server or webhook from the environment."""
-    for name in ("LEMNISCATE_SMTP_HOST", "LEMNISCATE_WEBHOOK_URLS"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest_asyncio.fixture
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    # A server per test, not the shared one: see the module's docstring.
-    async with time_skipping_env() as environment:
-        yield environment
 
 
 def unique(prefix: str) -> str:
@@ -86,24 +72,26 @@ def interview(partner: str) -> dict[str, Any]:
     return {**example.payload, "partner": partner}
 
 
-def handle_of(env: WorkflowEnvironment, slug: str) -> WorkflowHandle[Any, Any]:
-    return env.client.get_workflow_handle(workflow_id(slug))
+def handle_of(own_clock: WorkflowEnvironment, slug: str) -> WorkflowHandle[Any, Any]:
+    return own_clock.client.get_workflow_handle(workflow_id(slug))
 
 
-async def delivered(env: WorkflowEnvironment, slug: str) -> list[Delivered]:
-    records: list[FollowUpRecord] = await handle_of(env, slug).query(CoalitionWorkflow.delivered_follow_ups)
+async def delivered(own_clock: WorkflowEnvironment, slug: str) -> list[Delivered]:
+    records: list[FollowUpRecord] = await handle_of(own_clock, slug).query(
+        CoalitionWorkflow.delivered_follow_ups
+    )
     return [(r.kind, r.key, r.at) for r in records]
 
 
-async def view(env: WorkflowEnvironment, slug: str) -> CoalitionView:
-    result: CoalitionView = await handle_of(env, slug).query(CoalitionWorkflow.view)
+async def view(own_clock: WorkflowEnvironment, slug: str) -> CoalitionView:
+    result: CoalitionView = await handle_of(own_clock, slug).query(CoalitionWorkflow.view)
     return result
 
 
-async def sleep_until(env: WorkflowEnvironment, moment: datetime) -> None:
-    now = await env.get_current_time()
+async def sleep_until(own_clock: WorkflowEnvironment, moment: datetime) -> None:
+    now = await own_clock.get_current_time()
     assert moment > now, f"{moment} is not after the server's now {now}"
-    await skip(env, moment - now)
+    await skip(own_clock, moment - now)
 
 
 def assert_delivered(actual: list[Delivered], expected: list[tuple[str, str, datetime]]) -> None:
@@ -117,12 +105,14 @@ def assert_delivered(actual: list[Delivered], expected: list[tuple[str, str, dat
 # ---------------------------------------------------------------------------------------------
 
 
-async def test_partner_not_interviewed_gets_one_reminder_after_21_days(env: WorkflowEnvironment) -> None:
+async def test_partner_not_interviewed_gets_one_reminder_after_21_days(
+    own_clock: WorkflowEnvironment,
+) -> None:
     slug = unique("interview")
-    async with running_worker(env.client) as service:
+    async with running_worker(own_clock.client) as service:
         await service.start(start_payload(slug, ("Alfa",)), COORDINATOR)
         await service.fire(slug, "record_interview", interview("Alfa"), COORDINATOR)
-        await skip(env, days(3))
+        await skip(own_clock, days(3))
         added = await service.fire(slug, "add_partner", {"name": "Bravo"}, COORDINATOR)
         added_on = added.coalition.partner("Bravo").added_on  # type: ignore[union-attr]
         assert added_on == added.status.last_activity_at.date()
@@ -130,36 +120,36 @@ async def test_partner_not_interviewed_gets_one_reminder_after_21_days(env: Work
         due = at9(added_on + days(21))
 
         assert added.status.next_follow_up_at == due
-        pending = await handle_of(env, slug).query(CoalitionWorkflow.follow_ups)
+        pending = await handle_of(own_clock, slug).query(CoalitionWorkflow.follow_ups)
         assert (pending[0].key, pending[0].due_at, pending[0].recipients) == (key, due, ["coordinator"])
-        assert (await search_attributes(env.client, workflow_id(slug)))[sa.NEXT_FOLLOW_UP.name] == due
+        assert (await search_attributes(own_clock.client, workflow_id(slug)))[sa.NEXT_FOLLOW_UP.name] == due
 
-        await sleep_until(env, due - timedelta(hours=1))
-        assert await delivered(env, slug) == []
-        assert (await view(env, slug)).status.next_follow_up_at == due
-        await skip(env, timedelta(hours=2))
-        assert_delivered(await delivered(env, slug), [("interview_reminder", key, due)])
-        [record] = await handle_of(env, slug).query(CoalitionWorkflow.delivered_follow_ups)
+        await sleep_until(own_clock, due - timedelta(hours=1))
+        assert await delivered(own_clock, slug) == []
+        assert (await view(own_clock, slug)).status.next_follow_up_at == due
+        await skip(own_clock, timedelta(hours=2))
+        assert_delivered(await delivered(own_clock, slug), [("interview_reminder", key, due)])
+        [record] = await handle_of(own_clock, slug).query(CoalitionWorkflow.delivered_follow_ups)
         assert record.message.startswith(f"Bravo was added on {added_on} and has no interview")
 
         # Not interviewed 14 days later either: escalated once to the programme office;
         # the reminder itself is never repeated.
         escalation = at9(added_on + days(35))
-        after = await view(env, slug)
+        after = await view(own_clock, slug)
         assert after.status.next_follow_up_at == escalation
-        await sleep_until(env, at9(added_on + days(40)))
+        await sleep_until(own_clock, at9(added_on + days(40)))
         assert_delivered(
-            await delivered(env, slug),
+            await delivered(own_clock, slug),
             [("interview_reminder", key, due), ("escalation", f"escalation:{key}", escalation)],
         )
-        final = await view(env, slug)
+        final = await view(own_clock, slug)
         assert final.status.follow_ups_sent == 2 and final.failed_notifications == []
-        await handle_of(env, slug).terminate("test done")
+        await handle_of(own_clock, slug).terminate("test done")
 
 
-async def test_rescheduled_meeting_is_reminded_only_for_its_new_date(env: WorkflowEnvironment) -> None:
+async def test_rescheduled_meeting_is_reminded_only_for_its_new_date(own_clock: WorkflowEnvironment) -> None:
     slug = unique("meeting")
-    async with running_worker(env.client) as service:
+    async with running_worker(own_clock.client) as service:
         started = await service.start(start_payload(slug), COORDINATOR)
         day0 = started.status.last_activity_at.date()
         old, new = day0 + days(30), day0 + days(50)
@@ -171,13 +161,13 @@ async def test_rescheduled_meeting_is_reminded_only_for_its_new_date(env: Workfl
         )
         assert planned.status.next_follow_up_at == at9(old - days(7))
 
-        await skip(env, days(10))
+        await skip(own_clock, days(10))
         moved = await service.fire(
             slug, "reschedule_meeting", {"meeting": "M1", "on": new.isoformat()}, COORDINATOR
         )
         assert moved.coalition.meeting("M1").on == new  # type: ignore[union-attr]
         assert moved.status.next_follow_up_at == at9(new - days(7))
-        pending = await handle_of(env, slug).query(CoalitionWorkflow.follow_ups)
+        pending = await handle_of(own_clock, slug).query(CoalitionWorkflow.follow_ups)
         assert [f.key for f in pending if "M1" in f.key] == [
             f"meeting_reminder:M1:{new}",
             f"outcome_reminder:M1:{new}",
@@ -186,31 +176,31 @@ async def test_rescheduled_meeting_is_reminded_only_for_its_new_date(env: Workfl
 
         # Past the old date's reminder (day 23) and outcome reminder (day 32), and the new
         # date's reminder (day 43).
-        await sleep_until(env, at9(day0 + days(45)))
+        await sleep_until(own_clock, at9(day0 + days(45)))
         reminder = ("meeting_reminder", f"meeting_reminder:M1:{new}", at9(new - days(7)))
         # The invitation when it was planned, and its update when it moved (states.invitations).
         invited = [
             ("meeting_invitation", "meeting_invitation:M1:0", planned.status.last_activity_at),
             ("meeting_invitation", "meeting_invitation:M1:1", moved.status.last_activity_at),
         ]
-        assert_delivered(await delivered(env, slug), [*invited, reminder])
-        await sleep_until(env, at9(day0 + days(55)))
+        assert_delivered(await delivered(own_clock, slug), [*invited, reminder])
+        await sleep_until(own_clock, at9(day0 + days(55)))
         outcome = ("outcome_reminder", f"outcome_reminder:M1:{new}", at9(new + days(2)))
-        sent = await delivered(env, slug)
+        sent = await delivered(own_clock, slug)
         assert_delivered(sent, [*invited, reminder, outcome])
         assert not [key for _, key, _ in sent if str(old) in key]
-        records = await handle_of(env, slug).query(CoalitionWorkflow.delivered_follow_ups)
+        records = await handle_of(own_clock, slug).query(CoalitionWorkflow.delivered_follow_ups)
         (first,) = [r for r in records if r.key.startswith("meeting_reminder:")]
         assert first.message == f"Reminder: other meeting M1 on {new}."
-        await handle_of(env, slug).terminate("test done")
+        await handle_of(own_clock, slug).terminate("test done")
 
 
 async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
-    env: WorkflowEnvironment,
+    own_clock: WorkflowEnvironment,
 ) -> None:
     slug = unique("untouched")
     wid = workflow_id(slug)
-    async with running_worker(env.client) as service:
+    async with running_worker(own_clock.client) as service:
         started = await service.start(start_payload(slug, ("Alfa", "Bravo")), COORDINATOR)
         day0 = started.status.last_activity_at.date()
         meeting_on = day0 + days(10)
@@ -238,27 +228,27 @@ async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
             ("inactivity", f"inactivity:{last_activity.isoformat()}", night_candle),
         ]
 
-        await sleep_until(env, night_candle - timedelta(hours=1))
-        assert_delivered(await delivered(env, slug), expected[:-1])
-        before = await view(env, slug)
+        await sleep_until(own_clock, night_candle - timedelta(hours=1))
+        assert_delivered(await delivered(own_clock, slug), expected[:-1])
+        before = await view(own_clock, slug)
         assert before.status.at_risk is False
         assert before.status.next_follow_up_at == night_candle
-        assert (await search_attributes(env.client, wid))[sa.AT_RISK.name] is False
+        assert (await search_attributes(own_clock.client, wid))[sa.AT_RISK.name] is False
 
-        await skip(env, timedelta(hours=2))
-        candle = await view(env, slug)
+        await skip(own_clock, timedelta(hours=2))
+        candle = await view(own_clock, slug)
         assert candle.status.at_risk is True
         assert candle.status.next_follow_up_at is None
         attributes = await eventually(
-            lambda: search_attributes(env.client, wid), lambda a: a[sa.AT_RISK.name] is True
+            lambda: search_attributes(own_clock.client, wid), lambda a: a[sa.AT_RISK.name] is True
         )
         assert sa.NEXT_FOLLOW_UP.name not in attributes
 
-        await sleep_until(env, datetime.combine(day0 + days(730), time(12), tzinfo=UTC))
-        sent = await delivered(env, slug)
+        await sleep_until(own_clock, datetime.combine(day0 + days(730), time(12), tzinfo=UTC))
+        sent = await delivered(own_clock, slug)
         assert_delivered(sent, expected)
         assert [at for _, _, at in sent] == sorted(at for _, _, at in sent)
-        quiet = await view(env, slug)
+        quiet = await view(own_clock, slug)
         assert quiet.status.at_risk is True
         assert quiet.status.follow_ups_sent == len(expected)
         assert quiet.status.journal_length == 2  # follow-ups are not events of the coalition
@@ -269,15 +259,17 @@ async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
         assert revived.status.at_risk is False
         assert revived.status.next_follow_up_at == candle_after(revived.status.last_activity_at)
         attributes = await eventually(
-            lambda: search_attributes(env.client, wid), lambda a: a[sa.AT_RISK.name] is False
+            lambda: search_attributes(own_clock.client, wid), lambda a: a[sa.AT_RISK.name] is False
         )
         assert attributes[sa.NEXT_FOLLOW_UP.name] == revived.status.next_follow_up_at
-        await handle_of(env, slug).terminate("test done")
+        await handle_of(own_clock, slug).terminate("test done")
 
 
-async def test_execution_reviews_partner_meetings_and_action_deadlines(env: WorkflowEnvironment) -> None:
+async def test_execution_reviews_partner_meetings_and_action_deadlines(
+    own_clock: WorkflowEnvironment,
+) -> None:
     slug = unique("execution")
-    async with running_worker(env.client) as service:
+    async with running_worker(own_clock.client) as service:
         started = await service.start(walks.taskforce_start(slug), COORDINATOR)
         day0 = started.status.last_activity_at.date()
         # The walk's dates (2027: interviews, meetings, signatures) moved to more than 200
@@ -314,17 +306,17 @@ async def test_execution_reviews_partner_meetings_and_action_deadlines(env: Work
             ("progress_review", f"progress_review:{started_on}", at9(started_on + days(90))),
         ]
 
-        await sleep_until(env, at9(due_on) + timedelta(hours=1))
-        assert_delivered(await delivered(env, slug), expected[:3])
-        overdue = await view(env, slug)
+        await sleep_until(own_clock, at9(due_on) + timedelta(hours=1))
+        assert_delivered(await delivered(own_clock, slug), expected[:3])
+        overdue = await view(own_clock, slug)
         # The overdue action opened an accountability item, fired by the engine itself.
         [item] = overdue.coalition.accountability
         assert (item.action, item.owner, item.opened_on, item.open) == ("A2", "VNG", due_on, True)
         assert overdue.status.last_activity_at == last_activity
 
-        await sleep_until(env, at9(started_on + days(100)))
-        assert_delivered(await delivered(env, slug), expected)
-        reviewed = await view(env, slug)
+        await sleep_until(own_clock, at9(started_on + days(100)))
+        assert_delivered(await delivered(own_clock, slug), expected)
+        reviewed = await view(own_clock, slug)
         # The progress review opened the monitoring round in `doing`.
         assert reviewed.overview.state == "monitoring"
         assert reviewed.coalition.last_review_on == started_on + days(90)
@@ -339,4 +331,4 @@ async def test_execution_reviews_partner_meetings_and_action_deadlines(env: Work
         assert reviewed.status.at_risk is True
         assert reviewed.status.next_follow_up_at == at9(started_on + days(180))
         assert reviewed.failed_notifications == []
-        await handle_of(env, slug).terminate("test done")
+        await handle_of(own_clock, slug).terminate("test done")
