@@ -8,9 +8,6 @@ from lemniscate.models.coalition import ActionStatus, Coalition
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.checks import field
 
-# Done or cancelled: nothing left to hand over or drop.
-ENDED_STATUSES = (ActionStatus.done, ActionStatus.cancelled)
-
 
 def close(c: Coalition, x: p.Close) -> list[str]:
     reasons: list[str] = []
@@ -23,8 +20,7 @@ def close(c: Coalition, x: p.Close) -> list[str]:
                 "check.closing-no-such-action",
                 "there is no action {wanted} (open actions: {known}).",
                 wanted=repr(decided.action),
-                known=[a.id for a in c.actions if a.status not in ENDED_STATUSES]
-                or Sentence("check.none-yet", "none yet"),
+                known=[a.id for a in c.actions if a.is_open] or Sentence("check.none-yet", "none yet"),
             )
             reasons.append(field(where, missing))
         elif action.status == ActionStatus.done:
