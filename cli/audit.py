@@ -17,15 +17,8 @@ from lemniscate.audit.formats import FORMATS, SUFFIXES, render
 from lemniscate.audit.portfolio import portfolio_lines, render_csv, render_json
 from lemniscate.audit.report import AuditReport, build_report
 from lemniscate.audit.verify import Verification, VerifyError, verify_file
-from lemniscate.cli.common import (
-    ACTOR_OPTION,
-    actor_from,
-    document_options,
-    format_of,
-    handles_errors,
-    service,
-    write_output,
-)
+from lemniscate.cli.common import ACTOR_OPTION, actor_from, handles_errors, service
+from lemniscate.cli.documents import document_options, format_of, write_output
 from lemniscate.cli.exits import EXIT_ERROR, EXIT_MISMATCH
 from lemniscate.cli.speech import language, say
 from lemniscate.models.events import Actor

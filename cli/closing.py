@@ -9,15 +9,8 @@ from pathlib import Path
 
 import click
 
-from lemniscate.cli.common import (
-    ACTOR_OPTION,
-    actor_from,
-    document_options,
-    format_of,
-    handles_errors,
-    service,
-    write_output,
-)
+from lemniscate.cli.common import ACTOR_OPTION, actor_from, handles_errors, service
+from lemniscate.cli.documents import document_options, format_of, write_output
 from lemniscate.cli.exits import EXIT_ERROR
 from lemniscate.cli.speech import language, say
 from lemniscate.coalitions.closing import FORMATS, SUFFIXES, closing_report, render

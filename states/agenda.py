@@ -72,6 +72,7 @@ def items_of(
     """The worklist items of one coalition (an organisation's worklist holds the follow-ups
     for it and those about its records)."""
     whose = model.owners
+    of = {"coalition_id": model.coalition_id, "coalition_name": model.coalition_name}
 
     def item(
         category: Window,
@@ -84,8 +85,7 @@ def items_of(
         days_overdue: int | None = None,
     ) -> WorklistItem:
         return WorklistItem(
-            coalition_id=model.coalition_id,
-            coalition_name=model.coalition_name,
+            **of,
             category=category,
             kind=kind,
             due_at=due_at,
