@@ -23,18 +23,19 @@ def close(c: Coalition, x: p.Close) -> list[str]:
                 known=[a.id for a in c.actions if a.is_open] or Sentence("check.none-yet", "none yet"),
             )
             reasons.append(field(where, missing))
-        elif action.status == ActionStatus.done:
-            ended = Sentence(
-                "check.closing-action-done",
-                "{action} is done already; only open actions are handed over or dropped.",
-                action=action.id,
-            )
-            reasons.append(field(where, ended))
-        elif action.status == ActionStatus.cancelled:
-            ended = Sentence(
-                "check.closing-action-cancelled",
-                "{action} was cancelled already; only open actions are handed over or dropped.",
-                action=action.id,
+        elif not action.is_open:
+            ended = (
+                Sentence(
+                    "check.closing-action-done",
+                    "{action} is done already; only open actions are handed over or dropped.",
+                    action=action.id,
+                )
+                if action.status == ActionStatus.done
+                else Sentence(
+                    "check.closing-action-cancelled",
+                    "{action} was cancelled already; only open actions are handed over or dropped.",
+                    action=action.id,
+                )
             )
             reasons.append(field(where, ended))
         if decided.action in seen:
