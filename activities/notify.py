@@ -33,22 +33,8 @@ from lemniscate.language import choose, format_moment, translate
 from lemniscate.models.outbound import OutboundEvent
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence, from_wire
-from lemniscate.states.followups import Audience, FollowUp, FollowUpKind
-
-# What an e-mail's subject calls each follow-up.
-KIND_WORDS: dict[FollowUpKind, Sentence] = {
-    FollowUpKind.interview_reminder: Sentence("mail.interview_reminder", "interview reminder"),
-    FollowUpKind.outcome_reminder: Sentence("mail.outcome_reminder", "outcome reminder"),
-    FollowUpKind.outcome_escalation: Sentence("mail.outcome_escalation", "outcome escalation"),
-    FollowUpKind.meeting_reminder: Sentence("mail.meeting_reminder", "meeting reminder"),
-    FollowUpKind.progress_review: Sentence("mail.progress_review", "progress review"),
-    FollowUpKind.partner_meeting: Sentence("mail.partner_meeting", "partner meeting"),
-    FollowUpKind.action_due_reminder: Sentence("mail.action_due_reminder", "action due reminder"),
-    FollowUpKind.action_overdue: Sentence("mail.action_overdue", "action overdue"),
-    FollowUpKind.inactivity: Sentence("mail.inactivity", "inactivity"),
-    FollowUpKind.escalation: Sentence("mail.escalation", "escalation"),
-    FollowUpKind.meeting_invitation: Sentence("mail.meeting_invitation", "meeting invitation"),
-}
+from lemniscate.states.followups import Audience, FollowUp
+from lemniscate.states.words import follow_up_kind_word
 
 log = structlog.get_logger("lemniscate.notify")
 
@@ -143,7 +129,7 @@ def email_follow_up(n: Notification) -> str:
     message["To"] = recipients[0] if len(recipients) == 1 else "undisclosed-recipients:;"
     language = choose()  # the office's: a follow-up goes to people whose choice is not known here
     said = from_wire(n.follow_up.said) if n.follow_up.said else n.follow_up.message
-    kind = KIND_WORDS.get(n.follow_up.kind, n.follow_up.kind.value.replace("_", " "))
+    kind = follow_up_kind_word(n.follow_up.kind)
     subject = Sentence("mail.subject", "[{name}] {kind}", name=n.coalition_name, kind=kind)
     message["Subject"] = translate(subject, language)
     message["Message-ID"] = f"<{hashlib.sha256(n.delivery_id.encode()).hexdigest()}@lemniscate>"

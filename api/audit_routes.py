@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from lemniscate.api import contract
 from lemniscate.api.contract import SERVED
 from lemniscate.api.deps import Caller, ServiceFactory
-from lemniscate.api.problems import language_of
+from lemniscate.api.formats import contents, document
 from lemniscate.audit.formats import MEDIA_TYPES, Format, render, speaks
 from lemniscate.audit.report import build_report
 
@@ -25,9 +25,7 @@ CHAIN_HEAD_HEADER = "X-Lemniscate-Chain-Head"
 def _responses() -> dict[int | str, dict[str, Any]]:
     # Each format its media type. The JSON's shape is `audit.report.AuditReport`; not inlined
     # here, because its `$defs` would not resolve inside the OpenAPI document.
-    content: dict[str, Any] = {
-        media.split(";")[0]: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()
-    }
+    content = contents(MEDIA_TYPES)
     content["application/json"] = {"schema": {"type": "object"}}
     return {
         200: {"description": "The audit report in the format asked for", "content": content},
@@ -52,11 +50,13 @@ def audit_router(service: ServiceFactory) -> APIRouter:
         # whether the caller may read audits at all (403).
         report = await build_report(await service(), coalition_id, caller)
         headers = {FINDINGS_HEADER: str(len(report.findings)), CHAIN_HEAD_HEADER: report.chain.head}
-        language = language_of(request)
-        if speaks(format):
-            # What a person reads is said in the request's language; the JSON in none.
-            headers["Content-Language"] = language
-            headers["Vary"] = "Accept-Language"
-        return Response(render(report, format, language), media_type=MEDIA_TYPES[format], headers=headers)
+        # What a person reads is said in the request's language; the JSON in none.
+        return document(
+            request,
+            lambda lang: render(report, format, lang),
+            MEDIA_TYPES[format],
+            spoken=speaks(format),
+            headers=headers,
+        )
 
     return router

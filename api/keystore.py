@@ -35,6 +35,7 @@ from lemniscate.models.events import Role
 from lemniscate.models.records import Name
 from lemniscate.models.sentence import Sentence
 from lemniscate.states import policy
+from lemniscate.states.errors import reason_of
 from lemniscate.states.names import START
 
 KEY_ROLES = tuple(role.value for role in Role if role != Role.system)
@@ -97,12 +98,8 @@ def _field(field: str, reason: str) -> Sentence:
 
 
 def _name_problem(error: ValidationError) -> str:
-    """What a name's own check said (its Sentence when it made one), without pydantic's
-    "Value error, " before it."""
-    inner = (error.errors()[0].get("ctx") or {}).get("error")
-    if isinstance(inner, Exception) and inner.args and isinstance(inner.args[0], Sentence):
-        return inner.args[0]
-    return error.errors()[0]["msg"].removeprefix("Value error, ")
+    """What a name's own check said, worded as every validation error is."""
+    return reason_of(error.errors(include_url=False, include_input=False)[0])
 
 
 def _check_grants(role: str, grants: Grants) -> list[str]:

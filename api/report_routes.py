@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 from lemniscate.api import contract
 from lemniscate.api.contract import SERVED
 from lemniscate.api.deps import Caller, ServiceFactory
-from lemniscate.api.problems import language_of
+from lemniscate.api.formats import contents, document
 from lemniscate.coalitions.closing import MEDIA_TYPES, Format, closing_report, render
 
 # A real answer (tests/test_closing_report_server.py asks a running coalition for its report).
@@ -31,7 +31,7 @@ NOT_ENDED_EXAMPLE: dict[str, Any] = {
 
 
 def _responses() -> dict[int | str, dict[str, Any]]:
-    content = {media.split(";")[0]: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()}
+    content = contents(MEDIA_TYPES)
     content["application/pdf"] = {"schema": {"type": "string", "format": "binary"}}
     declared = contract.problems(*SERVED, 404, 409, 422)
     conflict = declared[409]["content"]["application/problem+json"]
@@ -53,11 +53,12 @@ def report_router(service: ServiceFactory) -> APIRouter:
         request: Request, coalition_id: str, caller: Caller, format: Annotated[Format, Query()] = "html"
     ) -> Response:
         report = await closing_report(await service(), coalition_id, caller)
-        language = language_of(request)
-        headers = {"Content-Language": language, "Vary": "Accept-Language"}
+        headers = {}
         if format == "pdf":
             filename = f"{report.coalition_id}-{report.kind.value}.pdf"
             headers["Content-Disposition"] = f'inline; filename="{filename}"'
-        return Response(render(report, format, language), media_type=MEDIA_TYPES[format], headers=headers)
+        return document(
+            request, lambda lang: render(report, format, lang), MEDIA_TYPES[format], headers=headers
+        )
 
     return router

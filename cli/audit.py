@@ -18,33 +18,11 @@ from lemniscate.audit.portfolio import portfolio_lines, render_csv, render_json
 from lemniscate.audit.report import AuditReport, build_report
 from lemniscate.audit.verify import Verification, VerifyError, verify_file
 from lemniscate.cli.common import ACTOR_OPTION, actor_from, handles_errors, service
+from lemniscate.cli.documents import document_options, format_of, write_output
 from lemniscate.cli.exits import EXIT_ERROR, EXIT_MISMATCH
 from lemniscate.cli.speech import language, say
 from lemniscate.models.events import Actor
 from lemniscate.models.sentence import Sentence
-
-
-def _format(fmt: str | None, output: Path | None, default: str) -> str:
-    if fmt is not None:
-        return fmt
-    if output is not None and output.suffix.lower() in SUFFIXES:
-        return SUFFIXES[output.suffix.lower()]
-    return default
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
-        return
-    try:
-        output.write_text(text, "utf-8")
-    except OSError as error:
-        why = str(error.strerror)
-        said = Sentence(
-            "cli.audit-cannot-write", "error: --output: cannot write {path}: {why}", path=str(output), why=why
-        )
-        click.echo(say(said), err=True)
-        sys.exit(EXIT_ERROR)
 
 
 def _summary(report: AuditReport, output: Path | None) -> int:
@@ -121,13 +99,13 @@ def _verified(result: Verification) -> int:
 
 async def _report(coalition_id: str, fmt: str, output: Path | None, reader: Actor) -> int:
     report = await build_report(await service(), coalition_id, reader)
-    _write(render(report, fmt, language()), output)
+    write_output(render(report, fmt, language()), output)
     return _summary(report, output)
 
 
 async def _portfolio(fmt: str, output: Path | None, reader: Actor) -> int:
     lines = await portfolio_lines(await service(), reader)
-    _write(render_json(lines) if fmt == "json" else render_csv(lines), output)
+    write_output(render_json(lines) if fmt == "json" else render_csv(lines), output)
     count = len(lines)
     if output:
         said = Sentence(
@@ -147,20 +125,10 @@ async def _portfolio(fmt: str, output: Path | None, reader: Actor) -> int:
 
 @click.command()
 @click.argument("coalition_id", required=False)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="html (readable, printable), md, json or csv. Default: from the --output "
-    "suffix, else md (csv for --portfolio).",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file instead of standard output.",
+@document_options(
+    FORMATS,
+    "html (readable, printable), md, json or csv. Default: from the --output suffix, else md "
+    "(csv for --portfolio).",
 )
 @click.option(
     "--verify",
@@ -208,13 +176,15 @@ def audit(
             click.echo(say(Sentence("cli.audit-error", "error: {why}", why=why)), err=True)
             code = EXIT_ERROR
     elif portfolio:
-        chosen_format = _format(fmt, output, "csv")
+        chosen_format = format_of(fmt, output, SUFFIXES, "csv")
         if chosen_format not in ("csv", "json"):
             raise click.UsageError("--portfolio exports csv or json.")
         code = handles_errors(_portfolio)(chosen_format, output, actor_from(as_, None)) or 0
     else:
         assert coalition_id is not None
         reader = actor_from(as_, None)
-        code = handles_errors(_report)(coalition_id, _format(fmt, output, "md"), output, reader) or 0
+        code = (
+            handles_errors(_report)(coalition_id, format_of(fmt, output, SUFFIXES, "md"), output, reader) or 0
+        )
     if code:
         sys.exit(code)

@@ -10,19 +10,12 @@ from pathlib import Path
 import click
 
 from lemniscate.cli.common import ACTOR_OPTION, actor_from, handles_errors, service
+from lemniscate.cli.documents import document_options, format_of, write_output
 from lemniscate.cli.exits import EXIT_ERROR
 from lemniscate.cli.speech import language, say
 from lemniscate.coalitions.closing import FORMATS, SUFFIXES, closing_report, render
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.closing_report import WORDS
-
-
-def _format(fmt: str | None, output: Path | None) -> str:
-    if fmt is not None:
-        return fmt
-    if output is not None and output.suffix.lower() in SUFFIXES:
-        return SUFFIXES[output.suffix.lower()]
-    return "html"
 
 
 async def _report(coalition_id: str, fmt: str, output: Path | None, as_: str) -> None:
@@ -33,21 +26,9 @@ async def _report(coalition_id: str, fmt: str, output: Path | None, as_: str) ->
         click.echo(say(said), err=True)
         sys.exit(EXIT_ERROR)
     found = await closing_report(await service(), coalition_id, actor_from(as_, None))
-    document = render(found, fmt, language())
+    write_output(render(found, fmt, language()), output)
     if output is None:
-        click.echo(document, nl=False)  # bytes: written as they are
         return
-    try:
-        output.write_bytes(document)
-    except OSError as error:
-        said = Sentence(
-            "cli.report-cannot-write",
-            "error: --output: cannot write {path}: {why}",
-            path=str(output),
-            why=str(error.strerror),
-        )
-        click.echo(say(said), err=True)
-        sys.exit(EXIT_ERROR)
     written = Sentence(
         "cli.report-written",
         "{title} of {id} written to {path}",
@@ -60,20 +41,7 @@ async def _report(coalition_id: str, fmt: str, output: Path | None, as_: str) ->
 
 @click.command()
 @click.argument("coalition_id")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="html (readable, printable) or pdf. Default: from the --output suffix, else html.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file instead of standard output.",
-)
+@document_options(FORMATS, "html (readable, printable) or pdf. Default: from the --output suffix, else html.")
 @ACTOR_OPTION
 def report(coalition_id: str, fmt: str | None, output: Path | None, as_: str) -> None:
     """The closing report of a closed coalition (every partner's contribution, the actions
@@ -86,4 +54,4 @@ def report(coalition_id: str, fmt: str | None, output: Path | None, as_: str) ->
       lemniscate report taskforce-wonen-zorg --output slotrapport.pdf
       lemniscate --lang en report taskforce-wonen-zorg --format html > closing-report.html
     """
-    handles_errors(_report)(coalition_id, _format(fmt, output), output, as_)
+    handles_errors(_report)(coalition_id, format_of(fmt, output, SUFFIXES, "html"), output, as_)

@@ -10,7 +10,6 @@ from lemniscate.cli.closing_text import report_lines
 from lemniscate.cli.speech import say
 from lemniscate.coalitions import PortfolioRow
 from lemniscate.models.bulk import BulkProgress
-from lemniscate.models.coalition import ActionStatus
 from lemniscate.models.journal import JournalEntry
 from lemniscate.models.playbook import Playbook
 from lemniscate.models.sentence import Sentence
@@ -113,7 +112,7 @@ def coalition(view: CoalitionView) -> str:
         )
         out += ["", say(Sentence("cli.partners", "Partners")), _table(header, rows)]
     ended = closing_report(c)  # the view is the reader's: redacted for it already
-    open_actions = [a for a in c.actions if a.status not in (ActionStatus.done, ActionStatus.cancelled)]
+    open_actions = [a for a in c.actions if a.is_open]
     if ended is not None:  # an ended coalition has no open actions: its report says what became of them
         out += report_lines(ended)
     elif open_actions:

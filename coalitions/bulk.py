@@ -10,7 +10,7 @@ from temporalio import activity
 from temporalio.client import Client
 
 from lemniscate.coalitions.errors import CoalitionError, CoalitionRefused
-from lemniscate.coalitions.portfolio import PortfolioFilter
+from lemniscate.coalitions.portfolio import PortfolioFilter, read_whole
 from lemniscate.coalitions.service import CoalitionService
 from lemniscate.models.bulk import BulkChunk, BulkFilter, BulkResult
 from lemniscate.models.events import Actor, Role
@@ -35,14 +35,8 @@ class BulkActivities:
         """Every running coalition that matches, fixed once so a resumed run aims at the
         same set."""
         portfolio = PortfolioFilter(**where.model_dump(), running_only=True)
-        targets: list[str] = []
-        token: bytes | None = None
-        while True:
-            rows, token = await self._service.list(portfolio, SELECTOR, limit=500, page_token=token)
-            targets += [row.id for row in rows]
-            activity.heartbeat(len(targets))
-            if not token:
-                return sorted(set(targets))
+        rows = await read_whole(self._service, portfolio, SELECTOR, page=500, progress=activity.heartbeat)
+        return sorted({row.id for row in rows})
 
     @activity.defn(name="bulk_fire")
     async def fire(self, chunk: BulkChunk) -> list[BulkResult]:

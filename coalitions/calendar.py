@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Alarm, Calendar, Event
 
 from lemniscate.language import translate
-from lemniscate.models.coalition import ActionStatus, Coalition, Meeting
+from lemniscate.models.coalition import Coalition, Meeting
 from lemniscate.models.invitation import meeting_summary, meeting_uid
 from lemniscate.models.journal import JournalEntry
 from lemniscate.models.sentence import Sentence
@@ -84,7 +84,7 @@ def events_of(
             event.add_component(alarm)
         found.append(event)
     for a in c.actions:
-        if a.due_on is None or a.status in (ActionStatus.done, ActionStatus.cancelled):
+        if a.due_on is None or not a.is_open:
             continue
         if who is not None and who != (a.owner or c.coordinator):
             continue

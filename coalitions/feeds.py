@@ -18,7 +18,7 @@ from icalendar import Event
 
 from lemniscate.coalitions import calendar
 from lemniscate.coalitions.errors import CoalitionFinished, CoalitionNotFound
-from lemniscate.coalitions.portfolio import PortfolioFilter
+from lemniscate.coalitions.portfolio import PortfolioFilter, read_whole
 from lemniscate.language import translate
 from lemniscate.models.events import Actor
 from lemniscate.models.sentence import Sentence
@@ -37,13 +37,8 @@ async def across(
     who = organisation if organisation is not None else person
     assert who is not None, "the route asks for exactly one of organisation and person"
     where = PortfolioFilter(organisation=organisation, running_only=True)
-    slugs: list[str] = []
-    token: bytes | None = None
-    while len(slugs) < MAX_COALITIONS:
-        rows, token = await service.list(where, reader, min(200, MAX_COALITIONS - len(slugs)), token)
-        slugs += [row.id for row in rows]
-        if not token:
-            break
+    rows = await read_whole(service, where, reader, page=200, limit=MAX_COALITIONS)
+    slugs = [row.id for row in rows]
     gate = asyncio.Semaphore(CONCURRENT_VIEWS)
     now = datetime.now(UTC)
 

@@ -7,8 +7,9 @@ string that could not be quoted safely never gets here: `models.bulk.FilterValue
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Self
+from typing import Protocol, Self
 
 from pydantic import BaseModel, ConfigDict
 from temporalio.client import WorkflowExecution
@@ -17,6 +18,7 @@ from temporalio.common import TypedSearchAttributes
 from lemniscate.cluster import search_attributes as sa
 from lemniscate.models.bulk import BulkFilter, FilterValue
 from lemniscate.models.coalition import Coalition
+from lemniscate.models.events import Actor
 from lemniscate.states.policy import Scope
 from lemniscate.workflows.io import WORKFLOW_NAME, slug_of, workflow_id
 
@@ -197,6 +199,42 @@ def row_from_execution(execution: WorkflowExecution) -> PortfolioRow:
         next_kind=attrs.get(sa.NEXT_KIND) or None,
         started_at=execution.start_time,
     )
+
+
+class Lister(Protocol):
+    """What reads the portfolio a page at a time (`CoalitionService.list`)."""
+
+    async def list(
+        self, where: PortfolioFilter, reader: Actor, limit: int = ..., page_token: bytes | None = ...
+    ) -> tuple[list[PortfolioRow], bytes | None]: ...
+
+
+async def read_whole(
+    lister: Lister,
+    where: PortfolioFilter,
+    reader: Actor,
+    *,
+    page: int,
+    limit: int | None = None,
+    refuse: Callable[[int], Exception] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[PortfolioRow]:
+    """Every row `where` matches for `reader`, read `page` rows at a time. Past `limit` the
+    rest is cut off, or, given `refuse`, what it makes of the limit is raised (a whole that
+    is not whole would be read wrongly). `progress` hears how many rows are read so far."""
+    rows: list[PortfolioRow] = []
+    token: bytes | None = None
+    cut = limit if refuse is None else None  # read no more than is kept
+    while True:
+        size = page if cut is None else min(page, cut - len(rows))
+        found, token = await lister.list(where, reader, size, token)
+        rows += found
+        if progress is not None:
+            progress(len(rows))
+        if refuse is not None and limit is not None and len(rows) > limit:
+            raise refuse(limit)
+        if not token or (cut is not None and len(rows) >= cut):
+            return rows
 
 
 def initial_search_attributes(coalition: Coalition) -> TypedSearchAttributes:

@@ -18,10 +18,11 @@ from fastapi.responses import Response
 from lemniscate.api.deps import ServiceFactory
 from lemniscate.audit.formats import spreadsheet
 from lemniscate.coalitions import PortfolioRow
-from lemniscate.dashboard import names, ordering, portfolio, speech, views
+from lemniscate.dashboard import names, ordering, portfolio, speech
 from lemniscate.language import office_zone, translate
 from lemniscate.models.events import Actor
 from lemniscate.models.sentence import Sentence
+from lemniscate.states.words import FOLLOW_UP_KIND_WORDS
 
 Problem = Callable[[Request, int, str, str | list[str]], Response]
 
@@ -67,11 +68,13 @@ def cells(row: PortfolioRow, lang: str) -> list[str]:
         row.programme or "",
         "; ".join(row.organisations),
         due.astimezone(office_zone()).strftime("%Y-%m-%d %H:%M") if due else "",
-        views.FOLLOW_UP_KINDS.get(row.next_kind or "", ""),
+        FOLLOW_UP_KIND_WORDS.get(row.next_kind or "", ""),
         _YES if row.at_risk else _NO,
         _STATUSES.get(row.status, row.status),
     ]
-    return [translate(cell, lang) for cell in said]
+    cells = [translate(cell, lang) for cell in said]
+    # The kind of follow-up begins its cell, so with a capital, as the dashboard shows it.
+    return [*cells[:7], cells[7].capitalize(), *cells[8:]]
 
 
 def render(rows: list[PortfolioRow], lang: str) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 from lemniscate import states
 from lemniscate.cluster.search_attributes import folded
 from lemniscate.coalitions import PortfolioFilter, PortfolioRow
+from lemniscate.coalitions.portfolio import read_whole
 from lemniscate.models.events import Actor
 from lemniscate.models.sentence import Sentence
 
@@ -67,15 +68,7 @@ async def whole(
     service: CoalitionService, where: PortfolioFilter, reader: Actor, limit: int
 ) -> list[PortfolioRow]:
     """Every row `where` matches for `reader`, or `TooMany` when more than `limit` do."""
-    rows: list[PortfolioRow] = []
-    token: bytes | None = None
-    while True:
-        found, token = await service.list(where, reader, _READ, token)
-        rows += found
-        if len(rows) > limit:
-            raise TooMany(limit)
-        if token is None:
-            return rows
+    return await read_whole(service, where, reader, page=_READ, limit=limit, refuse=TooMany)
 
 
 def ordered(rows: list[PortfolioRow], sort: str) -> list[PortfolioRow]:

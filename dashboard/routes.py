@@ -70,6 +70,7 @@ from lemniscate.dashboard.views import Submitted
 from lemniscate.models.events import Actor
 from lemniscate.models.sentence import Sentence
 from lemniscate.states import policy
+from lemniscate.states.words import FOLLOW_UP_KIND_WORDS
 
 __all__ = ["SPECS", "START_SPECS", "mount"]  # the forms' fields, for the tests that fuzz them
 
@@ -115,7 +116,7 @@ def mount(
             portfolio_link=portfolio.link,
             final_steps=FINAL_STEPS,
             organisation_login=oidc is not None,
-            follow_up_kinds=views.FOLLOW_UP_KINDS,
+            follow_up_kinds=FOLLOW_UP_KIND_WORDS,
             channels=views.CHANNELS,
             outcomes=views.OUTCOMES,
             static_url=static_url,

@@ -227,20 +227,6 @@ def form_context(
     return FormContext(form_id, mine.values, mine.errors, choices, flagged, locked)
 
 
-# Follow-ups, as the coalition page and "My week" name them.
-FOLLOW_UP_KINDS: dict[str, Sentence] = {
-    "interview_reminder": Sentence("web.followup.interview_reminder", "Interview reminder"),
-    "outcome_reminder": Sentence("web.followup.outcome_reminder", "Outcome reminder"),
-    "outcome_escalation": Sentence("web.followup.outcome_escalation", "Outcome escalation"),
-    "meeting_reminder": Sentence("web.followup.meeting_reminder", "Meeting reminder"),
-    "progress_review": Sentence("web.followup.progress_review", "Progress review"),
-    "partner_meeting": Sentence("web.followup.partner_meeting", "Partner meeting"),
-    "action_due_reminder": Sentence("web.followup.action_due_reminder", "Action due"),
-    "action_overdue": Sentence("web.followup.action_overdue", "Action overdue"),
-    "inactivity": Sentence("web.followup.inactivity", "Night candle"),
-    "escalation": Sentence("web.followup.escalation", "Escalation"),
-    "meeting_invitation": Sentence("web.followup.meeting_invitation", "Meeting invitation"),
-}
 CHANNELS: dict[str, Sentence] = {
     "log": Sentence("web.channel.log", "log"),
     "email": Sentence("web.channel.email", "e-mail"),

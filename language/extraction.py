@@ -101,7 +101,7 @@ PYDANTIC_ERRORS: Final = (
     "bool_type", "list_type", "too_long", "too_short", "extra_forbidden", "enum", "literal_error",
     "date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact",
     "datetime_parsing", "datetime_from_date_parsing", "datetime_type", "timezone_aware",
-    "greater_than_equal", "less_than_equal", "greater_than", "less_than", "value_error",
+    "greater_than_equal", "less_than_equal", "greater_than", "less_than",
     "dict_type", "model_type", "model_attributes_type", "json_invalid", "string_unicode",
     "url_parsing", "finite_number", "none_required",
 )  # fmt: skip

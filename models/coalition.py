@@ -158,6 +158,11 @@ class Action(Record):
         """Owner (or an explicit 'nobody yet') and a funding class: what a plan needs."""
         return (self.owner is not None or self.explicitly_unassigned) and self.funding is not None
 
+    @property
+    def is_open(self) -> bool:
+        """Neither done nor cancelled: still to be done, handed over or dropped."""
+        return self.status not in (ActionStatus.done, ActionStatus.cancelled)
+
 
 class AccountabilityItem(Record):
     """Opened when an action passes its due date undone; closed when its owner reports

@@ -9,7 +9,7 @@ business (visibility first; see `coalitions.agenda` and docs/agenda.md).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import Field
@@ -58,6 +58,10 @@ def _wanted(recipients: Iterable[str], owners: Iterable[str], person: str | None
     return org is None or org in names or org in owners
 
 
+def _midnight(day: date, now: datetime) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo)
+
+
 def items_of(
     model: FollowUps,
     window: Window,
@@ -68,36 +72,47 @@ def items_of(
     """The worklist items of one coalition (an organisation's worklist holds the follow-ups
     for it and those about its records)."""
     whose = model.owners
-    cid, name = model.coalition_id, model.coalition_name
+    of = {"coalition_id": model.coalition_id, "coalition_name": model.coalition_name}
+
+    def item(
+        category: Window,
+        kind: str,
+        due_at: datetime,
+        recipients: list[str],
+        about: str | None,
+        says: Said,
+        leads_to: LeadsTo | None = None,
+        days_overdue: int | None = None,
+    ) -> WorklistItem:
+        return WorklistItem(
+            **of,
+            category=category,
+            kind=kind,
+            due_at=due_at,
+            recipients=recipients,
+            about=about,
+            says=says,
+            leads_to=leads_to,
+            days_overdue=days_overdue,
+        )
+
     found: list[WorklistItem] = []
     if window in (Window.all, Window.week):
         found += [
-            WorklistItem(
-                coalition_id=cid,
-                coalition_name=name,
-                category=Window.week,
-                kind=f.kind.value,
-                due_at=f.due_at,
-                recipients=f.recipients,
-                about=f.about,
-                says=f.says,
-                leads_to=f.leads_to,
-            )
+            item(Window.week, f.kind.value, f.due_at, f.recipients, f.about, f.says, leads_to=f.leads_to)
             for f in model.planned
             if f.due_at <= now + WEEK
             and _wanted(f.recipients, whose.get(f.about or "", []), person, organisation)
         ]
     if window in (Window.all, Window.overdue):
         found += [
-            WorklistItem(
-                coalition_id=cid,
-                coalition_name=name,
-                category=Window.overdue,
-                kind="action_overdue",
-                due_at=datetime.combine(o.due_on, datetime.min.time(), tzinfo=now.tzinfo),
-                recipients=o.recipients,
-                about=o.action,
-                says=o.says,
+            item(
+                Window.overdue,
+                "action_overdue",
+                _midnight(o.due_on, now),
+                o.recipients,
+                o.action,
+                o.says,
                 days_overdue=o.days,
             )
             for o in model.overdue
@@ -105,16 +120,7 @@ def items_of(
         ]
     if window in (Window.all, Window.escalated):
         found += [
-            WorklistItem(
-                coalition_id=cid,
-                coalition_name=name,
-                category=Window.escalated,
-                kind=d.kind.value,
-                due_at=d.at,
-                recipients=d.recipients,
-                about=d.about,
-                says=d.says,
-            )
+            item(Window.escalated, d.kind.value, d.at, d.recipients, d.about, d.says)
             for d in model.escalated
             if _wanted(d.recipients, whose.get(d.about or "", []), person, organisation)
         ]

@@ -8,9 +8,6 @@ from lemniscate.models.coalition import ActionStatus, Coalition
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.checks import field
 
-# Done or cancelled: nothing left to hand over or drop.
-ENDED_STATUSES = (ActionStatus.done, ActionStatus.cancelled)
-
 
 def close(c: Coalition, x: p.Close) -> list[str]:
     reasons: list[str] = []
@@ -23,22 +20,22 @@ def close(c: Coalition, x: p.Close) -> list[str]:
                 "check.closing-no-such-action",
                 "there is no action {wanted} (open actions: {known}).",
                 wanted=repr(decided.action),
-                known=[a.id for a in c.actions if a.status not in ENDED_STATUSES]
-                or Sentence("check.none-yet", "none yet"),
+                known=[a.id for a in c.actions if a.is_open] or Sentence("check.none-yet", "none yet"),
             )
             reasons.append(field(where, missing))
-        elif action.status == ActionStatus.done:
-            ended = Sentence(
-                "check.closing-action-done",
-                "{action} is done already; only open actions are handed over or dropped.",
-                action=action.id,
-            )
-            reasons.append(field(where, ended))
-        elif action.status == ActionStatus.cancelled:
-            ended = Sentence(
-                "check.closing-action-cancelled",
-                "{action} was cancelled already; only open actions are handed over or dropped.",
-                action=action.id,
+        elif not action.is_open:
+            ended = (
+                Sentence(
+                    "check.closing-action-done",
+                    "{action} is done already; only open actions are handed over or dropped.",
+                    action=action.id,
+                )
+                if action.status == ActionStatus.done
+                else Sentence(
+                    "check.closing-action-cancelled",
+                    "{action} was cancelled already; only open actions are handed over or dropped.",
+                    action=action.id,
+                )
             )
             reasons.append(field(where, ended))
         if decided.action in seen:

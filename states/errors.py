@@ -89,18 +89,21 @@ def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
     for item in error.errors(include_url=False, include_input=False)[:MAX_REASONS]:
         path = ".".join(_part(part) for part in item["loc"])
         where = f"{prefix}{path}" if path else prefix.rstrip(".") or "payload"
-        lines.append(Sentence("field", "{field}: {reason}", field=where, reason=_reason(item)))
+        lines.append(Sentence("field", "{field}: {reason}", field=where, reason=reason_of(item)))
     return bounded(lines, error.error_count() - len(lines))
 
 
-def _reason(item: ErrorDetails) -> str:
+def reason_of(item: ErrorDetails) -> str:
     """Pydantic's message for one problem, as a Sentence made from pydantic's own template
     (its error type is the code), so it can be said in Dutch; what our own models'
-    validators say is put in as their Sentence; anything else stays pydantic's text."""
+    validators say is the reason itself (their Sentence when they made one), without the
+    "Value error, " pydantic puts before it; anything else stays pydantic's text."""
     context = item.get("ctx") or {}
     inner = context.get("error")
-    if isinstance(inner, Exception) and inner.args and isinstance(inner.args[0], Sentence):
-        return Sentence("pydantic.value_error", "Value error, {error}", error=inner.args[0])
+    if item["type"] == "value_error":
+        if isinstance(inner, Exception) and inner.args and isinstance(inner.args[0], Sentence):
+            return inner.args[0]
+        return item["msg"].removeprefix("Value error, ")
     try:
         template = PydanticKnownError(item["type"], context or None).message_template  # type: ignore[arg-type]
     except (KeyError, TypeError, ValueError):

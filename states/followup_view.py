@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 
 from pydantic import Field
 
-from lemniscate.models.coalition import ActionStatus, Coalition
+from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import ChannelOutcome, FollowUpRecord
 from lemniscate.models.records import Record
@@ -239,11 +239,7 @@ def read_model(
 def earliest_due(c: Coalition) -> datetime | None:
     """The earliest due day of an action not done (as midnight UTC): the coalition has an
     overdue action exactly when it lies before today (`_overdue`), whatever the clock says."""
-    days = [
-        a.due_on
-        for a in c.actions
-        if a.due_on is not None and a.status not in (ActionStatus.done, ActionStatus.cancelled)
-    ]
+    days = [a.due_on for a in c.actions if a.due_on is not None and a.is_open]
     return datetime.combine(min(days), time(0), tzinfo=UTC) if days else None
 
 
@@ -259,7 +255,7 @@ def _overdue(c: Coalition, now: datetime) -> list[OverdueAction]:
     items = {i.action: i.id for i in c.open_accountability()}
     found = []
     for a in c.actions:
-        if a.due_on is None or a.due_on >= today or a.status in (ActionStatus.done, ActionStatus.cancelled):
+        if a.due_on is None or a.due_on >= today or not a.is_open:
             continue
         late = (today - a.due_on).days
         found.append(

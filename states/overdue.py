@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from lemniscate.models.coalition import Action, ActionStatus, Coalition
+from lemniscate.models.coalition import Action, Coalition
 from lemniscate.models.sentence import Sentence, Value
 from lemniscate.states.table import EXECUTION
 
@@ -68,8 +68,5 @@ def past_due_warnings(before: Coalition, after: Coalition, now: datetime) -> lis
             due=str(a.due_on),
         )
         for a in after.actions
-        if a.due_on is not None
-        and a.due_on < today
-        and was.get(a.id) != a.due_on
-        and a.status not in (ActionStatus.done, ActionStatus.cancelled)
+        if a.due_on is not None and a.due_on < today and was.get(a.id) != a.due_on and a.is_open
     ]

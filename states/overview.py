@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from lemniscate.models.coalition import ActionStatus, Coalition
+from lemniscate.models.coalition import Coalition
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Said, Sentence
 from lemniscate.states.machine import MACHINE, move_here, not_here
@@ -89,7 +89,7 @@ def warnings(c: Coalition) -> list[str]:
                 if item.on == m.on
             ]
     for a in c.actions:
-        if a.owner is None or a.due_on is None or a.status in (ActionStatus.done, ActionStatus.cancelled):
+        if a.owner is None or a.due_on is None or not a.is_open:
             continue
         found += [
             Sentence(

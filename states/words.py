@@ -132,20 +132,22 @@ _TRACK_WORDS: Final = (
 )
 TRACK_WORDS: Final[dict[str, Sentence]] = {str(word): word for word in _TRACK_WORDS}
 
+# A follow-up's kind in words, as every surface names it: an e-mail's subject, the CLI, and
+# the dashboard (which capitalises it at the start of a cell).
 _FOLLOW_UP_KIND_WORDS: Final = (
-    Sentence("follow-up-kind.interview_reminder", "interview_reminder"),
-    Sentence("follow-up-kind.outcome_reminder", "outcome_reminder"),
-    Sentence("follow-up-kind.outcome_escalation", "outcome_escalation"),
-    Sentence("follow-up-kind.meeting_reminder", "meeting_reminder"),
-    Sentence("follow-up-kind.progress_review", "progress_review"),
-    Sentence("follow-up-kind.partner_meeting", "partner_meeting"),
-    Sentence("follow-up-kind.action_due_reminder", "action_due_reminder"),
-    Sentence("follow-up-kind.action_overdue", "action_overdue"),
-    Sentence("follow-up-kind.inactivity", "inactivity"),
-    Sentence("follow-up-kind.escalation", "escalation"),
-    Sentence("follow-up-kind.meeting_invitation", "meeting_invitation"),
+    ("interview_reminder", Sentence("follow-up-kind.interview_reminder", "interview reminder")),
+    ("outcome_reminder", Sentence("follow-up-kind.outcome_reminder", "outcome reminder")),
+    ("outcome_escalation", Sentence("follow-up-kind.outcome_escalation", "outcome escalation")),
+    ("meeting_reminder", Sentence("follow-up-kind.meeting_reminder", "meeting reminder")),
+    ("progress_review", Sentence("follow-up-kind.progress_review", "progress review")),
+    ("partner_meeting", Sentence("follow-up-kind.partner_meeting", "partner meeting")),
+    ("action_due_reminder", Sentence("follow-up-kind.action_due_reminder", "action due")),
+    ("action_overdue", Sentence("follow-up-kind.action_overdue", "action overdue")),
+    ("inactivity", Sentence("follow-up-kind.inactivity", "night candle")),
+    ("escalation", Sentence("follow-up-kind.escalation", "escalation")),
+    ("meeting_invitation", Sentence("follow-up-kind.meeting_invitation", "meeting invitation")),
 )
-FOLLOW_UP_KIND_WORDS: Final[dict[str, Sentence]] = {str(word): word for word in _FOLLOW_UP_KIND_WORDS}
+FOLLOW_UP_KIND_WORDS: Final[dict[str, Sentence]] = dict(_FOLLOW_UP_KIND_WORDS)
 
 FOUNDED_WORDS: Final[dict[bool, Sentence]] = {
     True: Sentence("founded.yes", "True"),
@@ -174,7 +176,9 @@ def meeting_kind_word(name: object) -> str:
 
 
 def follow_up_kind_word(name: object) -> str:
-    return _word(FOLLOW_UP_KIND_WORDS, name)
+    """A follow-up's kind (its code name or the `FollowUpKind`) in words; an unknown one spaced."""
+    text = str(getattr(name, "value", name))
+    return FOLLOW_UP_KIND_WORDS.get(text) or text.replace("_", " ")
 
 
 def agenda_kind_word(name: object) -> str:

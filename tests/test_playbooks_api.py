@@ -35,6 +35,21 @@ async def test_a_wrong_document_is_refused_with_each_field_in_the_readers_langua
     assert partner.status_code == 403
 
 
+async def test_a_rule_of_the_document_says_its_reason_alike_in_both_languages(web: WebStack) -> None:
+    # A validator's own words are the reason: pydantic's "Value error, " is said in neither.
+    wrong = {"name": "api-dates", "version": 1, "dates": {"earliest": "2027-06-01", "latest": "2027-01-01"}}
+    said = {}
+    for lang in ("en", "nl"):
+        refused = await web.http.post(
+            "/playbooks", json=wrong, headers={**auth("coordinator"), "Accept-Language": lang}
+        )
+        assert refused.status_code == 422, refused.text
+        said[lang] = {e["field"]: e["reason"] for e in refused.json()["errors"]}
+    assert said["en"] == {"dates": "earliest (2027-06-01) is after latest (2027-01-01)"}
+    assert set(said["nl"]) == {"dates"} and "Value error" not in said["nl"]["dates"]
+    assert "Value error" not in refused.text
+
+
 async def test_the_dashboard_shows_every_version_and_its_settings(web: WebStack) -> None:
     document = {
         "name": "page-gemeente",
