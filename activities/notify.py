@@ -31,9 +31,10 @@ from lemniscate.activities import invitations, webhooks
 from lemniscate.cluster.codec import ENV_ENCRYPTION_KEYS
 from lemniscate.language import choose, format_moment, translate
 from lemniscate.models.outbound import OutboundEvent
+from lemniscate.models.playbook import Audience, FollowUpKind
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence, from_wire
-from lemniscate.states.followups import Audience, FollowUp, FollowUpKind
+from lemniscate.states.followup_model import FollowUp
 
 # What an e-mail's subject calls each follow-up.
 KIND_WORDS: dict[FollowUpKind, Sentence] = {
