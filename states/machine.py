@@ -22,11 +22,12 @@ from lemniscate.models.events import Actor, Event
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
 from lemniscate.states import date_window, policy
+from lemniscate.states.declaring import Move
 from lemniscate.states.errors import Refused, bounded
 from lemniscate.states.genesis import genesis
 from lemniscate.states.parsing import spec_of, validate
 from lemniscate.states.table import INITIAL_STATE, STATE_INFO, STATES
-from lemniscate.states.triggers import TRIGGERS, Move
+from lemniscate.states.triggers import TRIGGERS
 from lemniscate.states.words import founded_word, state_word, track_word, trigger_word
 
 # The library logs every transition; during workflow replay that would repeat history.

@@ -16,8 +16,9 @@ from lemniscate.models.json_input import UnreadableJson, check_value
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.checks import field
+from lemniscate.states.declaring import Trigger
 from lemniscate.states.errors import Refused, describe_errors
-from lemniscate.states.triggers import TRIGGERS, Trigger
+from lemniscate.states.triggers import TRIGGERS
 
 M = TypeVar("M", bound=BaseModel)
 
