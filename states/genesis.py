@@ -16,6 +16,9 @@ from lemniscate.states.names import START
 from lemniscate.states.parsing import validate
 from lemniscate.states.table import INITIAL_STATE
 
+# What a coalition takes from its start as it was asked; the rest the engine settles.
+_AS_ASKED = ("id", "name", "task", "initiators", "coordinator", "coordinator_email", "parent")
+
 
 def genesis(event: Event) -> Coalition:
     """The coalition a `start` event creates, in the first state of round 1."""
@@ -59,15 +62,9 @@ def genesis(event: Event) -> Coalition:
             )
             raise Refused(START, [field("partners", same)])
     return Coalition(
-        id=start.id,
-        name=start.name,
-        task=start.task,
-        initiators=start.initiators,
-        coordinator=start.coordinator,
-        coordinator_email=start.coordinator_email,
+        **{name: getattr(start, name) for name in _AS_ASKED},
         playbook=playbook,
         state=INITIAL_STATE,
-        parent=start.parent,
         partners=[partner_from(q, event.at.date()) for q in start.partners],
         # The journal's start says how ids are numbered, so a replay (the workflow's, the
         # audit's) numbers them as the coalition did: without it, the shared counter.

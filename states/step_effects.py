@@ -65,6 +65,26 @@ def transform(c: Coalition, x: p.Transform, e: Event) -> Coalition:
     return c.model_copy(update={"next_task": x.new_task})
 
 
+# What a new lemniscate keeps of the coalition; the rest starts afresh. The counters keep the
+# old approach's ids unique beside the new ones; the members are the same people, as the same
+# partners.
+_KEPT = [
+    "id",
+    "name",
+    "initiators",
+    "coordinator",
+    "coordinator_email",
+    "playbook",
+    "state",
+    "serial",
+    "numbering",
+    "counters",
+    "members",
+    "communication",
+    "signals",
+]
+
+
 def begin_new_lemniscate(c: Coalition, x: p.Empty, e: Event) -> Coalition:
     """The old approach ends; a new lemniscate starts with the same partners."""
     ended = [
@@ -80,26 +100,13 @@ def begin_new_lemniscate(c: Coalition, x: p.Empty, e: Event) -> Coalition:
         for q in c.partners
     ]
     assert c.next_task is not None  # set by transform, the only way into this state
-    fresh = Coalition(
-        id=c.id,
-        name=c.name,
+    return Coalition(
+        **{name: getattr(c, name) for name in _KEPT},
         task=c.next_task,
-        initiators=c.initiators,
-        coordinator=c.coordinator,
-        coordinator_email=c.coordinator_email,
-        playbook=c.playbook,
-        state=c.state,
-        serial=c.serial,
-        numbering=c.numbering,
-        counters=c.counters,  # the old approach's ids stay unique beside the new ones
         passes=1,
         partners=partners,
-        members=c.members,  # the same people, as the same partners
-        communication=c.communication,
-        signals=c.signals,
         archived=[*c.archived, archived],
     )
-    return fresh
 
 
 def start_closing(c: Coalition, x: p.StartClosing, e: Event) -> Coalition:

@@ -21,6 +21,7 @@ from tests.support.guard_walks import (
     TF_ALL,
     TF_BASIS,
     TF_BEFORE_BASIS,
+    TF_BEFORE_FOUND,
     TF_BEFORE_OUTCOME,
     TF_CYCLE,
     TF_INTERVIEWS,
@@ -352,7 +353,7 @@ CASES: list[GuardCase] = [
     _case(
         g.playbook_gate("found"),
         STRICT_TASKFORCE,
-        steps_before(TF, "found"),
+        TF_BEFORE_FOUND,
         "found",
         "The playbook strict@1 requires before found: a message house (build_message_house); "
         "a positioning choice (choose_positioning).",

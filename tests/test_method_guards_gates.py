@@ -8,13 +8,7 @@ from lemniscate.examples.walks import Step, partner_actor
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.playbook import CommunicationItem
 from lemniscate.states import guards as g
-from tests.support.guard_walks import (
-    CITY,
-    CT,
-    STRICT_TASKFORCE,
-    TASKFORCE,
-    TF,
-)
+from tests.support.guard_walks import CITY, CT, STRICT_TASKFORCE, TASKFORCE, TF, TF_BEFORE_FOUND
 from tests.support.method_helpers import (
     MESSAGE_HOUSE,
     POSITIONING,
@@ -28,7 +22,7 @@ from tests.support.method_helpers import (
 
 
 def test_the_strict_playbook_blocks_founding_until_message_house_and_positioning() -> None:
-    c = walk(STRICT_TASKFORCE, steps_before(TF, "found")).coalition
+    c = walk(STRICT_TASKFORCE, TF_BEFORE_FOUND).coalition
     assert c.playbook.ref == "strict@1"
     assert refusal(c, "found") == [
         "The playbook strict@1 requires before found: a message house (build_message_house); "
@@ -64,7 +58,7 @@ def _with_gates(c: Coalition, gates: dict[str, list[CommunicationItem]]) -> Coal
 
 
 def test_playbook_gate_names_every_missing_communication_item() -> None:
-    c = _with_gates(walk(TASKFORCE, steps_before(TF, "found")).coalition, {"found": list(CommunicationItem)})
+    c = _with_gates(walk(TASKFORCE, TF_BEFORE_FOUND).coalition, {"found": list(CommunicationItem)})
     gate = g.playbook_gate("found")
     assert gate.name == "playbook_gate:found"
     assert gate(c) == (

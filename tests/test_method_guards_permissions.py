@@ -8,14 +8,8 @@ import pytest
 from lemniscate import states
 from lemniscate.examples.walks import COORDINATOR, partner_actor
 from lemniscate.models.coalition import Coalition
-from tests.support.guard_walks import (
-    TASKFORCE,
-    TF,
-    TF_ALL,
-    TF_BASIS,
-    TF_BEFORE_BASIS,
-    step_args,
-)
+from tests.support.access_matrix import PARTNER_TRIGGERS
+from tests.support.guard_walks import TASKFORCE, TF, TF_ALL, TF_BASIS, TF_BEFORE_FOUND, step_args
 from tests.support.method_helpers import (
     AUDITOR,
     SYSTEM,
@@ -26,7 +20,6 @@ from tests.support.method_helpers import (
     refusal,
     sample_payload,
     start_event,
-    steps_before,
     steps_through,
     the_action,
     the_partner,
@@ -34,22 +27,12 @@ from tests.support.method_helpers import (
 )
 
 AUDITOR_SENTENCE = "auditor-1 as auditor may read everything but change nothing."
-PARTNER_TRIGGERS = {
-    "record_interview",
-    "update_agenda",
-    "commit",
-    "report_progress",
-    "pick_up_action",
-    "record_constituency_support",
-    "join_communication_coalition",
-    "correct_record",
-}
 
 
 def _points() -> list[Coalition]:
     return [
         states.genesis(start_event(TASKFORCE)),
-        walk(TASKFORCE, steps_before(TF, "found")).coalition,
+        walk(TASKFORCE, TF_BEFORE_FOUND).coalition,
         walk(TASKFORCE, TF).coalition,
         walk(TASKFORCE, steps_through(TF_ALL, "start_closing")).coalition,
     ]
@@ -94,7 +77,7 @@ def test_a_partner_records_its_own_interview_but_not_another_ones() -> None:
 
 
 def test_a_partner_commits_for_itself_only_and_cannot_found() -> None:
-    c = walk(TASKFORCE, TF_BEFORE_BASIS + [TF_BASIS]).coalition
+    c = walk(TASKFORCE, steps_through(TF, "sign_founding_basis")).coalition
     vng = partner_actor("VNG")
     assert refusal(c, "commit", {"partner": "Aedes"}, vng) == [
         "rep-vng (VNG) as partner may change only VNG's records, not Aedes's."
@@ -145,7 +128,7 @@ def test_an_integration_fires_only_its_allowed_triggers() -> None:
     assert refusal(c, "record_intent", {"intent": "x"}, crm) == [
         "crm as integration may fire only: record_interview, sign_founding_basis."
     ]
-    founding = walk(TASKFORCE, steps_before(TF, "found")).coalition
+    founding = walk(TASKFORCE, TF_BEFORE_FOUND).coalition
     assert refusal(founding, "found", {}, crm) == [
         "crm as integration may fire only: record_interview, sign_founding_basis."
     ]

@@ -4,19 +4,10 @@ playbook's counts, cancelled actions, the other track."""
 from __future__ import annotations
 
 from lemniscate import states
+from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, Step
 from lemniscate.states import guards as g
-from tests.support.guard_walks import (
-    CITY,
-    CT,
-    STRICT_TASKFORCE,
-    TASKFORCE,
-    TF,
-    TF_ALL,
-    TF_INTERVIEWS,
-    credit_step,
-    step_args,
-)
+from tests.support.guard_walks import CITY, CT, TASKFORCE, TF, TF_ALL, TF_INTERVIEWS, credit_step, step_args
 from tests.support.method_helpers import (
     decide,
     fire,
@@ -66,7 +57,7 @@ def test_the_strict_playbook_asks_for_three_interviews() -> None:
             for org in ("ActiZ", "ZN", "BZK")
         ],
     ]
-    c = walk(STRICT_TASKFORCE, steps).coalition
+    c = walk(walks.taskforce_start(playbook="strict"), steps).coalition
     assert refusal(c, "map_domain") == [
         "2 partners are interviewed; the playbook strict@1 asks for at least 3."
     ]

@@ -4,21 +4,8 @@ from __future__ import annotations
 
 from lemniscate import states
 from lemniscate.examples.walks import Step, partner_actor
-from tests.support.guard_walks import (
-    CITY,
-    CT,
-    TASKFORCE,
-    TF,
-    TF_OUTCOME,
-    TF_TO_PREP,
-    plan_exploration,
-)
-from tests.support.method_helpers import (
-    fire,
-    steps_before,
-    steps_through,
-    walk,
-)
+from tests.support.guard_walks import CITY, CT, TASKFORCE, TF, TF_OUTCOME, TF_TO_PREP, plan_exploration
+from tests.support.method_helpers import fire, steps_before, steps_through, walk
 
 
 def test_warn_about_an_interviewed_partner_without_a_domain_topic() -> None:

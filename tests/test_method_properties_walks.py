@@ -8,12 +8,7 @@ from hypothesis import strategies as st
 
 from lemniscate import states
 from lemniscate.examples.walks import COORDINATOR, partner_actor
-from tests.support.method_helpers import (
-    AUDITOR,
-    SYSTEM,
-    integration,
-    sample_payload,
-)
+from tests.support.method_helpers import AUDITOR, SYSTEM, integration, sample_payload
 from tests.support.method_properties import (
     SETTINGS,
     STEP_POOL,

@@ -4,26 +4,26 @@ along the walks (a new pass's meeting, allowed triggers as the overview says).""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from lemniscate import states
 from lemniscate.examples import walks
-from tests.support.method_helpers import (
-    city_steps,
-    fire,
-    refusal,
-    taskforce_steps,
-    walk,
-)
+from lemniscate.examples.walks import Step
+from tests.support.method_helpers import city_steps, fire, refusal, taskforce_steps, walk
+
+
+def _walk_of(which: str) -> tuple[dict[str, Any], list[Step]]:
+    """The start and the steps of the walk named `which`."""
+    if which == "taskforce":
+        return walks.taskforce_start(), taskforce_steps()
+    return walks.city_start(), city_steps()
 
 
 @pytest.mark.parametrize("which", ["taskforce", "city"])
 def test_replay_equals_the_step_by_step_result(which: str) -> None:
-    start, steps = (
-        (walks.taskforce_start(), taskforce_steps())
-        if which == "taskforce"
-        else (walks.city_start(), city_steps())
-    )
+    start, steps = _walk_of(which)
     done = walk(start, steps)
     assert states.replay(done.events).model_dump() == done.coalition.model_dump()
     # And at every point along the way.
@@ -35,11 +35,7 @@ def test_replay_equals_the_step_by_step_result(which: str) -> None:
 
 @pytest.mark.parametrize("which", ["taskforce", "city"])
 def test_the_same_events_always_give_the_same_coalition(which: str) -> None:
-    start, steps = (
-        (walks.taskforce_start(), taskforce_steps())
-        if which == "taskforce"
-        else (walks.city_start(), city_steps())
-    )
+    start, steps = _walk_of(which)
     one, two = walk(start, steps), walk(start, steps)
     assert one.events == two.events
     assert one.coalition.model_dump() == two.coalition.model_dump()

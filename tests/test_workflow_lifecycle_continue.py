@@ -14,16 +14,11 @@ from lemniscate.coalitions import CoalitionFinished
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR
 from lemniscate.examples.walks import COORDINATOR as READER
-from lemniscate.workflows.coalition import (
-    CoalitionWorkflow,
-)
+from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import workflow_id
 from tests.support.lifecycle import assert_journal_in_order, unique, where
 from tests.support.servers import dev_server_env, running_worker
-from tests.support.workflows import (
-    history_length,
-    walk_service,
-)
+from tests.support.workflows import history_length, walk_service
 
 
 async def run_ids(client: Client, wid: str) -> list[str]:

@@ -23,17 +23,13 @@ from lemniscate.models import idempotency
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import TriggerRequest
 from lemniscate.models.sentence import from_wire
-from lemniscate.workflows.coalition import (
-    CoalitionWorkflow,
-)
+from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import REFUSED, CoalitionView, workflow_id
 from lemniscate.workflows.publisher import PUBLISH_AFTER
 from tests.support.lifecycle import unique
 from tests.support.method_helpers import AUDITOR
 from tests.support.servers import borrow, running_worker
-from tests.support.workflows import (
-    settled_history_length,
-)
+from tests.support.workflows import settled_history_length
 
 
 @pytest_asyncio.fixture(scope="module")

@@ -16,6 +16,7 @@ TF = walks.taskforce_to_execution()
 TF_ALL = TF + walks.taskforce_one_cycle() + walks.taskforce_closing()
 CT = walks.city_to_execution()
 TF_INTERVIEWS = steps_before(TF, "map_domain")
+TF_BEFORE_FOUND = steps_before(TF, "found")
 TF_TO_PREP = steps_through(TF, "prepare_exploration_meeting")
 TF_BEFORE_OUTCOME = steps_before(TF, "record_meeting_outcome")
 TF_OUTCOME = TF[len(TF_BEFORE_OUTCOME)]
