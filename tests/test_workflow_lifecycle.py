@@ -24,7 +24,9 @@ from lemniscate.examples.walks import COORDINATOR, Step
 from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
-from lemniscate.workflows.coalition import (
+from lemniscate.workflows.coalition import CoalitionWorkflow
+from lemniscate.workflows.io import CoalitionView, workflow_id
+from lemniscate.workflows.patches import (
     AGENDA_INDEX,
     JOURNAL_IN_SEGMENTS,
     MEETING_INVITATIONS,
@@ -32,9 +34,7 @@ from lemniscate.workflows.coalition import (
     NIGHT_CANDLE_AT_DELIVERY_TIME,
     PORTFOLIO_NEXT_KIND,
     PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
-    CoalitionWorkflow,
 )
-from lemniscate.workflows.io import CoalitionView, workflow_id
 from tests.support.lifecycle import assert_journal_in_order, unique, where
 from tests.support.servers import borrow, running_worker
 from tests.support.workflows import (
