@@ -31,9 +31,10 @@ from lemniscate.activities import invitations, webhooks
 from lemniscate.cluster.codec import ENV_ENCRYPTION_KEYS
 from lemniscate.language import choose, format_moment, translate
 from lemniscate.models.outbound import OutboundEvent
+from lemniscate.models.playbook import Audience
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence, from_wire
-from lemniscate.states.followups import Audience, FollowUp
+from lemniscate.states.followup_model import FollowUp
 from lemniscate.states.words import follow_up_kind_word
 
 log = structlog.get_logger("lemniscate.notify")

@@ -219,7 +219,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
             actor=caller,
             reason=body.reason,
         )
-        return await (await service()).start_bulk(request, source="api")
+        return await (await service()).bulk_runs.start(request, source="api")
 
     @app.get(
         "/bulk/{bulk_id}",
@@ -229,7 +229,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         responses=contract.problems(*SERVED, 404),
     )
     async def get_bulk(bulk_id: str, caller: Caller) -> BulkProgress:
-        return await (await service()).bulk_progress(bulk_id, caller)
+        return await (await service()).bulk_runs.progress(bulk_id, caller)
 
     def fire_route(trigger: str, model: type[Record]) -> None:
         async def fire(

@@ -74,10 +74,10 @@ async def run(
         reason=reason,
     )
     svc = await service()
-    progress = await svc.start_bulk(request, source="cli")
+    progress = await svc.bulk_runs.start(request, source="cli")
     click.echo(f"bulk operation {request.id} started: {trigger}")
     if wait:
-        progress = await _follow(lambda i: svc.bulk_progress(i, request.actor), request.id, progress)
+        progress = await _follow(lambda i: svc.bulk_runs.progress(i, request.actor), request.id, progress)
     click.echo(render.bulk(progress))
 
 
@@ -92,7 +92,7 @@ async def status(bulk_id: str, as_: str) -> None:
     Example:
       lemniscate bulk status 3f2a9c1b7d4e
     """
-    click.echo(render.bulk(await (await service()).bulk_progress(bulk_id, actor_from(as_, None))))
+    click.echo(render.bulk(await (await service()).bulk_runs.progress(bulk_id, actor_from(as_, None))))
 
 
 async def _follow(read: Any, bulk_id: str, progress: BulkProgress) -> BulkProgress:

@@ -51,7 +51,7 @@ class Visibility(BaseModel):
 class Attention(BaseModel):
     """What the agenda reads: coalitions with a follow-up due by `due_before`, an open action
     due before `overdue_before`, or (`escalated`) an escalation standing; any of them admits.
-    A run that started before the agenda index (`workflows.coalition.AGENDA_INDEX`) and has
+    A run that started before the agenda index (`workflows.patches.AGENDA_INDEX`) and has
     not carried it yet is admitted too (its `LemniscateEscalated` is unset): its own
     follow-ups say whether it has anything, as every coalition's did before the index."""
 

@@ -29,10 +29,10 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from lemniscate import states
 from lemniscate.coalitions import agenda, answers, calendar, feeds
+from lemniscate.coalitions.bulk_runs import BulkRuns
 from lemniscate.coalitions.errors import (
     CoalitionExists,
     CoalitionFinished,
-    CoalitionNotFound,
     CoalitionRefused,
     InvalidPayload,
     InvalidRequest,
@@ -50,7 +50,6 @@ from lemniscate.coalitions.portfolio import (
 from lemniscate.coalitions.programmes import ProgrammeRegistry
 from lemniscate.coalitions.refusals import Source
 from lemniscate.coalitions.subscriptions import SubscriptionRegister
-from lemniscate.models.bulk import BulkProgress, BulkRequest
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry, TriggerRequest
 from lemniscate.models.sentence import Sentence
@@ -58,7 +57,6 @@ from lemniscate.states import policy, redaction
 from lemniscate.states.adoption import Impact
 from lemniscate.states.agenda import Window, WorklistItem
 from lemniscate.states.followup_view import FollowUps
-from lemniscate.workflows.bulk import BULK_ID_PREFIX, BulkOperationWorkflow
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import (
     Accepted,
@@ -83,6 +81,7 @@ class CoalitionService:
         self.playbooks = PlaybookRegistry(client, task_queue)
         self.webhooks = SubscriptionRegister(client, task_queue)
         self.programmes = ProgrammeRegistry(client, task_queue)
+        self.bulk_runs = BulkRuns(client, task_queue, self.gate)  # start and read bulk operations
 
     @property
     def task_queue(self) -> str:
@@ -351,38 +350,6 @@ class CoalitionService:
         """How many coalitions match `where` among those `reader` may see (as `list`)."""
         query = where.visible_to(policy.member_scope(reader)).query()
         return (await self._client.count_workflows(query)).count
-
-    async def start_bulk(self, request: BulkRequest, *, source: Source = "cli") -> BulkProgress:
-        """Start a durable bulk operation; refused at once if no coalition could accept it.
-        Its own attempts on each coalition are logged with the source "bulk"."""
-        self.gate.bulk_request(request, source=source)
-        try:
-            handle = await self._client.start_workflow(
-                BulkOperationWorkflow.run,
-                request,
-                id=f"{BULK_ID_PREFIX}{request.id}",
-                task_queue=self._task_queue,
-                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            )
-        except WorkflowAlreadyStartedError:
-            raise CoalitionExists(
-                Sentence("service.bulk-exists", "a bulk operation {id} already exists.", id=repr(request.id))
-            ) from None
-        return await handle.query(BulkOperationWorkflow.progress)
-
-    async def bulk_progress(self, bulk_id: str, reader: Actor) -> BulkProgress:
-        """A bulk operation's results name coalitions across the office: a reader who sees
-        only its own (a partner, who runs none) is told there is no such operation."""
-        if policy.member_scope(reader) is not None:
-            raise CoalitionNotFound(answers.no_bulk(bulk_id))
-        handle = self._client.get_workflow_handle_for(BulkOperationWorkflow.run, f"{BULK_ID_PREFIX}{bulk_id}")
-        try:
-            return await handle.query(BulkOperationWorkflow.progress)
-        except RPCError as error:
-            if error.status == RPCStatusCode.NOT_FOUND:
-                raise CoalitionNotFound(answers.no_bulk(bulk_id)) from None
-            raise
 
     async def _explain(self, slug: str, error: BaseException) -> BaseException:
         """Turn a failed call into what the user needs to hear: missing, finished, or as is."""

@@ -12,7 +12,9 @@ Public API (everything else is internal):
 """
 
 from lemniscate.states import policy
+from lemniscate.states.declaring import Consequence, Move, Trigger
 from lemniscate.states.errors import Refused, describe_errors
+from lemniscate.states.genesis import genesis
 from lemniscate.states.machine import (
     MACHINE,
     Command,
@@ -23,15 +25,13 @@ from lemniscate.states.machine import (
     created_id,
     decide,
     final,
-    genesis,
-    parse_payload,
     replay,
-    spec_of,
 )
 from lemniscate.states.names import START, StateName, TriggerName
 from lemniscate.states.overview import Overview, TriggerStatus, overview, warnings
+from lemniscate.states.parsing import parse_payload, spec_of
 from lemniscate.states.table import STATE_INFO, STATES, Round, Side, StateInfo, current_round
-from lemniscate.states.triggers import TRIGGER_NAMES, TRIGGERS, Consequence, Move, Trigger
+from lemniscate.states.triggers import TRIGGER_NAMES, TRIGGERS
 
 __all__ = [
     "MACHINE",

@@ -7,9 +7,10 @@ from typing import Any
 from transitions.extensions.diagrams import GraphMachine
 
 from lemniscate.models.payloads import StartCoalition
+from lemniscate.states.declaring import Move
 from lemniscate.states.names import START
 from lemniscate.states.table import INITIAL_STATE, STATES
-from lemniscate.states.triggers import TRIGGERS, Move
+from lemniscate.states.triggers import TRIGGERS
 
 
 def _guard_names(move: Move) -> list[str]:

@@ -19,10 +19,11 @@ from pydantic import Field
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import ChannelOutcome, FollowUpRecord
+from lemniscate.models.playbook import Audience, FollowUpKind
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Said, Sentence
 from lemniscate.states import policy
-from lemniscate.states.followups import Audience, FollowUp, FollowUpKind
+from lemniscate.states.followup_model import FollowUp
 from lemniscate.states.table import STATE_INFO
 
 K = FollowUpKind
@@ -101,7 +102,7 @@ class FollowUps(Record):
 
 
 def about_of(kind: FollowUpKind, key: str) -> str | None:
-    """The record a follow-up is about, read from its key (`followups._follow_up`: the kind,
+    """The record a follow-up is about, read from its key (`followup_model.follow_up`: the kind,
     then the facts it rests on, the record's id or name first and a day last)."""
     facts = key.partition(":")[2]
     if kind == K.escalation:  # escalation:<the reminder's own key>

@@ -8,53 +8,19 @@ new one takes its place: nothing stale fires and nothing is lost.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypedDict, Unpack
-
-from pydantic import Field, model_validator
+from datetime import UTC, date, datetime, timedelta
+from typing import Unpack
 
 from lemniscate.models.coalition import ActionStatus, Coalition, MeetingKind
-from lemniscate.models.invitation import Invitation
 from lemniscate.models.playbook import Audience, FollowUpKind
-from lemniscate.models.records import Record
-from lemniscate.models.sentence import Said, Sentence
+from lemniscate.models.sentence import Sentence
+from lemniscate.states.followup_model import DELIVERY_TIME, Extras, FollowUp, addresses, follow_up
 from lemniscate.states.names import StateName as S
 from lemniscate.states.names import TriggerName as T
 from lemniscate.states.overdue import overdue_message
 from lemniscate.states.overdue import past_due_warnings as past_due_warnings  # the workflow's
 from lemniscate.states.table import EXECUTION, STATE_INFO
 from lemniscate.states.words import meeting_kind_word, trigger_word
-
-# Reminders go out at the start of a working day rather than at midnight.
-DELIVERY_TIME = time(9, 0, tzinfo=UTC)
-
-
-class FollowUp(Record):
-    key: str
-    kind: FollowUpKind
-    due_at: datetime
-    audience: Audience
-    recipients: list[str]
-    message: Said
-    # The message as data (`Sentence.wire`), so the channel that delivers it says it in the
-    # office's language; filled from `message` when that is a Sentence.
-    said: dict[str, Any] | None = None
-    addresses: list[str] = Field(default_factory=list, description="known e-mail addresses")
-    expires_at: datetime | None = None  # a reminder about a date that has passed is stale
-    system_trigger: str | None = Field(
-        default=None, description="what the engine itself fires when this comes due"
-    )
-    system_payload: dict[str, Any] = Field(default_factory=dict)
-    invitation: Invitation | None = None  # a meeting invitation's calendar request
-
-    @model_validator(mode="after")
-    def _keeps_its_sentence(self) -> FollowUp:
-        if self.said is None and isinstance(self.message, Sentence):
-            object.__setattr__(self, "said", self.message.wire())
-        return self
-
-    def deliverable(self, now: datetime) -> bool:
-        return self.due_at <= now and (self.expires_at is None or now < self.expires_at)
 
 
 def _at(day: date) -> datetime:
@@ -65,6 +31,7 @@ def _days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
+# What the planner gives (`FollowUp`, made in `states.followup_model`) and asks about.
 __all__ = ["Audience", "FollowUp", "FollowUpKind", "at_risk", "night_candle_at", "plan"]
 
 
@@ -103,48 +70,15 @@ def plan(
             )
         )
     return sorted(
-        (f.model_copy(update={"addresses": _addresses(c, f.recipients)}) for f in found),
+        (f.model_copy(update={"addresses": addresses(c, f.recipients)}) for f in found),
         key=lambda f: (f.due_at, f.key),
     )
 
 
-def _addresses(c: Coalition, names: list[str]) -> list[str]:
-    return [address for name in names if (address := c.email_of(name))]
-
-
-class _Extras(TypedDict, total=False):
-    """What some follow-ups carry besides what, when and for whom."""
-
-    expires_at: datetime
-    system_trigger: str | None
-    system_payload: dict[str, Any]
-
-
-def _follow_up(
-    kind: FollowUpKind,
-    facts: str,
-    due_at: datetime,
-    audience: Audience,
-    recipients: list[str],
-    message: str,
-    **extras: Unpack[_Extras],
-) -> FollowUp:
-    """A follow-up keyed by its kind and the facts it rests on."""
-    return FollowUp(
-        key=f"{kind.value}:{facts}",
-        kind=kind,
-        due_at=due_at,
-        audience=audience,
-        recipients=recipients,
-        message=message,
-        **extras,
-    )
-
-
 def _to_coordinator(
-    c: Coalition, kind: FollowUpKind, facts: str, due_at: datetime, message: str, **extras: Unpack[_Extras]
+    c: Coalition, kind: FollowUpKind, facts: str, due_at: datetime, message: str, **extras: Unpack[Extras]
 ) -> FollowUp:
-    return _follow_up(kind, facts, due_at, Audience.coordinator, [c.coordinator], message, **extras)
+    return follow_up(kind, facts, due_at, Audience.coordinator, [c.coordinator], message, **extras)
 
 
 def _to_office(c: Coalition, kind: FollowUpKind, facts: str, due_at: datetime, message: str) -> FollowUp:
@@ -152,7 +86,7 @@ def _to_office(c: Coalition, kind: FollowUpKind, facts: str, due_at: datetime, m
     playbook sends escalations to the coordinator."""
     if c.playbook.recipients.escalations == Audience.coordinator:
         return _to_coordinator(c, kind, facts, due_at, message)
-    return _follow_up(
+    return follow_up(
         kind, facts, due_at, Audience.programme_office, [c.task.programme or c.coordinator], message
     )
 
@@ -167,7 +101,7 @@ def _ahead_of(
     message: str,
 ) -> FollowUp:
     """A reminder `before` days ahead of `day`; stale once `day` has come."""
-    return _follow_up(
+    return follow_up(
         kind, facts, _at(day - _days(before)), audience, recipients, message, expires_at=_at(day)
     )
 
@@ -353,7 +287,7 @@ def _action_follow_ups(c: Coalition) -> list[FollowUp]:
             )
         )
         found.append(
-            _follow_up(
+            follow_up(
                 FollowUpKind.action_overdue,
                 due,
                 _at(action.due_on),

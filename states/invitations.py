@@ -16,7 +16,7 @@ from lemniscate.models.coalition import Coalition
 from lemniscate.models.invitation import Invitation, meeting_summary, meeting_uid
 from lemniscate.models.playbook import Audience, FollowUpKind
 from lemniscate.models.sentence import Sentence
-from lemniscate.states.followups import DELIVERY_TIME, FollowUp
+from lemniscate.states.followup_model import DELIVERY_TIME, FollowUp, addresses, follow_up
 from lemniscate.states.words import meeting_kind_word
 
 
@@ -46,16 +46,16 @@ def plan(c: Coalition, last_activity_at: datetime) -> list[FollowUp]:
             )
         )
         found.append(
-            FollowUp(
-                key=f"{FollowUpKind.meeting_invitation.value}:{meeting.id}:{meeting.moves}",
-                kind=FollowUpKind.meeting_invitation,
+            follow_up(
+                FollowUpKind.meeting_invitation,
+                f"{meeting.id}:{meeting.moves}",
                 # When it was planned or moved: the last thing that happened to the coalition.
-                due_at=last_activity_at,
+                last_activity_at,
+                Audience.invitees,
+                invitees,
+                message,
                 expires_at=datetime.combine(meeting.on, time(0, tzinfo=DELIVERY_TIME.tzinfo)),
-                audience=Audience.invitees,
-                recipients=invitees,
-                message=message,
-                addresses=[a for name in invitees if (a := c.email_of(name))],
+                addresses=addresses(c, invitees),
                 invitation=Invitation(
                     uid=meeting_uid(c.id, meeting.id),
                     sequence=meeting.moves,

@@ -9,34 +9,26 @@ state, so the same events always give the same coalition.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, cast
 
-from pydantic import BaseModel, ValidationError
 from transitions import Event as MachineEvent
 from transitions import EventData, Machine, Transition
 
-from lemniscate.models import bounds
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor, Event
-from lemniscate.models.json_input import UnreadableJson, check_value
-from lemniscate.models.names import name_key
-from lemniscate.models.payloads import StartCoalition
-from lemniscate.models.records import Numbering, Record
+from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
-from lemniscate.states import date_window, playbooks, policy
-from lemniscate.states.checks import field
-from lemniscate.states.effects import partner_from
-from lemniscate.states.errors import Refused, bounded, describe_errors
-from lemniscate.states.names import START
+from lemniscate.states import date_window, policy
+from lemniscate.states.declaring import Move
+from lemniscate.states.errors import Refused, bounded
+from lemniscate.states.genesis import genesis
+from lemniscate.states.parsing import spec_of, validate
 from lemniscate.states.table import INITIAL_STATE, STATE_INFO, STATES
-from lemniscate.states.triggers import TRIGGERS, Move, Trigger
+from lemniscate.states.triggers import TRIGGERS
 from lemniscate.states.words import founded_word, state_word, track_word, trigger_word
-
-M = TypeVar("M", bound=BaseModel)
 
 # The library logs every transition; during workflow replay that would repeat history.
 logging.getLogger("transitions").setLevel(logging.WARNING)
@@ -235,74 +227,11 @@ def not_on_this_track(coalition: Coalition, trigger: str) -> str:
     )
 
 
-def _unknown_trigger(trigger: str) -> str:
-    return Sentence(
-        "machine.unknown-trigger",
-        "there is no trigger {trigger}; see `lemniscate method` for the list.",
-        trigger=repr(trigger),
-    )
-
-
-def _payload(reason: str) -> str:
-    return field("payload", reason)
-
-
-def _validate(model: type[M], raw: Mapping[str, Any], trigger: str) -> tuple[M, int]:
-    """The parsed payload and the UTF-8 bytes of its JSON: what it weighs wherever it is kept."""
-    try:
-        # Through JSON, where strict mode accepts ISO dates; `default=str` lets Python
-        # callers pass date objects.
-        text = json.dumps(raw, default=str, ensure_ascii=False)
-        size = len(text.encode())
-    except (RecursionError, ValueError, TypeError):  # a lone surrogate fails to encode
-        raise Refused(trigger, [_payload(_UNREADABLE)]) from None
-    if size > bounds.MAX_PAYLOAD_BYTES:
-        raise Refused(trigger, [_payload(_too_large(size))])
-    try:  # the text is known to be UTF-8 by now: only the depth is left to check
-        check_value(raw, texts=False)
-    except UnreadableJson as unreadable:
-        reason = Sentence("period", "{sentence}.", sentence=unreadable.reason)
-        raise Refused(trigger, [_payload(reason)]) from None
-    try:
-        return model.model_validate_json(text), size
-    except ValidationError as error:
-        raise Refused(trigger, describe_errors(error)) from None
-
-
-_UNREADABLE = Sentence(
-    "machine.unreadable", "not readable as JSON (nested too deeply, or a value JSON cannot hold)."
-)
-
-
-def _too_large(size: int) -> str:
-    # Numbers, grouped as the reader's language writes them (262,144 or 262.144).
-    return Sentence(
-        "machine.payload-too-large",
-        "{size:,} bytes as JSON; a trigger carries at most {limit:,}. "
-        "Shorten the texts, or split the change over several triggers.",
-        size=size,
-        limit=bounds.MAX_PAYLOAD_BYTES,
-    )
-
-
-def spec_of(trigger: str) -> Trigger[Any]:
-    spec = TRIGGERS.get(trigger)
-    if spec is None:
-        raise Refused(trigger, [_unknown_trigger(trigger)])
-    return spec
-
-
-def parse_payload(trigger: str, raw: Mapping[str, Any]) -> Record:
-    """Validate a trigger's JSON payload; refuses with field paths and reasons."""
-    payload: Record = _validate(spec_of(trigger).payload, raw, trigger)[0]
-    return payload
-
-
 def decide(coalition: Coalition, command: Command) -> Decision:
     """May `command` fire on `coalition` now? Every reason why not, or none."""
     try:
         spec = spec_of(command.trigger)
-        parsed, size = _validate(spec.payload, command.payload, command.trigger)
+        parsed, size = validate(spec.payload, command.payload, command.trigger)
     except Refused as refused:
         return Decision(command, coalition, tuple(refused.reasons))
     denied = policy.may_fire(command.actor, spec, coalition, parsed)
@@ -343,64 +272,6 @@ def allowed_triggers(coalition: Coalition) -> list[str]:
         if transitions and _first_selected(transitions, event, probe)[1]:
             allowed.append(name)
     return allowed
-
-
-def genesis(event: Event) -> Coalition:
-    """The coalition a `start` event creates, in the first state of round 1."""
-    if event.trigger != START:
-        start_first = Sentence("machine.start-first", "the first event of a coalition must be 'start'.")
-        raise Refused(event.trigger, [start_first])
-    # Who may ask to start is the service's question (policy.may_start); a region is started
-    # by the engine for whoever fired spawn_region, so only the roles are checked here.
-    if event.actor.role not in policy.STARTERS:
-        may_not = Sentence(
-            "machine.may-not-start", "{actor} may not start a coalition.", actor=event.actor.said()
-        )
-        raise Refused(START, [may_not], forbidden=True)
-    start = _validate(StartCoalition, event.payload, START)[0]
-    try:
-        playbook = playbooks.pinned(
-            start.playbook, start.playbook_version, start.playbook_content, start.playbook_hash
-        )
-    except playbooks.UnknownPlaybookError as error:
-        raise Refused(START, [error.reason]) from None
-    names = [q.name for q in start.partners]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        twice = Sentence(
-            "machine.partners-twice",
-            "{names} listed more than once.",
-            "{names} listed more than once.",
-            count=len(duplicates),
-            names=duplicates,
-        )
-        raise Refused(START, [field("partners", twice)])
-    first_of: dict[str, str] = {}
-    for name in names:  # spelt differently, yet one name (models.names)
-        first = first_of.setdefault(name_key(name), name)
-        if first != name:
-            same = Sentence(
-                "machine.partners-same-name",
-                "{name} is the same name as {first} (ignoring case).",
-                name=name,
-                first=first,
-            )
-            raise Refused(START, [field("partners", same)])
-    return Coalition(
-        id=start.id,
-        name=start.name,
-        task=start.task,
-        initiators=start.initiators,
-        coordinator=start.coordinator,
-        coordinator_email=start.coordinator_email,
-        playbook=playbook,
-        state=INITIAL_STATE,
-        parent=start.parent,
-        partners=[partner_from(q, event.at.date()) for q in start.partners],
-        # The journal's start says how ids are numbered, so a replay (the workflow's, the
-        # audit's) numbers them as the coalition did: without it, the shared counter.
-        numbering=start.numbering or Numbering.shared,
-    )
 
 
 def created_id(before: Coalition, after: Coalition) -> str | None:

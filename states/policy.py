@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from lemniscate.models.coalition import Coalition
     from lemniscate.models.outbound import Subscription
     from lemniscate.models.records import Record
-    from lemniscate.states.triggers import Trigger
+    from lemniscate.states.declaring import Trigger
 
 from lemniscate.states.names import START
 

@@ -3,118 +3,40 @@ who among the partners may fire it, and what it sets off elsewhere.
 
 Read this file top to bottom to know the method. A *step* moves the coalition to another
 state when the move's guards hold; a *record* changes what the coalition knows and stays
-where it is. Behaviour lives in named functions: guards and selectors in `states.guards`,
-effects in `states.effects`, payload checks in `states.checks`.
+where it is. What a declaration holds is `states.declaring`'s. Behaviour lives in named
+functions: guards and selectors in `states.guards`, effects in `states.effects` (a step's in
+`states.step_effects`), payload checks in `states.checks`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from lemniscate.models import payloads as p
-from lemniscate.models.coalition import Coalition
-from lemniscate.models.events import Event
-from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
-from lemniscate.states import adoption, checks, closure_checks, corrections, effects, member_checks
+from lemniscate.states import (
+    adoption,
+    checks,
+    closure_checks,
+    corrections,
+    effects,
+    member_checks,
+    step_effects,
+)
 from lemniscate.states import guards as g
-from lemniscate.states.guards import Guard
+from lemniscate.states.declaring import (
+    Consequence,
+    Trigger,
+    declare,
+    move,
+    stays,
+    step,
+    the_action_owner,
+    the_partner,
+)
 from lemniscate.states.names import StateName as S
 from lemniscate.states.names import TriggerName as T
 from lemniscate.states.table import ACTIVE, EXECUTION, PREPARING, ROUND_ONE, ROUND_THREE, ROUND_TWO
-
-P = TypeVar("P", bound=Record)
-Effect = Callable[[Coalition, P, Event], Coalition]
-PayloadCheck = Callable[[Coalition, P], list[str]]
-# Which organisation's records a payload concerns; partners may fire only for their own.
-PartnerScope = Callable[[Coalition, P], str | None]
-Selector = Callable[[Coalition], bool]
-
-
-class Consequence(StrEnum):
-    """What an accepted trigger makes the workflow do beyond the coalition itself."""
-
-    start_region = "start_region"  # start the regional mini-alliance as its own coalition
-    signal_parent = "signal_parent"  # put a region's signal on the national coalition's table
-
-
-@dataclass(frozen=True)
-class Move:
-    """From any of `sources` to `dest` (None: stay, a record) when `when` selects this move
-    and every guard holds. Selectors pick between moves of one trigger and never block."""
-
-    sources: tuple[S, ...]
-    dest: S | None
-    guards: tuple[Guard, ...] = ()
-    when: tuple[Selector, ...] = ()
-
-    @property
-    def is_step(self) -> bool:
-        return self.dest is not None
-
-
-@dataclass(frozen=True)
-class Trigger(Generic[P]):
-    name: T
-    summary: str
-    payload: type[P]
-    effect: Effect[P]
-    moves: tuple[Move, ...]
-    check: PayloadCheck[P] | None = None
-    partner_scope: PartnerScope[P] | None = None
-    consequence: Consequence | None = None
-    kind: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", "step" if any(m.is_step for m in self.moves) else "record")
-
-
-def _sources(source: S | tuple[S, ...]) -> tuple[S, ...]:
-    return (source,) if isinstance(source, S) else source
-
-
-def move(source: S | tuple[S, ...], dest: S, *guards: Guard, when: tuple[Selector, ...] = ()) -> Move:
-    return Move(_sources(source), dest, guards, when)
-
-
-def declare(
-    name: T,
-    summary: str,
-    payload: type[P],
-    effect: Effect[P],
-    *moves: Move,
-    check: PayloadCheck[P] | None = None,
-    partner_scope: PartnerScope[P] | None = None,
-    consequence: Consequence | None = None,
-) -> Trigger[P]:
-    # Every move also passes the playbook's gate for this trigger (communication items the
-    # pinned playbook demands first): one guard the playbook fills in, not a row per trigger.
-    gate = g.playbook_gate(name)
-    gated = tuple(Move(m.sources, m.dest, (*m.guards, gate), m.when) for m in moves)
-    return Trigger(name, summary, payload, effect, gated, check, partner_scope, consequence)
-
-
-def step(name: T, summary: str, *moves: Move) -> Trigger[p.Empty]:
-    """A step without payload or effect of its own: only the state changes."""
-    return declare(name, summary, p.Empty, effects.no_change, *moves)
-
-
-def stays(sources: tuple[S, ...]) -> Move:
-    """The move of a record: from any of `sources`, staying where it is."""
-    return Move(sources, None)
-
-
-def the_partner(c: Coalition, x: Any) -> str | None:
-    return str(x.partner)
-
-
-def the_action_owner(c: Coalition, x: Any) -> str | None:
-    action = c.action(x.action)
-    return action.owner if action is not None else None
-
 
 SPENDING = (*ROUND_TWO[1:], *ROUND_THREE, S.adjusting)  # where actions are planned
 
@@ -141,13 +63,13 @@ _DECLARED: tuple[Trigger[Any], ...] = (
             Sentence("summary.elaborate_content",
                      "To step 6; tentative commitment picks the initiative track, strong commitment the "
                      "plan track."),
-            p.Empty, effects.elaborate_content,
+            p.Empty, step_effects.elaborate_content,
             move(S.sharing_interests, S.content_elaboration, g.EXPLORATION_OUTCOME_RECORDED,
                  g.COMMITMENT_GIVEN)),
     declare(T.return_to_round_one,
             Sentence("summary.return_to_round_one",
                      "No commitment: go round the lemniscate again from step 1."),
-            p.Empty, effects.return_to_round_one,
+            p.Empty, step_effects.return_to_round_one,
             move(S.sharing_interests, S.intent_and_interests, g.EXPLORATION_OUTCOME_RECORDED,
                  g.COMMITMENT_ABSENT)),
     step(T.propose_collaboration,
@@ -172,7 +94,7 @@ _DECLARED: tuple[Trigger[Any], ...] = (
             Sentence("summary.found",
                      "The coalition is founded: on a proposal, back to working out the plan; on a plan, "
                      "execution starts."),
-            p.Empty, effects.found,
+            p.Empty, step_effects.found,
             move(S.founding, S.content_elaboration, g.FOUNDING_BASIS, g.ENOUGH_COMMITTED,
                  when=(g.on_initiative_track,)),
             move(S.founding, S.doing, g.FOUNDING_BASIS, g.ENOUGH_COMMITTED,
@@ -180,13 +102,13 @@ _DECLARED: tuple[Trigger[Any], ...] = (
     declare(T.adopt_approach,
             Sentence("summary.adopt_approach", "The plan of approach is adopted; execution starts."),
             p.Empty,
-            effects.adopt_approach,
+            step_effects.adopt_approach,
             move(S.approach_adoption, S.doing, g.PLAN_OF_APPROACH_ADOPTED, g.ENOUGH_COMMITTED)),
     # Execution: doing -> monitoring -> deciding -> adjusting -> doing.
     declare(T.start_monitoring,
             Sentence("summary.start_monitoring", "Execution: monitor progress (periodic review)."),
             p.Empty,
-            effects.start_monitoring, move(S.doing, S.monitoring)),
+            step_effects.start_monitoring, move(S.doing, S.monitoring)),
     step(T.decide,
          Sentence("summary.decide", "Execution: decide on adjustments, resting on the monitoring."),
          move(S.monitoring, S.deciding, g.MONITORING_THIS_CYCLE)),
@@ -196,27 +118,27 @@ _DECLARED: tuple[Trigger[Any], ...] = (
     declare(T.resume_doing,
             Sentence("summary.resume_doing", "Execution: back to doing; the cycle is complete."),
             p.Empty,
-            effects.resume_doing, move(S.adjusting, S.doing)),
+            step_effects.resume_doing, move(S.adjusting, S.doing)),
     # Closure: transform to a new task, close with recognition, or dissolve.
     declare(T.transform,
             Sentence("summary.transform", "A new task presents itself: the coalition reorients."),
             p.Transform,
-            effects.transform, move(EXECUTION, S.transforming)),
+            step_effects.transform, move(EXECUTION, S.transforming)),
     declare(T.begin_new_lemniscate,
             Sentence("summary.begin_new_lemniscate",
                      "The old approach ends; a new lemniscate starts with the same partners."),
-            p.Empty, effects.begin_new_lemniscate,
+            p.Empty, step_effects.begin_new_lemniscate,
             move(S.transforming, S.intent_and_interests)),
     declare(T.start_closing,
             Sentence("summary.start_closing", "The coalition stops adding value: close it deliberately."),
-            p.StartClosing, effects.start_closing, move((*EXECUTION, S.transforming), S.closing)),
+            p.StartClosing, step_effects.start_closing, move((*EXECUTION, S.transforming), S.closing)),
     declare(T.close,
             Sentence("summary.close", "Close with recognition of every partner's contribution."),
             p.Close,
-            effects.close, move(S.closing, S.closed, g.EVERYONE_CREDITED), check=closure_checks.close),
+            step_effects.close, move(S.closing, S.closed, g.EVERYONE_CREDITED), check=closure_checks.close),
     declare(T.dissolve,
             Sentence("summary.dissolve", "Stop a coalition that never got commitment."),
-            p.Dissolve, effects.dissolve,
+            p.Dissolve, step_effects.dissolve,
             move(PREPARING, S.dissolved, g.NOT_FOUNDED)),
     # Records: change what the coalition knows, not where it stands.
     declare(T.record_intent,
@@ -371,7 +293,7 @@ _DECLARED: tuple[Trigger[Any], ...] = (
     declare(T.signal_national,
             Sentence("summary.signal_national",
                      "A region signals a bottleneck or opportunity to the national coalition's table."),
-            p.SignalNational, effects.no_change, stays(ACTIVE), check=checks.signal_national,
+            p.SignalNational, step_effects.no_change, stays(ACTIVE), check=checks.signal_national,
             consequence=Consequence.signal_parent),
     # Memberships: people named members of this coalition, each change journaled with who
     # made it and why. For the coordinator (no partner scope): partners do not co-opt.
@@ -387,7 +309,7 @@ _DECLARED: tuple[Trigger[Any], ...] = (
             Sentence("summary.adopt_playbook",
                      "Follow another published playbook version from now on (its settings, gates and "
                      "follow-ups)."),
-            p.AdoptPlaybook, effects.adopt_playbook, stays(ACTIVE), check=adoption.adopt_playbook),
+            p.AdoptPlaybook, step_effects.adopt_playbook, stays(ACTIVE), check=adoption.adopt_playbook),
     # Corrections: a recorded fact superseded, the original entry kept (`states.corrections`).
     declare(T.correct_record,
             Sentence("summary.correct_record",

@@ -86,10 +86,10 @@ async def _progress(service: CoalitionService, bulk_id: str) -> BulkProgress:
     routes it to the new worker, so keep asking for a while."""
     for _ in range(30):
         try:
-            return await service.bulk_progress(bulk_id, READER)
+            return await service.bulk_runs.progress(bulk_id, READER)
         except RPCError:
             await asyncio.sleep(1)
-    return await service.bulk_progress(bulk_id, READER)
+    return await service.bulk_runs.progress(bulk_id, READER)
 
 
 @pytest.mark.slow
@@ -114,7 +114,7 @@ async def test_bulk_over_200_survives_a_killed_worker(
             reason="announce the new subsidy round",
             chunk_size=10,
         )
-        await service.start_bulk(request)
+        await service.bulk_runs.start(request)
         progress = await _progress(service, request.id)
         for _ in range(400):
             progress = await _progress(service, request.id)
@@ -146,7 +146,7 @@ async def test_bulk_over_200_survives_a_killed_worker(
         refused = BulkRequest(
             id="too-early", where=BulkFilter(programme="Other"), trigger="map_domain", actor=walks.COORDINATOR
         )
-        await service.start_bulk(refused)
+        await service.bulk_runs.start(refused)
         for _ in range(300):
             report = await _progress(service, refused.id)
             if report.finished:

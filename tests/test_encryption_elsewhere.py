@@ -28,7 +28,8 @@ from lemniscate.cluster import EncryptionCodec, EncryptionKeys
 from lemniscate.cluster.codec import ENV_ENCRYPTION_KEYS
 from lemniscate.cluster.codec_server import create_app
 from lemniscate.examples import walks
-from lemniscate.states.followups import Audience, FollowUp, FollowUpKind
+from lemniscate.models.playbook import Audience, FollowUpKind
+from lemniscate.states.followup_model import FollowUp
 from lemniscate.workflows.io import workflow_id
 from tests.support.servers import WorkerRunner, borrow
 

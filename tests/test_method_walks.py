@@ -1,5 +1,5 @@
-"""The two worked coalitions walked end to end, the loop back to round 1, dissolution,
-round and side along the way, and replay of the walks."""
+"""The two worked coalitions walked end to end, the loop back to round 1, dissolution, and
+round and side along the way (their replay: tests/test_method_walks_replay.py)."""
 
 from __future__ import annotations
 
@@ -397,91 +397,3 @@ def test_overview_shows_the_tables_round_and_side_in_every_state_walked() -> Non
             )
             expected = states.Round.three if info.round == states.Round.two and c.founded else info.round
             assert view.round == expected
-
-
-# Replay and determinism --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("which", ["taskforce", "city"])
-def test_replay_equals_the_step_by_step_result(which: str) -> None:
-    start, steps = (
-        (walks.taskforce_start(), taskforce_steps())
-        if which == "taskforce"
-        else (walks.city_start(), city_steps())
-    )
-    done = walk(start, steps)
-    assert states.replay(done.events).model_dump() == done.coalition.model_dump()
-    # And at every point along the way.
-    c = states.genesis(done.events[0])
-    for n, e in enumerate(done.events[1:], start=2):
-        c = states.apply(c, e)
-        assert states.replay(done.events[:n]) == c
-
-
-@pytest.mark.parametrize("which", ["taskforce", "city"])
-def test_the_same_events_always_give_the_same_coalition(which: str) -> None:
-    start, steps = (
-        (walks.taskforce_start(), taskforce_steps())
-        if which == "taskforce"
-        else (walks.city_start(), city_steps())
-    )
-    one, two = walk(start, steps), walk(start, steps)
-    assert one.events == two.events
-    assert one.coalition.model_dump() == two.coalition.model_dump()
-    assert states.replay(one.events).model_dump() == states.replay(two.events).model_dump()
-
-
-def test_apply_never_changes_the_coalition_it_is_given() -> None:
-    done = walk(walks.taskforce_start(), taskforce_steps())
-    c = states.genesis(done.events[0])
-    for e in done.events[1:]:
-        before = c.model_dump()
-        after = states.apply(c, e)
-        assert c.model_dump() == before
-        c = after
-
-
-def test_replay_refuses_a_history_that_does_not_start_with_start() -> None:
-    done = walk(walks.taskforce_start(), walks.taskforce_to_execution())
-    with pytest.raises(states.Refused) as refused:
-        states.replay(done.events[1:])
-    assert refused.value.reasons == ["the first event of a coalition must be 'start'."]
-
-
-def test_replay_refuses_a_history_with_a_step_out_of_order() -> None:
-    done = walk(walks.taskforce_start(), walks.taskforce_to_execution())
-    found = next(e for e in done.events if e.trigger == "found")
-    with pytest.raises(states.Refused) as refused:
-        states.replay([done.events[0], found])
-    assert refused.value.reasons == [
-        "found is not possible in intent_and_interests; it applies in: founding."
-    ]
-
-
-def test_a_new_pass_needs_its_own_exploration_meeting() -> None:
-    """After going back to round 1, last pass's meeting does not count for this one."""
-    steps = walks.taskforce_to_execution()
-    outcome_at = next(i for i, s in enumerate(steps) if s.trigger == "record_meeting_outcome")
-    walked = walk(walks.taskforce_start(), steps[:outcome_at])
-    c = fire(
-        walked.coalition,
-        "record_meeting_outcome",
-        {"meeting": "M1", "outcome": {"attended": ["VNG", "Aedes"], "commitment": "none"}},
-    )
-    for trigger in ("return_to_round_one", "map_domain", "plan_collaboration", "prepare_exploration_meeting"):
-        c = fire(c, trigger)
-    assert refusal(c, "hold_exploration_meeting") == [
-        "No exploration meeting is planned (plan_meeting with kind 'exploration')."
-    ]
-
-
-def test_allowed_triggers_agree_with_the_overview_along_both_walks() -> None:
-    for start, steps in (
-        (walks.taskforce_start(), walks.taskforce_to_execution()),
-        (walks.city_start(), walks.city_to_execution()),
-    ):
-        c = walk(start, []).coalition
-        for step in steps:
-            assert states.allowed_triggers(c) == states.overview(c).allowed
-            assert states.warnings(c) == states.overview(c).warnings
-            c = fire(c, step.trigger, step.payload, step.actor)

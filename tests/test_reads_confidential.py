@@ -25,7 +25,8 @@ from lemniscate.examples import walks
 from lemniscate.models import chain
 from lemniscate.models.coalition import InterviewAnswers
 from lemniscate.models.events import Actor, Role
-from lemniscate.states.followups import Audience, FollowUp, FollowUpKind
+from lemniscate.models.playbook import Audience, FollowUpKind
+from lemniscate.states.followup_model import FollowUp
 from lemniscate.states.redaction import REDACTED
 from tests.support.receivers import Webhooks, smtp_server, webhook_receiver
 from tests.support.web_stack import WebStack, auth

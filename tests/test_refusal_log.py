@@ -160,9 +160,9 @@ async def test_a_bulk_operation_s_refusals_reach_the_log_per_coalition(stack: St
         trigger="map_domain",
         actor=walks.COORDINATOR,
     )
-    await stack.service.start_bulk(request, source="api")
+    await stack.service.bulk_runs.start(request, source="api")
     progress = await eventually(
-        lambda: stack.service.bulk_progress(request.id, READER), lambda p: p.finished, timeout=30
+        lambda: stack.service.bulk_runs.progress(request.id, READER), lambda p: p.finished, timeout=30
     )
     assert progress.count("refused") == len(SLUGS)
     for slug in SLUGS:

@@ -14,7 +14,7 @@ from lemniscate.examples import walks
 from lemniscate.models.coalition import Coalition, Member, MemberRole
 from lemniscate.models.events import Actor, Role
 from lemniscate.states import policy
-from lemniscate.states.machine import genesis
+from lemniscate.states.genesis import genesis
 from tests.support.method_helpers import start_event
 
 COALITION: Coalition = genesis(start_event(walks.taskforce_start("roles-one")))

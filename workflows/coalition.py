@@ -4,8 +4,8 @@ Thin and deterministic: every decision is made by the pure method core (`states`
 side effect by an activity. Triggers arrive as updates whose validator refuses, before
 anything reaches the history, what the method would refuse; the handler applies what the
 validator decided. The parts are small helpers: the run's record (`state`), the follow-up
-alarm (`alarm`), background deliveries (`deliveries`), subscribers (`publisher`) and the
-consequences for other coalitions (`outbox`).
+alarm (`alarm`), background deliveries (`deliveries`), subscribers (`publisher`), the
+consequences for other coalitions (`outbox`) and the names of its patches (`patches`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from lemniscate.models.journal import CoalitionStatus, FollowUpRecord, JournalEntry, TriggerRequest
     from lemniscate.models.outbound import OutboundEvent
     from lemniscate.states import followup_view, followups, invitations
-    from lemniscate.workflows import outbox
+    from lemniscate.workflows import outbox, patches
     from lemniscate.workflows.alarm import Alarm
     from lemniscate.workflows.deliveries import Deliveries
     from lemniscate.workflows.io import (
@@ -43,39 +43,7 @@ with workflow.unsafe.imports_passed_through():
     from lemniscate.workflows.publisher import AUDIENCE_RECHECK, Publisher
     from lemniscate.workflows.state import RunState, stamped
 
-__all__ = [
-    "AGENDA_INDEX",
-    "AUDIENCE_RECHECK",
-    "JOURNAL_IN_SEGMENTS",
-    "MEETINGS_AS_HELD",
-    "MEETING_INVITATIONS",
-    "NIGHT_CANDLE_AT_DELIVERY_TIME",
-    "PUBLISH_AT_ONCE_TO_AN_AUDIENCE",
-    "CoalitionWorkflow",
-]
-
-# Changes to what a run does, kept out of runs that started before them (see
-# tests/refresh_histories.py): the night candle lit at the delivery time; outbound events
-# published as soon as they happen (the start too, before any next step) and dropped while
-# nobody has subscribed.
-NIGHT_CANDLE_AT_DELIVERY_TIME = "night-candle-at-delivery-time"
-PUBLISH_AT_ONCE_TO_AN_AUDIENCE = "publish-at-once-to-an-audience"
-# A run hands on only the journal entries it recorded, and continues as new once they weigh
-# a quarter of Temporal's payload limit (see `models.bounds`).
-JOURNAL_IN_SEGMENTS = "journal-in-segments"
-# A meeting marked held (early or late) is planned from the day it was held: its reminder
-# retired, its outcome reminders counted from then. It moves timers, so runs that started
-# before it keep planning from the planned day.
-MEETINGS_AS_HELD = "meetings-as-held"
-# Invitees are sent an invitation with a calendar request when a meeting is planned or moved
-# (`states.invitations`): new deliveries, so runs that started before it send none.
-MEETING_INVITATIONS = "meeting-invitations"
-# The agenda's index (`LemniscateEarliestDue`, `LemniscateEscalated`) upserted whenever it
-# changes. Runs that started before it upsert only when their history did, and carry it then.
-AGENDA_INDEX = "agenda-index"
-# The portfolio shows what comes due next and its kind: the kind is indexed with the time. A
-# kind that changes while the time stays would be an upsert older runs never made.
-PORTFOLIO_NEXT_KIND = "portfolio-next-kind"
+__all__ = ["AUDIENCE_RECHECK", "CoalitionWorkflow"]
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -92,14 +60,14 @@ class CoalitionWorkflow:
         self._indexed: sa.Values | None = None
         self._planned_for: tuple[Coalition, datetime, list[followups.FollowUp]] | None = None
         # Patch markers in this order, as runs recorded them.
-        self._exact_night_candle = not workflow.patched(NIGHT_CANDLE_AT_DELIVERY_TIME)
-        self._lean_publishing = workflow.patched(PUBLISH_AT_ONCE_TO_AN_AUDIENCE)
+        self._exact_night_candle = not workflow.patched(patches.NIGHT_CANDLE_AT_DELIVERY_TIME)
+        self._lean_publishing = workflow.patched(patches.PUBLISH_AT_ONCE_TO_AN_AUDIENCE)
         self._publisher = Publisher(self._run, self._deliveries, lambda: self._ending, self._lean_publishing)
-        self._in_segments = workflow.patched(JOURNAL_IN_SEGMENTS)
-        self._as_held = workflow.patched(MEETINGS_AS_HELD)
-        self._invitations = workflow.patched(MEETING_INVITATIONS)
-        self._agenda_index = workflow.patched(AGENDA_INDEX)
-        self._next_kind_indexed = workflow.patched(PORTFOLIO_NEXT_KIND)
+        self._in_segments = workflow.patched(patches.JOURNAL_IN_SEGMENTS)
+        self._as_held = workflow.patched(patches.MEETINGS_AS_HELD)
+        self._invitations = workflow.patched(patches.MEETING_INVITATIONS)
+        self._agenda_index = workflow.patched(patches.AGENDA_INDEX)
+        self._next_kind_indexed = workflow.patched(patches.PORTFOLIO_NEXT_KIND)
 
     @workflow.run
     async def run(self, input: CoalitionInput) -> CoalitionView:

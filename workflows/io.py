@@ -21,7 +21,7 @@ from lemniscate.models.journal import (
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.errors import bounded
-from lemniscate.states.followups import FollowUp
+from lemniscate.states.followup_model import FollowUp
 
 WORKFLOW_NAME = "Coalition"
 REFUSED = "Refused"  # the ApplicationError type of a refused trigger

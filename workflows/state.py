@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
         pack_journal,
     )
     from lemniscate.models.outbound import OutboundEvent
-    from lemniscate.states.followups import FollowUp
+    from lemniscate.states.followup_model import FollowUp
     from lemniscate.workflows.budget import Budget
     from lemniscate.workflows.io import CoalitionInput
 
