@@ -4,7 +4,8 @@ A port the kernel hands out for `bind(0)` comes from its ephemeral range, the sa
 every outgoing connection and every Go listener on port 0 (the dev server's own services)
 takes from. Between closing the probe and the server binding it, such a port can be taken,
 and `lemniscate up` then stops with "address already in use". So ports are handed out from
-below that range instead, where nothing binds by chance, one after another per process."""
+below that range instead, where nothing binds by chance, one after another per process:
+each pytest-xdist worker in a slice of its own, any other process from where its id points."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ def _below_ephemeral() -> range:
 
 def _candidates() -> Iterator[int]:
     ports = _below_ephemeral()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+        return itertools.cycle(ports[int(worker[2:]) % count :: count])
     # Processes of their own (bench workers, a second pytest) start elsewhere in the range.
     start = os.getpid() * 97 % len(ports)
     return itertools.cycle([*ports[start:], *ports[:start]])
