@@ -29,8 +29,11 @@ def _below_ephemeral() -> range:
     return range(_LOWEST, max(ephemeral_low, _LOWEST + 2000))
 
 
+_PORTS = _below_ephemeral()
+
+
 def _candidates() -> Iterator[int]:
-    ports = _below_ephemeral()
+    ports = _PORTS
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if worker.startswith("gw"):
         count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
@@ -54,7 +57,7 @@ def _is_free(port: int) -> bool:
 
 def free_ports(count: int) -> list[int]:
     ports: list[int] = []
-    for _ in range(len(_below_ephemeral())):
+    for _ in range(len(_PORTS)):
         if len(ports) == count:
             break
         port = next(_NEXT)
