@@ -18,6 +18,10 @@ from lemniscate.models.sentence import Sentence
 
 
 def normalised_name(value: str) -> str:
+    # Most names are plain printable ASCII, where NFKC and the format characters change
+    # nothing: every record read or copied passes here, so skip the per-character work.
+    if value.isascii() and value.isprintable():
+        return _collapsed(value)
     if any(unicodedata.category(ch) == "Cc" for ch in value):
         raise ValueError(
             Sentence(
@@ -27,7 +31,11 @@ def normalised_name(value: str) -> str:
         )
     text = unicodedata.normalize("NFKC", value)
     visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    collapsed = " ".join(visible.split())
+    return _collapsed(visible)
+
+
+def _collapsed(text: str) -> str:
+    collapsed = " ".join(text.split())
     if not collapsed:
         raise ValueError(Sentence("name.invisible", "a name needs visible characters"))
     return collapsed

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
+from enum import Enum
 
 from pydantic import BaseModel
 
@@ -13,10 +14,14 @@ from lemniscate.models.playbook import Playbook
 from lemniscate.models.sentence import Sentence
 from lemniscate.states.checks import field
 
+_NO_DAYS = (str, int, float, Enum, type(None))
+
 
 def _days(value: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], date]]:
     # A moment (datetime) is the engine's own clock or a delivery time, never a day a person
     # names; only plain days are in the office's window.
+    if isinstance(value, _NO_DAYS):
+        return  # most of a payload: settled here, before the slower abstract checks below
     if isinstance(value, date) and not isinstance(value, datetime):
         yield path, value
     elif isinstance(value, Playbook):

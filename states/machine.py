@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from transitions import Event as MachineEvent
 from transitions import EventData, Machine, Transition
 
 from lemniscate.models.coalition import Coalition
@@ -95,37 +94,23 @@ class Decision:
         )
 
 
-class _Probe:
-    """What deciding hands the condition: where it writes whether the move was selected and
-    the sentences of the guards that do not hold. Without `explain` (the reply's list of
-    allowed triggers) the first guard that fails is enough."""
+def _selected(move: Move, coalition: Coalition) -> bool:
+    return all(select(coalition) for select in move.when)
 
-    __slots__ = ("blockers", "explain", "selected")
 
-    def __init__(self, explain: bool = True) -> None:
-        self.selected = False
-        self.explain = explain
-        self.blockers: list[str] = []
+def _holds(move: Move, coalition: Coalition) -> bool:
+    return all(guard.check(coalition) is None for guard in move.guards)
+
+
+def _blockers(move: Move, coalition: Coalition) -> list[str]:
+    return [reason for guard in move.guards if (reason := guard.check(coalition))]
 
 
 def _admits(ev: EventData) -> bool:
-    """The one condition of every transition, adapting the declared move to the library.
-
-    Firing passes the Decision: only its transition holds, nothing is evaluated again.
-    Deciding passes a probe: the move's selectors pick it (or not), then every guard speaks."""
+    """The one condition of every transition: firing passes the Decision, and only the
+    transition it chose holds, so nothing is evaluated again."""
     decision: Decision | None = ev.kwargs.get("decision")
-    if decision is not None:
-        return decision.transition is ev.transition
-    coalition: Coalition = ev.model.coalition  # type: ignore[attr-defined]
-    move: Move = ev.transition.move  # type: ignore[union-attr]
-    probe: _Probe = ev.kwargs["probe"]
-    probe.selected = all(select(coalition) for select in move.when)
-    if not probe.selected:
-        return False
-    if not probe.explain:
-        return all(guard(coalition) is None for guard in move.guards)
-    probe.blockers = [reason for guard in move.guards if (reason := guard(coalition))]
-    return not probe.blockers
+    return decision is not None and decision.transition is ev.transition
 
 
 def _run_effect(ev: EventData) -> None:
@@ -161,37 +146,33 @@ MACHINE = _build_machine()
 
 def move_here(coalition: Coalition, trigger: str) -> tuple[bool, MoveTransition | None, list[str]]:
     """(the trigger leaves the current state at all, the transition selected for this
-    coalition, its guards' sentences), as the machine's own conditions say."""
-    return _select(MACHINE.events[trigger], _probe(coalition))
-
-
-def _probe(coalition: Coalition, explain: bool = True) -> EventData:
-    # One EventData serves a whole pass: the condition reads the model and the probe only.
-    return EventData(None, None, MACHINE, _Cursor(coalition), (), {"probe": _Probe(explain)})
-
-
-def _select(event: MachineEvent, probe: EventData) -> tuple[bool, MoveTransition | None, list[str]]:
-    transitions = event.transitions.get(probe.model.state)  # type: ignore[attr-defined]
+    coalition, its guards' sentences)."""
+    transitions = MACHINE.events[trigger].transitions.get(coalition.state)
     if not transitions:
         return False, None, []
-    transition, _, blockers = _first_selected(transitions, event, probe)
-    return True, transition, blockers
+    transition = _first_selected(transitions, coalition)
+    return True, transition, _blockers(transition.move, coalition) if transition else []
 
 
-def _first_selected(
-    transitions: list[Transition], event: MachineEvent, ev: EventData
-) -> tuple[MoveTransition | None, bool, list[str]]:
-    """The first transition whose move is selected for the coalition, whether it may fire,
-    and (when the probe explains) the sentences of its guards that do not hold."""
-    probe: _Probe = ev.kwargs["probe"]
-    ev.event = event
+def _first_selected(transitions: Iterable[Transition], coalition: Coalition) -> MoveTransition | None:
+    """The machine's first transition whose move is selected for the coalition (whether or
+    not its guards hold): the one a trigger takes from here."""
     for transition in transitions:
-        ev.transition = transition
-        (admits,) = transition.conditions
-        admitted = admits.check(ev)
-        if admitted or probe.selected:
-            return cast(MoveTransition, transition), admitted, probe.blockers if probe.explain else []
-    return None, False, []
+        move_transition = cast(MoveTransition, transition)
+        if _selected(move_transition.move, coalition):
+            return move_transition
+    return None
+
+
+@functools.cache
+def _leaving(state: str) -> tuple[tuple[str, tuple[Transition, ...]], ...]:
+    """The machine's triggers that leave `state`, in declaration order, with their
+    transitions from there (the library's own lists, read once per state)."""
+    return tuple(
+        (name, tuple(found))
+        for name, event in MACHINE.events.items()
+        if (found := event.transitions.get(state))
+    )
 
 
 def chosen_move(coalition: Coalition, trigger: str) -> Move | None:
@@ -266,10 +247,10 @@ def apply(coalition: Coalition, event: Event, decision: Decision | None = None) 
 
 def allowed_triggers(coalition: Coalition) -> list[str]:
     """The triggers whose guards hold now, in declaration order: one pass over the machine."""
-    probe, state, allowed = _probe(coalition, explain=False), coalition.state, []
-    for name, event in MACHINE.events.items():
-        transitions = event.transitions.get(state)
-        if transitions and _first_selected(transitions, event, probe)[1]:
+    allowed = []
+    for name, transitions in _leaving(coalition.state):
+        transition = _first_selected(transitions, coalition)
+        if transition is not None and _holds(transition.move, coalition):
             allowed.append(name)
     return allowed
 
