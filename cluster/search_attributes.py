@@ -105,8 +105,20 @@ class Values(NamedTuple):
         of these changes (as its history recorded), and carries the index along."""
         return self._replace(earliest_due=None, escalated=False)
 
-    def updates(self) -> list[SearchAttributeUpdate[Any]]:
-        """For `workflow.upsert_search_attributes`: every key, unset where there is no value."""
+    def updates(self, since: Values | None = None) -> list[SearchAttributeUpdate[Any]]:
+        """For `workflow.upsert_search_attributes`: every key, unset where there is no value;
+        with `since` (what this run upserted last), only the keys that changed.
+
+        An upsert merges into what the index holds, so the unchanged keys need not travel:
+        each costs the worker its encoding and the server its bytes. (A replay compares an
+        upsert's command, not the attributes in it, so runs recorded with every key replay.)"""
+        every = self._every()
+        if since is None:
+            return every
+        before = {update.key.name: update.value for update in since._every()}
+        return [u for u in every if u.key.name not in before or before[u.key.name] != u.value]
+
+    def _every(self) -> list[SearchAttributeUpdate[Any]]:
         return [
             STATE.value_set(self.state),
             ROUND.value_set(self.round),

@@ -249,6 +249,9 @@ def test_search_attribute_values_are_what_the_workflow_indexes_and_the_start_set
         sa.MEMBERS,
         sa.EARLIEST_DUE,
     ]
+    # After the first upsert of a run, only what changed travels: the index merges it.
+    assert [u.key for u in values.updates(since=unset)] == [sa.PROGRAMME, sa.AT_RISK, sa.NEXT_FOLLOW_UP]
+    assert values.updates(since=values) == []
     # Members are indexed by digest, never by the id a person's key is named with.
     named = coalition.model_copy(
         update={"members": [Member(id="otto", role=MemberRole.observer, since=due.date(), named_by="anna")]}

@@ -366,5 +366,5 @@ class CoalitionWorkflow:
             )
         if unchanged:
             return
-        self._indexed = values
-        workflow.upsert_search_attributes(values.updates())
+        since, self._indexed = self._indexed, values
+        workflow.upsert_search_attributes(values.updates(since))
