@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from bench.harness import ROOT
+from bench.harness.progress import say
 from lemniscate.cluster import ClusterSettings, EmbeddedServer
 from tests.support.ports import free_ports
 
@@ -16,6 +17,10 @@ def dev_server(work: Path) -> EmbeddedServer:
     server_port, ui_port = free_ports(2)
     settings = ClusterSettings(data_dir=work / "data", server_port=server_port, ui_port=ui_port)
     return EmbeddedServer(settings, headless=True)
+
+
+# A worker's warnings (or, if none, last log lines) shown when a part fails while it runs.
+WORKER_LOG_SHOWN = 40
 
 
 class WorkerProcess:
@@ -63,6 +68,12 @@ class WorkerProcess:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        if exc[0] is not None and self.log_path.exists():
+            # The work directory goes with the run: what the worker warned of is shown here.
+            lines = self.log_path.read_text(errors="replace").splitlines()
+            warned = [line for line in lines if '"level": "warning"' in line or '"level": "error"' in line]
+            shown = (warned or lines)[-WORKER_LOG_SHOWN:]
+            say(f"{self.kind} worker's last warnings ({self.log_path.name}):\n" + "\n".join(shown))
         if self.process is None or self.process.returncode is not None:
             return
         self.process.terminate()  # graceful: the worker tells the server its sticky queue is gone
