@@ -75,16 +75,10 @@ def cloud_event(event: OutboundEvent) -> bytes:
     """The CloudEvents 1.0 structured event of `event` (already shaped for its receiver)."""
     data: Record
     if event.type == "transition":
-        # `workflows.state.transition_event` always names both; the check is for the types.
-        assert event.trigger is not None and event.to_state is not None
-        data = TransitionData(
-            coalition_id=event.coalition_id,
-            trigger=event.trigger,
-            from_state=event.from_state,
-            to_state=event.to_state,
-            actor=event.actor,
-        )
-        subject = event.trigger
+        # The event's own fields, read by name: `workflows.state.transition_event` always
+        # names the step and where it led, which the data requires.
+        transition = TransitionData.model_validate(event, from_attributes=True)
+        data, subject = transition, transition.trigger
     else:
         data = FollowUpData(coalition_id=event.coalition_id, follow_up=event.follow_up or {})
         subject = str((event.follow_up or {}).get("key", event.id))
