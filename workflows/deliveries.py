@@ -54,7 +54,7 @@ class Deliveries:
     ) -> R | None:
         """The activity's result, or None once it has failed for good."""
         result = await self._execute(activity, argument, what)
-        return None if result is _FAILED else result  # type: ignore[no-any-return]
+        return None if result is _FAILED else result
 
     async def attempt(
         self, activity: Callable[[A], Awaitable[R]] | Callable[[A], R], argument: A, what: str
@@ -71,7 +71,7 @@ class Deliveries:
     ) -> R | None:
         """The same for an activity that is a method of a class of activities."""
         result = await self._execute(activity, argument, what)
-        return None if result is _FAILED else result  # type: ignore[no-any-return]
+        return None if result is _FAILED else result
 
     async def _execute(self, activity: Callable[..., Any], argument: object, what: str) -> Any:
         """The activity's result, or `_FAILED` once it has failed for good (and is noted)."""
