@@ -108,8 +108,8 @@ def post(
     final_from: int = 400,
 ) -> int:
     """Send `request`; the receiver's status. A refusal a retry cannot change (a status from
-    `final_from` to 499, but for 408 and 429) ends the activity for good, as `refused` and
-    the status: the receiver refuses this body. Any other failure is Temporal's to retry."""
+    `final_from` up to 499, but 408 and 429) ends the activity for good, said as `refused`
+    and the status; any other failure is Temporal's to retry."""
     try:
         with opener.open(request, timeout=30) as response:
             status: int = response.status

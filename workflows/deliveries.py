@@ -22,8 +22,8 @@ DELIVERED, SKIPPED, FAILED = "delivered", "skipped", "failed"
 A = TypeVar("A")
 R = TypeVar("R")
 
-# What `_execute` answers for an activity that failed for good: unlike None, no activity's
-# result.
+# What `_execute` answers for an activity that failed for good: not None, which an activity
+# may answer.
 _FAILED: Final = object()
 
 RETRY = RetryPolicy(
