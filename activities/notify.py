@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 import smtplib
-import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from email.message import EmailMessage
@@ -25,7 +24,6 @@ from email.message import EmailMessage
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from lemniscate.activities import invitations, webhooks
 from lemniscate.cluster.codec import ENV_ENCRYPTION_KEYS
@@ -161,6 +159,10 @@ def email_follow_up(n: Notification) -> str:
     return "sent"
 
 
+# The operator's own system may redirect (unlike a subscriber's, `activities.publish`).
+_OPENER = urllib.request.build_opener()
+
+
 @activity.defn(name="webhook_follow_up")
 def webhook_follow_up(n: Notification) -> str:
     settings = ChannelSettings.from_env()
@@ -181,16 +183,7 @@ def webhook_follow_up(n: Notification) -> str:
     for url in settings.webhook_urls:
         headers = webhooks.headers(n.delivery_id, body, keys)  # each attempt its own timestamp
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                status = response.status
-        except urllib.error.HTTPError as error:
-            if 400 <= error.code < 500 and error.code not in (408, 429):
-                # The receiver refuses this body; retrying cannot change its mind.
-                raise ApplicationError(
-                    f"{url} refused the webhook: HTTP {error.code}", non_retryable=True
-                ) from error
-            raise
+        status = webhooks.post(_OPENER, request, f"{url} refused the webhook")
         bound.info("webhook delivered", url=url, status=status)
     return "sent"
 

@@ -5,14 +5,12 @@ across retries (delivery is at least once: receivers drop an id they have seen).
 from __future__ import annotations
 
 import asyncio
-import urllib.error
 import urllib.request
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import structlog
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from lemniscate.activities import webhooks
 from lemniscate.activities.targets import TargetRefused, check_target
@@ -70,14 +68,6 @@ def _post(subscription: Subscription, event: OutboundEvent) -> None:
     request = urllib.request.Request(
         subscription.url, data=body, method="POST", headers=webhooks.headers(event.id, body, keys)
     )
-    try:
-        with _OPENER.open(request, timeout=30):
-            pass
-    except urllib.error.HTTPError as error:
-        # A redirect (not followed, see `_NoRedirects`) will not change on a retry either.
-        if 300 <= error.code < 500 and error.code not in (408, 429):
-            raise ApplicationError(
-                f"{subscription.url} refused event {event.id}: HTTP {error.code}", non_retryable=True
-            ) from error
-        raise
+    # A redirect (not followed, see `_NoRedirects`) will not change on a retry either.
+    webhooks.post(_OPENER, request, f"{subscription.url} refused event {event.id}", final_from=300)
     log.info("event published", subscription=subscription.id, event_id=event.id, event_type=event.type)

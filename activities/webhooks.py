@@ -6,6 +6,7 @@ one per active secret, separated by spaces (two while a secret is rotated). The 
 is taken at each attempt, so a retry hours later is not refused as stale by a receiver's
 tolerance (the `standardwebhooks` libraries allow five minutes); the id stays the event's
 across retries, for receivers to drop a delivery they have seen (delivery is at least once).
+A receiver's refusal that a retry cannot change ends the delivery (`post`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ import hmac
 import json
 import secrets
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from typing import Final
+
+from temporalio.exceptions import ApplicationError
 
 from lemniscate.models.outbound import CLOUD_EVENT_TYPES, FollowUpData, OutboundEvent, TransitionData
 from lemniscate.models.records import Record
@@ -75,16 +80,10 @@ def cloud_event(event: OutboundEvent) -> bytes:
     """The CloudEvents 1.0 structured event of `event` (already shaped for its receiver)."""
     data: Record
     if event.type == "transition":
-        # `workflows.state.transition_event` always names both; the check is for the types.
-        assert event.trigger is not None and event.to_state is not None
-        data = TransitionData(
-            coalition_id=event.coalition_id,
-            trigger=event.trigger,
-            from_state=event.from_state,
-            to_state=event.to_state,
-            actor=event.actor,
-        )
-        subject = event.trigger
+        # The event's own fields, read by name: `workflows.state.transition_event` always
+        # names the step and where it led, which the data requires.
+        transition = TransitionData.model_validate(event, from_attributes=True)
+        data, subject = transition, transition.trigger
     else:
         data = FollowUpData(coalition_id=event.coalition_id, follow_up=event.follow_up or {})
         subject = str((event.follow_up or {}).get("key", event.id))
@@ -99,3 +98,23 @@ def cloud_event(event: OutboundEvent) -> bytes:
         "data": data.model_dump(mode="json"),
     }
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def post(
+    opener: urllib.request.OpenerDirector,
+    request: urllib.request.Request,
+    refused: str,
+    *,
+    final_from: int = 400,
+) -> int:
+    """Send `request`; the receiver's status. A refusal a retry cannot change (a status from
+    `final_from` up to 499, but 408 and 429) ends the activity for good, said as `refused`
+    and the status; any other failure is Temporal's to retry."""
+    try:
+        with opener.open(request, timeout=30) as response:
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        if final_from <= error.code < 500 and error.code not in (408, 429):
+            raise ApplicationError(f"{refused}: HTTP {error.code}", non_retryable=True) from error
+        raise

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
-from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lemniscate import states
@@ -281,16 +280,12 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
     app.include_router(playbook_routes.playbook_router(service))
     app.include_router(programme_routes.programme_router(service, extra_schemas))
 
+    built = app.openapi
+
     def openapi() -> dict[str, Any]:
+        # FastAPI's own document, finished once: `built` keeps it in `openapi_schema`.
         if app.openapi_schema is None:
-            schema = get_openapi(
-                title=app.title,
-                version=app.version,
-                description=app.description,
-                routes=app.routes,
-                tags=app.openapi_tags,
-            )
-            app.openapi_schema = contract.finish(schema, extra_schemas)
+            app.openapi_schema = contract.finish(built(), extra_schemas)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

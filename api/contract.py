@@ -41,20 +41,22 @@ API_KEY: Final = APIKeyHeader(
     description="The same API key, in its own header",
 )
 
-TAGS: Final = [
-    {"name": "method", "description": "The method's states, steps and payload schemas"},
-    {"name": "coalitions", "description": "Starting coalitions and reading where they stand"},
-    {"name": "triggers", "description": "One operation per step of the method"},
-    {"name": "portfolio", "description": "Listing and counting the coalitions a caller may see"},
-    {"name": "bulk", "description": "One step for many coalitions"},
-    {"name": "events", "description": "Webhooks: Standard Webhooks signatures, CloudEvents bodies"},
-    {"name": "audit", "description": "The audit trail, checked against the Temporal history"},
-    {"name": "keys", "description": "API keys"},
-    {"name": "agenda", "description": "Worklists across coalitions: what is due, overdue, escalated"},
-    {"name": "calendar", "description": "Calendar feeds (RFC 5545) behind secret addresses"},
-    {"name": "playbooks", "description": "The office's playbooks: published versions, their impact"},
-    {"name": "programmes", "description": "The office's programmes, which starts and filters name"},
-]
+# The operations' tags, in the order the document lists them.
+_TAG_DESCRIPTIONS: Final = {
+    "method": "The method's states, steps and payload schemas",
+    "coalitions": "Starting coalitions and reading where they stand",
+    "triggers": "One operation per step of the method",
+    "portfolio": "Listing and counting the coalitions a caller may see",
+    "bulk": "One step for many coalitions",
+    "events": "Webhooks: Standard Webhooks signatures, CloudEvents bodies",
+    "audit": "The audit trail, checked against the Temporal history",
+    "keys": "API keys",
+    "agenda": "Worklists across coalitions: what is due, overdue, escalated",
+    "calendar": "Calendar feeds (RFC 5545) behind secret addresses",
+    "playbooks": "The office's playbooks: published versions, their impact",
+    "programmes": "The office's programmes, which starts and filters name",
+}
+TAGS: Final = [{"name": name, "description": said} for name, said in _TAG_DESCRIPTIONS.items()]
 
 _FIELD_ERROR: Final = {
     "type": "object",

@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError
 
 from lemniscate.audit.formats import spreadsheet
-from lemniscate.coalitions import CoalitionError, CoalitionService, PortfolioFilter, PortfolioRow
+from lemniscate.coalitions import CoalitionError, CoalitionService, PortfolioFilter, PortfolioRow, Standing
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry
 from lemniscate.states.names import StateName as S
@@ -30,18 +30,8 @@ CONCURRENT_QUERIES = 16  # enough to be quick, few enough to leave the workers r
 CLOSED_STATES = (S.closed, S.dissolved)
 
 
-class PortfolioLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    name: str | None
-    status: str
-    state: str | None
-    round: str | None
-    side: str | None
-    programme: str | None
-    organisations: list[str]
-    at_risk: bool
+class PortfolioLine(Standing):
+    # Its name is the journal's (`key_dates`), not the one visibility lists.
     started_at: datetime
     last_activity_at: datetime | None
     founded_on: date | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from lemniscate.cli.closing_text import report_lines
 from lemniscate.cli.speech import say
@@ -38,8 +38,29 @@ def _yes(flag: bool) -> str:
     return say(Sentence("cli.yes", "yes") if flag else Sentence("cli.no", "no"))
 
 
-def _headers(*names: Sentence) -> list[str]:
-    return [say(name) for name in names]
+# Each column's heading, said once for every table that has the column.
+_COLUMNS: Final = {
+    "name": Sentence("cli.col-name", "name"),
+    "interviewed": Sentence("cli.col-interviewed", "interviewed"),
+    "role": Sentence("cli.col-role", "role"),
+    "committed": Sentence("cli.col-committed", "committed"),
+    "id": Sentence("cli.col-id", "id"),
+    "title": Sentence("cli.col-title", "title"),
+    "owner": Sentence("cli.col-owner", "owner"),
+    "funding": Sentence("cli.col-funding", "funding"),
+    "due": Sentence("cli.col-due", "due"),
+    "status": Sentence("cli.col-status", "status"),
+    "state": Sentence("cli.col-state", "state"),
+    "round": Sentence("cli.col-round", "round"),
+    "side": Sentence("cli.col-side", "side"),
+    "programme": Sentence("cli.col-programme", "programme"),
+    "at-risk": Sentence("cli.col-at-risk", "at risk"),
+    "next": Sentence("cli.col-next", "next follow-up"),
+}
+
+
+def _headers(*columns: str) -> list[str]:
+    return [say(_COLUMNS[column]) for column in columns]
 
 
 def coalition(view: CoalitionView) -> str:
@@ -104,12 +125,7 @@ def coalition(view: CoalitionView) -> str:
             ]
             for p in c.partners
         ]
-        header = _headers(
-            Sentence("cli.col-name", "name"),
-            Sentence("cli.col-interviewed", "interviewed"),
-            Sentence("cli.col-role", "role"),
-            Sentence("cli.col-committed", "committed"),
-        )
+        header = _headers("name", "interviewed", "role", "committed")
         out += ["", say(Sentence("cli.partners", "Partners")), _table(header, rows)]
     ended = closing_report(c)  # the view is the reader's: redacted for it already
     open_actions = [a for a in c.actions if a.is_open]
@@ -128,14 +144,7 @@ def coalition(view: CoalitionView) -> str:
             ]
             for a in open_actions
         ]
-        header = _headers(
-            Sentence("cli.col-id", "id"),
-            Sentence("cli.col-title", "title"),
-            Sentence("cli.col-owner", "owner"),
-            Sentence("cli.col-funding", "funding"),
-            Sentence("cli.col-due", "due"),
-            Sentence("cli.col-status", "status"),
-        )
+        header = _headers("id", "title", "owner", "funding", "due", "status")
         out += ["", say(Sentence("cli.open-actions", "Open actions")), _table(header, rows)]
     steps = [t for t in o.triggers if t.available_here and t.trigger in _STEP_TRIGGERS]
     if steps:
@@ -219,16 +228,7 @@ def portfolio(rows: list[PortfolioRow]) -> str:
         ]
         for r in rows
     ]
-    header = _headers(
-        Sentence("cli.col-id", "id"),
-        Sentence("cli.col-state", "state"),
-        Sentence("cli.col-round", "round"),
-        Sentence("cli.col-side", "side"),
-        Sentence("cli.col-programme", "programme"),
-        Sentence("cli.col-at-risk", "at risk"),
-        Sentence("cli.col-next", "next follow-up"),
-        Sentence("cli.col-status", "status"),
-    )
+    header = _headers("id", "state", "round", "side", "programme", "at-risk", "next", "status")
     return _table(header, table)
 
 

@@ -15,7 +15,7 @@ from lemniscate.coalitions.errors import (
     PayloadNotJson,
 )
 from lemniscate.coalitions.gate import Gate, Unreadable
-from lemniscate.coalitions.portfolio import PortfolioFilter, PortfolioRow
+from lemniscate.coalitions.portfolio import PortfolioFilter, PortfolioRow, Standing
 from lemniscate.coalitions.refusals import Source
 from lemniscate.coalitions.service import CoalitionService
 
@@ -35,5 +35,6 @@ __all__ = [
     "PortfolioFilter",
     "PortfolioRow",
     "Source",
+    "Standing",
     "Unreadable",
 ]

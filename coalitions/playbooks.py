@@ -8,16 +8,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client
 
 from lemniscate.coalitions.errors import CoalitionNotFound, CoalitionRefused, refuse_unless_allowed
 from lemniscate.coalitions.portfolio import PortfolioFilter
+from lemniscate.coalitions.registers import Register
 from lemniscate.models.events import Actor
 from lemniscate.models.playbook import Playbook, PublishedPlaybook
-from lemniscate.models.sentence import from_wire
 from lemniscate.states import START, adoption, playbooks, policy, registry
 from lemniscate.states.checks import within
 from lemniscate.states.names import TriggerName
@@ -36,40 +33,17 @@ def parse_ref(ref: str) -> tuple[str, int | None]:
 
 class PlaybookRegistry:
     def __init__(self, client: Client, task_queue: str) -> None:
-        self._client = client
-        self._task_queue = task_queue
-
-    def _handle(self) -> WorkflowHandle[PlaybookRegistryWorkflow, None]:
-        return self._client.get_workflow_handle_for(PlaybookRegistryWorkflow.run, REGISTRY_ID)
+        self._register = Register(client, task_queue, PlaybookRegistryWorkflow.run, REGISTRY_ID)
 
     async def publish(self, playbook: Playbook, actor: Actor) -> PublishedPlaybook:
         """Store `playbook` as a new immutable version; the registry starts on first use."""
         refuse_unless_allowed(PUBLISH, policy.may_publish_playbook(actor))
-        await self._client.start_workflow(
-            PlaybookRegistryWorkflow.run,
-            [],
-            id=REGISTRY_ID,
-            task_queue=self._task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
-        try:
-            return await self._handle().execute_update(
-                PlaybookRegistryWorkflow.publish, Publication(playbook=playbook, published_by=actor.id)
-            )
-        except WorkflowUpdateFailedError as error:
-            cause = error.cause
-            if isinstance(cause, ApplicationError):
-                raise CoalitionRefused(PUBLISH, [from_wire(d) for d in cause.details]) from None
-            raise
+        publication = Publication(playbook=playbook, published_by=actor.id)
+        return await self._register.change(PUBLISH, PlaybookRegistryWorkflow.publish, publication)
 
     async def published(self) -> list[PublishedPlaybook]:
         """Every published version, oldest first (the built-in ones are not among them)."""
-        try:
-            return await self._handle().query(PlaybookRegistryWorkflow.published)
-        except RPCError as error:
-            if error.status == RPCStatusCode.NOT_FOUND:
-                return []
-            raise
+        return await self._register.read(PlaybookRegistryWorkflow.published)
 
     async def all(self) -> list[Playbook]:
         """Every version there is: built in, then published."""

@@ -34,15 +34,12 @@ class Visibility(BaseModel):
     workflow_ids: tuple[FilterValue, ...] = ()
 
     def clause(self) -> str:
-        admits = []
-        if self.organisation is not None:
-            admits.append(f"{sa.ORGANISATIONS.name} = {_quote(self.organisation)}")
-        if self.member is not None:
-            admits.append(f"{sa.MEMBERS.name} = {_quote(self.member)}")
-        if self.programmes:
-            admits.append(f"{sa.PROGRAMME.name} IN ({', '.join(map(_quote, self.programmes))})")
-        if self.workflow_ids:
-            admits.append(f"WorkflowId IN ({', '.join(map(_quote, self.workflow_ids))})")
+        admits = _matches(
+            (sa.ORGANISATIONS.name, self.organisation),
+            (sa.MEMBERS.name, self.member),
+            (sa.PROGRAMME.name, self.programmes),
+            ("WorkflowId", self.workflow_ids),
+        )
         # A reader admitted to nothing (a programme lead without programmes) sees nothing,
         # never everything: an id no coalition has.
         return f"({' OR '.join(admits)})" if admits else "WorkflowId = ''"
@@ -101,23 +98,20 @@ class PortfolioFilter(BulkFilter):
         return type(self).model_validate({**self.model_dump(), "visibility": visibility})
 
     def query(self) -> str:
-        clauses = [f"WorkflowType = {_quote(WORKFLOW_NAME)}"]
-        for key, value in (
-            (sa.STATE, self.state),
-            (sa.ROUND, self.round),
-            (sa.SIDE, self.side),
-            (sa.PROGRAMME, self.programme),
-            (sa.ORGANISATIONS, self.organisation),
-            (sa.PLAYBOOK, self.playbook),
-        ):
-            if value is not None:
-                clauses.append(f"{key.name} = {_quote(value)}")
+        clauses = _matches(
+            ("WorkflowType", WORKFLOW_NAME),
+            (sa.STATE.name, self.state),
+            (sa.ROUND.name, self.round),
+            (sa.SIDE.name, self.side),
+            (sa.PROGRAMME.name, self.programme),
+            (sa.ORGANISATIONS.name, self.organisation),
+            (sa.PLAYBOOK.name, self.playbook),
+        )
         if self.at_risk is not None:
             clauses.append(f"{sa.AT_RISK.name} = {'true' if self.at_risk else 'false'}")
         if self.due_before is not None:
             clauses.append(f"{sa.NEXT_FOLLOW_UP.name} <= {quote_time(self.due_before)}")
-        if self.playbooks:
-            clauses.append(f"{sa.PLAYBOOK.name} IN ({', '.join(map(_quote, self.playbooks))})")
+        clauses += _matches((sa.PLAYBOOK.name, self.playbooks))
         if self.running_only:
             clauses.append("ExecutionStatus = 'Running'")
         if self.attention is not None:
@@ -155,6 +149,19 @@ def admits(where: PortfolioFilter, row: PortfolioRow) -> bool:
     return len(asked) < 3 or asked in sa.folded(row.name or "")
 
 
+def _matches(*asked: tuple[str, str | tuple[str, ...] | None]) -> list[str]:
+    """A clause for each attribute asked for with a value: equal to the one value, or in
+    the values of a tuple; None and an empty tuple ask for nothing."""
+    clauses = []
+    for name, value in asked:
+        if isinstance(value, tuple):
+            if value:
+                clauses.append(f"{name} IN ({', '.join(map(_quote, value))})")
+        elif value is not None:
+            clauses.append(f"{name} = {_quote(value)}")
+    return clauses
+
+
 def _quote(value: str) -> str:
     """A string literal of Temporal's SQL-like list filter. A quote inside is doubled, as SQL
     has it (a backslash escape would be read differently by the stores); backslashes, double
@@ -166,7 +173,10 @@ def quote_time(moment: datetime) -> str:
     return _quote(moment.isoformat())
 
 
-class PortfolioRow(BaseModel):
+class Standing(BaseModel):
+    """Where a coalition's run stands, as visibility lists it: the first columns of the
+    portfolio (`PortfolioRow`) and of its export (`audit.portfolio.PortfolioLine`) alike."""
+
     model_config = ConfigDict(frozen=True)
 
     id: str
@@ -178,6 +188,9 @@ class PortfolioRow(BaseModel):
     programme: str | None
     organisations: list[str]
     at_risk: bool
+
+
+class PortfolioRow(Standing):
     next_follow_up_at: datetime | None
     next_kind: str | None = None  # a `FollowUpKind`; None: nothing planned, or not indexed
     started_at: datetime

@@ -6,15 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client
 
-from lemniscate.coalitions.errors import CoalitionRefused, InvalidPayload, refuse_unless_allowed
+from lemniscate.coalitions.errors import InvalidPayload, refuse_unless_allowed
 from lemniscate.coalitions.portfolio import PortfolioFilter
+from lemniscate.coalitions.registers import Register
 from lemniscate.models.events import Actor
-from lemniscate.models.sentence import Sentence, from_wire
+from lemniscate.models.sentence import Sentence
 from lemniscate.states import START, policy, programmes
 from lemniscate.states.checks import field
 from lemniscate.workflows.programmes import (
@@ -26,38 +24,16 @@ from lemniscate.workflows.programmes import (
 
 class ProgrammeRegistry:
     def __init__(self, client: Client, task_queue: str) -> None:
-        self._client = client
-        self._task_queue = task_queue
-
-    def _handle(self) -> WorkflowHandle[ProgrammeRegistryWorkflow, None]:
-        return self._client.get_workflow_handle_for(ProgrammeRegistryWorkflow.run, PROGRAMME_REGISTRY_ID)
+        self._register = Register(client, task_queue, ProgrammeRegistryWorkflow.run, PROGRAMME_REGISTRY_ID)
 
     async def add(self, name: str, actor: Actor) -> list[str]:
         """Add `name` to the office's programmes; the registry starts on first use."""
         refuse_unless_allowed(ADD_PROGRAMME, policy.may_manage_programmes(actor))
-        await self._client.start_workflow(
-            ProgrammeRegistryWorkflow.run,
-            [],
-            id=PROGRAMME_REGISTRY_ID,
-            task_queue=self._task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
-        try:
-            return await self._handle().execute_update(ProgrammeRegistryWorkflow.add, name)
-        except WorkflowUpdateFailedError as error:
-            cause = error.cause
-            if isinstance(cause, ApplicationError):
-                raise CoalitionRefused(ADD_PROGRAMME, [from_wire(d) for d in cause.details]) from None
-            raise
+        return await self._register.change(ADD_PROGRAMME, ProgrammeRegistryWorkflow.add, name)
 
     async def known(self) -> list[str]:
         """The office's programmes, in the order they were added (none: not managed yet)."""
-        try:
-            return await self._handle().query(ProgrammeRegistryWorkflow.programmes)
-        except RPCError as error:
-            if error.status == RPCStatusCode.NOT_FOUND:
-                return []
-            raise
+        return await self._register.read(ProgrammeRegistryWorkflow.programmes)
 
     async def resolve(self, asked: str) -> tuple[str | None, list[str]]:
         """The programme `asked` names as the office spells it (None: no such programme),

@@ -14,7 +14,7 @@ import builtins
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from temporalio.client import (
     Client,
@@ -66,8 +66,31 @@ from lemniscate.workflows.io import (
 )
 
 Q = TypeVar("Q")
+P = ParamSpec("P")
 QUERY_TIMEOUT = timedelta(seconds=5)
 QUERY_ATTEMPTS = 3
+
+
+def _then_view(
+    trigger: Callable[Concatenate[CoalitionService, str, str, Payload, Actor, P], Awaitable[Accepted]],
+) -> Callable[Concatenate[CoalitionService, str, str, Payload, Actor, P], Awaitable[CoalitionView]]:
+    """`trigger` with the same arguments, answering where the coalition stands after it."""
+
+    async def fire(
+        service: CoalitionService,
+        slug: str,
+        trigger_: str,
+        payload: Payload,
+        actor: Actor,
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> CoalitionView:
+        """Fire one trigger and read where the coalition stands after it."""
+        await trigger(service, slug, trigger_, payload, actor, *args, **kwargs)
+        return await service.view(slug, actor)
+
+    return fire
 
 
 class CoalitionService:
@@ -148,21 +171,6 @@ class CoalitionService:
             )
         raise self.gate.refused(InvalidPayload(states.START, [reason]), slug, actor, source)
 
-    async def fire(
-        self,
-        slug: str,
-        trigger: str,
-        payload: Payload,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-        *,
-        source: Source = "cli",
-    ) -> CoalitionView:
-        """Fire one trigger and read where the coalition stands after it."""
-        await self.trigger(slug, trigger, payload, actor, reason, request_id, source=source)
-        return await self.view(slug, actor)
-
     async def trigger(
         self,
         slug: str,
@@ -185,6 +193,8 @@ class CoalitionService:
         if expected_seq is not None:
             request = request.model_copy(update={"expected_seq": expected_seq})
         return await self.send(slug, request, request_id, source=source)
+
+    fire = _then_view(trigger)
 
     async def _pinned(
         self, trigger: str, payload: Payload, actor: Actor, source: Source, slug: str = ""

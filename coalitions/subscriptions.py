@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.service import RPCError
 
 from lemniscate.activities.targets import TargetRefused, check_target_async
 from lemniscate.coalitions import answers
 from lemniscate.coalitions.errors import CoalitionNotFound, InvalidPayload, refuse_unless_allowed
+from lemniscate.coalitions.registers import Register
 from lemniscate.models.events import Actor
 from lemniscate.models.outbound import Subscription
 from lemniscate.models.sentence import Sentence
@@ -19,11 +19,7 @@ from lemniscate.workflows.subscriptions import SUBSCRIPTIONS_ID, SubscriptionsWo
 
 class SubscriptionRegister:
     def __init__(self, client: Client, task_queue: str) -> None:
-        self._client = client
-        self._task_queue = task_queue
-
-    def _subscriptions(self) -> WorkflowHandle[SubscriptionsWorkflow, None]:
-        return self._client.get_workflow_handle_for(SubscriptionsWorkflow.run, SUBSCRIPTIONS_ID)
+        self._register = Register(client, task_queue, SubscriptionsWorkflow.run, SUBSCRIPTIONS_ID)
 
     async def subscribe(self, subscription: Subscription) -> Subscription:
         """Register a webhook for outbound events; the register starts on first use. A target
@@ -38,22 +34,11 @@ class SubscriptionRegister:
                 reason=refused.args[0] if refused.args else str(refused),
             )
             raise InvalidPayload("subscribe", [said]) from None
-        await self._client.start_workflow(
-            SubscriptionsWorkflow.run,
-            [],
-            id=SUBSCRIPTIONS_ID,
-            task_queue=self._task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
-        return await self._subscriptions().execute_update(SubscriptionsWorkflow.subscribe, subscription)
+        await self._register.start()
+        return await self._register.handle().execute_update(SubscriptionsWorkflow.subscribe, subscription)
 
     async def subscriptions(self) -> list[Subscription]:
-        try:
-            return await self._subscriptions().query(SubscriptionsWorkflow.subscriptions)
-        except RPCError as error:
-            if error.status == RPCStatusCode.NOT_FOUND:
-                return []
-            raise
+        return await self._register.read(SubscriptionsWorkflow.subscriptions)
 
     async def subscription(self, subscription_id: str) -> Subscription:
         for known in await self.subscriptions():
@@ -66,6 +51,6 @@ class SubscriptionRegister:
         known = await self.subscription(subscription_id)
         refuse_unless_allowed("unsubscribe", policy.may_remove_subscription(actor, known))
         try:
-            await self._subscriptions().execute_update(SubscriptionsWorkflow.unsubscribe, subscription_id)
+            await self._register.handle().execute_update(SubscriptionsWorkflow.unsubscribe, subscription_id)
         except (WorkflowUpdateFailedError, RPCError):
             raise CoalitionNotFound(answers.no_subscription(subscription_id)) from None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -21,6 +21,10 @@ DELIVERED, SKIPPED, FAILED = "delivered", "skipped", "failed"
 
 A = TypeVar("A")
 R = TypeVar("R")
+
+# What `_execute` answers for an activity that failed for good: not None, which an activity
+# may answer.
+_FAILED: Final = object()
 
 RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=10),
@@ -49,22 +53,16 @@ class Deliveries:
         self, activity: Callable[[A], Awaitable[R]] | Callable[[A], R], argument: A, what: str
     ) -> R | None:
         """The activity's result, or None once it has failed for good."""
-        return await self._execute(activity, argument, what)  # type: ignore[no-any-return]
+        result = await self._execute(activity, argument, what)
+        return None if result is _FAILED else result
 
     async def attempt(
         self, activity: Callable[[A], Awaitable[R]] | Callable[[A], R], argument: A, what: str
     ) -> str:
         """Run a delivery channel: `delivered`, `skipped` (what the activity answered when it
         had nothing to do) or `failed` (for good, noted like every failure)."""
-        try:
-            result = await workflow.execute_activity(
-                activity,
-                argument,
-                start_to_close_timeout=timedelta(minutes=1),
-                retry_policy=RETRY,
-            )
-        except ActivityError as error:
-            self._failed(activity, what, error)
+        result = await self._execute(activity, argument, what)
+        if result is _FAILED:
             return FAILED
         return SKIPPED if result == SKIPPED else DELIVERED
 
@@ -72,9 +70,11 @@ class Deliveries:
         self, activity: Callable[[Any, A], Awaitable[R]], argument: A, what: str
     ) -> R | None:
         """The same for an activity that is a method of a class of activities."""
-        return await self._execute(activity, argument, what)  # type: ignore[no-any-return]
+        result = await self._execute(activity, argument, what)
+        return None if result is _FAILED else result
 
     async def _execute(self, activity: Callable[..., Any], argument: object, what: str) -> Any:
+        """The activity's result, or `_FAILED` once it has failed for good (and is noted)."""
         try:
             return await workflow.execute_activity(
                 activity,
@@ -84,7 +84,7 @@ class Deliveries:
             )
         except ActivityError as error:
             self._failed(activity, what, error)
-            return None
+            return _FAILED
 
     def _failed(self, activity: Callable[..., Any], what: str, error: ActivityError) -> None:
         cause = error.cause.message if isinstance(error.cause, ApplicationError) else error
