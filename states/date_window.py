@@ -4,9 +4,11 @@ the day it is declared."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
+from typing import Annotated, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -27,7 +29,7 @@ def _days(value: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...
     elif isinstance(value, Playbook):
         return  # a playbook carried (adopted, or a region's) bounds days; it names none
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name in _day_fields(type(value)):
             yield from _days(getattr(value, name), (*path, name))
     elif isinstance(value, Mapping):
         for key, inner in value.items():
@@ -35,6 +37,35 @@ def _days(value: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...
     elif isinstance(value, Sequence) and not isinstance(value, str):
         for index, inner in enumerate(value):
             yield from _days(inner, (*path, str(index)))
+
+
+@functools.cache
+def _day_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of `model` whose declared type can hold a day, at any depth: the others
+    are skipped without looking at their values."""
+    return tuple(name for name, info in model.model_fields.items() if _can_hold_a_day(info.annotation, set()))
+
+
+def _can_hold_a_day(annotation: object, seen: set[object]) -> bool:
+    if annotation in seen:
+        return False  # a type that contains itself holds a day only through its other parts
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return False
+    if origin is Annotated:
+        return _can_hold_a_day(get_args(annotation)[0], seen)
+    if isinstance(annotation, type) and origin is None:
+        if issubclass(annotation, _NO_DAYS) or issubclass(annotation, (datetime, Playbook)):
+            return False
+        if issubclass(annotation, date):
+            return True
+        if issubclass(annotation, BaseModel):
+            inner = seen | {annotation}
+            return any(_can_hold_a_day(f.annotation, inner) for f in annotation.model_fields.values())
+    arguments = get_args(annotation)
+    if arguments:  # unions, lists, dicts, tuples: a day in any of their parts
+        return any(_can_hold_a_day(a, seen) for a in arguments if a is not Ellipsis)
+    return True  # Any, object, a bare container: only its values can tell
 
 
 def outside(playbook: Playbook, payload: BaseModel) -> list[str]:

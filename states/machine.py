@@ -242,7 +242,8 @@ def apply(coalition: Coalition, event: Event, decision: Decision | None = None) 
     cursor = _Cursor(coalition)
     if not MACHINE.events[event.trigger].trigger(cursor, decision=decision, event=event):
         raise RuntimeError(f"{event.trigger}: the machine did not fire the decided transition")
-    return cursor.coalition.model_copy(update={"state": cursor.state})
+    after = cursor.coalition
+    return after if after.state == cursor.state else after.model_copy(update={"state": cursor.state})
 
 
 def allowed_triggers(coalition: Coalition) -> list[str]:
