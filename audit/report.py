@@ -191,17 +191,7 @@ async def assemble(
             started_at=first_run.started_at if first_run else journal[0].event.at,
             last_activity_at=view.status.last_activity_at,
         ),
-        runs=[
-            RunFacts(
-                index=r.index,
-                run_id=r.run_id,
-                started_at=r.started_at,
-                closed_at=r.closed_at,
-                status=r.status,
-                events=r.events,
-            )
-            for r in timeline.runs
-        ],
+        runs=[RunFacts.model_validate(r, from_attributes=True) for r in timeline.runs],
         chain=ChainFacts(
             algorithm=chain.ALGORITHM,
             genesis=chain.GENESIS,
