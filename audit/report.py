@@ -27,6 +27,7 @@ from lemniscate.models import chain
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry
 from lemniscate.states import policy
+from lemniscate.states.copying import task_facts
 from lemniscate.workflows.io import CoalitionView, workflow_id
 
 REPORT_KIND: Final = "lemniscate-audit"
@@ -179,9 +180,7 @@ async def assemble(
         generated_at=now or datetime.now(UTC),
         coalition=CoalitionFacts(
             id=c.id,
-            name=c.name,
-            task=c.task.title,
-            programme=c.task.programme,
+            **task_facts(c),
             state=o.state,
             state_title=o.title,
             round=o.round.value,
