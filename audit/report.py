@@ -27,7 +27,7 @@ from lemniscate.models import chain
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry
 from lemniscate.states import policy
-from lemniscate.states.copying import task_facts
+from lemniscate.states.copying import copied, task_facts
 from lemniscate.workflows.io import CoalitionView, workflow_id
 
 REPORT_KIND: Final = "lemniscate-audit"
@@ -201,11 +201,7 @@ async def assemble(
         findings=findings,
         notes=checked.notes,
         refusals=RefusalSection(
-            available=refusals.available,
-            log=refusals.path,
-            count=refusals.count,
-            items=refusals.items,
-            unreadable_lines=refusals.unreadable_lines,
+            **copied(refusals, ("available", "count", "items", "unreadable_lines")), log=refusals.path
         ),
         entries=[
             TrailRow(
