@@ -27,6 +27,7 @@ from lemniscate.models import chain
 from lemniscate.models.events import Actor
 from lemniscate.models.journal import JournalEntry
 from lemniscate.states import policy
+from lemniscate.states.copying import copied, task_facts
 from lemniscate.workflows.io import CoalitionView, workflow_id
 
 REPORT_KIND: Final = "lemniscate-audit"
@@ -179,9 +180,7 @@ async def assemble(
         generated_at=now or datetime.now(UTC),
         coalition=CoalitionFacts(
             id=c.id,
-            name=c.name,
-            task=c.task.title,
-            programme=c.task.programme,
+            **task_facts(c),
             state=o.state,
             state_title=o.title,
             round=o.round.value,
@@ -191,17 +190,7 @@ async def assemble(
             started_at=first_run.started_at if first_run else journal[0].event.at,
             last_activity_at=view.status.last_activity_at,
         ),
-        runs=[
-            RunFacts(
-                index=r.index,
-                run_id=r.run_id,
-                started_at=r.started_at,
-                closed_at=r.closed_at,
-                status=r.status,
-                events=r.events,
-            )
-            for r in timeline.runs
-        ],
+        runs=[RunFacts.model_validate(r, from_attributes=True) for r in timeline.runs],
         chain=ChainFacts(
             algorithm=chain.ALGORITHM,
             genesis=chain.GENESIS,
@@ -212,11 +201,7 @@ async def assemble(
         findings=findings,
         notes=checked.notes,
         refusals=RefusalSection(
-            available=refusals.available,
-            log=refusals.path,
-            count=refusals.count,
-            items=refusals.items,
-            unreadable_lines=refusals.unreadable_lines,
+            **copied(refusals, ("available", "count", "items", "unreadable_lines")), log=refusals.path
         ),
         entries=[
             TrailRow(

@@ -25,6 +25,7 @@ from lemniscate.models.closure import ActionFate
 from lemniscate.models.coalition import ActionStatus, Coalition
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Sentence
+from lemniscate.states.copying import task_facts
 from lemniscate.states.names import StateName as S
 from lemniscate.states.names import TriggerName as T
 from lemniscate.states.words import state_word, trigger_word
@@ -162,9 +163,7 @@ def closing_report(c: Coalition) -> ClosingReport | None:
     return ClosingReport(
         kind=kind,
         coalition_id=c.id,
-        name=c.name,
-        task=c.task.title,
-        programme=c.task.programme,
+        **task_facts(c),
         state=c.state,
         ended_on=c.ended_on,
         reason=c.closing_reason if kind == ReportKind.closing else c.dissolution_reason,

@@ -7,7 +7,7 @@ partner, action, meeting and option the payload names exists.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from lemniscate.models import payloads as p
 from lemniscate.models.coalition import (
@@ -33,6 +33,7 @@ from lemniscate.models.coalition import (
 )
 from lemniscate.models.events import Event
 from lemniscate.models.records import Numbering
+from lemniscate.states.copying import copied
 
 
 def _next_id(c: Coalition, prefix: str) -> tuple[str, Coalition]:
@@ -41,6 +42,11 @@ def _next_id(c: Coalition, prefix: str) -> tuple[str, Coalition]:
         return f"{prefix}{number}", c.model_copy(update={"counters": {**c.counters, prefix: number}})
     serial = c.serial + 1  # coalitions started before per-kind ids keep numbering as they did
     return f"{prefix}{serial}", c.model_copy(update={"serial": serial})
+
+
+def _appended(c: Coalition, records: str, record: object) -> Coalition:
+    """`c` with `record` added at the end of its list `records` (its meetings, its actions, ...)."""
+    return c.model_copy(update={records: [*getattr(c, records), record]})
 
 
 def _with_partner(c: Coalition, name: str, **changes: Any) -> Coalition:
@@ -62,16 +68,13 @@ def _with_meeting(c: Coalition, meeting_id: str, **changes: Any) -> Coalition:
     return c.model_copy(update={"meetings": meetings})
 
 
+# What introduces a partner: who it is, its address and its agenda (`p.AddPartner`'s fields).
+_INTRODUCED: Final = ("name", "kind", "representative", "email", "agenda")
+
+
 def partner_from(introduced: p.AddPartner | Partner, on: date) -> Partner:
-    """A partner as introduced (who it is, its address and agenda), approached from `on`."""
-    return Partner(
-        name=introduced.name,
-        kind=introduced.kind,
-        representative=introduced.representative,
-        email=introduced.email,
-        agenda=introduced.agenda,
-        added_on=on,
-    )
+    """A partner as introduced (`_INTRODUCED`), approached from `on`."""
+    return Partner(**copied(introduced, _INTRODUCED), added_on=on)
 
 
 def record_intent(c: Coalition, x: p.RecordIntent, e: Event) -> Coalition:
@@ -79,7 +82,7 @@ def record_intent(c: Coalition, x: p.RecordIntent, e: Event) -> Coalition:
 
 
 def add_partner(c: Coalition, x: p.AddPartner, e: Event) -> Coalition:
-    return c.model_copy(update={"partners": [*c.partners, partner_from(x, e.at.date())]})
+    return _appended(c, "partners", partner_from(x, e.at.date()))
 
 
 def record_interview(c: Coalition, x: p.RecordInterview, e: Event) -> Coalition:
@@ -123,7 +126,7 @@ def plan_meeting(c: Coalition, x: p.PlanMeeting, e: Event) -> Coalition:
         independent_chair=x.independent_chair,
         content=x.content,
     )
-    return c.model_copy(update={"meetings": [*c.meetings, meeting]})
+    return _appended(c, "meetings", meeting)
 
 
 def reschedule_meeting(c: Coalition, x: p.RescheduleMeeting, e: Event) -> Coalition:
@@ -150,7 +153,7 @@ def record_vision(c: Coalition, x: p.RecordVision, e: Event) -> Coalition:
 def add_option(c: Coalition, x: p.AddOption, e: Event) -> Coalition:
     option_id, c = _next_id(c, "O")
     option = Option(id=option_id, kind=x.kind, title=x.title, description=x.description)
-    return c.model_copy(update={"options": [*c.options, option]})
+    return _appended(c, "options", option)
 
 
 def remove_option(c: Coalition, x: p.RemoveOption, e: Event) -> Coalition:
@@ -164,7 +167,7 @@ def choose_collaboration_model(c: Coalition, x: p.ChooseCollaborationModel, e: E
 def add_action(c: Coalition, x: p.AddAction, e: Event) -> Coalition:
     action_id, c = _next_id(c, "A")
     action = Action(id=action_id, **x.model_dump())
-    return c.model_copy(update={"actions": [*c.actions, action]})
+    return _appended(c, "actions", action)
 
 
 def update_action(c: Coalition, x: p.UpdateAction, e: Event) -> Coalition:
@@ -189,7 +192,7 @@ def sign_founding_basis(c: Coalition, x: p.SignFoundingBasis, e: Event) -> Coali
     basis = FoundingBasis(
         kind=x.kind, signatories=x.signatories, signed_on=x.signed_on, reference=x.reference
     )
-    return c.model_copy(update={"founding_bases": [*c.founding_bases, basis]})
+    return _appended(c, "founding_bases", basis)
 
 
 def commit(c: Coalition, x: p.Commit, e: Event) -> Coalition:
@@ -216,7 +219,7 @@ def open_accountability_item(c: Coalition, x: p.OpenAccountabilityItem, e: Event
     item = AccountabilityItem(
         id=item_id, action=x.action, owner=action.owner if action else None, opened_on=e.at.date()
     )
-    return c.model_copy(update={"accountability": [*c.accountability, item]})
+    return _appended(c, "accountability", item)
 
 
 def pick_up_action(c: Coalition, x: p.PickUpAction, e: Event) -> Coalition:
@@ -225,25 +228,19 @@ def pick_up_action(c: Coalition, x: p.PickUpAction, e: Event) -> Coalition:
 
 def record_funder(c: Coalition, x: p.RecordFunder, e: Event) -> Coalition:
     funder = Funder(name=x.name, contribution=x.contribution, actions=x.actions)
-    return c.model_copy(update={"funders": [*c.funders, funder]})
+    return _appended(c, "funders", funder)
 
 
 def record_monitoring_report(c: Coalition, x: p.RecordMonitoringReport, e: Event) -> Coalition:
     report_id, c = _next_id(c, "R")
-    report = MonitoringReport(
-        id=report_id,
-        cycle=c.cycle,
-        summary=x.summary,
-        action_status=x.action_status,
-        survey_results=x.survey_results,
-    )
-    return c.model_copy(update={"monitoring_reports": [*c.monitoring_reports, report]})
+    report = MonitoringReport(id=report_id, cycle=c.cycle, **x.model_dump())
+    return _appended(c, "monitoring_reports", report)
 
 
 def record_decision(c: Coalition, x: p.RecordDecision, e: Event) -> Coalition:
     decision_id, c = _next_id(c, "D")
     decision = Decision(id=decision_id, cycle=c.cycle, decision=x.decision, rests_on=x.rests_on)
-    c = c.model_copy(update={"decisions": [*c.decisions, decision]})
+    c = _appended(c, "decisions", decision)
     return _close_items(c, set(x.resolves), e.at.date(), decision_id)
 
 
@@ -274,18 +271,18 @@ def join_communication_coalition(c: Coalition, x: p.JoinCommunicationCoalition, 
 
 def record_signal(c: Coalition, x: p.RecordSignal, e: Event) -> Coalition:
     signal = Signal(region=x.region, kind=x.kind, description=x.description, from_coalition=x.from_coalition)
-    return c.model_copy(update={"signals": [*c.signals, signal]})
+    return _appended(c, "signals", signal)
 
 
 def spawn_region(c: Coalition, x: p.SpawnRegion, e: Event) -> Coalition:
-    return c.model_copy(update={"regions": [*c.regions, x.region.id]})
+    return _appended(c, "regions", x.region.id)
 
 
 def add_member(c: Coalition, x: p.AddMember, e: Event) -> Coalition:
     member = Member(
         id=x.member, role=x.role, organisation=x.organisation, since=e.at.date(), named_by=e.actor.id
     )
-    return c.model_copy(update={"members": [*c.members, member]})
+    return _appended(c, "members", member)
 
 
 def remove_member(c: Coalition, x: p.RemoveMember, e: Event) -> Coalition:

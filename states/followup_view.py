@@ -23,6 +23,7 @@ from lemniscate.models.playbook import Audience, FollowUpKind
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Said, Sentence
 from lemniscate.states import policy
+from lemniscate.states.copying import copied
 from lemniscate.states.followup_model import FollowUp
 from lemniscate.states.table import STATE_INFO
 
@@ -33,6 +34,8 @@ _WHOLE = (K.progress_review, K.partner_meeting, K.inactivity)
 # the escalation stands.
 ESCALATIONS = (K.escalation, K.outcome_escalation)
 _KINDS = frozenset(k.value for k in FollowUpKind)
+# What a follow-up is, when it is due and for whom: what the read model repeats of a planned one.
+_WHAT_WHEN_WHOM = ("kind", "due_at", "audience", "recipients")
 
 
 class LeadsTo(Record):
@@ -170,13 +173,7 @@ def _leads_to(follow_up: FollowUp, by_key: dict[str, FollowUp]) -> LeadsTo | Non
     later = by_key.get(after)
     if later is None:
         return None
-    return LeadsTo(
-        kind=later.kind,
-        due_at=later.due_at,
-        audience=later.audience,
-        recipients=later.recipients,
-        engine_step=later.system_trigger,
-    )
+    return LeadsTo(**copied(later, _WHAT_WHEN_WHOM), engine_step=later.system_trigger)
 
 
 def read_model(
@@ -187,15 +184,9 @@ def read_model(
     by_key = {f.key: f for f in plan}
     planned = [
         PlannedFollowUp(
-            key=f.key,
-            kind=f.kind,
-            due_at=f.due_at,
-            expires_at=f.expires_at,
-            audience=f.audience,
-            recipients=f.recipients,
+            **copied(f, (*_WHAT_WHEN_WHOM, "key", "expires_at", "message")),
             about=(about := about_of(f.kind, f.key)),
             says=says(f.kind, about, f.key),
-            message=f.message,
             engine_step=f.system_trigger,
             leads_to=_leads_to(f, by_key),
         )
@@ -210,16 +201,10 @@ def read_model(
         about = about_of(kind, r.key)
         done.append(
             DeliveredFollowUp(
-                key=r.key,
+                **copied(r, ("key", "at", "due_at", "audience", "recipients", "message", "channels")),
                 kind=kind,
-                at=r.at,
-                due_at=r.due_at,
-                audience=r.audience,
-                recipients=r.recipients,
                 about=about,
                 says=says(kind, about, r.key),
-                message=r.message,
-                channels=r.channels,
                 standing=kind in ESCALATIONS and r.key in by_key,
             )
         )

@@ -91,19 +91,19 @@ def _to_office(c: Coalition, kind: FollowUpKind, facts: str, due_at: datetime, m
     )
 
 
+def _addressed(
+    c: Coalition, to_them: bool, audience: Audience, recipients: list[str]
+) -> tuple[Audience, list[str]]:
+    """To `recipients` when the playbook sends this kind of reminder to them (`to_them`), else to
+    the coordinator."""
+    return (audience, recipients) if to_them else (Audience.coordinator, [c.coordinator])
+
+
 def _ahead_of(
-    kind: FollowUpKind,
-    facts: str,
-    day: date,
-    before: int,
-    audience: Audience,
-    recipients: list[str],
-    message: str,
+    kind: FollowUpKind, facts: str, day: date, before: int, to: tuple[Audience, list[str]], message: str
 ) -> FollowUp:
-    """A reminder `before` days ahead of `day`; stale once `day` has come."""
-    return follow_up(
-        kind, facts, _at(day - _days(before)), audience, recipients, message, expires_at=_at(day)
-    )
+    """A reminder `before` days ahead of `day` (`to` whom: `_addressed`); stale once `day` has come."""
+    return follow_up(kind, facts, _at(day - _days(before)), *to, message, expires_at=_at(day))
 
 
 def _reminders(
@@ -143,8 +143,7 @@ def _reminders(
                         planned,
                         meeting.on,
                         days.meeting_reminder_before,
-                        Audience.invitees if meetings_to else Audience.coordinator,
-                        (meeting.invitees or [c.coordinator]) if meetings_to else [c.coordinator],
+                        _addressed(c, meetings_to, Audience.invitees, meeting.invitees or [c.coordinator]),
                         Sentence(
                             "followup.meeting",
                             "Reminder: {kind} meeting {meeting} on {on}.",
@@ -196,8 +195,7 @@ def _reminders(
                     f"{meeting.id}-next:{next_on}",
                     next_on,
                     days.meeting_reminder_before,
-                    Audience.invitees if meetings_to else Audience.coordinator,
-                    meeting.outcome.attended if meetings_to else [c.coordinator],
+                    _addressed(c, meetings_to, Audience.invitees, meeting.outcome.attended),
                     Sentence(
                         "followup.next-meeting",
                         "Reminder: the next meeting agreed at {meeting} is on {on}.",
@@ -275,8 +273,7 @@ def _action_follow_ups(c: Coalition) -> list[FollowUp]:
                 due,
                 action.due_on,
                 days.action_due_reminder_before,
-                Audience.action_owner if action.owner and actions_to else Audience.coordinator,
-                owner if actions_to else [c.coordinator],
+                _addressed(c, actions_to and bool(action.owner), Audience.action_owner, owner),
                 Sentence(
                     "followup.action-due",
                     "Action {action} '{title}' is due on {due}.",

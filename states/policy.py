@@ -66,6 +66,11 @@ class Scope:
         )
 
 
+def _unless(allowed: bool, refusal: str) -> list[str]:
+    """No reasons when `allowed`, else the one `refusal`: what each rule below answers."""
+    return [] if allowed else [refusal]
+
+
 def _reads_only(actor: Actor) -> list[str]:
     if actor.role == Role.auditor:
         return [
@@ -192,55 +197,51 @@ def may_start(actor: Actor) -> list[str]:
 def may_run_bulk(actor: Actor, trigger: str) -> list[str]:
     if _office_wide(actor):
         return []
-    if actor.role == Role.integration and trigger in actor.allowed_triggers:
-        return []
-    return [
+    return _unless(
+        actor.role == Role.integration and trigger in actor.allowed_triggers,
         Sentence(
             "policy.no-bulk",
             "{actor} may not run bulk operations with {trigger}.",
             actor=actor.said(),
             trigger=trigger,
-        )
-    ]
+        ),
+    )
 
 
 def may_manage_subscriptions(actor: Actor) -> list[str]:
-    if _office_wide(actor) or actor.role == Role.integration:
-        return []
-    return [
-        Sentence("policy.no-webhooks", "{actor} may not subscribe or remove webhooks.", actor=actor.said())
-    ]
+    return _unless(
+        _office_wide(actor) or actor.role == Role.integration,
+        Sentence("policy.no-webhooks", "{actor} may not subscribe or remove webhooks.", actor=actor.said()),
+    )
 
 
 def may_list_subscriptions(actor: Actor) -> list[str]:
     """The webhooks are the office's infrastructure (addresses of its systems): for those who
     read the whole office, not for partners, observers, programme leads or granted auditors."""
-    if member_scope(actor) is None:
-        return []
-    return [
+    return _unless(
+        member_scope(actor) is None,
         Sentence(
             "policy.webhooks-office",
             "{actor}: the office's webhooks are for those who read the whole office.",
             actor=actor.said(),
-        )
-    ]
+        ),
+    )
 
 
 def may_remove_subscription(actor: Actor, subscription: Subscription) -> list[str]:
     """A caller removes only the webhooks it made; a coordinator or an office admin any (an
     integration must not silence another system's feed)."""
     denied = may_manage_subscriptions(actor)
-    if denied or _office_wide(actor) or subscription.created_by == actor.id:
-        return denied
-    return [
+    return denied or _unless(
+        _office_wide(actor) or subscription.created_by == actor.id,
         Sentence(
             "policy.own-webhooks",
             "{actor} may remove only its own webhooks; {id} was made by {maker}.",
             actor=actor.said(),
             id=subscription.id,
             maker=subscription.created_by,
-        )
-    ]
+        ),
+    )
 
 
 def _office_wide(actor: Actor) -> bool:
@@ -289,15 +290,14 @@ def sees_confidential(actor: Actor, organisation: str) -> bool:
 
 
 def may_read_audit(actor: Actor) -> list[str]:
-    if actor.role in AUDIT_READERS:
-        return []
-    return [
+    return _unless(
+        actor.role in AUDIT_READERS,
         Sentence(
             "policy.audit-readers",
             "{actor}: the audit trail is for auditors and coordinators.",
             actor=actor.said(),
-        )
-    ]
+        ),
+    )
 
 
 def may_change(actor: Actor) -> bool:
@@ -325,45 +325,45 @@ def may_manage_keys(actor: Actor) -> list[str]:
     every key file from before office admins keep managing their keys. A coordinator may not
     touch office admin keys (`may_manage_key`). The operator on the server uses
     `lemniscate keys`."""
-    if _office_wide(actor):
-        return []
-    return [
+    return _unless(
+        _office_wide(actor),
         Sentence(
             "policy.key-managers",
             "{actor}: API keys are managed by an office admin or a coordinator.",
             actor=actor.said(),
-        )
-    ]
+        ),
+    )
 
 
 def may_manage_key(actor: Actor, role: str) -> list[str]:
     """May `actor` add or revoke a key of `role`? Only an office admin makes or revokes an
     office admin's key: a coordinator must not raise anyone, itself included, above itself."""
     denied = may_manage_keys(actor)
-    if denied or role != Role.office_admin or actor.role == Role.office_admin:
-        return denied
-    return [
+    return denied or _unless(
+        role != Role.office_admin or actor.role == Role.office_admin,
         Sentence(
             "policy.admin-keys",
             "{actor}: office admin keys are made and revoked by an office admin, or with `lemniscate keys`.",
             actor=actor.said(),
-        )
-    ]
+        ),
+    )
 
 
 def may_publish_playbook(actor: Actor) -> list[str]:
     """A playbook sets the rules for every coalition that pins it: the office's changers
     publish them, nobody else."""
-    if _office_wide(actor):
-        return []
-    return [Sentence("policy.no-publish-playbook", "{actor} may not publish a playbook.", actor=actor.said())]
+    return _unless(
+        _office_wide(actor),
+        Sentence("policy.no-publish-playbook", "{actor} may not publish a playbook.", actor=actor.said()),
+    )
 
 
 def may_manage_programmes(actor: Actor) -> list[str]:
     """The programmes are the office's own list, kept by those who keep its playbooks."""
-    if _office_wide(actor):
-        return []
-    return [Sentence("policy.no-manage-programmes", "{actor} may not add a programme.", actor=actor.said())]
+    return _unless(
+        _office_wide(actor),
+        Sentence("policy.no-manage-programmes", "{actor} may not add a programme.", actor=actor.said()),
+    )
 
 
 def sees_follow_up(actor: Actor, recipients: Sequence[str], owners: Sequence[str]) -> bool:

@@ -9,12 +9,16 @@ always shown for it), written out once per name so the catalogs see every one of
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Final
 
 from lemniscate.models.sentence import Sentence
 
 # fmt: off
-_TRIGGER_WORDS: Final = (
+# The names of triggers, states, meeting kinds, commitment levels and tracks, each said as
+# its English (a track as `str(coalition.track)` has always said it: "None" before one).
+_WORDS: Final = (
     Sentence("trigger.map_domain", "map_domain"),
     Sentence("trigger.plan_collaboration", "plan_collaboration"),
     Sentence("trigger.prepare_exploration_meeting", "prepare_exploration_meeting"),
@@ -75,10 +79,6 @@ _TRIGGER_WORDS: Final = (
     Sentence("trigger.spawn_region", "spawn_region"),
     Sentence("trigger.signal_national", "signal_national"),
     Sentence("trigger.correct_record", "correct_record"),
-)
-TRIGGER_WORDS: Final[dict[str, Sentence]] = {str(word): word for word in _TRIGGER_WORDS}
-
-_STATE_WORDS: Final = (
     Sentence("state.intent_and_interests", "intent_and_interests"),
     Sentence("state.domain_mapping", "domain_mapping"),
     Sentence("state.own_collaboration_plan", "own_collaboration_plan"),
@@ -97,17 +97,18 @@ _STATE_WORDS: Final = (
     Sentence("state.closing", "closing"),
     Sentence("state.closed", "closed"),
     Sentence("state.dissolved", "dissolved"),
-)
-STATE_WORDS: Final[dict[str, Sentence]] = {str(word): word for word in _STATE_WORDS}
-
-_MEETING_KIND_WORDS: Final = (
     Sentence("meeting-kind.exploration", "exploration"),
     Sentence("meeting-kind.founding", "founding"),
     Sentence("meeting-kind.adoption", "adoption"),
     Sentence("meeting-kind.partner", "partner"),
     Sentence("meeting-kind.other", "other"),
+    Sentence("commitment.none", "none"),
+    Sentence("commitment.tentative", "tentative"),
+    Sentence("commitment.strong", "strong"),
+    Sentence("track.initiative", "initiative"),
+    Sentence("track.plan", "plan"),
+    Sentence("track.none", "None"),
 )
-MEETING_KIND_WORDS: Final[dict[str, Sentence]] = {str(word): word for word in _MEETING_KIND_WORDS}
 
 # An agenda item's kind as English has always shown it: its code name with spaces.
 AGENDA_KIND_WORDS: Final[dict[str, Sentence]] = {
@@ -116,21 +117,6 @@ AGENDA_KIND_WORDS: Final[dict[str, Sentence]] = {
     "council_meeting": Sentence("agenda-kind.council_meeting", "council meeting"),
     "other": Sentence("agenda-kind.other", "other"),
 }
-
-_COMMITMENT_WORDS: Final = (
-    Sentence("commitment.none", "none"),
-    Sentence("commitment.tentative", "tentative"),
-    Sentence("commitment.strong", "strong"),
-)
-COMMITMENT_WORDS: Final[dict[str, Sentence]] = {str(word): word for word in _COMMITMENT_WORDS}
-
-# A coalition's track as `str(coalition.track)` has always said it ("None" before one).
-_TRACK_WORDS: Final = (
-    Sentence("track.initiative", "initiative"),
-    Sentence("track.plan", "plan"),
-    Sentence("track.none", "None"),
-)
-TRACK_WORDS: Final[dict[str, Sentence]] = {str(word): word for word in _TRACK_WORDS}
 
 # A follow-up's kind in words, as every surface names it: an e-mail's subject, the CLI, and
 # the dashboard (which capitalises it at the start of a cell).
@@ -156,41 +142,42 @@ FOUNDED_WORDS: Final[dict[bool, Sentence]] = {
 # fmt: on
 
 
-def _word(table: dict[str, Sentence], name: object) -> str:
+def _table(kind: str) -> dict[str, Sentence]:
+    """The words of one kind (their code up to the dot), by the English each says."""
+    return {str(word): word for word in _WORDS if word.code.partition(".")[0] == kind}
+
+
+TRIGGER_WORDS: Final = _table("trigger")
+STATE_WORDS: Final = _table("state")
+MEETING_KIND_WORDS: Final = _table("meeting-kind")
+COMMITMENT_WORDS: Final = _table("commitment")
+TRACK_WORDS: Final = _table("track")
+
+
+def _word(table: Mapping[str, Sentence], name: object) -> str:
     """The word for `name`, or the name as it is when the table has none (a name someone
     sent, which is not one of the method's)."""
     text = str(name)
     return table.get(text, text)
 
 
-def trigger_word(name: object) -> str:
-    return _word(TRIGGER_WORDS, name)
+def _words(table: Mapping[str, Sentence]) -> Callable[[object], str]:
+    """The function that says a name of `table`'s kind in words (`_word`)."""
+    return partial(_word, table)
 
 
-def state_word(name: object) -> str:
-    return _word(STATE_WORDS, name)
-
-
-def meeting_kind_word(name: object) -> str:
-    return _word(MEETING_KIND_WORDS, name)
+trigger_word: Final = _words(TRIGGER_WORDS)
+state_word: Final = _words(STATE_WORDS)
+meeting_kind_word: Final = _words(MEETING_KIND_WORDS)
+agenda_kind_word: Final = _words(AGENDA_KIND_WORDS)
+commitment_word: Final = _words(COMMITMENT_WORDS)
+track_word: Final = _words(TRACK_WORDS)
 
 
 def follow_up_kind_word(name: object) -> str:
     """A follow-up's kind (its code name or the `FollowUpKind`) in words; an unknown one spaced."""
     text = str(getattr(name, "value", name))
     return FOLLOW_UP_KIND_WORDS.get(text) or text.replace("_", " ")
-
-
-def agenda_kind_word(name: object) -> str:
-    return _word(AGENDA_KIND_WORDS, name)
-
-
-def commitment_word(name: object) -> str:
-    return _word(COMMITMENT_WORDS, name)
-
-
-def track_word(name: object) -> str:
-    return _word(TRACK_WORDS, name)
 
 
 def founded_word(founded: bool) -> str:
