@@ -189,11 +189,16 @@ def _applies_in(trigger: str) -> tuple[str, ...]:
 
 
 def not_here(coalition: Coalition, trigger: str) -> str:
+    return not_here_in(coalition.state, trigger)
+
+
+@functools.cache
+def not_here_in(state: str, trigger: str) -> str:
     return Sentence(
         "machine.not-here",
         "{step} is not possible in {state}; it applies in: {states}.",
         step=trigger_word(trigger),
-        state=state_word(coalition.state),
+        state=state_word(state),
         states=_applies_in(trigger),
     )
 
@@ -244,6 +249,12 @@ def apply(coalition: Coalition, event: Event, decision: Decision | None = None) 
         raise RuntimeError(f"{event.trigger}: the machine did not fire the decided transition")
     after = cursor.coalition
     return after if after.state == cursor.state else after.model_copy(update={"state": cursor.state})
+
+
+@functools.cache
+def leaving_triggers(state: str) -> frozenset[str]:
+    """The triggers with a transition out of `state` (the machine's `get_triggers`)."""
+    return frozenset(name for name, _ in _leaving(state))
 
 
 def allowed_triggers(coalition: Coalition) -> list[str]:

@@ -3,12 +3,13 @@ warnings that do not block (agenda collisions, partners without a topic, missing
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 from lemniscate.models.coalition import Coalition
 from lemniscate.models.records import Record
 from lemniscate.models.sentence import Said, Sentence
-from lemniscate.states.machine import MACHINE, move_here, not_here
+from lemniscate.states.machine import leaving_triggers, move_here, not_here_in
 from lemniscate.states.names import StateName as S
 from lemniscate.states.names import TriggerName as T
 from lemniscate.states.table import STATE_INFO, Round, Side, current_round
@@ -126,24 +127,33 @@ def warnings(c: Coalition) -> list[str]:
     return found
 
 
-def _status(c: Coalition, trigger: str, leaving: set[str]) -> TriggerStatus:
-    if trigger in leaving:
-        _, transition, blockers = move_here(c, trigger)
-        if transition is None:
-            blockers = [
-                Sentence(
-                    "overview.not-on-this-track",
-                    "{step} does not apply on this track now.",
-                    step=trigger_word(trigger),
-                )
-            ]
-    else:
-        transition, blockers = None, [not_here(c, trigger)]
+def _status(c: Coalition, trigger: str, leaving: frozenset[str]) -> TriggerStatus:
+    if trigger not in leaving:
+        return _not_here_status(c.state, trigger)
+    _, transition, blockers = move_here(c, trigger)
+    if transition is None:
+        blockers = [
+            Sentence(
+                "overview.not-on-this-track",
+                "{step} does not apply on this track now.",
+                step=trigger_word(trigger),
+            )
+        ]
+    return _trigger_status(trigger, transition is not None, blockers)
+
+
+@functools.cache
+def _not_here_status(state: str, trigger: str) -> TriggerStatus:
+    # Most of an overview, and the same for every coalition in `state`: made once.
+    return _trigger_status(trigger, False, [not_here_in(state, trigger)])
+
+
+def _trigger_status(trigger: str, available_here: bool, blockers: list[str]) -> TriggerStatus:
     # Built from the method's own values: validating them again would only cost time.
     return TriggerStatus.model_construct(
         trigger=trigger,
         summary=TRIGGERS[trigger].summary,
-        available_here=transition is not None,
+        available_here=available_here,
         allowed=not blockers,
         blockers=blockers,
     )
@@ -151,7 +161,7 @@ def _status(c: Coalition, trigger: str, leaving: set[str]) -> TriggerStatus:
 
 def overview(c: Coalition) -> Overview:
     info = STATE_INFO[c.state]
-    leaving = set(MACHINE.get_triggers(c.state))
+    leaving = leaving_triggers(c.state)
     return Overview.model_construct(
         id=c.id,
         name=c.name,

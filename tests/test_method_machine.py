@@ -81,6 +81,12 @@ def test_the_allowed_triggers_come_from_the_machine_in_declaration_order() -> No
     assert set(allowed) <= set(states.MACHINE.get_triggers(ready.state))
 
 
+def test_the_triggers_leaving_a_state_are_the_machines_own() -> None:
+    for state in states.STATES:
+        leaving = states.machine.leaving_triggers(state.id)
+        assert leaving == set(states.MACHINE.get_triggers(state.id)), state.id
+
+
 def test_the_diagram_is_drawn_by_the_library_with_every_step() -> None:
     diagram = mermaid()
     assert "\nstateDiagram-v2\n" in diagram
