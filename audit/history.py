@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Literal, TypeVar
 
+from pydantic import BaseModel, ConfigDict
 from temporalio.api.common.v1 import Payload, WorkflowExecution
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
@@ -145,8 +146,10 @@ class Wakeup:
     task_times: tuple[datetime, ...]
 
 
-@dataclass(frozen=True)
-class RunSummary:
+# A model, not a dataclass: the report lists the runs as they are (`AuditReport.runs`).
+class RunFacts(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     index: int
     run_id: str
     started_at: datetime
@@ -159,7 +162,7 @@ class RunSummary:
 class Timeline:
     """Everything the cross-check needs from the history, in order."""
 
-    runs: list[RunSummary] = field(default_factory=list)
+    runs: list[RunFacts] = field(default_factory=list)
     occurrences: list[Occurrence] = field(default_factory=list)
     wakeups: list[Wakeup] = field(default_factory=list)
 
@@ -236,7 +239,7 @@ async def _decode_run(index: int, run: RunHistory, converter: DataConverter, tim
     }
     closing = next((e for e in reversed(events) if e.event_type in _CLOSING), None)
     timeline.runs.append(
-        RunSummary(
+        RunFacts(
             index=index,
             run_id=run.run_id,
             started_at=_time(events[0]),

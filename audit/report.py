@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from temporalio.converter import DataConverter
 
 from lemniscate.audit.crosscheck import crosscheck
-from lemniscate.audit.history import RunHistory, decode_runs, fetch_runs
+from lemniscate.audit.history import RunFacts, RunHistory, decode_runs, fetch_runs
 from lemniscate.audit.refusals import Refusal, read_refusals
 from lemniscate.audit.sources import CrossCheck, Finding, Source
 from lemniscate.audit.trail import CorrectedBy, EntryKind, GuardCheck, Reading, read_journal
@@ -58,15 +58,6 @@ class CoalitionFacts(_Frozen):
     workflow_status: str
     started_at: datetime
     last_activity_at: datetime
-
-
-class RunFacts(_Frozen):
-    index: int
-    run_id: str
-    started_at: datetime
-    closed_at: datetime | None
-    status: str
-    events: int
 
 
 class ChainFacts(_Frozen):

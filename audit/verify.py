@@ -41,7 +41,6 @@ from lemniscate.audit.checks import (
     verify_json,
 )
 from lemniscate.audit.formats import csv_report, html_report, markdown_report, spreadsheet
-from lemniscate.audit.formats.common import when
 from lemniscate.audit.report import AuditReport, generator
 from lemniscate.audit.wording import sentence
 from lemniscate.language import LANGUAGES, translate
@@ -268,19 +267,7 @@ def _check_csv_row(
         return
     e = parsed.event
     expected = {
-        "seq": str(parsed.seq),
-        "at": when(e.at),
-        "actor_id": e.actor.id,
-        "actor_role": e.actor.role.value,
-        "actor_organisation": e.actor.organisation or "",
-        "round": parsed.round,
-        "side": parsed.side,
-        "from_state": parsed.from_state or "",
-        "to_state": parsed.to_state,
-        "trigger": e.trigger,
-        "reason": e.reason or "",
-        "prev_hash": parsed.prev_hash or "",
-        "hash": parsed.hash or "",
+        **csv_report.entry_cells(parsed),
         "words": translate(sentence(e.trigger, e.payload, _summary(e.trigger)), language),
     }
     wrong = sorted(k for k, v in expected.items() if row.get(k) != v)

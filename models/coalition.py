@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any, Final
+from typing import Final, Self
 
 from pydantic import Field, model_validator
 
@@ -35,6 +36,7 @@ from lemniscate.models.playbook import Playbook
 from lemniscate.models.records import (
     Email,
     Name,
+    Numbered,
     Numbering,
     Record,
     Slug,
@@ -72,8 +74,7 @@ class OptionKind(StrEnum):
     collaboration = "collaboration"
 
 
-class Option(Record):
-    id: Name
+class Option(Numbered):
     kind: OptionKind
     title: Name
     description: Text | None = None
@@ -137,21 +138,26 @@ def check_assignment(
         raise ValueError(SOURCE_NEEDS_EXTRA)
 
 
-class Action(Record):
-    id: Name
+class ActionPlan(Record):
+    """What the plan says of an action: `add_action` gives it, and the action keeps it."""
+
     title: Name
     owner: Name | None = None
     explicitly_unassigned: bool = False
     funding: FundingClass | None = None
     funding_source: FundingSource | None = None
     due_on: Day | None = None
-    status: ActionStatus = ActionStatus.open
-    last_report: Text | None = None
 
     @model_validator(mode="after")
-    def _owner_or_unassigned(self) -> Action:
+    def _owner_or_unassigned(self) -> Self:
         check_assignment(self.owner, self.explicitly_unassigned, self.funding, self.funding_source)
         return self
+
+
+# Numbered last: its id stays the first field of the record (and of its JSON).
+class Action(ActionPlan, Numbered):
+    status: ActionStatus = ActionStatus.open
+    last_report: Text | None = None
 
     @property
     def settled(self) -> bool:
@@ -164,11 +170,10 @@ class Action(Record):
         return self.status not in (ActionStatus.done, ActionStatus.cancelled)
 
 
-class AccountabilityItem(Record):
+class AccountabilityItem(Numbered):
     """Opened when an action passes its due date undone; closed when its owner reports
     progress or the coalition decides (holding each other to account, step 10)."""
 
-    id: Name
     action: Name
     owner: Name | None
     opened_on: Day
@@ -201,16 +206,14 @@ class BasicAgreements(Record):
     progress_monitoring: Text
 
 
-class MonitoringReport(Record):
-    id: Name
+class MonitoringReport(Numbered):
     cycle: int
     summary: Text
     action_status: dict[Name, Text] = Field(default_factory=dict, max_length=MAX_ITEMS)
     survey_results: Few[Text] = Field(default_factory=list)
 
 
-class Decision(Record):
-    id: Name
+class Decision(Numbered):
     cycle: int
     decision: Text
     rests_on: Few[Name] = Field(min_length=1, description="ids of monitoring reports")
@@ -364,7 +367,7 @@ class Coalition(Record):
     def record_ids(self) -> list[str]:
         """The ids of every numbered record: meetings, options, actions, reports, decisions
         and accountability items."""
-        numbered: list[list[Any]] = [
+        numbered: list[Sequence[Numbered]] = [
             self.meetings,
             self.options,
             self.actions,

@@ -14,6 +14,7 @@ from lemniscate.models.records import (
     ExecutionPower,
     Level,
     Name,
+    Numbered,
     Record,
     Text,
 )
@@ -187,8 +188,7 @@ class MeetingOutcome(Record):
     notes: Text | None = None
 
 
-class Meeting(Record):
-    id: Name
+class Meeting(Numbered):
     kind: MeetingKind
     on: Day
     invitees: Few[Name] = Field(default_factory=list)

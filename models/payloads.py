@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 from lemniscate.models.bounds import MAX_ITEMS, Day, Few
 from lemniscate.models.closure import ActionAtClosing
 from lemniscate.models.coalition import (
+    ActionPlan,
     ActionStatus,
     AgendaItem,
     BasisKind,
@@ -27,7 +28,6 @@ from lemniscate.models.coalition import (
     SignalKind,
     Task,
     WorkingForm,
-    check_assignment,
 )
 from lemniscate.models.corrections import (
     CommitmentCorrection,
@@ -171,30 +171,31 @@ class ChooseCollaborationModel(Record):
     description: Text | None = None
 
 
-class AddAction(Record):
-    title: Name
-    owner: Name | None = None
-    explicitly_unassigned: bool = False
-    funding: FundingClass | None = None
-    funding_source: FundingSource | None = None
-    due_on: Day | None = None
-
-    @model_validator(mode="after")
-    def _owner_or_unassigned(self) -> AddAction:
-        check_assignment(self.owner, self.explicitly_unassigned, self.funding, self.funding_source)
-        return self
+class AddAction(ActionPlan):
+    pass
 
 
-class UpdateAction(Record):
-    """Adjusting the plan: reassign, refund, reschedule. Fields left out stay as they are."""
+class OnAction(Record):
+    """A trigger about one action of the plan, named by its id (A3)."""
 
     action: Name
+
+
+class ActionPlanChange(Record):
+    """An action's plan given anew in part: fields left out stay as they are."""
+
     title: Name | None = None
     owner: Name | None = None
     explicitly_unassigned: bool | None = None
     funding: FundingClass | None = None
     funding_source: FundingSource | None = None
     due_on: Day | None = None
+
+
+# OnAction last: the action named stays the first field of the payload (and of its JSON).
+class UpdateAction(ActionPlanChange, OnAction):
+    """Adjusting the plan: reassign, refund, reschedule. Fields left out stay as they are."""
+
     cancel: bool = False
 
 
@@ -215,8 +216,7 @@ class Commit(Record):
     statement: Text | None = None
 
 
-class ReportProgress(Record):
-    action: Name
+class ReportProgress(OnAction):
     status: ActionStatus
     note: Text | None = None
 
@@ -233,8 +233,7 @@ class ReportProgress(Record):
         return self
 
 
-class PickUpAction(Record):
-    action: Name
+class PickUpAction(OnAction):
     partner: Name
 
 
@@ -258,8 +257,8 @@ class RecordDecision(Record):
     )
 
 
-class OpenAccountabilityItem(Record):
-    action: Name
+class OpenAccountabilityItem(OnAction):
+    pass
 
 
 class BuildMessageHouse(Record):
@@ -344,16 +343,10 @@ class AdoptPlaybook(Record):
     hash: str | None = Field(default=None, max_length=80, description="set by the engine")
 
 
-class ActionCorrection(Record):
+class ActionCorrection(ActionPlanChange):
     """An action's fields as they should have been recorded: a plan change is
     `update_action`, a correction says the record was wrong. Fields left out stay."""
 
-    title: Name | None = None
-    owner: Name | None = None
-    explicitly_unassigned: bool | None = None
-    funding: FundingClass | None = None
-    funding_source: FundingSource | None = None
-    due_on: Day | None = None
     status: ActionStatus | None = None
     last_report: Text | None = None
 

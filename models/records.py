@@ -40,6 +40,12 @@ Slug = Annotated[
 ]
 
 
+class Numbered(Record):
+    """A record the coalition numbers as it creates it (M1, A2, R5): `Coalition.record_ids`."""
+
+    id: Name
+
+
 class Level(StrEnum):
     low = "low"
     medium = "medium"

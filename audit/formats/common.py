@@ -142,6 +142,25 @@ def payload_lines(payload: Mapping[str, Any]) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """What the pages (HTML, Markdown) show of an entry alike, said but not yet escaped:
+    each page escapes it for its own markup and lays it out in its own way."""
+
+    move: str
+    corrected_by: list[str]
+    at: str
+    actor: str
+    source: str
+    payload_lines: list[str]
+
+
+def shown(row: TrailRow, say: Voice) -> Shown:
+    at = when(row.entry.event.at)
+    lines = payload_lines(row.entry.event.payload)
+    return Shown(move(row, say), corrected_by(row, say), at, actor(row), source(row, say), lines)
+
+
+@dataclass(frozen=True)
 class Fact:
     key: str  # stable id: `fact-<key>` in HTML, read by tests and tools
     label: str

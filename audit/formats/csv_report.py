@@ -17,6 +17,7 @@ from lemniscate.audit.formats.common import Voice, source, when
 from lemniscate.audit.report import AuditReport, TrailRow
 from lemniscate.language import LANGUAGES, translate
 from lemniscate.language.catalogs import SOURCE_LANGUAGE
+from lemniscate.models.journal import JournalEntry
 from lemniscate.models.sentence import Sentence
 
 COLUMNS = (
@@ -87,31 +88,39 @@ def _guards(row: TrailRow, say: Voice) -> str:
     return "; ".join(cells)
 
 
+def entry_cells(e: JournalEntry) -> dict[str, str]:
+    """The columns that say what the entry itself records: `verify` expects them again."""
+    event = e.event
+    return {
+        "seq": str(e.seq),
+        "at": when(event.at),
+        "actor_id": event.actor.id,
+        "actor_role": event.actor.role.value,
+        "actor_organisation": event.actor.organisation or "",
+        "round": e.round,
+        "side": e.side,
+        "from_state": e.from_state or "",
+        "to_state": e.to_state,
+        "trigger": event.trigger,
+        "reason": event.reason or "",
+        "prev_hash": e.prev_hash or "",
+        "hash": e.hash or "",
+    }
+
+
 def render(report: AuditReport, language: str = SOURCE_LANGUAGE) -> str:
     say = Voice(report, language)
     rows: list[dict[str, str]] = []
     for row in report.entries:
-        e, event = row.entry, row.entry.event
+        e = row.entry
         rows.append(
             {
-                "seq": str(e.seq),
-                "at": when(event.at),
-                "actor_id": event.actor.id,
-                "actor_role": event.actor.role.value,
-                "actor_organisation": event.actor.organisation or "",
-                "round": e.round,
-                "side": e.side,
-                "from_state": e.from_state or "",
-                "to_state": e.to_state,
-                "trigger": event.trigger,
+                **entry_cells(e),
                 "kind": row.kind,
                 "words": say.words(row),
-                "reason": event.reason or "",
                 "guards": _guards(row, say),
                 "source": source(row, say),
                 "problems": "; ".join(f.message for f in report.findings_for(e.seq)),
-                "prev_hash": e.prev_hash or "",
-                "hash": e.hash or "",
                 # Key order kept (not canonical): the plain words list a payload's keys in order.
                 "entry_json": json.dumps(
                     e.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")

@@ -10,17 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from lemniscate.audit.formats.common import (
-    Voice,
-    actor,
-    corrected_by,
-    embedded_json,
-    facts,
-    move,
-    payload_lines,
-    source,
-    when,
-)
+from lemniscate.audit.formats.common import Voice, embedded_json, facts, shown, when
 from lemniscate.audit.formats.headings import (
     COALITION,
     GUARD_COLUMNS,
@@ -211,29 +201,29 @@ def _entry(report: AuditReport, row: TrailRow, say: Voice) -> str:
     problems = report.findings_for(e.seq)
     classes = f"entry kind-{row.kind}" + (" problem" if problems else "")
     where = say(Sentence("audit.where", "round {round}, side {side}", round=e.round, side=e.side))
+    seen = shown(row, say)
     facts = [
-        (Sentence("audit.row-when", "when"), when(event.at)),
-        (Sentence("audit.row-who", "who"), actor(row)),
+        (Sentence("audit.row-when", "when"), seen.at),
+        (Sentence("audit.row-who", "who"), seen.actor),
         (Sentence("audit.row-where", "where"), where),
         (Sentence("audit.row-why", "why"), event.reason or "-"),
-        (Sentence("audit.row-history", "history"), source(row, say)),
+        (Sentence("audit.row-history", "history"), seen.source),
     ]
     parts = [
         f'<article class="{classes}" id="entry-{e.seq}">',
         # The trigger's code name stays: it is what the API, the CLI and the journal name.
         f'<h3>#{e.seq} {_e(event.trigger)}<span class="badge">{_e(say(KINDS[row.kind]))}</span>'
-        f'<span class="badge">{_e(move(row, say))}</span></h3>',
+        f'<span class="badge">{_e(seen.move)}</span></h3>',
         f'<p class="words">{_e(say.words(row))}</p>',
-        *[f'<p class="corrected">{_e(line)}</p>' for line in corrected_by(row, say)],
+        *[f'<p class="corrected">{_e(line)}</p>' for line in seen.corrected_by],
         "<table>",
         *[f"<tr><th>{_e(say(label))}</th><td>{_e(value)}</td></tr>" for label, value in facts],
         "</table>",
     ]
     if row.guards:
         parts.append(_guards(row, say))
-    lines = payload_lines(event.payload)
-    if lines:
-        pairs = "; ".join(_e(x) for x in lines)
+    if seen.payload_lines:
+        pairs = "; ".join(_e(x) for x in seen.payload_lines)
         recorded = say(Sentence("audit.recorded", "Recorded: {pairs}", pairs=pairs))
         parts.append(f'<p class="muted">{recorded}</p>')
     if problems:

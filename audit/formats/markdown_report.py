@@ -8,17 +8,7 @@ from __future__ import annotations
 
 import re
 
-from lemniscate.audit.formats.common import (
-    Voice,
-    actor,
-    corrected_by,
-    embedded_json,
-    facts,
-    move,
-    payload_lines,
-    source,
-    when,
-)
+from lemniscate.audit.formats.common import Voice, embedded_json, facts, shown, when
 from lemniscate.audit.formats.headings import (
     COALITION,
     CROSSCHECK,
@@ -101,23 +91,22 @@ def _entry(report: AuditReport, row: TrailRow, say: Voice) -> list[str]:
     hashes = say(
         Sentence("audit.md-hashes", "`{hash}` (prev `{prev}`)", hash=str(e.hash), prev=str(e.prev_hash))
     )
+    seen = shown(row, say)
     out = [
-        f"{ENTRY_HEADING}{e.seq} {_md(event.trigger)} ({kind}; {_md(move(row, say))})",
+        f"{ENTRY_HEADING}{e.seq} {_md(event.trigger)} ({kind}; {_md(seen.move)})",
         "",
         f"{_md(say.words(row))}",
         "",
-        *[f"**{_md(line)}**\n" for line in corrected_by(row, say)],
-        _labelled(Sentence("audit.md-when", "When"), when(event.at), say),
-        _labelled(Sentence("audit.md-who", "Who"), _md(actor(row)), say),
+        *[f"**{_md(line)}**\n" for line in seen.corrected_by],
+        _labelled(Sentence("audit.md-when", "When"), seen.at, say),
+        _labelled(Sentence("audit.md-who", "Who"), _md(seen.actor), say),
         _labelled(Sentence("audit.md-where", "Where"), where, say),
         _labelled(Sentence("audit.md-why", "Why"), _md(event.reason or "-"), say),
-        _labelled(Sentence("audit.md-history", "History"), _md(source(row, say)), say),
+        _labelled(Sentence("audit.md-history", "History"), _md(seen.source), say),
     ]
-    lines = payload_lines(event.payload)
-    if lines:
-        out.append(
-            _labelled(Sentence("audit.md-recorded", "Recorded"), "; ".join(_md(x) for x in lines), say)
-        )
+    if seen.payload_lines:
+        recorded = "; ".join(_md(x) for x in seen.payload_lines)
+        out.append(_labelled(Sentence("audit.md-recorded", "Recorded"), recorded, say))
     out.append(_labelled(Sentence("audit.md-hash", "Hash"), hashes, say))
     if row.guards:
         out += _guards(row, say)
