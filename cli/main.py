@@ -328,6 +328,9 @@ def main() -> None:
         code = 0
     except SystemExit as stopping:
         code = stopping.code if isinstance(stopping.code, int) else (0 if stopping.code is None else 1)
+    from lemniscate.workers.logs import flush_logs  # here: most commands never log
+
+    flush_logs()  # queued lines: os._exit below skips the exit handlers that write them
     sys.stdout.flush()
     sys.stderr.flush()
     # The SDK's Rust threads can outlive the interpreter's teardown and abort it (sdk-python

@@ -18,6 +18,8 @@ import structlog
 
 from lemniscate.workers.activity_log import LOGGER_NAME as WORKFLOW_LOGGER
 
+_WRITERS: list[_LineWriter] = []
+
 
 def configure_logging(*, json: bool = True, level: int = logging.INFO) -> None:
     renderer: structlog.typing.Processor = (
@@ -53,6 +55,13 @@ def configure_logging(*, json: bool = True, level: int = logging.INFO) -> None:
     logging.getLogger(WORKFLOW_LOGGER).setLevel(level)
 
 
+def flush_logs() -> None:
+    """Write every queued log line now: for a process about to leave without running its
+    exit handlers (`os._exit`)."""
+    for writer in _WRITERS:
+        writer.close()
+
+
 class _LineWriter:
     """A structlog logger whose lines one writer thread puts on the stream, in order.
 
@@ -68,6 +77,7 @@ class _LineWriter:
         self._thread = threading.Thread(target=self._write, name="log-writer", daemon=True)
         self._thread.start()
         atexit.register(self.close)  # what is queued is written before the process ends
+        _WRITERS.append(self)
 
     def msg(self, message: str) -> None:
         self._pending.put(message)
