@@ -40,6 +40,8 @@ TO_FOUNDING = [
     "proposal_completion",
     "founding",
 ]
+# One execution cycle, from doing back to doing.
+ONE_CYCLE = ["doing", "monitoring", "deciding", "adjusting", "doing"]
 NOT_FOUNDED_SENTENCE = "The coalition is founded: close it deliberately (start_closing), do not dissolve it."
 
 
@@ -91,16 +93,7 @@ def _overview_after(
 
 def test_taskforce_walks_the_plan_track_from_start_to_closed() -> None:
     done = walk(walks.taskforce_start(), taskforce_steps())
-    assert _distinct_in_order(done.states) == [
-        *TO_FOUNDING,
-        "doing",
-        "monitoring",
-        "deciding",
-        "adjusting",
-        "doing",
-        "closing",
-        "closed",
-    ]
+    assert _distinct_in_order(done.states) == [*TO_FOUNDING, *ONE_CYCLE, "closing", "closed"]
     c = done.coalition
     assert c.state == "closed"
     assert c.track == Track.plan
@@ -141,13 +134,7 @@ def test_taskforce_execution_cycle_is_doing_monitoring_deciding_adjusting_doing(
     assert execution.coalition.state == "doing"
     assert execution.coalition.cycle == 0
     cycled = walk(walks.taskforce_start(), walks.taskforce_to_execution() + walks.taskforce_one_cycle())
-    assert _distinct_in_order(cycled.states[len(execution.states) - 1 :]) == [
-        "doing",
-        "monitoring",
-        "deciding",
-        "adjusting",
-        "doing",
-    ]
+    assert _distinct_in_order(cycled.states[len(execution.states) - 1 :]) == ONE_CYCLE
     assert cycled.coalition.cycle == 1
     # A second cycle needs its own monitoring report: the one of cycle 0 does not count.
     again = fire(cycled.coalition, "start_monitoring")
