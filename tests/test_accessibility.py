@@ -24,6 +24,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from lemniscate.dashboard.consequences import CONFIRM
 from lemniscate.examples import walks
 from tests.support.axe import ARTIFACTS, OPEN_PANELS, by_impact, run_axe, write_findings
+from tests.support.dashboard_stack import submit
 from tests.support.ports import free_ports
 from tests.support.web import CHROMIUM_ARGS, served
 from tests.support.web_stack import KEYS, WebStack, start_taskforce
@@ -91,6 +92,13 @@ async def _log_in(page: Page, base: str, who: str = "coordinator") -> None:
     await page.fill("#key", KEYS[who]["key"])
     async with page.expect_navigation():
         await page.click("form[action='/dashboard/login'] button[type=submit]")
+
+
+async def _announced(page: Page, selector: str, role: str) -> None:
+    """A sent form's result is announced as `role` (alert, status), and the focus is on it."""
+    result = page.locator(selector)
+    await expect(result).to_have_attribute("role", role)
+    await expect(result).to_be_focused()
 
 
 SCREENSHOTS = ("portfolio", "coalition")
@@ -199,11 +207,8 @@ async def test_after_a_form_is_sent_the_focus_is_on_its_result(site: Site) -> No
     await page.goto(f"{site.base}/dashboard/coalitions/{FRESH}")
 
     # A refused step: the refusal is an alert, and the focus is on it.
-    async with page.expect_navigation():
-        await page.locator("#form-map_domain button[type=submit]").click()
-    refusal = page.locator("#form-map_domain [data-refusal]")
-    await expect(refusal).to_have_attribute("role", "alert")
-    await expect(refusal).to_be_focused()
+    await submit(page, "form-map_domain")
+    await _announced(page, "#form-map_domain [data-refusal]", "alert")
 
     # The blocker leads to the form that resolves it, loaded into the page, the focus in it.
     await page.locator('[data-step="map_domain"] .resolve[data-open="record-record_intent"]').click()
@@ -213,11 +218,8 @@ async def test_after_a_form_is_sent_the_focus_is_on_its_result(site: Site) -> No
 
     # A record that is kept: the confirmation is a status message, and the focus is on it.
     await page.locator('#form-record_intent [name="intent"]').fill("Homes with care, together.")
-    async with page.expect_navigation():
-        await page.locator("#form-record_intent button[type=submit]").click()
-    done = page.locator("[data-done]")
-    await expect(done).to_have_attribute("role", "status")
-    await expect(done).to_be_focused()
+    await submit(page, "form-record_intent")
+    await _announced(page, "[data-done]", "status")
 
     # A step that cannot be undone is folded away under the main steps, and held back in the
     # page until its consequence is ticked.

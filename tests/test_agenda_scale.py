@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
@@ -14,20 +13,9 @@ from lemniscate.coalitions import CoalitionService, PortfolioFilter
 from lemniscate.examples.walks import COORDINATOR
 from lemniscate.states.agenda import Window, WorklistItem
 from tests.support.servers import borrow, running_worker
-from tests.support.workflows import eventually
+from tests.support.workflows import bare_start, eventually
 
 DUE, QUIET = 150, 50  # coalitions with an interview to hold, and coalitions without partners
-
-
-def _start(slug: str, partners: list[str]) -> dict[str, Any]:
-    return {
-        "id": slug,
-        "name": f"Coalitie {slug}",
-        "task": {"title": "Agenda op schaal"},
-        "initiators": ["Gemeente"],
-        "coordinator": "coordinator",
-        "partners": [{"name": name} for name in partners],
-    }
 
 
 async def _whole_week(service: CoalitionService, now: datetime) -> tuple[list[WorklistItem], int]:
@@ -50,7 +38,7 @@ async def test_the_week_across_200_coalitions_lists_exactly_what_falls_in_it(
         for batch in range(0, len(slugs), 25):
             await asyncio.gather(
                 *(
-                    service.start(_start(slug, ["Aedes"] if n < DUE else []), COORDINATOR)
+                    service.start(bare_start(slug, ["Aedes"] if n < DUE else []), COORDINATOR)
                     for n, slug in enumerate(slugs[batch : batch + 25], start=batch)
                 )
             )

@@ -22,12 +22,12 @@ from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR, partner_actor
 from lemniscate.models.journal import JournalEntry
 from lemniscate.workflows.io import CoalitionView
+from tests.support.guard_walks import TF
 from tests.support.method_helpers import steps_before
 from tests.support.servers import borrow, running_worker
 from tests.support.workflows import walk_service
 
 SLUG = "correcties"
-TF = walks.taskforce_to_execution()
 WHY = "The minutes say the partners committed tentatively."
 DRIVE = "Aedes wants homes its older tenants can stay in."
 

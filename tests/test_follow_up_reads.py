@@ -7,7 +7,6 @@ the API as an outside client reads them.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,9 +18,10 @@ from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR
 from lemniscate.states.agenda import Window
 from lemniscate.states.followups import FollowUpKind as K
+from tests.support.lifecycle import unique
 from tests.support.servers import running_worker, skip
 from tests.support.web_stack import WebStack, auth
-from tests.support.workflows import eventually, walk_service
+from tests.support.workflows import bare_start, eventually, walk_service
 
 pytestmark = pytest.mark.usefixtures("log_only")
 
@@ -29,27 +29,12 @@ AEDES = walks.partner_actor("Aedes")
 MARKER = "ZX-ACTIZ-NOT-REACHED-91c2"
 
 
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def _start(slug: str, partners: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "id": slug,
-        "name": f"Coalition {slug}",
-        "task": {"title": "Follow-ups read"},
-        "initiators": ["Gemeente"],
-        "coordinator": "coordinator",
-        "partners": [{"name": name} for name in partners],
-    }
-
-
 async def test_planned_follow_ups_are_read_before_and_delivered_ones_after(
     own_clock: WorkflowEnvironment,
 ) -> None:
     async with running_worker(own_clock.client) as service:
-        slug = _unique("reads")
-        await service.start(_start(slug, ("Aedes", "ActiZ")), COORDINATOR)
+        slug = unique("reads")
+        await service.start(bare_start(slug, ("Aedes", "ActiZ")), COORDINATOR)
         before = await service.follow_ups(slug, COORDINATOR)
         planned = {(f.kind, f.about): f for f in before.planned}
         reminder = planned[(K.interview_reminder, "Aedes")]
@@ -109,13 +94,13 @@ async def _walk_with_overdue(stack: WebStack, slug: str) -> None:
 @pytest.fixture(scope="module")
 async def coalitions(web: WebStack) -> dict[str, str]:
     slugs = {
-        "walked": _unique("agenda-walked"),
-        "fresh": _unique("agenda-fresh"),
-        "other": _unique("agenda-other"),
+        "walked": unique("agenda-walked"),
+        "fresh": unique("agenda-fresh"),
+        "other": unique("agenda-other"),
     }
     await _walk_with_overdue(web, slugs["walked"])
-    await web.service.start(_start(slugs["fresh"], ("Aedes", "Woonbond")), COORDINATOR)
-    await web.service.start(_start(slugs["other"], ("ActiZ",)), COORDINATOR)
+    await web.service.start(bare_start(slugs["fresh"], ("Aedes", "Woonbond")), COORDINATOR)
+    await web.service.start(bare_start(slugs["other"], ("ActiZ",)), COORDINATOR)
     reason = {"partner": "ActiZ", "reason": f"{MARKER} not reachable"}
     await web.service.fire(slugs["other"], "mark_not_reached", reason, COORDINATOR)
     return slugs

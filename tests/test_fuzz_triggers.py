@@ -34,7 +34,6 @@ import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
@@ -46,6 +45,7 @@ from lemniscate.examples.walks import COORDINATOR, partner_actor
 from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.events import Actor, Role
 from lemniscate.workflows.io import workflow_id
+from tests.support.faults import failed_workflow_tasks
 from tests.support.servers import borrow, running_worker
 
 T = TypeVar("T")
@@ -53,6 +53,13 @@ Json = Any
 
 SERVICE_EXAMPLES = 20  # per trigger, through CoalitionService
 RAW_EXAMPLES = 8  # per trigger, straight to the update
+# What both fuzz tests run under: examples go to live servers (slow, and not kept between
+# runs), and payloads are large and filtered on purpose.
+FUZZING = settings(
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
 # Accepting these would end the coalition under test; they get only broken payloads.
 FINAL = sorted(
     {
@@ -292,12 +299,7 @@ def _assert_valid(trigger: str, payload: Json) -> None:
 
 @pytest.mark.parametrize("trigger", states.TRIGGER_NAMES)
 def test_service_accepts_per_schema_or_refuses_with_reasons(live: Live, trigger: str) -> None:
-    @settings(
-        max_examples=SERVICE_EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
-    )
+    @settings(FUZZING, max_examples=SERVICE_EXAMPLES)
     @given(payload=payloads(trigger), slug=st.sampled_from(live.slugs), actor=st.sampled_from(ACTORS))
     def fire(payload: Json, slug: str, actor: Actor) -> None:
         async def send() -> None:
@@ -320,12 +322,7 @@ def test_service_accepts_per_schema_or_refuses_with_reasons(live: Live, trigger:
 
 @pytest.mark.parametrize("trigger", states.TRIGGER_NAMES)
 def test_raw_updates_are_accepted_per_schema_or_rejected(live: Live, trigger: str) -> None:
-    @settings(
-        max_examples=RAW_EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
-    )
+    @settings(FUZZING, max_examples=RAW_EXAMPLES)
     @given(
         payload=payloads(trigger),
         slug=st.sampled_from(live.slugs),
@@ -357,15 +354,10 @@ def test_no_workflow_task_failed_and_still_running(live: Live) -> None:
     example without a failed workflow task, still run, and answer."""
 
     async def check() -> None:
+        failed = await failed_workflow_tasks(live.client, live.slugs)
+        assert not failed, f"workflow tasks failed: {failed}"
         for slug in live.slugs:
             handle = live.client.get_workflow_handle(workflow_id(slug))
-            history = await handle.fetch_history()
-            failed = [
-                e.workflow_task_failed_event_attributes.failure.message
-                for e in history.events
-                if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
-            ]
-            assert not failed, f"{slug}: workflow task failed: {failed}"
             assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
             view = await live.service.view(slug, READER)
             assert view.coalition.id == slug

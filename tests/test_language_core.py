@@ -10,9 +10,8 @@ from lemniscate.models.coalition import Coalition
 from lemniscate.models.sentence import Sentence, code_of
 from lemniscate.states.names import StateName, TriggerName
 from lemniscate.states.words import STATE_WORDS, TRIGGER_WORDS
+from tests.support.guard_walks import TASKFORCE
 from tests.support.method_helpers import decide, start_event
-
-TASKFORCE = walks.taskforce_start()
 
 
 def _fresh() -> Coalition:

@@ -8,13 +8,10 @@ from typing import Any
 import pytest
 
 from lemniscate import states
-from lemniscate.examples import walks
 from lemniscate.models import bounds
 from lemniscate.models.coalition import Coalition
+from tests.support.guard_walks import TASKFORCE, TF
 from tests.support.method_helpers import decide, refusal, steps_before, walk
-
-TASKFORCE = walks.taskforce_start()
-TF = walks.taskforce_to_execution()
 
 
 def _at(trigger: str) -> Coalition:

@@ -16,6 +16,7 @@ from lemniscate.models.coalition import Coalition
 from lemniscate.models.events import Actor, Event, Role
 from lemniscate.models.journal import JournalEntry
 from lemniscate.states import redaction
+from tests.support.guard_walks import TASKFORCE, TF
 from tests.support.method_helpers import (
     AT,
     AUDITOR,
@@ -30,8 +31,6 @@ from tests.support.method_helpers import (
     walk,
 )
 
-TASKFORCE = walks.taskforce_start()
-TF = walks.taskforce_to_execution()
 OBSERVER = Actor(id="otto", role=Role.observer)
 
 TRACK_DECIDED = (

@@ -11,6 +11,7 @@ from lemniscate import states
 from lemniscate.examples import walks
 from lemniscate.examples.walks import COORDINATOR
 from lemniscate.models.coalition import Coalition
+from tests.support.guard_walks import CT, TASKFORCE, TF
 from tests.support.method_helpers import (
     answers,
     decide,
@@ -25,10 +26,6 @@ from tests.support.method_helpers import (
     the_partner,
     walk,
 )
-
-TASKFORCE = walks.taskforce_start()
-TF = walks.taskforce_to_execution()
-CT = walks.city_to_execution()
 
 
 def _fresh() -> Coalition:

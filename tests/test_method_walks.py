@@ -28,6 +28,20 @@ from tests.support.method_helpers import (
 
 ALL_STATE_IDS = {s.id for s in states.STATES}
 ROUND_ONE_AGAIN = [Step("map_domain"), Step("plan_collaboration"), Step("prepare_exploration_meeting")]
+# Both walks go the same way through rounds 1 and 2 to their founding meeting.
+TO_FOUNDING = [
+    "intent_and_interests",
+    "domain_mapping",
+    "own_collaboration_plan",
+    "exploration_meeting_prep",
+    "sharing_interests",
+    "content_elaboration",
+    "collaboration_proposals",
+    "proposal_completion",
+    "founding",
+]
+# One execution cycle, from doing back to doing.
+ONE_CYCLE = ["doing", "monitoring", "deciding", "adjusting", "doing"]
 NOT_FOUNDED_SENTENCE = "The coalition is founded: close it deliberately (start_closing), do not dissolve it."
 
 
@@ -79,24 +93,7 @@ def _overview_after(
 
 def test_taskforce_walks_the_plan_track_from_start_to_closed() -> None:
     done = walk(walks.taskforce_start(), taskforce_steps())
-    assert _distinct_in_order(done.states) == [
-        "intent_and_interests",
-        "domain_mapping",
-        "own_collaboration_plan",
-        "exploration_meeting_prep",
-        "sharing_interests",
-        "content_elaboration",
-        "collaboration_proposals",
-        "proposal_completion",
-        "founding",
-        "doing",
-        "monitoring",
-        "deciding",
-        "adjusting",
-        "doing",
-        "closing",
-        "closed",
-    ]
+    assert _distinct_in_order(done.states) == [*TO_FOUNDING, *ONE_CYCLE, "closing", "closed"]
     c = done.coalition
     assert c.state == "closed"
     assert c.track == Track.plan
@@ -137,13 +134,7 @@ def test_taskforce_execution_cycle_is_doing_monitoring_deciding_adjusting_doing(
     assert execution.coalition.state == "doing"
     assert execution.coalition.cycle == 0
     cycled = walk(walks.taskforce_start(), walks.taskforce_to_execution() + walks.taskforce_one_cycle())
-    assert _distinct_in_order(cycled.states[len(execution.states) - 1 :]) == [
-        "doing",
-        "monitoring",
-        "deciding",
-        "adjusting",
-        "doing",
-    ]
+    assert _distinct_in_order(cycled.states[len(execution.states) - 1 :]) == ONE_CYCLE
     assert cycled.coalition.cycle == 1
     # A second cycle needs its own monitoring report: the one of cycle 0 does not count.
     again = fire(cycled.coalition, "start_monitoring")
@@ -185,15 +176,7 @@ def test_taskforce_round_and_side(
 def test_city_walks_the_initiative_track_founds_on_a_proposal_and_transforms() -> None:
     done = walk(walks.city_start(), city_steps())
     assert _distinct_in_order(done.states) == [
-        "intent_and_interests",
-        "domain_mapping",
-        "own_collaboration_plan",
-        "exploration_meeting_prep",
-        "sharing_interests",
-        "content_elaboration",
-        "collaboration_proposals",
-        "proposal_completion",
-        "founding",
+        *TO_FOUNDING,
         # founded on the initiative proposal: round 2 again, now towards a plan of approach
         "content_elaboration",
         "collaboration_proposals",

@@ -9,7 +9,6 @@ due), exactly once.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -25,18 +24,16 @@ from lemniscate.models.events import Role
 from lemniscate.models.journal import FollowUpRecord
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import SYSTEM, CoalitionView, workflow_id
+from tests.support.lifecycle import unique
 from tests.support.servers import running_worker, skip
-from tests.support.workflows import eventually, search_attributes, shift_dates, walk_service
+from tests.support.workflows import bare_start, eventually, search_attributes, shift_dates, walk_service
 
 pytestmark = pytest.mark.usefixtures("log_only")
 
 # The workflow wakes at the due moment; its clock may be a few milliseconds past it.
 PUNCTUAL = timedelta(seconds=5)
 Delivered = tuple[str, str, datetime]  # kind, key, moment
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+PROGRAMME = "Testprogramma"  # escalations go to its office, not to the coordinator
 
 
 def at9(day: date) -> datetime:
@@ -53,17 +50,6 @@ def candle_after(last_activity: datetime) -> datetime:
     quiet_until = last_activity + days(60)
     same_day = at9(quiet_until.date())
     return same_day if same_day >= quiet_until else at9(quiet_until.date() + days(1))
-
-
-def start_payload(slug: str, partners: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {
-        "id": slug,
-        "name": f"Coalition {slug}",
-        "task": {"title": "Follow-ups under test", "programme": "Testprogramma"},
-        "initiators": ["Gemeente"],
-        "coordinator": "coordinator",
-        "partners": [{"name": name} for name in partners],
-    }
 
 
 def interview(partner: str) -> dict[str, Any]:
@@ -110,7 +96,7 @@ async def test_partner_not_interviewed_gets_one_reminder_after_21_days(
 ) -> None:
     slug = unique("interview")
     async with running_worker(own_clock.client) as service:
-        await service.start(start_payload(slug, ("Alfa",)), COORDINATOR)
+        await service.start(bare_start(slug, ("Alfa",), PROGRAMME), COORDINATOR)
         await service.fire(slug, "record_interview", interview("Alfa"), COORDINATOR)
         await skip(own_clock, days(3))
         added = await service.fire(slug, "add_partner", {"name": "Bravo"}, COORDINATOR)
@@ -150,7 +136,7 @@ async def test_partner_not_interviewed_gets_one_reminder_after_21_days(
 async def test_rescheduled_meeting_is_reminded_only_for_its_new_date(own_clock: WorkflowEnvironment) -> None:
     slug = unique("meeting")
     async with running_worker(own_clock.client) as service:
-        started = await service.start(start_payload(slug), COORDINATOR)
+        started = await service.start(bare_start(slug, programme=PROGRAMME), COORDINATOR)
         day0 = started.status.last_activity_at.date()
         old, new = day0 + days(30), day0 + days(50)
         planned = await service.fire(
@@ -201,7 +187,7 @@ async def test_untouched_for_two_years_each_follow_up_once_then_night_candle(
     slug = unique("untouched")
     wid = workflow_id(slug)
     async with running_worker(own_clock.client) as service:
-        started = await service.start(start_payload(slug, ("Alfa", "Bravo")), COORDINATOR)
+        started = await service.start(bare_start(slug, ("Alfa", "Bravo"), PROGRAMME), COORDINATOR)
         day0 = started.status.last_activity_at.date()
         meeting_on = day0 + days(10)
         planned = await service.fire(

@@ -24,17 +24,9 @@ from lemniscate.examples.walks import COORDINATOR, Step
 from lemniscate.examples.walks import COORDINATOR as READER
 from lemniscate.models.events import Actor, Role
 from lemniscate.models.journal import JournalEntry, TriggerRequest
+from lemniscate.workflows import patches
 from lemniscate.workflows.coalition import CoalitionWorkflow
 from lemniscate.workflows.io import CoalitionView, workflow_id
-from lemniscate.workflows.patches import (
-    AGENDA_INDEX,
-    JOURNAL_IN_SEGMENTS,
-    MEETING_INVITATIONS,
-    MEETINGS_AS_HELD,
-    NIGHT_CANDLE_AT_DELIVERY_TIME,
-    PORTFOLIO_NEXT_KIND,
-    PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
-)
 from tests.support.lifecycle import assert_journal_in_order, unique, where
 from tests.support.servers import borrow, running_worker
 from tests.support.workflows import (
@@ -50,13 +42,13 @@ ESIGN = Actor(id="esign", role=Role.integration, allowed_triggers=["sign_foundin
 # behaviour before they retire a patch.
 PATCHES = {
     "TemporalChangeVersion": [
-        AGENDA_INDEX,
-        JOURNAL_IN_SEGMENTS,
-        MEETING_INVITATIONS,
-        MEETINGS_AS_HELD,
-        NIGHT_CANDLE_AT_DELIVERY_TIME,
-        PORTFOLIO_NEXT_KIND,
-        PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
+        patches.AGENDA_INDEX,
+        patches.JOURNAL_IN_SEGMENTS,
+        patches.MEETING_INVITATIONS,
+        patches.MEETINGS_AS_HELD,
+        patches.NIGHT_CANDLE_AT_DELIVERY_TIME,
+        patches.PORTFOLIO_NEXT_KIND,
+        patches.PUBLISH_AT_ONCE_TO_AN_AUDIENCE,
     ]
 }
 

@@ -1,4 +1,4 @@
-"""The dashboard's stack for tests/test_dashboard.py, and what its browser tests do on a page.
+"""The dashboard's stack for tests/test_dashboard.py, and what the browser tests do on a page.
 
 The stack: the session's dev server, a worker, the API app with the dashboard mounted
 (configured as beside an embedded server, as `lemniscate up` runs it), served by uvicorn,

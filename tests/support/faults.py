@@ -35,6 +35,9 @@ from tests.support.processes import stop_or_kill
 
 LEMNISCATE = str(Path(sys.executable).parent / "lemniscate")
 TRIGGER = "record_intent"  # accepted any number of times in a coalition's first state
+COALITIONS = 100
+TRIGGERS_EACH = 5
+FAULT_AFTER = COALITIONS * TRIGGERS_EACH // 3  # acknowledged triggers before the fault
 
 
 def embedded_settings(data_dir: Path) -> ClusterSettings:
@@ -198,6 +201,30 @@ class Burst:
                     f"only {len(self.acknowledged)} of {count} triggers acknowledged after {timeout} s"
                 )
             await asyncio.sleep(0.02)
+
+
+async def burst_until_fault(
+    settings: ClusterSettings, task_queue: str, prefix: str, call_timeout: float
+) -> tuple[Burst, asyncio.Future[None]]:
+    """A burst from four clients into COALITIONS fresh coalitions, still firing once
+    FAULT_AFTER triggers are acknowledged: the moment to cause the fault. Calls that take
+    longer than `call_timeout` are sent again with the same request id."""
+    callers = await clients(settings, 4)
+    slugs = [f"{prefix}-{i}" for i in range(COALITIONS)]
+    burst = Burst(callers, task_queue, slugs, TRIGGERS_EACH, call_timeout=call_timeout)
+    await burst.start_coalitions()
+    firing = asyncio.ensure_future(burst.run())
+    await burst.wait_until_acknowledged(FAULT_AFTER)
+    return burst, firing
+
+
+async def check_burst_survived(client: Client, burst: Burst) -> None:
+    """What must hold after any fault: every trigger acknowledged in the end, and in its
+    journal exactly once (check_nothing_lost), and no workflow task failed."""
+    assert len(burst.acknowledged) == burst.total, describe(burst)
+    await check_nothing_lost(client, burst)
+    failed = await failed_workflow_tasks(client, burst.slugs)
+    assert not failed, f"workflow tasks failed: {failed}"
 
 
 async def check_nothing_lost(client: Client, burst: Burst) -> None:

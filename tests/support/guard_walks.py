@@ -1,4 +1,4 @@
-"""The walks and steps the guard tests (tests/test_method_guards*.py) start from: the example
+"""The walks and steps the method tests (tests/test_method_*.py) start from: the example
 coalitions, the points along the taskforce's walk, and steps made for one partner."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""What the coalition workflow's tests (tests/test_workflow_lifecycle*.py) read a run with:
-a fresh slug, where a view stands, and a journal checked to be in order."""
+"""What the tests that drive a coalition workflow (tests/test_workflow_*.py and others) read
+a run with: a fresh slug, where a view stands, and a journal checked to be in order."""
 
 from __future__ import annotations
 

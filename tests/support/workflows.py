@@ -1,6 +1,6 @@
 """Driving a coalition and reading what its workflow recorded, on either server: the raw
 description, status, search attributes and history length, waiting for eventually
-consistent reads, and walks with their dates moved."""
+consistent reads, a bare start, and walks with their dates moved."""
 
 from __future__ import annotations
 
@@ -104,6 +104,21 @@ async def eventually(
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {timeout} s; last value: {value!r}")
         await asyncio.sleep(interval)
+
+
+def bare_start(slug: str, partners: Iterable[str] = (), programme: str | None = None) -> dict[str, Any]:
+    """A coalition's start with nothing recorded yet: one initiator, the coordinator, and
+    `partners` added by name (each one an interview due); escalations go to `programme`'s
+    office, or to the coordinator without one."""
+    task = {"title": "Under test"} | ({"programme": programme} if programme else {})
+    return {
+        "id": slug,
+        "name": f"Coalition {slug}",
+        "task": task,
+        "initiators": ["Gemeente"],
+        "coordinator": "coordinator",
+        "partners": [{"name": name} for name in partners],
+    }
 
 
 async def walk_service(
