@@ -226,13 +226,11 @@ _CONTENT_LANGUAGE: Final = {
 
 
 def _problem_response(status: int, own: Mapping[str, Any] | None) -> dict[str, Any]:
-    examples: dict[str, Any] = {}
-    if own is not None:
-        examples = {name: {"value": value} for name, value in own.items()}
-    elif status in _EXAMPLES:
-        examples[_EXAMPLES[status]["type"].rsplit("/", 1)[1]] = {"value": _EXAMPLES[status]}
-    if status == 422 and own is None:
-        examples["invalid"] = {"value": _INVALID_EXAMPLE}
+    """`status` as a `Problem`, with the operation's `own` examples or else the shared ones."""
+    if own is None:
+        own = {_EXAMPLES[status]["type"].rsplit("/", 1)[1]: _EXAMPLES[status]} if status in _EXAMPLES else {}
+        own = {**own, "invalid": _INVALID_EXAMPLE} if status == 422 else own
+    examples = {name: {"value": value} for name, value in own.items()}
     headers: dict[str, Any] = dict(_CONTENT_LANGUAGE)
     if status == 401:
         headers["WWW-Authenticate"] = {"schema": {"type": "string"}, "description": "Bearer"}
@@ -283,12 +281,11 @@ def operation(
     offline: bool = False,
 ) -> dict[str, Any]:
     """How a route is declared: the keyword arguments of `router.get(path, ...)` and the like.
-    Its id, its tag (one of `TAGS`), its summary, and the `problems` it can answer besides
-    `SERVED`, each status a `Problem`. `ok` is what its 200 answer declares beyond its schema;
-    `body` the body it reads, as `body_schema` declares it (so it answers `READS_BODY` too).
-    `examples` are its own examples of a status, instead of the shared ones. An `anonymous`
-    operation asks for no key (no 401 or 429, and no security scheme); an `offline` one reaches
-    nothing that can be unavailable (no 503)."""
+    Its id, its tag (one of `TAGS`), its summary, and each of its `problems` besides `SERVED`
+    as a `Problem`. `ok` is what its 200 answer declares beyond its schema; `body` the body it
+    reads, as `body_schema` declares it (so it answers `READS_BODY` too); `examples` its own
+    examples of a status instead of the shared ones. An `anonymous` operation asks for no key
+    (no 401 or 429, no security scheme); an `offline` one reaches nothing that can be down (503)."""
     if tag not in _TAG_DESCRIPTIONS:
         raise ValueError(f"{operation_id}: the tag {tag!r} is not one of the document's TAGS")
     served = set(SERVED) | set(READS_BODY if body is not None else ())
@@ -301,9 +298,7 @@ def operation(
         responses[status] = _problem_response(status, (examples or {}).get(status))
     declared = {"operation_id": operation_id, "tags": [tag], "summary": summary, "responses": responses}
     extra = dict(body or {}) | ({"security": []} if anonymous else {})
-    if extra:
-        declared["openapi_extra"] = extra
-    return declared
+    return declared | ({"openapi_extra": extra} if extra else {})
 
 
 def component(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
