@@ -16,8 +16,8 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from lemniscate import language, states
-from lemniscate.api import contract, problems
-from lemniscate.api.contract import SERVED
+from lemniscate.api import problems
+from lemniscate.api.contract import operation
 from lemniscate.api.deps import Caller, ServiceFactory, key_ring
 from lemniscate.api.deps import page_token as read_page_token
 from lemniscate.api.feeds import FeedKeys
@@ -53,20 +53,18 @@ def agenda_router(service: ServiceFactory) -> APIRouter:
 
     @router.get(
         "/coalitions/{coalition_id}/follow-ups",
-        tags=["coalitions"],
-        summary="Follow-ups planned and delivered, overdue actions, standing escalations",
-        operation_id="getFollowUps",
-        responses=contract.problems(*SERVED, 404, 422),
+        **operation(
+            "getFollowUps",
+            "coalitions",
+            "Follow-ups planned and delivered, overdue actions, standing escalations",
+            problems=(404, 422),
+        ),
     )
     async def get_follow_ups(coalition_id: str, caller: Caller) -> FollowUps:
         return await (await service()).follow_ups(coalition_id, caller)
 
     @router.get(
-        "/agenda",
-        tags=["agenda"],
-        summary="A worklist across coalitions (paged)",
-        operation_id="getAgenda",
-        responses=contract.problems(*SERVED, 422),
+        "/agenda", **operation("getAgenda", "agenda", "A worklist across coalitions (paged)", problems=(422,))
     )
     async def get_agenda(
         caller: Caller,
@@ -97,11 +95,8 @@ def agenda_router(service: ServiceFactory) -> APIRouter:
 
     @router.post(
         "/feeds",
-        tags=["calendar"],
         status_code=201,
-        summary="A secret calendar address",
-        operation_id="createFeed",
-        responses=contract.problems(*SERVED, 404, 422),
+        **operation("createFeed", "calendar", "A secret calendar address", problems=(404, 422)),
     )
     async def make_feed(
         request: Request,
@@ -125,28 +120,23 @@ def agenda_router(service: ServiceFactory) -> APIRouter:
         return FeedAddress(url=f"/feeds/{token}.ics", scope=scope)
 
     @router.delete(
-        "/feeds",
-        tags=["calendar"],
-        status_code=204,
-        summary="Revoke your calendar addresses",
-        operation_id="revokeFeeds",
-        responses=contract.problems(*SERVED),
+        "/feeds", status_code=204, **operation("revokeFeeds", "calendar", "Revoke your calendar addresses")
     )
     async def revoke_feeds(request: Request, caller: Caller) -> None:
         feeds_of(request).revoke(caller.id)
 
     @router.get(
         "/feeds/{token}.ics",
-        tags=["calendar"],
         response_class=Response,
-        summary="A calendar feed (RFC 5545); the address is the credential",
-        operation_id="readFeed",
-        # The address itself is the credential (a calendar program sends no key).
-        openapi_extra={"security": []},
-        responses={
-            200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
-            **contract.problems(404, 422, 503),
-        },
+        **operation(
+            "readFeed",
+            "calendar",
+            "A calendar feed (RFC 5545); the address is the credential",
+            problems=(404, 422),
+            ok={"content": {"text/calendar": {"schema": {"type": "string"}}}},
+            # The address itself is the credential (a calendar program sends no key).
+            anonymous=True,
+        ),
     )
     async def read_feed(request: Request, token: str, lang: str | None = None) -> Response:
         named = feeds_of(request).verify(token)

@@ -29,7 +29,7 @@ from lemniscate.api import (
     subscription_routes,
 )
 from lemniscate.api.auth import KeyRing
-from lemniscate.api.contract import SERVED
+from lemniscate.api.contract import operation
 from lemniscate.api.deps import Caller, ServiceFactory, json_body, read_body
 from lemniscate.api.deps import page_token as read_page_token
 from lemniscate.api.feeds import FeedKeys
@@ -110,22 +110,21 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
     @app.get(
         "/method",
-        tags=["method"],
-        summary="States, steps, guards and payload schemas",
-        operation_id="getMethod",
-        responses=contract.problems(*contract.AUTHENTICATED),
+        **operation("getMethod", "method", "States, steps, guards and payload schemas", offline=True),
     )
     async def get_method(caller: Caller) -> dict[str, Any]:
         return method_description()
 
     @app.post(
         "/coalitions",
-        tags=["coalitions"],
         status_code=201,
-        summary="Start a coalition (coordinators; integrations allowed 'start')",
-        operation_id="startCoalition",
-        responses=contract.problems(*SERVED, 400, 403, 409, 413, 422),
-        openapi_extra=contract.body_schema(StartCoalition, extra_schemas),
+        **operation(
+            "startCoalition",
+            "coalitions",
+            "Start a coalition (coordinators; integrations allowed 'start')",
+            problems=(403, 409),
+            body=contract.body_schema(StartCoalition, extra_schemas),
+        ),
     )
     async def start(
         request: Request,
@@ -136,10 +135,13 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
     @app.get(
         "/coalitions",
-        tags=["portfolio"],
-        summary="List coalitions (visibility, paged)",
-        operation_id="listCoalitions",
-        responses={200: contract.LINK_RESPONSE, **contract.problems(*SERVED, 422)},
+        **operation(
+            "listCoalitions",
+            "portfolio",
+            "List coalitions (visibility, paged)",
+            problems=(422,),
+            ok=contract.LINK_RESPONSE,
+        ),
     )
     async def list_coalitions(
         request: Request,
@@ -160,11 +162,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
         return Page(items=rows, next_page_token=cursor)
 
     @app.get(
-        "/coalitions/count",
-        tags=["portfolio"],
-        summary="Count coalitions",
-        operation_id="countCoalitions",
-        responses=contract.problems(*SERVED, 422),
+        "/coalitions/count", **operation("countCoalitions", "portfolio", "Count coalitions", problems=(422,))
     )
     async def count_coalitions(caller: Caller, where: Portfolio) -> Count:
         svc = await service()
@@ -172,10 +170,13 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
     @app.get(
         "/coalitions/{coalition_id}",
-        tags=["coalitions"],
-        summary="Where a coalition stands",
-        operation_id="getCoalition",
-        responses={200: contract.ETAG_RESPONSE, **contract.problems(*SERVED, 404, 409)},
+        **operation(
+            "getCoalition",
+            "coalitions",
+            "Where a coalition stands",
+            problems=(404, 409),
+            ok=contract.ETAG_RESPONSE,
+        ),
     )
     async def get_coalition(coalition_id: str, caller: Caller, response: Response) -> CoalitionView:
         view = await (await service()).view(coalition_id, caller)
@@ -184,10 +185,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
     @app.get(
         "/coalitions/{coalition_id}/journal",
-        tags=["coalitions"],
-        summary="Who did what, when and why",
-        operation_id="getJournal",
-        responses=contract.problems(*SERVED, 404, 409, 422),
+        **operation("getJournal", "coalitions", "Who did what, when and why", problems=(404, 409, 422)),
     )
     async def get_journal(
         coalition_id: str, caller: Caller, since: Annotated[int, Query(ge=0)] = 0
@@ -197,12 +195,14 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
     @app.post(
         "/bulk",
-        tags=["bulk"],
         status_code=202,
-        summary="Apply one trigger to every running coalition matching a filter",
-        operation_id="startBulk",
-        responses=contract.problems(*SERVED, 400, 403, 409, 413, 422),
-        openapi_extra=contract.body_schema(BulkBody, extra_schemas),
+        **operation(
+            "startBulk",
+            "bulk",
+            "Apply one trigger to every running coalition matching a filter",
+            problems=(403, 409),
+            body=contract.body_schema(BulkBody, extra_schemas),
+        ),
     )
     async def start_bulk(
         body: Annotated[BulkBody, Depends(json_body(BulkBody))], caller: Caller
@@ -222,10 +222,7 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
     @app.get(
         "/bulk/{bulk_id}",
-        tags=["bulk"],
-        summary="Progress and per-coalition results",
-        operation_id="getBulk",
-        responses=contract.problems(*SERVED, 404),
+        **operation("getBulk", "bulk", "Progress and per-coalition results", problems=(404,)),
     )
     async def get_bulk(bulk_id: str, caller: Caller) -> BulkProgress:
         return await (await service()).bulk_runs.progress(bulk_id, caller)
@@ -258,15 +255,15 @@ def create_app(service: ServiceFactory, keys: KeyRing) -> FastAPI:
 
         app.post(
             f"/coalitions/{{coalition_id}}/triggers/{trigger}",
-            tags=["triggers"],
-            summary=states.TRIGGERS[trigger].summary,
             name=f"fire_{trigger}",
-            operation_id=f"fire{contract.camel(trigger)}",
-            responses={
-                200: contract.ETAG_RESPONSE,
-                **contract.problems(*SERVED, 400, 403, 404, 409, 412, 413, 422),
-            },
-            openapi_extra=contract.body_schema(model, extra_schemas),
+            **operation(
+                f"fire{contract.camel(trigger)}",
+                "triggers",
+                states.TRIGGERS[trigger].summary,
+                problems=(403, 404, 409, 412),
+                ok=contract.ETAG_RESPONSE,
+                body=contract.body_schema(model, extra_schemas),
+            ),
         )(fire)
 
     for name, spec in states.TRIGGERS.items():

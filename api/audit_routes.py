@@ -7,41 +7,39 @@ also in the response headers, so a client can act on them without parsing the bo
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from lemniscate.api import contract
-from lemniscate.api.contract import SERVED
+from lemniscate.api.contract import operation
 from lemniscate.api.deps import Caller, ServiceFactory
-from lemniscate.api.formats import contents, document
+from lemniscate.api.formats import answer, document
 from lemniscate.audit.formats import MEDIA_TYPES, Format, render, speaks
 from lemniscate.audit.report import build_report
 
 FINDINGS_HEADER = "X-Lemniscate-Audit-Findings"
 CHAIN_HEAD_HEADER = "X-Lemniscate-Chain-Head"
 
-
-def _responses() -> dict[int | str, dict[str, Any]]:
-    # Each format its media type. The JSON's shape is `audit.report.AuditReport`; not inlined
-    # here, because its `$defs` would not resolve inside the OpenAPI document.
-    content = contents(MEDIA_TYPES)
-    content["application/json"] = {"schema": {"type": "object"}}
-    return {
-        200: {"description": "The audit report in the format asked for", "content": content},
-        **contract.problems(*SERVED, 403, 404, 409, 422),
-    }
+# The JSON's shape is `audit.report.AuditReport`; not inlined here, because its `$defs` would
+# not resolve inside the OpenAPI document.
+_AUDIT = answer(
+    "The audit report in the format asked for", MEDIA_TYPES, {"application/json": {"type": "object"}}
+)
 
 
 def audit_router(service: ServiceFactory) -> APIRouter:
-    router = APIRouter(tags=["audit"])
+    router = APIRouter()
 
     @router.get(
         "/coalitions/{coalition_id}/audit",
         response_class=Response,
-        operation_id="getAudit",
-        summary="The audit trail, checked against the Temporal history (auditors, coordinators)",
-        responses=_responses(),
+        **operation(
+            "getAudit",
+            "audit",
+            "The audit trail, checked against the Temporal history (auditors, coordinators)",
+            problems=(403, 404, 409, 422),
+            ok=_AUDIT,
+        ),
     )
     async def get_audit(
         request: Request, coalition_id: str, caller: Caller, format: Annotated[Format, Query()] = "json"

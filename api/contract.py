@@ -9,6 +9,7 @@ one `Problem` schema that `api.problems.problem_response` writes. FastAPI's own
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
 from fastapi.security import APIKeyHeader, HTTPBearer
@@ -224,12 +225,12 @@ _CONTENT_LANGUAGE: Final = {
 }
 
 
-def _problem_response(status: int) -> dict[str, Any]:
-    examples: dict[str, Any] = {}
-    if status in _EXAMPLES:
-        examples[_EXAMPLES[status]["type"].rsplit("/", 1)[1]] = {"value": _EXAMPLES[status]}
-    if status == 422:
-        examples["invalid"] = {"value": _INVALID_EXAMPLE}
+def _problem_response(status: int, own: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`status` as a `Problem`, with the operation's `own` examples or else the shared ones."""
+    if own is None:
+        own = {_EXAMPLES[status]["type"].rsplit("/", 1)[1]: _EXAMPLES[status]} if status in _EXAMPLES else {}
+        own = {**own, "invalid": _INVALID_EXAMPLE} if status == 422 else own
+    examples = {name: {"value": value} for name, value in own.items()}
     headers: dict[str, Any] = dict(_CONTENT_LANGUAGE)
     if status == 401:
         headers["WWW-Authenticate"] = {"schema": {"type": "string"}, "description": "Bearer"}
@@ -263,11 +264,41 @@ LINK_RESPONSE: Final = {
 AUTHENTICATED: Final = (401, 429)
 # What an operation that reaches Temporal can answer too.
 SERVED: Final = (*AUTHENTICATED, 503)
+# What an operation that reads a JSON body can answer too: not JSON, too large, invalid.
+READS_BODY: Final = (400, 413, 422)
 
 
-def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """An operation's `responses`: each status a `Problem`; pass every status it can give."""
-    return {status: _problem_response(status) for status in sorted(set(statuses))}
+def operation(
+    operation_id: str,
+    tag: str,
+    summary: str,
+    *,
+    problems: tuple[int, ...] = (),
+    ok: dict[str, Any] | None = None,
+    body: dict[str, Any] | None = None,
+    examples: Mapping[int, Mapping[str, Any]] | None = None,
+    anonymous: bool = False,
+    offline: bool = False,
+) -> dict[str, Any]:
+    """How a route is declared: the keyword arguments of `router.get(path, ...)` and the like.
+    Its id, its tag (one of `TAGS`), its summary, and each of its `problems` besides `SERVED`
+    as a `Problem`. `ok` is what its 200 answer declares beyond its schema; `body` the body it
+    reads, as `body_schema` declares it (so it answers `READS_BODY` too); `examples` its own
+    examples of a status instead of the shared ones. An `anonymous` operation asks for no key
+    (no 401 or 429, no security scheme); an `offline` one reaches nothing that can be down (503)."""
+    if tag not in _TAG_DESCRIPTIONS:
+        raise ValueError(f"{operation_id}: the tag {tag!r} is not one of the document's TAGS")
+    served = set(SERVED) | set(READS_BODY if body is not None else ())
+    if anonymous:
+        served -= set(AUTHENTICATED)
+    if offline:
+        served.discard(503)
+    responses: dict[int | str, dict[str, Any]] = {} if ok is None else {200: ok}
+    for status in sorted(served | set(problems)):
+        responses[status] = _problem_response(status, (examples or {}).get(status))
+    declared = {"operation_id": operation_id, "tags": [tag], "summary": summary, "responses": responses}
+    extra = dict(body or {}) | ({"security": []} if anonymous else {})
+    return declared | ({"openapi_extra": extra} if extra else {})
 
 
 def component(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:

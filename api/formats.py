@@ -11,9 +11,12 @@ from fastapi import Request, Response
 from lemniscate.api.problems import language_of
 
 
-def contents(media_types: Mapping[str, str]) -> dict[str, Any]:
-    """The OpenAPI `content` of a document served in each of `media_types` (its text)."""
-    return {media.split(";")[0]: {"schema": {"type": "string"}} for media in media_types.values()}
+def answer(description: str, media_types: Mapping[str, str], schemas: Mapping[str, Any]) -> dict[str, Any]:
+    """The OpenAPI 200 answer of a document served in each of `media_types`: its text, or
+    what `schemas` say for a media type."""
+    content = {media.split(";")[0]: {"schema": {"type": "string"}} for media in media_types.values()}
+    content |= {media: {"schema": schema} for media, schema in schemas.items()}
+    return {"description": description, "content": content}
 
 
 def document(

@@ -15,9 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from lemniscate.api import contract, problems
+from lemniscate.api import problems
 from lemniscate.api.auth import KeyFileError
-from lemniscate.api.contract import AUTHENTICATED
+from lemniscate.api.contract import READS_BODY, operation
 from lemniscate.api.deps import Caller, json_body, key_ring
 from lemniscate.api.keystore import Grants, KeyNotFound, KeyRefused, KeyStore, key_out
 from lemniscate.api.problems import Problem
@@ -84,14 +84,17 @@ def _in_body(reason: str) -> str:
 
 
 def key_router() -> APIRouter:
-    router = APIRouter(tags=["keys"])
+    router = APIRouter()
 
     @router.post(
         "/keys",
         status_code=201,
-        summary="Add an API key; its secret is in this response only (office admins, coordinators)",
-        operation_id="createKey",
-        responses=contract.problems(*AUTHENTICATED, 400, 403, 409, 413, 422, 503),
+        **operation(
+            "createKey",
+            "keys",
+            "Add an API key; its secret is in this response only (office admins, coordinators)",
+            problems=(*READS_BODY, 403, 409),
+        ),
     )
     async def add_key(
         request: Request, body: Annotated[NewKeyBody, Depends(json_body(NewKeyBody))], caller: Caller
@@ -113,9 +116,12 @@ def key_router() -> APIRouter:
 
     @router.get(
         "/keys",
-        summary="The API keys, without their secrets (office admins, coordinators)",
-        operation_id="listKeys",
-        responses=contract.problems(*AUTHENTICATED, 403, 409, 503),
+        **operation(
+            "listKeys",
+            "keys",
+            "The API keys, without their secrets (office admins, coordinators)",
+            problems=(403, 409),
+        ),
     )
     async def list_keys(request: Request, caller: Caller) -> list[KeyOut]:
         refuse_unless_allowed("keys list", policy.may_manage_keys(caller))
@@ -128,9 +134,12 @@ def key_router() -> APIRouter:
     @router.delete(
         "/keys/{key_id}",
         status_code=204,
-        summary="Revoke an API key at once (office admins, coordinators)",
-        operation_id="revokeKey",
-        responses=contract.problems(*AUTHENTICATED, 403, 404, 409, 503),
+        **operation(
+            "revokeKey",
+            "keys",
+            "Revoke an API key at once (office admins, coordinators)",
+            problems=(403, 404, 409),
+        ),
     )
     async def revoke_key(request: Request, key_id: str, caller: Caller) -> None:
         refuse_unless_allowed("keys revoke", policy.may_manage_keys(caller))

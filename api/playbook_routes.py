@@ -15,8 +15,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from lemniscate import states
-from lemniscate.api import contract
-from lemniscate.api.contract import SERVED
+from lemniscate.api.contract import READS_BODY, operation
 from lemniscate.api.deps import Caller, ServiceFactory, json_data
 from lemniscate.coalitions.errors import InvalidPayload
 from lemniscate.models.playbook import Playbook, PublishedPlaybook
@@ -38,13 +37,11 @@ class PlaybookSummary(BaseModel):
 
 
 def playbook_router(service: ServiceFactory) -> APIRouter:
-    router = APIRouter(tags=["playbooks"])
+    router = APIRouter()
 
     @router.get(
         "/playbooks",
-        summary="Every playbook version: built in, then published",
-        operation_id="listPlaybooks",
-        responses=contract.problems(*SERVED),
+        **operation("listPlaybooks", "playbooks", "Every playbook version: built in, then published"),
     )
     async def list_playbooks(caller: Caller) -> list[PlaybookSummary]:
         known = await (await service()).playbooks.all()
@@ -57,9 +54,9 @@ def playbook_router(service: ServiceFactory) -> APIRouter:
 
     @router.get(
         "/playbooks/{name}/{version}",
-        summary="One playbook version, every setting spelt out",
-        operation_id="getPlaybook",
-        responses=contract.problems(*SERVED, 404, 422),
+        **operation(
+            "getPlaybook", "playbooks", "One playbook version, every setting spelt out", problems=(404, 422)
+        ),
     )
     async def show_playbook(name: NameParam, version: VersionParam, caller: Caller) -> Playbook:
         return await (await service()).playbooks.get(name, version)
@@ -67,9 +64,12 @@ def playbook_router(service: ServiceFactory) -> APIRouter:
     @router.post(
         "/playbooks",
         status_code=201,
-        summary="Publish a new immutable playbook version (the JSON form of a playbook document)",
-        operation_id="publishPlaybook",
-        responses=contract.problems(*SERVED, 400, 403, 413, 422),
+        **operation(
+            "publishPlaybook",
+            "playbooks",
+            "Publish a new immutable playbook version (the JSON form of a playbook document)",
+            problems=(*READS_BODY, 403),
+        ),
     )
     async def publish_playbook(request: Request, caller: Caller) -> PublishedPlaybook:
         data = await json_data(request)
@@ -83,9 +83,12 @@ def playbook_router(service: ServiceFactory) -> APIRouter:
 
     @router.get(
         "/playbooks/{name}/{version}/impact",
-        summary="What adopting this version would change for each running coalition on an older one",
-        operation_id="getPlaybookImpact",
-        responses=contract.problems(*SERVED, 404, 422),
+        **operation(
+            "getPlaybookImpact",
+            "playbooks",
+            "What adopting this version would change for each running coalition on an older one",
+            problems=(404, 422),
+        ),
     )
     async def playbook_impact(name: NameParam, version: VersionParam, caller: Caller) -> list[Impact]:
         return await (await service()).playbook_impact(name, version, caller)

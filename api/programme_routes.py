@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from lemniscate.api import contract
-from lemniscate.api.contract import SERVED
+from lemniscate.api.contract import operation
 from lemniscate.api.deps import Caller, ServiceFactory, json_body
 from lemniscate.states import programmes
 
@@ -29,13 +29,15 @@ class NewProgramme(BaseModel):
 
 
 def programme_router(service: ServiceFactory, schemas: dict[str, Any]) -> APIRouter:
-    router = APIRouter(tags=["programmes"])
+    router = APIRouter()
 
     @router.get(
         "/programmes",
-        summary="The office's programmes (none: not managed yet, any programme is taken)",
-        operation_id="listProgrammes",
-        responses=contract.problems(*SERVED),
+        **operation(
+            "listProgrammes",
+            "programmes",
+            "The office's programmes (none: not managed yet, any programme is taken)",
+        ),
     )
     async def list_programmes(caller: Caller) -> Programmes:
         return Programmes(programmes=await (await service()).programmes.known())
@@ -43,10 +45,13 @@ def programme_router(service: ServiceFactory, schemas: dict[str, Any]) -> APIRou
     @router.post(
         "/programmes",
         status_code=201,
-        summary="Add a programme (office changers); a name that matches one, case aside, is refused",
-        operation_id="addProgramme",
-        responses=contract.problems(*SERVED, 400, 403, 413, 422),
-        openapi_extra=contract.body_schema(NewProgramme, schemas),
+        **operation(
+            "addProgramme",
+            "programmes",
+            "Add a programme (office changers); a name that matches one, case aside, is refused",
+            problems=(403,),
+            body=contract.body_schema(NewProgramme, schemas),
+        ),
     )
     async def add_programme(
         body: Annotated[NewProgramme, Depends(json_body(NewProgramme))], caller: Caller

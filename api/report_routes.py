@@ -13,10 +13,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from lemniscate.api import contract
-from lemniscate.api.contract import SERVED
+from lemniscate.api.contract import operation
 from lemniscate.api.deps import Caller, ServiceFactory
-from lemniscate.api.formats import contents, document
+from lemniscate.api.formats import answer, document
 from lemniscate.coalitions.closing import MEDIA_TYPES, Format, closing_report, render
 
 # A real answer (tests/test_closing_report_server.py asks a running coalition for its report).
@@ -29,25 +28,27 @@ NOT_ENDED_EXAMPLE: dict[str, Any] = {
     "instance": "/coalitions/taskforce-wonen-zorg/report",
 }
 
-
-def _responses() -> dict[int | str, dict[str, Any]]:
-    content = contents(MEDIA_TYPES)
-    content["application/pdf"] = {"schema": {"type": "string", "format": "binary"}}
-    declared = contract.problems(*SERVED, 404, 409, 422)
-    conflict = declared[409]["content"]["application/problem+json"]
-    conflict["examples"] = {"not-ended": {"value": NOT_ENDED_EXAMPLE}}
-    return {200: {"description": "The report in the format asked for", "content": content}, **declared}
+_REPORT = answer(
+    "The report in the format asked for",
+    MEDIA_TYPES,
+    {"application/pdf": {"type": "string", "format": "binary"}},
+)
 
 
 def report_router(service: ServiceFactory) -> APIRouter:
-    router = APIRouter(tags=["coalitions"])
+    router = APIRouter()
 
     @router.get(
         "/coalitions/{coalition_id}/report",
         response_class=Response,
-        operation_id="getClosingReport",
-        summary="The closing or dissolution report of an ended coalition, as HTML or PDF",
-        responses=_responses(),
+        **operation(
+            "getClosingReport",
+            "coalitions",
+            "The closing or dissolution report of an ended coalition, as HTML or PDF",
+            problems=(404, 409, 422),
+            ok=_REPORT,
+            examples={409: {"not-ended": NOT_ENDED_EXAMPLE}},
+        ),
     )
     async def get_report(
         request: Request, coalition_id: str, caller: Caller, format: Annotated[Format, Query()] = "html"

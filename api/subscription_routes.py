@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lemniscate.activities.webhooks import TIMESTAMP_TOLERANCE_SECONDS, is_secret, new_secret
 from lemniscate.api import contract, problems
-from lemniscate.api.contract import SERVED
+from lemniscate.api.contract import operation
 from lemniscate.api.deps import Caller, ServiceFactory, json_body
 from lemniscate.coalitions.errors import refuse_unless_allowed
 from lemniscate.models.outbound import ALL_EVENT_TYPES, EventType, Subscription
@@ -68,16 +68,19 @@ class SubscriptionWithSecret(SubscriptionOut):
 
 
 def subscription_router(service: ServiceFactory, schemas: dict[str, Any]) -> APIRouter:
-    router = APIRouter(tags=["events"])
+    router = APIRouter()
 
     @router.post(
         "/subscriptions",
         status_code=201,
-        summary="Receive every transition and follow-up at a webhook",
         description=_SIGNING,
-        operation_id="createSubscription",
-        responses=contract.problems(*SERVED, 400, 403, 413, 422),
-        openapi_extra=contract.body_schema(SubscriptionBody, schemas),
+        **operation(
+            "createSubscription",
+            "events",
+            "Receive every transition and follow-up at a webhook",
+            problems=(403,),
+            body=contract.body_schema(SubscriptionBody, schemas),
+        ),
     )
     async def subscribe(
         body: Annotated[SubscriptionBody, Depends(json_body(SubscriptionBody))], caller: Caller
@@ -104,9 +107,12 @@ def subscription_router(service: ServiceFactory, schemas: dict[str, Any]) -> API
 
     @router.post(
         "/subscriptions/{subscription_id}/secret",
-        summary="Make a new signing secret; the previous one signs too for 24 hours",
-        operation_id="rotateSubscriptionSecret",
-        responses=contract.problems(*SERVED, 403, 404, 422),
+        **operation(
+            "rotateSubscriptionSecret",
+            "events",
+            "Make a new signing secret; the previous one signs too for 24 hours",
+            problems=(403, 404, 422),
+        ),
     )
     async def rotate(subscription_id: str, caller: Caller) -> SubscriptionWithSecret:
         # Whether the caller manages subscriptions at all first, as for deleting one.
@@ -126,9 +132,7 @@ def subscription_router(service: ServiceFactory, schemas: dict[str, Any]) -> API
 
     @router.get(
         "/subscriptions",
-        summary="The registered webhooks",
-        operation_id="listSubscriptions",
-        responses=contract.problems(*SERVED, 403),
+        **operation("listSubscriptions", "events", "The registered webhooks", problems=(403,)),
     )
     async def list_subscriptions(caller: Caller) -> list[SubscriptionOut]:
         refuse_unless_allowed("subscriptions", policy.may_list_subscriptions(caller))
@@ -137,9 +141,7 @@ def subscription_router(service: ServiceFactory, schemas: dict[str, Any]) -> API
     @router.delete(
         "/subscriptions/{subscription_id}",
         status_code=204,
-        summary="Stop sending events to a webhook",
-        operation_id="deleteSubscription",
-        responses=contract.problems(*SERVED, 403, 404),
+        **operation("deleteSubscription", "events", "Stop sending events to a webhook", problems=(403, 404)),
     )
     async def unsubscribe(subscription_id: str, caller: Caller) -> None:
         refuse_unless_allowed("unsubscribe", policy.may_manage_subscriptions(caller))
